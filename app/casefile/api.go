@@ -1,0 +1,180 @@
+package casefile
+
+// This file is the contract the rest of the application codes against (evidence, cli, gui).
+// Change a signature only together with its callers.
+
+import (
+	"context"
+	"errors"
+	"io"
+	"time"
+
+	"raidtrace/analysis"
+	"raidtrace/importers"
+)
+
+// Extension is the case file's extension.
+const Extension = ".raidcase"
+
+// Errors callers match with errors.Is.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrNotCase  = errors.New("not a raidtrace case file")
+	ErrLocked   = errors.New("case is open in another raidtrace instance")
+	ErrChain    = errors.New("custody log chain broken")
+	errTODO     = errors.New("not implemented yet")
+)
+
+// Info is the case's own settings.
+type Info struct {
+	ID       string    `json:"id"`        // random UUID given at creation, printed on every report
+	Name     string    `json:"name"`      // human name
+	TimeZone string    `json:"time_zone"` // IANA name applied to local-time formats; "Europe/Paris" by default
+	Region   string    `json:"region"`    // default phone region, "FR" by default
+	UnitCost float64   `json:"unit_cost"` // cost of handling one message (damage estimate), 0 = unset
+	Currency string    `json:"currency"`  // "EUR" by default
+	Created  time.Time `json:"created"`   // UTC
+	Examiner string    `json:"examiner"`  // who works the case (custody log "who"), may be empty
+	Org      string    `json:"org"`       // organisation (bag-info Source-Organization)
+	Contact  string    `json:"contact"`   // contact e-mail or phone (bag-info Contact-Email)
+}
+
+// Source is one imported file.
+type Source struct {
+	ID         int64               `json:"id"`
+	Name       string              `json:"name"`   // base name of the original file
+	Path       string              `json:"path"`   // path it was imported from
+	SHA256     string              `json:"sha256"` // of the original bytes, computed before parsing
+	Size       int64               `json:"size"`
+	Format     string              `json:"format"` // importers.Format.ID
+	Imported   time.Time           `json:"imported"`
+	Records    int                 `json:"records"`    // messages stored from it
+	Duplicates int                 `json:"duplicates"` // records already in the case from another source
+	Problems   []importers.Problem `json:"problems"`
+	Complete   bool                `json:"complete"` // false while an import is in progress or was interrupted
+}
+
+// Message is one stored message. ID is stable for the life of the case and is the basis of the
+// exhibit id ("M000123").
+type Message struct {
+	ID           int64  `json:"id"`
+	SourceID     int64  `json:"source_id"`
+	SourceSHA256 string `json:"source_sha256"`
+	Hash         string `json:"hash"` // importers.Record.Hash
+	importers.Record
+	ClusterID int `json:"cluster_id,omitempty"` // 0 when in no cluster of the latest analysis
+}
+
+// ExhibitID is the message's exhibit number as printed in the bundle and report.
+func (m *Message) ExhibitID() string { return ExhibitID(m.ID) }
+
+// Progress reports import progress: bytes read of total (0 when unknown) and records stored.
+type Progress func(done, total int64, records int)
+
+// ImportSummary is what one import did; it is also written to the custody log.
+type ImportSummary struct {
+	Source          Source              `json:"source"`
+	Imported        int                 `json:"imported"`
+	Duplicates      int                 `json:"duplicates"`
+	Skipped         int                 `json:"skipped"` // problems that lost a record
+	Problems        []importers.Problem `json:"problems"`
+	AlreadyImported bool                `json:"already_imported"` // same bytes imported before: nothing done
+}
+
+// Analysis is the latest stored analysis.
+type Analysis struct {
+	Run    int64            `json:"run"`
+	At     time.Time        `json:"at"`
+	Result *analysis.Result `json:"result"`
+	// MessageIDs maps the analysis input index to Message.ID (Result members are input indexes).
+	MessageIDs []int64 `json:"message_ids"`
+}
+
+// CustodyEntry is one line of the append-only custody log. Hash is the SHA-256 (hex) of the
+// entry's canonical JSON with Hash empty and Prev set to the previous entry's Hash ("" first).
+type CustodyEntry struct {
+	Seq     int64          `json:"seq"`
+	At      time.Time      `json:"at"` // UTC
+	Who     string         `json:"who"`
+	Tool    string         `json:"tool"`   // "raidtrace/VERSION"
+	Action  string         `json:"action"` // create, import, analyze, decision, note, export…
+	Details map[string]any `json:"details,omitempty"`
+	Prev    string         `json:"prev"`
+	Hash    string         `json:"hash"`
+}
+
+// Decision is a reviewer's decision on a message's cluster membership or triage flag.
+type Decision struct {
+	MessageID int64     `json:"message_id"`
+	ClusterID int       `json:"cluster_id,omitempty"`
+	Subject   string    `json:"subject"` // "member" or "flag:<category>"
+	Verdict   string    `json:"verdict"` // "confirmed", "rejected"
+	Note      string    `json:"note,omitempty"`
+	Who       string    `json:"who"`
+	At        time.Time `json:"at"`
+}
+
+// Case is an open case file. It is safe for use from several goroutines.
+type Case struct{ impl }
+
+// Create makes a new case file at path (which must not exist) and logs its creation.
+func Create(ctx context.Context, path string, info Info) (*Case, error) {
+	return create(ctx, path, info)
+}
+
+// Open opens an existing case file for writing.
+func Open(ctx context.Context, path string) (*Case, error) { return open(ctx, path) }
+
+// Path is the case file's path.
+func (c *Case) Path() string { return c.path() }
+
+// Close closes the case.
+func (c *Case) Close() error { return c.close() }
+
+// Info returns the case settings; SetInfo changes them (logged).
+func (c *Case) Info(ctx context.Context) (Info, error)     { return c.info(ctx) }
+func (c *Case) SetInfo(ctx context.Context, in Info) error { return c.setInfo(ctx, in) }
+
+// Import copies the file at path into the case (bytes and SHA-256 first), parses it with f and
+// stores its records, skipping those already in the case. Progress may be nil. Cancelling ctx
+// leaves the case as it was before the call.
+func (c *Case) Import(ctx context.Context, path string, f importers.Format, progress Progress) (ImportSummary, error) {
+	return c.importFile(ctx, path, f, progress)
+}
+
+// Sources lists the imported files in import order.
+func (c *Case) Sources(ctx context.Context) ([]Source, error) { return c.sources(ctx) }
+
+// Original opens the stored bytes of a source, identical to the file imported.
+func (c *Case) Original(ctx context.Context, sourceID int64) (io.ReadCloser, error) {
+	return c.original(ctx, sourceID)
+}
+
+// Messages returns every message ordered by time then ID, with ClusterID from the latest analysis.
+func (c *Case) Messages(ctx context.Context) ([]Message, error) { return c.messages(ctx) }
+
+// CountMessages returns how many messages the case holds.
+func (c *Case) CountMessages(ctx context.Context) (int, error) { return c.countMessages(ctx) }
+
+// Analyze runs analysis over every message with p, stores the result (replacing the previous
+// cluster memberships) and logs it.
+func (c *Case) Analyze(ctx context.Context, p analysis.Params, progress analysis.Progress) (*Analysis, error) {
+	return c.analyze(ctx, p, progress)
+}
+
+// LatestAnalysis returns the stored analysis, or ErrNotFound if none was run.
+func (c *Case) LatestAnalysis(ctx context.Context) (*Analysis, error) { return c.latestAnalysis(ctx) }
+
+// Decide records a reviewer decision (and logs it); Decisions lists them in order.
+func (c *Case) Decide(ctx context.Context, d Decision) error      { return c.decide(ctx, d) }
+func (c *Case) Decisions(ctx context.Context) ([]Decision, error) { return c.decisions(ctx) }
+
+// Log appends an entry to the custody log.
+func (c *Case) Log(ctx context.Context, action string, details map[string]any) (CustodyEntry, error) {
+	return c.log(ctx, action, details)
+}
+
+// Custody returns the whole custody log in order; VerifyCustody checks its chain and returns an
+// error wrapping ErrChain that names the first bad entry.
+func (c *Case) Custody(ctx context.Context) ([]CustodyEntry, error) { return c.custody(ctx) }
+func (c *Case) VerifyCustody(ctx context.Context) error             { return c.verifyCustody(ctx) }

@@ -1,0 +1,264 @@
+// Package importers defines what every import format produces: records with provenance, problems
+// with a location, and the Format descriptor that detection and the case file use.
+//
+// Each format lives in its own subpackage (importers/smsbackup, importers/twilio, …). A format
+// parses a stream (an [io.Reader]) or, for databases and ZIP archives, a path; it sends each
+// [Record] it decodes to a [Sink] and reports each record it cannot decode as a [Problem] with its
+// location, then carries on. Nothing is dropped silently: every record in a file ends up either as
+// a Record or as a Problem.
+//
+// This package and its subpackages do no writing: they never modify, move or create files, they
+// open no network connection and they import no GUI code. Storing records is the case file's job
+// (app/casefile).
+package importers
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Direction says whether the case owner received or sent a message.
+type Direction string
+
+const (
+	Incoming Direction = "in"  // received by the case owner (the victim or the service)
+	Outgoing Direction = "out" // sent by the case owner; kept and marked, never clustered as raid
+	Unknown  Direction = ""    // the source does not say
+)
+
+// Party is a sender or recipient as the source names it, plus what can be derived from that.
+type Party struct {
+	Raw    string `json:"raw,omitempty"`    // exactly as the source gives it
+	E164   string `json:"e164,omitempty"`   // phone number in E.164 when Raw is one
+	Handle string `json:"handle,omitempty"` // platform username without "@" (X, Telegram)
+	Name   string `json:"name,omitempty"`   // display or contact name
+	ID     string `json:"id,omitempty"`     // platform account id (numeric ids kept as strings)
+}
+
+// Key is the identifier analysis groups senders by: E.164, else the platform id, else the handle,
+// else the raw value, else the name.
+func (p Party) Key() string {
+	for _, s := range []string{p.E164, p.ID, strings.ToLower(p.Handle), p.Raw, p.Name} {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// IsZero reports whether nothing is known about the party.
+func (p Party) IsZero() bool { return p == Party{} }
+
+// Attachment is a file attached to a message. SHA256 is set when the bytes were available.
+type Attachment struct {
+	Name   string `json:"name,omitempty"`
+	MIME   string `json:"mime,omitempty"`
+	Size   int64  `json:"size,omitempty"`
+	SHA256 string `json:"sha256,omitempty"`
+}
+
+// Record is one message (or message-like entry, such as a donation) decoded from a source.
+type Record struct {
+	// Location is where the record sits in its source: "line 12", "/smses/sms[3]",
+	// "data/tweets.js#/0/tweet", "message ROWID 42". It is enough to find the record again by hand.
+	Location string `json:"location"`
+	// Platform names the channel: "sms", "mms", "rcs", "x", "x-dm", "whatsapp", "signal",
+	// "imessage", "twilio", "donation", …
+	Platform     string `json:"platform"`
+	PlatformID   string `json:"platform_id,omitempty"`  // the source's own id for the message
+	Conversation string `json:"conversation,omitempty"` // thread or conversation id when given
+	// Time is the instant in UTC; zero when the source gives none. RawTime is the value exactly as
+	// written in the source, kept as evidence. TimeZone names the zone applied when the source
+	// gives local times (WhatsApp exports); empty when the source time was absolute.
+	Time        time.Time    `json:"time"`
+	RawTime     string       `json:"raw_time,omitempty"`
+	TimeZone    string       `json:"time_zone,omitempty"`
+	Sender      Party        `json:"sender"`
+	Recipients  []Party      `json:"recipients,omitempty"`
+	Direction   Direction    `json:"direction"`
+	Text        string       `json:"text"` // verbatim, after only the format's own unescaping
+	Attachments []Attachment `json:"attachments,omitempty"`
+	// Kind is "message" unless the entry is something else analysed like a message ("donation",
+	// "reaction"); reactions are stored but not clustered.
+	Kind string `json:"kind,omitempty"`
+	// Extra holds format fields worth keeping that have no column of their own (status, amount,
+	// contact_name, reply-to ids…). Keys are the source's own names.
+	Extra map[string]string `json:"extra,omitempty"`
+}
+
+// Hash identifies a record independently of the file it came from, so that importing an
+// overlapping export recognises the records already in the case. It covers the platform, the
+// platform id, the sender, the instant (ms), the direction, the kind and the text.
+func (r *Record) Hash() string {
+	h := sha256.New()
+	field := func(s string) {
+		io.WriteString(h, strconv.Itoa(len(s)))
+		io.WriteString(h, ":")
+		io.WriteString(h, s)
+	}
+	field(r.Platform)
+	field(r.PlatformID)
+	field(r.Sender.Key())
+	if r.Time.IsZero() {
+		field(r.RawTime)
+	} else {
+		field(strconv.FormatInt(r.Time.UnixMilli(), 10))
+	}
+	field(string(r.Direction))
+	field(r.Kind)
+	field(r.Text)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Problem is a record that could not be imported, or a warning about one that was.
+type Problem struct {
+	Location string `json:"location"`
+	Reason   string `json:"reason"`
+	// Warning is true when the record was imported anyway (a lone surrogate replaced, an unknown
+	// date) and false when the record was skipped.
+	Warning bool `json:"warning,omitempty"`
+}
+
+func (p Problem) String() string { return p.Location + ": " + p.Reason }
+
+// Sink receives what a parser decodes, in file order. Record returning an error stops the parse
+// with that error (the case file uses it for cancellation and write failures).
+type Sink interface {
+	Record(Record) error
+	Problem(Problem)
+}
+
+// ParseError is a positional error, like encoding/csv's: where in the file and why.
+type ParseError struct {
+	File     string // file name or archive member, when known
+	Location string // as in Record.Location, when not a plain line
+	Line     int    // 1-based, 0 when not line oriented
+	Column   int    // 1-based, 0 when unknown
+	Err      error
+}
+
+func (e *ParseError) Error() string {
+	var b strings.Builder
+	if e.File != "" {
+		b.WriteString(e.File)
+		b.WriteString(": ")
+	}
+	switch {
+	case e.Location != "":
+		b.WriteString(e.Location)
+	case e.Line > 0 && e.Column > 0:
+		fmt.Fprintf(&b, "line %d, column %d", e.Line, e.Column)
+	case e.Line > 0:
+		fmt.Fprintf(&b, "line %d", e.Line)
+	default:
+		b.WriteString("start of file")
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Err.Error())
+	return b.String()
+}
+
+func (e *ParseError) Unwrap() error { return e.Err }
+
+// Errors a parser reports; match them with errors.Is.
+var (
+	ErrTruncated = errors.New("file ends in the middle of a record (truncated)")
+	ErrNotFormat = errors.New("not this format")
+)
+
+// Options carry the case settings some formats need.
+type Options struct {
+	// Region is the default phone region for numbers without a country code (ISO 3166, "FR").
+	Region string
+	// Location is the case's time zone, applied to formats that store local times.
+	Location *time.Location
+	// DateOrder settles day/month order for formats that do not say: "DMY", "MDY", "YMD", or
+	// "" to infer it from the file (an ambiguous file is then reported as a problem).
+	DateOrder string
+	// Owner identifies the case owner's own account or number when the source cannot
+	// (e.g. the victim's phone number in a gateway log); optional.
+	Owner string
+	// Columns maps roles (time, sender, text, recipient, name, amount, id, direction) to CSV
+	// header names for the generic CSV format; TimeLayout is a Go time layout for its time column.
+	Columns    map[string]string
+	TimeLayout string
+	// Progress, when set, is called with bytes read so far and the total size (0 if unknown).
+	// Calls may be frequent; the receiver throttles.
+	Progress func(done, total int64)
+}
+
+// WithDefaults returns o with Region "FR" and Location UTC where they are unset.
+func (o Options) WithDefaults() Options {
+	if o.Region == "" {
+		o.Region = "FR"
+	}
+	if o.Location == nil {
+		o.Location = time.UTC
+	}
+	return o
+}
+
+// Format describes one import format to detection and to the case file.
+type Format struct {
+	ID   string // stable identifier stored in the case: "smsbackup", "twilio-json", …
+	Name string // human-readable name, in English; the GUI translates by ID
+	// Sniff reports whether a file whose first bytes are head (up to 64 KiB) and whose base name is
+	// name is of this format. Content decides; the name only breaks ties (e.g. ".zip").
+	Sniff func(head []byte, name string) bool
+	// Import parses the file at path, sending records and problems to sink.
+	Import func(ctx context.Context, path string, opt Options, sink Sink) error
+}
+
+// StreamFormat builds a Format for a parser that reads a stream: Import opens the path, reports
+// read progress through opt.Progress and calls read.
+func StreamFormat(id, name string, sniff func(head []byte, name string) bool,
+	read func(ctx context.Context, r io.Reader, opt Options, sink Sink) error) Format {
+	return Format{ID: id, Name: name, Sniff: sniff,
+		Import: func(ctx context.Context, path string, opt Options, sink Sink) error {
+			f, err := os.Open(path)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			var r io.Reader = f
+			if opt.Progress != nil {
+				var total int64
+				if st, err := f.Stat(); err == nil {
+					total = st.Size()
+				}
+				r = &progressReader{r: f, total: total, fn: opt.Progress}
+			}
+			return read(ctx, r, opt.WithDefaults(), sink)
+		}}
+}
+
+type progressReader struct {
+	r     io.Reader
+	done  int64
+	total int64
+	fn    func(done, total int64)
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.done += int64(n)
+	p.fn(p.done, p.total)
+	return n, err
+}
+
+// Collector is a Sink that keeps everything in memory, for tests and small files.
+type Collector struct {
+	Records  []Record
+	Problems []Problem
+}
+
+func (c *Collector) Record(r Record) error { c.Records = append(c.Records, r); return nil }
+func (c *Collector) Problem(p Problem)     { c.Problems = append(c.Problems, p) }

@@ -9,6 +9,8 @@ import (
 	"io/fs"
 )
 
+//go:generate go run ./demo/generate -out demo/raid-demo.xml
+
 //go:embed icon.png translations report lexicons demo
 var files embed.FS
 

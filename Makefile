@@ -1,0 +1,59 @@
+# Raidtrace: `make run` opens the app on the demo case, `make test` runs every test.
+# Both install what is missing first (Debian/Ubuntu packages; see .ci/install-deps).
+
+export PATH := $(PATH):/usr/local/go/bin:$(HOME)/go/bin
+export LANG ?= en_US.UTF-8
+GO      ?= go
+BIN     := bin/raidtrace
+# System packages: building the window needs cgo, OpenGL and X11 headers; the tests also start
+# the real binary under Xvfb, take a screenshot and check bundles with stock tools.
+BUILD_DEBS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
+	libxinerama-dev libxi-dev libxxf86vm-dev
+TEST_DEBS  := xvfb xauth x11-utils imagemagick openssh-client openssl poppler-utils
+
+.PHONY: all deps test-deps build run demo test vet unit smoke bench fuzz screenshots clean
+
+all: build
+
+deps:
+	@bash .ci/install-deps $(BUILD_DEBS)
+
+test-deps:
+	@bash .ci/install-deps $(BUILD_DEBS) $(TEST_DEBS)
+
+build: deps
+	$(GO) build -o $(BIN) .
+
+run: build
+	./$(BIN) --demo
+
+demo: build
+	./$(BIN) demo --out out/demo
+
+test: test-deps vet unit smoke
+
+vet:
+	$(GO) vet -tags ci ./...
+
+unit:
+	$(GO) test -tags ci -count=1 ./...
+
+smoke: build
+	bash .ci/smoke $(BIN)
+
+# Benchmarks print their own figures (msgs/s, MB/s, peak MB, F1…). Sizes: RAIDTRACE_BENCH_N
+# (messages, analysis and case file), RAIDTRACE_BENCH_SMS_MB (generated SMS backup size).
+bench:
+	$(GO) test -tags ci -run '^$$' -bench . -benchmem -benchtime=1x ./... 2>&1 | grep -v '^ok\|no test files\|^PASS'
+
+# Each fuzz target for FUZZTIME (default 20s).
+FUZZTIME ?= 20s
+fuzz:
+	@for pkg in $$($(GO) list -tags ci ./...); do \
+	  for t in $$($(GO) test -tags ci -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "== $$pkg $$t"; $(GO) test -tags ci -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+clean:
+	rm -rf bin out

@@ -1,0 +1,503 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"time"
+
+	"raidtrace/analysis"
+	"raidtrace/app/casefile"
+	"raidtrace/app/evidence"
+	"raidtrace/importers"
+	"raidtrace/importers/detect"
+)
+
+// Version is the program version: set with -ldflags "-X raidtrace/app/cli.version=…", else the
+// module version from the build info, else "dev".
+func Version() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+var version string
+
+// caseFlags are the settings used when import creates a case.
+type caseFlags struct {
+	path, name, tz, region, examiner string
+	unitCost                         float64
+}
+
+func (cf *caseFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&cf.path, "case", "", "case file (NAME.raidcase)")
+	fs.StringVar(&cf.name, "name", "", "case name, when creating it (default: file name)")
+	fs.StringVar(&cf.tz, "tz", "Europe/Paris", "case time zone for sources with local times, when creating it")
+	fs.StringVar(&cf.region, "region", "FR", "default phone region (ISO 3166), when creating it")
+	fs.Float64Var(&cf.unitCost, "unit-cost", 0, "cost of handling one message, for the damage estimate, when creating it")
+	fs.StringVar(&cf.examiner, "examiner", "", "who works the case (custody log), when creating it")
+}
+
+func (cf *caseFlags) open(ctx context.Context, create bool) (*casefile.Case, error) {
+	if cf.path == "" {
+		return nil, errUsage("--case is required")
+	}
+	if _, err := os.Stat(cf.path); err == nil {
+		return casefile.Open(ctx, cf.path)
+	} else if !errors.Is(err, fs.ErrNotExist) || !create {
+		return nil, fmt.Errorf("open case %s: %w", cf.path, err)
+	}
+	if _, err := time.LoadLocation(cf.tz); err != nil {
+		return nil, errUsage(fmt.Sprintf("--tz %q is not a time zone name (e.g. Europe/Paris)", cf.tz))
+	}
+	name := cf.name
+	if name == "" {
+		name = strings.TrimSuffix(filepath.Base(cf.path), casefile.Extension)
+	}
+	return casefile.Create(ctx, cf.path, casefile.Info{Name: name, TimeZone: cf.tz,
+		Region: strings.ToUpper(cf.region), UnitCost: cf.unitCost, Currency: "EUR", Examiner: cf.examiner})
+}
+
+type usageError string
+
+func (e usageError) Error() string { return string(e) }
+func errUsage(s string) error      { return usageError(s) }
+
+func code(err error) int {
+	var u usageError
+	if errors.As(err, &u) {
+		return ExitUsage
+	}
+	return ExitFailure
+}
+
+// importJSON is the --json shape of one imported source (DESIGN.md, "Command line").
+type importJSON struct {
+	Path            string              `json:"path"`
+	SHA256          string              `json:"sha256"`
+	Format          string              `json:"format"`
+	Imported        int                 `json:"imported"`
+	Duplicates      int                 `json:"duplicates"`
+	Skipped         int                 `json:"skipped"`
+	AlreadyImported bool                `json:"already_imported,omitempty"`
+	Problems        []importers.Problem `json:"problems"`
+	Error           string              `json:"error,omitempty"`
+}
+
+func runImport(ctx context.Context, env *Env, args []string) int {
+	flags := newFlags(env, "import", "--case CASE.raidcase [--json] PATH...")
+	var cf caseFlags
+	cf.register(flags)
+	asJSON := flags.Bool("json", false, "print one JSON object on stdout")
+	format := flags.String("format", "", "format ID instead of detection (see raidtrace formats)")
+	columns := flags.String("columns", "", "CSV column mapping, e.g. time=Date,sender=From,text=Body")
+	layout := flags.String("time-layout", "", "Go time layout of the CSV time column")
+	order := flags.String("date-order", "", "day/month order for chat exports: DMY, MDY or YMD")
+	owner := flags.String("owner", "", "the case owner's own number or account, when the source cannot tell")
+	paths, err := parse(flags, args)
+	if err != nil {
+		return ExitUsage
+	}
+	if len(paths) == 0 {
+		flags.Usage()
+		return ExitUsage
+	}
+	override, err := importOverrides(*columns, *layout, *order, *owner)
+	if err != nil {
+		return fail(env, ExitUsage, err)
+	}
+	c, err := cf.open(ctx, true)
+	if err != nil {
+		return fail(env, code(err), err)
+	}
+	defer c.Close()
+
+	var out []importJSON
+	failed := false
+	for _, p := range expand(paths) {
+		res := importJSON{Path: p.path, Problems: []importers.Problem{}}
+		if p.err != nil {
+			res.Error = p.err.Error()
+			failed = true
+			out = append(out, res)
+			continue
+		}
+		f, err := chooseFormat(p.path, *format)
+		if err != nil {
+			res.Error = err.Error()
+			failed = true
+			out = append(out, res)
+			continue
+		}
+		res.Format = f.ID
+		sum, err := c.Import(ctx, p.path, override(f), nil)
+		if err != nil {
+			res.Error = err.Error()
+			failed = true
+			out = append(out, res)
+			if errors.Is(err, context.Canceled) {
+				break
+			}
+			continue
+		}
+		res.SHA256, res.Imported, res.Duplicates, res.Skipped = sum.Source.SHA256, sum.Imported, sum.Duplicates, sum.Skipped
+		res.AlreadyImported = sum.AlreadyImported
+		if sum.Problems != nil {
+			res.Problems = sum.Problems
+		}
+		out = append(out, res)
+	}
+	if *asJSON {
+		printJSON(env.Stdout, map[string]any{"sources": out})
+	} else {
+		for _, r := range out {
+			if r.Error != "" {
+				fmt.Fprintf(env.Stderr, "%s: %s\n", r.Path, r.Error)
+				continue
+			}
+			note := ""
+			if r.AlreadyImported {
+				note = " (this exact file was imported before: nothing added)"
+			}
+			fmt.Fprintf(env.Stdout, "%s [%s] sha256 %s: %d imported, %d already in the case, %d skipped%s\n",
+				r.Path, r.Format, r.SHA256, r.Imported, r.Duplicates, r.Skipped, note)
+			for _, pr := range r.Problems {
+				kind := "skipped"
+				if pr.Warning {
+					kind = "warning"
+				}
+				fmt.Fprintf(env.Stdout, "  %s: %s: %s\n", kind, pr.Location, pr.Reason)
+			}
+		}
+	}
+	switch {
+	case failed:
+		for _, r := range out {
+			if r.Error != "" && *asJSON {
+				fmt.Fprintf(env.Stderr, "raidtrace: %s: %s\n", r.Path, r.Error)
+			}
+		}
+		return ExitFailure
+	}
+	for _, r := range out {
+		if r.Skipped > 0 {
+			return ExitProblems
+		}
+	}
+	return ExitOK
+}
+
+type pathOrErr struct {
+	path string
+	err  error
+}
+
+// expand turns folders that are not themselves an export (an unzipped X archive is) into the
+// files below them, in name order; hidden files are left out.
+func expand(paths []string) []pathOrErr {
+	var out []pathOrErr
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			out = append(out, pathOrErr{p, err})
+			continue
+		}
+		if !st.IsDir() {
+			out = append(out, pathOrErr{path: p})
+			continue
+		}
+		if _, err := detect.Detect(p); err == nil {
+			out = append(out, pathOrErr{path: p})
+			continue
+		}
+		var files []string
+		err = filepath.WalkDir(p, func(q string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if strings.HasPrefix(d.Name(), ".") && q != p {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if d.Type().IsRegular() {
+				files = append(files, q)
+			}
+			return nil
+		})
+		if err != nil {
+			out = append(out, pathOrErr{p, err})
+		}
+		sort.Strings(files)
+		for _, f := range files {
+			out = append(out, pathOrErr{path: f})
+		}
+	}
+	return out
+}
+
+func chooseFormat(path, id string) (importers.Format, error) {
+	if id != "" {
+		f, ok := detect.ByID(id)
+		if !ok {
+			return importers.Format{}, errUsage(fmt.Sprintf("unknown format %q (see raidtrace formats)", id))
+		}
+		return f, nil
+	}
+	return detect.Detect(path)
+}
+
+// importOverrides returns a function wrapping a Format so that the command-line options reach
+// its parser on top of the case's own settings.
+func importOverrides(columns, layout, order, owner string) (func(importers.Format) importers.Format, error) {
+	cols := map[string]string{}
+	if columns != "" {
+		for _, kv := range strings.Split(columns, ",") {
+			k, v, ok := strings.Cut(kv, "=")
+			if !ok || k == "" || v == "" {
+				return nil, errUsage(fmt.Sprintf("--columns: %q is not ROLE=HEADER", kv))
+			}
+			cols[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		}
+	}
+	order = strings.ToUpper(order)
+	switch order {
+	case "", "DMY", "MDY", "YMD":
+	default:
+		return nil, errUsage("--date-order must be DMY, MDY or YMD")
+	}
+	return func(f importers.Format) importers.Format {
+		if len(cols) == 0 && layout == "" && order == "" && owner == "" {
+			return f
+		}
+		inner := f.Import
+		f.Import = func(ctx context.Context, path string, opt importers.Options, sink importers.Sink) error {
+			if len(cols) > 0 {
+				opt.Columns = cols
+			}
+			if layout != "" {
+				opt.TimeLayout = layout
+			}
+			if order != "" {
+				opt.DateOrder = order
+			}
+			if owner != "" {
+				opt.Owner = owner
+			}
+			return inner(ctx, path, opt, sink)
+		}
+		return f
+	}, nil
+}
+
+func runFormats(ctx context.Context, env *Env, args []string) int {
+	for _, f := range detect.Formats() {
+		fmt.Fprintf(env.Stdout, "%-16s %s\n", f.ID, f.Name)
+	}
+	return ExitOK
+}
+
+// clusterJSON is the --json shape of one cluster (DESIGN.md, "Command line").
+type clusterJSON struct {
+	ID       int       `json:"id"`
+	Size     int       `json:"size"`
+	Senders  int       `json:"senders"`
+	Start    time.Time `json:"start"`
+	End      time.Time `json:"end"`
+	Template string    `json:"template"`
+	Score    float64   `json:"score"`
+}
+
+func runAnalyze(ctx context.Context, env *Env, args []string) int {
+	flags := newFlags(env, "analyze", "--case CASE.raidcase [--json]")
+	var cf caseFlags
+	cf.register(flags)
+	asJSON := flags.Bool("json", false, "print one JSON object on stdout")
+	p := analysis.DefaultParams()
+	flags.IntVar(&p.MinSenders, "min-senders", p.MinSenders, "distinct senders a cluster needs")
+	flags.IntVar(&p.MinSize, "min-size", p.MinSize, "messages a cluster needs")
+	if _, err := parse(flags, args); err != nil {
+		return ExitUsage
+	}
+	c, err := cf.open(ctx, false)
+	if err != nil {
+		return fail(env, code(err), err)
+	}
+	defer c.Close()
+	a, err := c.Analyze(ctx, p, nil)
+	if err != nil {
+		return fail(env, ExitFailure, err)
+	}
+	n, err := c.CountMessages(ctx)
+	if err != nil {
+		return fail(env, ExitFailure, err)
+	}
+	clusters := make([]clusterJSON, 0, len(a.Result.Clusters))
+	for _, cl := range a.Result.Clusters {
+		clusters = append(clusters, clusterJSON{cl.ID, cl.Size, cl.Senders, cl.Start.UTC(), cl.End.UTC(), cl.Template, cl.Score})
+	}
+	if *asJSON {
+		printJSON(env.Stdout, map[string]any{"messages": n, "clusters": clusters, "params": a.Result.Params})
+		return ExitOK
+	}
+	fmt.Fprintf(env.Stdout, "%d messages, %d clusters\n", n, len(clusters))
+	for _, cl := range clusters {
+		fmt.Fprintf(env.Stdout, "#%-4d %5d messages %5d senders  %s – %s  score %.1f\n       %s\n",
+			cl.ID, cl.Size, cl.Senders, cl.Start.Format(time.RFC3339), cl.End.Format(time.RFC3339), cl.Score, oneLine(cl.Template, 100))
+	}
+	return ExitOK
+}
+
+func oneLine(s string, max int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > max {
+		return string(r[:max-1]) + "…"
+	}
+	return s
+}
+
+func runExport(ctx context.Context, env *Env, args []string) int {
+	flags := newFlags(env, "export", "--case CASE.raidcase --out DIR [--zip] [--lang fr,en] [--redact]")
+	var cf caseFlags
+	cf.register(flags)
+	out := flags.String("out", "", "folder to write the bundle into")
+	zip := flags.Bool("zip", false, "also write the bundle as a ZIP file")
+	langs := flags.String("lang", "fr,en", "report languages: fr, en or fr,en")
+	redact := flags.Bool("redact", false, "pseudonymised variant for press or NGOs (no originals, senders replaced)")
+	if _, err := parse(flags, args); err != nil {
+		return ExitUsage
+	}
+	if *out == "" {
+		return fail(env, ExitUsage, errUsage("--out is required"))
+	}
+	ls, err := parseLangs(*langs)
+	if err != nil {
+		return fail(env, ExitUsage, err)
+	}
+	c, err := cf.open(ctx, false)
+	if err != nil {
+		return fail(env, code(err), err)
+	}
+	defer c.Close()
+	bag, err := export(ctx, env, c, *out, evidence.Options{Langs: ls, Redact: *redact, Zip: *zip})
+	if err != nil {
+		return fail(env, ExitFailure, err)
+	}
+	fmt.Fprintln(env.Stdout, bag)
+	return ExitOK
+}
+
+func parseLangs(s string) ([]string, error) {
+	var out []string
+	for _, l := range strings.Split(s, ",") {
+		l = strings.ToLower(strings.TrimSpace(l))
+		if l != "fr" && l != "en" {
+			return nil, errUsage(fmt.Sprintf("--lang: %q is not fr or en", l))
+		}
+		out = append(out, l)
+	}
+	return out, nil
+}
+
+// export signs with the install's key and writes the bag into dir.
+func export(ctx context.Context, env *Env, c *casefile.Case, dir string, opt evidence.Options) (string, error) {
+	cfg, err := env.configDir()
+	if err != nil {
+		return "", err
+	}
+	key, err := evidence.LoadOrCreateKey(filepath.Join(cfg, "keys"))
+	if err != nil {
+		return "", fmt.Errorf("signing key: %w", err)
+	}
+	opt.Key = key
+	opt.Agent = "raidtrace " + Version()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("output folder: %w", err)
+	}
+	return evidence.Export(ctx, c, dir, opt, nil)
+}
+
+func runVerify(ctx context.Context, env *Env, args []string) int {
+	flags := newFlags(env, "verify", "[--json] BUNDLE")
+	asJSON := flags.Bool("json", false, "print one JSON object on stdout")
+	pos, err := parse(flags, args)
+	if err != nil {
+		return ExitUsage
+	}
+	if len(pos) != 1 {
+		flags.Usage()
+		return ExitUsage
+	}
+	rep, err := evidence.Verify(ctx, pos[0])
+	if err != nil {
+		return fail(env, ExitFailure, err)
+	}
+	if *asJSON {
+		printJSON(env.Stdout, rep)
+	} else {
+		for _, p := range rep.Problems {
+			fmt.Fprintf(env.Stdout, "%s: %s: %s\n", p.Kind, p.Path, p.Detail)
+		}
+		if rep.OK() {
+			fmt.Fprintf(env.Stdout, "OK: %s is intact\n", pos[0])
+		} else {
+			fmt.Fprintf(env.Stdout, "FAILED: %d problem(s) in %s\n", len(rep.Problems), pos[0])
+		}
+	}
+	if !rep.OK() {
+		return ExitFailure
+	}
+	return ExitOK
+}
+
+func runStamp(ctx context.Context, env *Env, args []string) int {
+	flags := newFlags(env, "stamp", "--tsa URL BUNDLE")
+	tsa := flags.String("tsa", "", "RFC 3161 time-stamp authority URL (the request is sent over the network)")
+	pos, err := parse(flags, args)
+	if err != nil {
+		return ExitUsage
+	}
+	if len(pos) != 1 || *tsa == "" {
+		flags.Usage()
+		return ExitUsage
+	}
+	if err := evidence.Stamp(ctx, pos[0], *tsa); err != nil {
+		return fail(env, ExitFailure, err)
+	}
+	fmt.Fprintf(env.Stdout, "stamped: %s\n", pos[0])
+	return ExitOK
+}
+
+func runDemo(ctx context.Context, env *Env, args []string) int {
+	flags := newFlags(env, "demo", "--out DIR")
+	out := flags.String("out", "", "folder for demo.raidcase, the demo export and its bundle")
+	if _, err := parse(flags, args); err != nil {
+		return ExitUsage
+	}
+	if *out == "" {
+		return fail(env, ExitUsage, errUsage("--out is required"))
+	}
+	c, err := casefile.OpenDemo(ctx, *out)
+	if err != nil {
+		return fail(env, ExitFailure, err)
+	}
+	defer c.Close()
+	bag, err := export(ctx, env, c, *out, evidence.Options{Langs: []string{"fr", "en"}})
+	if err != nil {
+		return fail(env, ExitFailure, err)
+	}
+	fmt.Fprintf(env.Stdout, "case:   %s\nbundle: %s\n", c.Path(), bag)
+	return ExitOK
+}

@@ -212,16 +212,26 @@ type Format struct {
 	Name string // human-readable name, in English; the GUI translates by ID
 	// Sniff reports whether a file whose first bytes are head (up to 64 KiB) and whose base name is
 	// name is of this format. Content decides; the name only breaks ties (e.g. ".zip").
+	// For a directory (an unzipped archive), detection calls Sniff with head == nil and the
+	// directory's base name; formats that cannot be a directory return false.
 	Sniff func(head []byte, name string) bool
+	// Probe, when set, confirms a Sniff match by opening the file; used for databases, whose
+	// first bytes (the SQLite header) cannot tell one schema from another. Detection calls it
+	// only after Sniff returned true, and treats false as "not this format". It must not write.
+	Probe func(path string) bool
 	// Import parses the file at path, sending records and problems to sink.
 	Import func(ctx context.Context, path string, opt Options, sink Sink) error
+	// Read parses the format from a stream, for formats built with [StreamFormat]; nil for
+	// formats that need a path (databases). Detection uses it to import ZIP members in place.
+	// Callers pass opt.WithDefaults().
+	Read func(ctx context.Context, r io.Reader, opt Options, sink Sink) error
 }
 
 // StreamFormat builds a Format for a parser that reads a stream: Import opens the path, reports
 // read progress through opt.Progress and calls read.
 func StreamFormat(id, name string, sniff func(head []byte, name string) bool,
 	read func(ctx context.Context, r io.Reader, opt Options, sink Sink) error) Format {
-	return Format{ID: id, Name: name, Sniff: sniff,
+	return Format{ID: id, Name: name, Sniff: sniff, Read: read,
 		Import: func(ctx context.Context, path string, opt Options, sink Sink) error {
 			f, err := os.Open(path)
 			if err != nil {

@@ -1,0 +1,666 @@
+// Package androiddb imports Android's telephony database, mmssms.db
+// (/data/data/com.android.providers.telephony/databases/mmssms.db, from a rooted phone or a
+// forensic extraction).
+//
+// # What it reads
+//
+// Every row of the sms table becomes one [importers.Record] located as "sms _id 12" (date in
+// milliseconds; type 1 received, 2 sent, 3 draft, 4 outbox, 5 failed, 6 queued; address; body),
+// then every row of the pdu table one MMS record located as "pdu _id 7" (date in seconds;
+// msg_box as sms.type), with its text from the text/plain rows of part (concatenated in seq
+// order, as SMS Backup & Restore does), its other parts as attachments (name and MIME type,
+// never the bytes; application/smil is layout and skipped), and its sender and recipients from
+// addr (137 from, 151 to, 130 cc, 129 bcc; "insert-address-token" is the phone's own number).
+// Column names are AOSP's (TelephonyProvider, MmsSmsDatabaseHelper); the query is built from
+// the columns the file has, so older and vendor databases import too.
+//
+// The row ids stay in Location and are not used as PlatformID: they are local to the phone,
+// and leaving them out lets an SMS Backup & Restore export of the same phone be recognised as
+// the same messages.
+//
+// # What it must not do
+//
+// It never writes to the database: the file is opened with mode=ro&immutable=1, so SQLite takes
+// no lock and creates no -wal or -shm file. A -wal file beside the database is therefore not
+// read, and a warning says so. It does not read the files that part._data points to (they are
+// paths on the phone). It opens no network connection and imports no GUI code.
+package androiddb
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"raidtrace/importers"
+
+	_ "modernc.org/sqlite" // the "sqlite" database/sql driver, pure Go
+)
+
+// Format describes mmssms.db to detection. Sniff only sees the SQLite header, so Probe confirms
+// the schema by opening the file.
+var Format = importers.Format{
+	ID:     "android-mmssms",
+	Name:   "Android SMS/MMS database (mmssms.db)",
+	Sniff:  Sniff,
+	Probe:  IsMmsSmsDB,
+	Import: Import,
+}
+
+var sqliteMagic = []byte("SQLite format 3\x00")
+
+// Sniff reports whether head starts like an SQLite database. It cannot tell mmssms.db from other
+// databases; [IsMmsSmsDB] does.
+func Sniff(head []byte, _ string) bool { return bytes.HasPrefix(head, sqliteMagic) }
+
+// IsMmsSmsDB reports whether the file at path is an SQLite database with the sms and pdu tables
+// of Android's telephony provider. It opens the file read-only.
+func IsMmsSmsDB(path string) bool {
+	db, err := openReadOnly(path)
+	if err != nil {
+		return false
+	}
+	defer db.Close()
+	_, err = checkTables(context.Background(), db)
+	return err == nil
+}
+
+// openReadOnly opens an SQLite file without ever writing to it or beside it.
+func openReadOnly(path string) (*sql.DB, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(abs); err != nil {
+		return nil, err
+	}
+	p := filepath.ToSlash(abs)
+	if !strings.HasPrefix(p, "/") { // Windows: C:/… becomes /C:/…
+		p = "/" + p
+	}
+	// In a URI filename "?", "#" and "%" must be escaped; SQLite decodes %HH.
+	p = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(p)
+	db, err := sql.Open("sqlite", "file://"+p+"?mode=ro&immutable=1&_query_only=1")
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	return db, nil
+}
+
+// checkTables returns the database's tables, or an error wrapping importers.ErrNotFormat unless
+// it has sms and pdu.
+func checkTables(ctx context.Context, db *sql.DB) (map[string]bool, error) {
+	have := map[string]bool{}
+	err := query(ctx, db, "SELECT name FROM sqlite_master WHERE type = 'table'", func(s scanner) error {
+		var name string
+		if err := s.Scan(&name); err != nil {
+			return err
+		}
+		have[strings.ToLower(name)] = true
+		return nil
+	})
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("not a readable SQLite database (%v): %w", err, importers.ErrNotFormat)
+	}
+	for _, t := range []string{"sms", "pdu"} {
+		if !have[t] {
+			return nil, fmt.Errorf("no %s table, so not an Android mmssms.db: %w", t, importers.ErrNotFormat)
+		}
+	}
+	return have, nil
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+// query runs q with args and calls each for every row.
+func query(ctx context.Context, db *sql.DB, q string, each func(scanner) error, args ...any) error {
+	rows, err := db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := each(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// columns returns the lower-cased column names of table.
+func columns(ctx context.Context, db *sql.DB, table string) (map[string]bool, error) {
+	have := map[string]bool{}
+	err := query(ctx, db, "SELECT name FROM pragma_table_info(?)", func(s scanner) error {
+		var name string
+		if err := s.Scan(&name); err != nil {
+			return err
+		}
+		have[strings.ToLower(name)] = true
+		return nil
+	}, table)
+	if err != nil {
+		return nil, fmt.Errorf("columns of %s: %w", table, err)
+	}
+	return have, nil
+}
+
+// reader holds the state of one import.
+type reader struct {
+	path  string
+	opt   importers.Options
+	sink  importers.Sink
+	size  int64 // file size, for progress
+	total int64 // sms + pdu rows, for progress
+	done  int64
+}
+
+// Import reads the mmssms.db at path and sends one record per row of its sms table, then one
+// per row of its pdu table, to sink. A file that is not such a database gives an error wrapping
+// importers.ErrNotFormat. Rows with odd values are still recorded, with a warning.
+func Import(ctx context.Context, path string, opt importers.Options, sink importers.Sink) error {
+	opt = opt.WithDefaults()
+	db, err := openReadOnly(path)
+	if err != nil {
+		return fmt.Errorf("open android mmssms database: %w", err)
+	}
+	defer db.Close()
+	have, err := checkTables(ctx, db)
+	if err != nil {
+		if errors.Is(err, importers.ErrNotFormat) && fileSize(path+"-wal") > 0 {
+			return fmt.Errorf("%w (its -wal file, not read in read-only mode, may hold the tables: checkpoint a copy)", err)
+		}
+		return err
+	}
+	r := &reader{path: path, opt: opt, sink: sink}
+	if wal := path + "-wal"; fileSize(wal) > 0 {
+		sink.Problem(importers.Problem{
+			Location: filepath.Base(wal),
+			Reason: "write-ahead log not merged: the most recent messages may be only in this file; " +
+				"copy the database with its -wal and -shm files and checkpoint the copy " +
+				"(sqlite3 COPY.db 'PRAGMA wal_checkpoint(TRUNCATE)') before importing it",
+			Warning: true,
+		})
+	}
+	if opt.Progress != nil {
+		r.size = fileSize(path)
+		var n int64
+		for _, t := range []string{"sms", "pdu"} {
+			if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+t).Scan(&n); err != nil {
+				return fmt.Errorf("count %s rows: %w", t, err)
+			}
+			r.total += n
+		}
+	}
+	if err := r.sms(ctx, db); err != nil {
+		return err
+	}
+	if err := r.mms(ctx, db, have); err != nil {
+		return err
+	}
+	if opt.Progress != nil {
+		opt.Progress(r.size, r.size)
+	}
+	return nil
+}
+
+func fileSize(path string) int64 {
+	st, err := os.Stat(path)
+	if err != nil {
+		return 0
+	}
+	return st.Size()
+}
+
+// step counts a row, checks for cancellation and reports progress now and then.
+func (r *reader) step(ctx context.Context) error {
+	r.done++
+	if r.done%512 != 0 {
+		return nil
+	}
+	if r.opt.Progress != nil && r.total > 0 {
+		r.opt.Progress(r.size*min(r.done, r.total)/r.total, r.size)
+	}
+	return ctx.Err()
+}
+
+// row is one result row by lower-cased column name.
+type row map[string]any
+
+// selectRows runs "SELECT cols FROM table …" over the wanted columns the table has and calls
+// each with every row; a read error names the last good row.
+func (r *reader) selectRows(ctx context.Context, db *sql.DB, table string, wanted []string, tail string,
+	each func(row) error) error {
+	have, err := columns(ctx, db, table)
+	if err != nil {
+		return err
+	}
+	var cols, sel []string
+	for _, c := range wanted {
+		if have[c] {
+			cols = append(cols, c)
+			sel = append(sel, `"`+c+`"`)
+		}
+	}
+	if !have["_id"] {
+		return fmt.Errorf("%s table has no _id column", table)
+	}
+	rows, err := db.QueryContext(ctx, "SELECT "+strings.Join(sel, ", ")+" FROM "+table+" "+tail)
+	if err != nil {
+		return fmt.Errorf("read %s table: %w", table, err)
+	}
+	defer rows.Close()
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	var last int64
+	fail := func(err error) error {
+		return &importers.ParseError{File: filepath.Base(r.path),
+			Location: fmt.Sprintf("%s after _id %d", table, last), Err: err}
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return fail(err)
+		}
+		m := make(row, len(cols))
+		for i, c := range cols {
+			m[c] = vals[i]
+		}
+		last = asInt(m["_id"])
+		if err := each(m); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fail(err)
+	}
+	return nil
+}
+
+// smsColumns are read from the sms table when present; those after "body" go to Extra.
+var smsColumns = []string{"_id", "thread_id", "address", "date", "type", "body",
+	"date_sent", "person", "protocol", "read", "status", "reply_path_present", "subject",
+	"service_center", "locked", "sub_id", "error_code", "creator", "seen"}
+
+const smsExtraFrom = 6
+
+func (r *reader) sms(ctx context.Context, db *sql.DB) error {
+	return r.selectRows(ctx, db, "sms", smsColumns, "ORDER BY _id", func(m row) error {
+		loc := "sms _id " + rawString(m["_id"])
+		var warns []string
+		rec := importers.Record{Location: loc, Platform: "sms", Kind: "message", Extra: extra(m, smsColumns[smsExtraFrom:])}
+		if t := rawString(m["type"]); t != "" {
+			rec.Extra["type"] = t
+		}
+		if th := rawString(m["thread_id"]); th != "" {
+			rec.Conversation = "thread " + th
+		}
+		var w string
+		rec.Time, rec.RawTime, w = when(m["date"], false)
+		if w != "" {
+			warns = append(warns, w)
+		}
+		rec.Text = asString(m["body"])
+		if m["body"] == nil {
+			warns = append(warns, "body is NULL")
+		}
+		address := asString(m["address"])
+		party := importers.PhoneParty(address, "", r.opt.Region)
+		if address == "" {
+			party = importers.Party{}
+		}
+		if isRCS(address) {
+			rec.Platform = "rcs"
+		}
+		switch typ := rawString(m["type"]); typ {
+		case "1":
+			rec.Direction = importers.Incoming
+			rec.Sender = party
+			if o := r.owner(); !o.IsZero() {
+				rec.Recipients = []importers.Party{o}
+			}
+			if party.IsZero() {
+				warns = append(warns, "received message without an address; sender unknown")
+			}
+		case "2", "3", "4", "5", "6":
+			rec.Direction = importers.Outgoing
+			rec.Sender = r.owner()
+			if !party.IsZero() {
+				rec.Recipients = []importers.Party{party}
+			}
+		default:
+			rec.Direction = importers.Unknown
+			rec.Sender = party
+			warns = append(warns, fmt.Sprintf("type %q is not a known message box; direction unknown, address taken as sender", typ))
+		}
+		return r.emit(ctx, rec, warns)
+	})
+}
+
+// pduColumns are read from the pdu table when present; those after "msg_box" go to Extra.
+var pduColumns = []string{"_id", "thread_id", "date", "msg_box",
+	"date_sent", "read", "seen", "locked", "m_id", "sub", "sub_cs", "ct_t", "m_type", "m_size",
+	"tr_id", "st", "resp_st", "retr_st", "text_only", "sub_id", "creator"}
+
+const pduExtraFrom = 4
+
+// part is a row of the part table.
+type part struct {
+	ct, name, text string
+	hasText        bool
+	data           string
+}
+
+// addr is a row of the addr table.
+type addr struct {
+	address, typ string
+}
+
+func (r *reader) mms(ctx context.Context, db *sql.DB, have map[string]bool) error {
+	parts := map[int64][]part{}
+	if have["part"] {
+		pc, err := columns(ctx, db, "part")
+		if err != nil {
+			return err
+		}
+		q := "SELECT mid, " + colOr(pc, "ct") + ", " + colOr(pc, "name") + ", " + colOr(pc, "fn") + ", " +
+			colOr(pc, "cl") + ", " + colOr(pc, "cid") + ", " + colOr(pc, "text") + ", " + colOr(pc, "_data") +
+			" FROM part ORDER BY mid, " + orderSeq(pc) + "rowid"
+		if err := query(ctx, db, q, func(s scanner) error {
+			var mid sql.NullInt64
+			var ct, name, fn, cl, cid, text, data sql.NullString
+			if err := s.Scan(&mid, &ct, &name, &fn, &cl, &cid, &text, &data); err != nil {
+				return err
+			}
+			p := part{ct: strings.ToLower(strings.TrimSpace(ct.String)), text: text.String, hasText: text.Valid, data: data.String}
+			if i := strings.IndexByte(p.ct, ';'); i >= 0 {
+				p.ct = strings.TrimSpace(p.ct[:i])
+			}
+			for _, n := range []sql.NullString{name, fn, cl, cid} {
+				if n.String != "" {
+					p.name = n.String
+					break
+				}
+			}
+			parts[mid.Int64] = append(parts[mid.Int64], p)
+			return nil
+		}); err != nil {
+			return fmt.Errorf("read part table: %w", err)
+		}
+	} else {
+		r.sink.Problem(importers.Problem{Location: "part table", Reason: "missing: MMS text and attachments unknown", Warning: true})
+	}
+	addrs := map[int64][]addr{}
+	if have["addr"] {
+		if err := query(ctx, db, "SELECT msg_id, address, type FROM addr ORDER BY msg_id, rowid", func(s scanner) error {
+			var mid sql.NullInt64
+			var a, t sql.NullString
+			if err := s.Scan(&mid, &a, &t); err != nil {
+				return err
+			}
+			addrs[mid.Int64] = append(addrs[mid.Int64], addr{address: a.String, typ: t.String})
+			return nil
+		}); err != nil {
+			return fmt.Errorf("read addr table: %w", err)
+		}
+	} else {
+		r.sink.Problem(importers.Problem{Location: "addr table", Reason: "missing: MMS senders and recipients unknown", Warning: true})
+	}
+
+	err := r.selectRows(ctx, db, "pdu", pduColumns, "ORDER BY _id", func(m row) error {
+		id := asInt(m["_id"])
+		rec, warns := r.mmsRecord(m, parts[id], addrs[id])
+		delete(parts, id)
+		delete(addrs, id)
+		return r.emit(ctx, rec, warns)
+	})
+	if err != nil {
+		return err
+	}
+	// Parts and addresses of no MMS are not messages, but say they were there.
+	for id := range parts {
+		r.sink.Problem(importers.Problem{Location: fmt.Sprintf("part mid %d", id),
+			Reason: "part rows of a pdu _id that does not exist; not imported", Warning: true})
+	}
+	for id := range addrs {
+		r.sink.Problem(importers.Problem{Location: fmt.Sprintf("addr msg_id %d", id),
+			Reason: "addr rows of a pdu _id that does not exist; not imported", Warning: true})
+	}
+	return nil
+}
+
+// orderSeq returns "seq, " when part has a seq column.
+func orderSeq(pc map[string]bool) string {
+	if pc["seq"] {
+		return "seq, "
+	}
+	return ""
+}
+
+// colOr returns the quoted column when the table has it, else NULL.
+func colOr(have map[string]bool, col string) string {
+	if have[col] {
+		return `"` + col + `"`
+	}
+	return "NULL"
+}
+
+func (r *reader) mmsRecord(m row, parts []part, addrs []addr) (importers.Record, []string) {
+	var warns []string
+	rec := importers.Record{Location: "pdu _id " + rawString(m["_id"]), Platform: "mms", Kind: "message",
+		Extra: extra(m, pduColumns[pduExtraFrom:])}
+	if b := rawString(m["msg_box"]); b != "" {
+		rec.Extra["msg_box"] = b
+	}
+	if th := rawString(m["thread_id"]); th != "" {
+		rec.Conversation = "thread " + th
+	}
+	var w string
+	rec.Time, rec.RawTime, w = when(m["date"], true)
+	if w != "" {
+		warns = append(warns, w)
+	}
+	var text strings.Builder
+	for _, p := range parts {
+		switch {
+		case p.ct == "application/smil":
+		case p.ct == "text/plain":
+			text.WriteString(p.text)
+			if !p.hasText && p.data != "" {
+				warns = append(warns, fmt.Sprintf("text part stored in %s on the phone; not read", p.data))
+			}
+		default:
+			rec.Attachments = append(rec.Attachments, importers.Attachment{Name: p.name, MIME: p.ct})
+		}
+	}
+	rec.Text = text.String()
+
+	switch box := rawString(m["msg_box"]); box {
+	case "1":
+		rec.Direction = importers.Incoming
+	case "2", "3", "4", "5", "6":
+		rec.Direction = importers.Outgoing
+	default:
+		warns = append(warns, fmt.Sprintf("msg_box %q is not a known message box; direction unknown", box))
+	}
+	party := func(raw string) importers.Party {
+		if raw == "insert-address-token" {
+			return r.owner()
+		}
+		return importers.PhoneParty(raw, "", r.opt.Region)
+	}
+	var from []string
+	for _, a := range addrs {
+		if isRCS(a.address) {
+			rec.Platform = "rcs"
+		}
+		switch a.typ {
+		case "137":
+			from = append(from, a.address)
+		case "151", "130", "129":
+			if p := party(a.address); !p.IsZero() {
+				rec.Recipients = append(rec.Recipients, p)
+			}
+			if a.typ != "151" {
+				k := map[string]string{"130": "cc", "129": "bcc"}[a.typ]
+				rec.Extra[k] = strings.TrimPrefix(rec.Extra[k]+" "+a.address, " ")
+			}
+		}
+	}
+	switch {
+	case len(from) > 0:
+		if from[0] == "insert-address-token" {
+			rec.Extra["from"] = from[0]
+			if rec.Direction == importers.Unknown {
+				rec.Direction = importers.Outgoing
+			}
+		}
+		rec.Sender = party(from[0])
+		if len(from) > 1 {
+			warns = append(warns, fmt.Sprintf("%d From addresses; the first is taken as sender", len(from)))
+		}
+	case rec.Direction == importers.Outgoing:
+		rec.Sender = r.owner()
+	default:
+		warns = append(warns, "no From address (addr type 137); sender unknown")
+	}
+	if rec.Direction == importers.Incoming {
+		if o := r.owner(); !o.IsZero() && len(rec.Recipients) == 0 {
+			rec.Recipients = []importers.Party{o}
+		}
+	}
+	return rec, warns
+}
+
+// emit sends warnings and the record, then counts it.
+func (r *reader) emit(ctx context.Context, rec importers.Record, warns []string) error {
+	for _, w := range warns {
+		r.sink.Problem(importers.Problem{Location: rec.Location, Reason: w, Warning: true})
+	}
+	if len(rec.Extra) == 0 {
+		rec.Extra = nil
+	}
+	if err := r.sink.Record(rec); err != nil {
+		return err
+	}
+	return r.step(ctx)
+}
+
+// owner is the case owner's number from Options.Owner, or no party.
+func (r *reader) owner() importers.Party {
+	if r.opt.Owner == "" {
+		return importers.Party{}
+	}
+	return importers.PhoneParty(r.opt.Owner, "", r.opt.Region)
+}
+
+// isRCS reports an RCS pseudo-address (…@rbm.goog, …rcs.google.com).
+func isRCS(address string) bool {
+	a := strings.ToLower(strings.TrimSpace(address))
+	return strings.HasSuffix(a, "rcs.google.com") || strings.HasSuffix(a, "@rbm.goog")
+}
+
+// extra keeps the non-NULL, non-empty values of cols.
+func extra(m row, cols []string) map[string]string {
+	e := map[string]string{}
+	for _, c := range cols {
+		if v, ok := m[c]; ok && v != nil {
+			if s := rawString(v); s != "" {
+				e[c] = s
+			}
+		}
+	}
+	return e
+}
+
+// when reads a date column: milliseconds for sms, seconds for pdu. A value of the other unit
+// (seconds below 10^11 in sms, milliseconds above 10^11 in pdu) is read in that unit with a
+// warning. It returns the instant (zero when unusable), the raw value and a warning.
+func when(v any, seconds bool) (time.Time, string, string) {
+	raw := rawString(v)
+	if v == nil {
+		return time.Time{}, "", "date is NULL; time unknown"
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(raw), 10, 64)
+	if err != nil {
+		if f, ok := v.(float64); ok {
+			n = int64(f)
+		} else {
+			return time.Time{}, raw, fmt.Sprintf("date %q is not a number; time unknown", raw)
+		}
+	}
+	if n <= 0 {
+		return time.Time{}, raw, fmt.Sprintf("date %q is not a time; time unknown", raw)
+	}
+	var t time.Time
+	var w string
+	switch {
+	case seconds && n >= 1e11:
+		t, w = time.UnixMilli(n).UTC(), fmt.Sprintf("date %q looks like milliseconds, not seconds; read as milliseconds", raw)
+	case seconds:
+		t = time.Unix(n, 0).UTC()
+	case n < 1e11:
+		t, w = time.Unix(n, 0).UTC(), fmt.Sprintf("date %q looks like seconds, not milliseconds; read as seconds", raw)
+	default:
+		t = time.UnixMilli(n).UTC()
+	}
+	if y := t.Year(); y < 1995 || y > 2100 {
+		w = fmt.Sprintf("date %q reads as %s, which is implausible", raw, t.Format(time.RFC3339))
+	}
+	return t, raw, w
+}
+
+func asInt(v any) int64 {
+	switch x := v.(type) {
+	case int64:
+		return x
+	case float64:
+		return int64(x)
+	}
+	i, _ := strconv.ParseInt(strings.TrimSpace(asString(v)), 10, 64)
+	return i
+}
+
+func asString(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case []byte:
+		return string(x)
+	case nil:
+		return ""
+	}
+	return rawString(v)
+}
+
+// rawString renders a column value as stored.
+func rawString(v any) string {
+	switch x := v.(type) {
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case string:
+		return x
+	case []byte:
+		return string(x)
+	case bool:
+		return strconv.FormatBool(x)
+	case time.Time:
+		return x.UTC().Format(time.RFC3339Nano)
+	case nil:
+		return ""
+	}
+	return fmt.Sprint(v)
+}

@@ -1,0 +1,364 @@
+// Package chattext reads the plain-text chat exports of WhatsApp ("Export chat", Android and iOS,
+// every locale layout seen) and the Signal-export text style ("[2019-12-24, 12:23] Jane Doe: …").
+//
+// Each line that starts with a timestamp opens a message; the lines after it that do not are its
+// continuation, joined with "\n" (blank lines at the end of a message are dropped, so that the
+// same message in two overlapping exports is recognised as one). The sender is what comes before
+// the first ": " after the timestamp; a line with no sender ("You were added", "+33 6… created
+// group …") is a system entry (Kind "system"), stored but not a raid message; so is an iOS notice,
+// whose text starts with U+200E. Attachment markers (`<attached: …>`, `… (file attached)`,
+// `<Media omitted>`, iOS `image omitted`) become [importers.Attachment]s; the marker itself is kept
+// in Extra["attachment"] and the caption, if any, is the Text. Sender names that are phone numbers
+// get their E.164 form; Direction is outgoing when the sender is Options.Owner.
+//
+// Times in these exports are local and carry no zone: the case's zone (Options.Location) is
+// applied, Record.TimeZone names it and Record.RawTime keeps the timestamp exactly as written.
+// Day and month order is not written either (a four-digit first field is a year: year, month,
+// day). It comes from Options.DateOrder, else from the whole file: a first field above 12 means
+// day first, a second field above 12 means month first. When
+// nothing in the file settles it, dates are read day first and one warning (location "file") says
+// so, so that the user can re-import with the order set. Because the order must be known before
+// the first time is computed, Read keeps the parsed messages of a file in memory (about the size
+// of the file; WhatsApp exports are at most a few tens of MB) and sends them once the file is read.
+//
+// The package only reads: it never writes files, opens no network connection and imports no GUI.
+package chattext
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"raidtrace/importers"
+)
+
+// Format is the chat text export format for detection and the case file.
+var Format = importers.StreamFormat("chattext", "WhatsApp or Signal chat text export", Sniff, Read)
+
+// sp is any space an export puts in a timestamp: ASCII, no-break (U+00A0), narrow no-break (U+202F).
+const sp = `[ \t\x{00A0}\x{202F}]`
+
+// header matches a line that opens a message. Groups: 1 "[", 2 the timestamp text, 3-5 the three
+// date fields, 6-8 hour, minute, second, 9 the a/p of AM/PM, 10 the rest of the line.
+var header = regexp.MustCompile(`^[\x{200E}\x{200F}\x{202A}-\x{202E}\x{FEFF}]*(\[)?` +
+	`((\d{1,4})[-/.]` + sp + `?(\d{1,2})[-/.]` + sp + `?(\d{1,4})\.?,?` + sp + `+(?:[^\d\s\[\]]{1,4}` + sp + `+)?` +
+	`(\d{1,2})[.:](\d{2})(?:[.:](\d{2}))?(?:` + sp + `*([aApP])\.?` + sp + `?[mM]\.?)?)` +
+	`(?:\]` + sp + `*|` + sp + `+[-–]` + sp + `+)(.*)$`)
+
+// entry is one message as read in the first pass, or a line that could not be read.
+type entry struct {
+	line    int
+	fields  [3]string // date fields as written
+	clock   [3]int    // hour, minute, second
+	ampm    byte      // 'a', 'p' or 0
+	raw     string    // timestamp text
+	signal  bool
+	rest    string   // the header line after the timestamp
+	more    []string // continuation lines
+	problem string   // set for a skipped line
+}
+
+// Read parses a chat text export, sending one record per message and system line ("line N" is the
+// line its timestamp is on) once the whole stream has been read. Text before the first timestamp
+// is reported and skipped. If reading fails, the messages before the failure are sent and the
+// error, naming the line, is returned.
+func Read(ctx context.Context, r io.Reader, opt importers.Options, sink importers.Sink) error {
+	opt = opt.WithDefaults()
+	entries, readErr := scan(ctx, r)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	order, warning := dateOrder(entries, opt.DateOrder)
+	if warning != "" {
+		sink.Problem(importers.Problem{Location: "file", Reason: warning, Warning: true})
+	}
+	ph := importers.NewPhones(opt.Region)
+	owner := ph.E164(opt.Owner)
+	for i := range entries {
+		if i%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		e := &entries[i]
+		if e.problem != "" {
+			sink.Problem(importers.Problem{Location: fmt.Sprintf("line %d", e.line), Reason: e.problem})
+			continue
+		}
+		if err := sink.Record(e.record(order, opt, ph, owner, sink)); err != nil {
+			return err
+		}
+	}
+	return readErr // a read error after the messages before it
+}
+
+// scan is the first pass: it splits the stream into entries.
+func scan(ctx context.Context, r io.Reader) ([]entry, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	var entries []entry
+	cur := -1 // index of the message continuation lines belong to
+	for n := 1; ; n++ {
+		s, err := br.ReadString('\n')
+		if err != nil && err != io.EOF {
+			return entries, &importers.ParseError{Line: n, Err: fmt.Errorf("read: %w", err)}
+		}
+		if s == "" && err == io.EOF {
+			return entries, nil
+		}
+		if n%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		s = strings.TrimSuffix(s, "\n")
+		s = strings.TrimSuffix(s, "\r")
+		if n == 1 {
+			s = strings.TrimPrefix(s, "\ufeff")
+		}
+		if e, ok := parseHeader(s); ok {
+			e.line = n
+			entries = append(entries, e)
+			cur = len(entries) - 1
+		} else if cur >= 0 {
+			entries[cur].more = append(entries[cur].more, s)
+		} else if strings.TrimSpace(s) != "" {
+			entries = append(entries, entry{line: n, problem: "skipped: text before the first message (no timestamp)"})
+		}
+		if err == io.EOF {
+			return entries, nil
+		}
+	}
+}
+
+// parseHeader reads a message-opening line.
+func parseHeader(s string) (entry, bool) {
+	if !mayOpen(s) {
+		return entry{}, false
+	}
+	ix := header.FindStringSubmatchIndex(s)
+	if ix == nil {
+		return entry{}, false
+	}
+	m := make([]string, len(ix)/2)
+	for i := range m {
+		if ix[2*i] >= 0 {
+			m[i] = s[ix[2*i]:ix[2*i+1]]
+		}
+	}
+	bracket := m[1] != ""
+	closed := strings.Contains(s[ix[5]:ix[20]], "]") // between the timestamp and the rest
+	if bracket != closed {
+		return entry{}, false
+	}
+	e := entry{fields: [3]string{m[3], m[4], m[5]}, raw: m[2], rest: m[10]}
+	e.clock[0], _ = strconv.Atoi(m[6])
+	e.clock[1], _ = strconv.Atoi(m[7])
+	if m[8] != "" {
+		e.clock[2], _ = strconv.Atoi(m[8])
+	}
+	if m[9] != "" {
+		e.ampm = m[9][0] | 0x20
+	}
+	e.signal = bracket && len(m[3]) == 4 && strings.Contains(m[2][:len(m[3])+1], "-")
+	return e, true
+}
+
+// mayOpen is a cheap test that rules out most continuation lines before the regexp.
+func mayOpen(s string) bool {
+	for _, r := range s {
+		switch {
+		case r == '\u200e' || r == '\u200f' || r == '\ufeff' || (r >= '\u202a' && r <= '\u202e'):
+			continue
+		case r == '[' || (r >= '0' && r <= '9'):
+			return true
+		}
+		return false
+	}
+	return false
+}
+
+// dateOrder settles day/month order: the option, else the file. warning is set when the file does
+// not settle it.
+func dateOrder(entries []entry, opt string) (order, warning string) {
+	if o := strings.ToUpper(opt); o == "DMY" || o == "MDY" || o == "YMD" {
+		return o, ""
+	}
+	var dayFirst, monthFirst, ambiguous bool
+	for i := range entries {
+		e := &entries[i]
+		if e.problem != "" || len(e.fields[0]) == 4 {
+			continue
+		}
+		a, _ := strconv.Atoi(e.fields[0])
+		b, _ := strconv.Atoi(e.fields[1])
+		switch {
+		case a > 12:
+			dayFirst = true
+		case b > 12:
+			monthFirst = true
+		case a != b:
+			ambiguous = true
+		}
+	}
+	switch {
+	case dayFirst && monthFirst:
+		return "DMY", "day/month order: some dates have a first field above 12 and others a second field above 12; read as day/month/year (re-import with the date order set if this is wrong)"
+	case monthFirst:
+		return "MDY", ""
+	case !dayFirst && ambiguous:
+		return "DMY", "day/month order is ambiguous: no date in the file has a field above 12; read as day/month/year (re-import with the date order set to MDY if the export is month first)"
+	}
+	return "DMY", ""
+}
+
+// record builds the record of a message entry; an impossible date is a warning.
+// owner is opt.Owner in E.164, "" when it is not a number.
+func (e *entry) record(order string, opt importers.Options, ph *importers.Phones, owner string, sink importers.Sink) importers.Record {
+	loc := fmt.Sprintf("line %d", e.line)
+	rec := importers.Record{Location: loc, Platform: "whatsapp", RawTime: e.raw, Kind: "message"}
+	if e.signal {
+		rec.Platform = "signal"
+	}
+	if t, err := e.time(order, opt.Location); err != nil {
+		sink.Problem(importers.Problem{Location: loc, Reason: fmt.Sprintf("timestamp %q: %v; message kept without a time", e.raw, err), Warning: true})
+	} else {
+		rec.Time = t
+		rec.TimeZone = opt.Location.String()
+	}
+	sender, text, ok := splitSender(e.rest)
+	more := e.more
+	for len(more) > 0 && strings.TrimSpace(more[len(more)-1]) == "" {
+		more = more[:len(more)-1] // blank lines before the next message or the end of the file
+	}
+	if len(more) > 0 {
+		text += "\n" + strings.Join(more, "\n")
+	}
+	if !ok {
+		rec.Kind = "system"
+		rec.Text = text
+		return rec
+	}
+	name := strings.TrimSpace(strings.Trim(sender, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e"))
+	rec.Sender = importers.Party{Raw: sender, Name: name}
+	if name != "" && (name[0] == '+' || (name[0] >= '0' && name[0] <= '9')) {
+		rec.Sender.E164 = ph.E164(name)
+	}
+	rec.Direction = importers.Incoming
+	if opt.Owner != "" && (name == opt.Owner || (rec.Sender.E164 != "" && rec.Sender.E164 == owner)) {
+		rec.Direction = importers.Outgoing
+	}
+	if a, marker, caption, ok := attachment(text); ok {
+		rec.Attachments = []importers.Attachment{a}
+		rec.Extra = map[string]string{"attachment": marker}
+		text = caption
+	} else if strings.HasPrefix(text, "\u200e") {
+		rec.Kind = "system" // iOS marks notices inside a chat ("‎Messages and calls are end-to-end encrypted.")
+	}
+	rec.Text = text
+	return rec
+}
+
+var errDate = errors.New("not a valid date and time")
+
+// time computes the instant of the entry's timestamp in loc.
+func (e *entry) time(order string, loc *time.Location) (time.Time, error) {
+	f := [3]int{}
+	for i, s := range e.fields {
+		f[i], _ = strconv.Atoi(s)
+	}
+	var y, mo, d int
+	switch {
+	case len(e.fields[0]) == 4 || order == "YMD":
+		y, mo, d = f[0], f[1], f[2]
+	case order == "MDY":
+		mo, d, y = f[0], f[1], f[2]
+	default:
+		d, mo, y = f[0], f[1], f[2]
+	}
+	if y < 100 {
+		y += 2000
+	}
+	h, mi, s := e.clock[0], e.clock[1], e.clock[2]
+	switch e.ampm {
+	case 'p':
+		if h > 12 {
+			return time.Time{}, errDate
+		}
+		if h < 12 {
+			h += 12
+		}
+	case 'a':
+		if h > 12 {
+			return time.Time{}, errDate
+		}
+		if h == 12 {
+			h = 0
+		}
+	}
+	if mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59 {
+		return time.Time{}, errDate
+	}
+	t := time.Date(y, time.Month(mo), d, h, mi, s, 0, loc)
+	if t.Day() != d { // 31/02
+		return time.Time{}, errDate
+	}
+	return t.UTC(), nil
+}
+
+// splitSender splits "Name: text" on the first ": ". A rest without a sender is a system line.
+func splitSender(rest string) (sender, text string, ok bool) {
+	if i := strings.Index(rest, ": "); i > 0 && !strings.ContainsAny(rest[:i], "\"“”«»") {
+		return rest[:i], rest[i+2:], true
+	}
+	// "John Doe:" and "John Doe:." (an empty or one-word message with no space after the colon)
+	if i := strings.IndexByte(rest, ':'); i > 0 && !strings.ContainsAny(rest[:i], "\"“”«»") &&
+		(i == len(rest)-1 || rest[i+1] < '0' || rest[i+1] > '9') && !strings.Contains(rest[i+1:], " ") {
+		return rest[:i], rest[i+1:], true
+	}
+	return "", rest, false
+}
+
+var (
+	attachedTag  = regexp.MustCompile(`^<attached: ([^>]*)>$`)
+	fileAttached = regexp.MustCompile(`^(.+?) \((?:file attached|Datei angehängt|fichier joint|archivo adjunto|arquivo anexado|file allegato|bestand bijgevoegd)\)$`)
+	omitted      = regexp.MustCompile(`^(?:<(?:Media omitted|Médias omis|Multimedia omitido|Medien ausgeschlossen|Media weggelaten|Mídia oculta|Media omessi)>|(?:image|video|audio|sticker|GIF|document|Contact card) omitted|(?:image|vidéo|audio|autocollant|GIF|document) absent(?:e)?)$`)
+)
+
+// attachment recognises an attachment marker on the first line of text; caption is what follows.
+func attachment(text string) (a importers.Attachment, marker, caption string, ok bool) {
+	first, rest, _ := strings.Cut(text, "\n")
+	t := strings.TrimSpace(strings.TrimLeft(first, "\u200e\u200f"))
+	if m := attachedTag.FindStringSubmatch(t); m != nil {
+		return importers.Attachment{Name: m[1]}, first, rest, true
+	}
+	if m := fileAttached.FindStringSubmatch(t); m != nil {
+		return importers.Attachment{Name: m[1]}, first, rest, true
+	}
+	if omitted.MatchString(t) {
+		return importers.Attachment{}, first, rest, true
+	}
+	return importers.Attachment{}, "", "", false
+}
+
+// Sniff claims a file whose first non-empty line opens a chat message.
+func Sniff(head []byte, _ string) bool {
+	head = bytes.TrimPrefix(head, []byte("\ufeff"))
+	for len(head) > 0 {
+		line, rest, _ := bytes.Cut(head, []byte("\n"))
+		head = rest
+		s := strings.TrimRight(string(line), "\r")
+		if strings.TrimSpace(s) == "" {
+			continue
+		}
+		_, ok := parseHeader(s)
+		return ok
+	}
+	return false
+}

@@ -1,0 +1,631 @@
+// Package csvmap reads any delimited text file with a header row, given which column holds the
+// time, the sender, the text and so on, so that message logs with no importer of their own can
+// be analysed: gateway logs from Plivo or Vonage, spreadsheets an advocate kept, and crowdfunding
+// contribution lists, where bot-like donation rhythms and duplicated names are analysed like
+// messages.
+//
+// # Mapping
+//
+// Options.Columns maps roles to header names: time, sender, text, recipient, name, id, direction,
+// amount, currency, plus platform (a column naming the channel, such as Plivo's message_type),
+// conversation and first_name (put before the name when a list splits "Prénom" and "Nom"). Header names match exactly, else ignoring case, spaces, underscores and accents.
+// Without Options.Columns the header must be one of the [Presets], recognised by [DetectPreset].
+// Columns the mapping does not use are kept in Record.Extra under their header name, so nothing in
+// a row is lost (a repeated or empty header name gets "#N", N the column number, appended).
+//
+// # Times
+//
+// Options.TimeLayout is a Go layout; when empty, RFC 3339, "2006-01-02 15:04:05", "02/01/2006 15:04"
+// (day first, or month first when Options.DateOrder is "MDY"), a few neighbours of these, and Unix
+// epoch seconds or milliseconds are tried. A value without a zone is read in Options.Location and
+// Record.TimeZone names that zone. Record.RawTime keeps the value as written. A value that cannot be
+// read is reported as a warning naming the line, column and value; the row is kept without a time.
+//
+// # File shape
+//
+// The delimiter is sniffed from the header line among comma, semicolon, tab and vertical bar; a
+// UTF-8 BOM is skipped; quoted fields may span lines (a record's Location is the line it starts
+// on). A row with fewer fields than the header, or a quoting error, is reported and skipped.
+//
+// The package only reads: it never writes files, opens no network connection and imports no GUI.
+package csvmap
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"raidtrace/importers"
+)
+
+// Roles a column can have in a mapping.
+var Roles = []string{"time", "sender", "text", "recipient", "name", "first_name", "id", "direction", "amount", "currency", "platform", "conversation"}
+
+// Preset is a known CSV layout: which header names fill each role.
+type Preset struct {
+	Name string
+	// Platform and Kind are set on every record (a platform column, when mapped, wins).
+	Platform string
+	Kind     string
+	// Columns lists, per role, the header names that fill it, best first, in [Normalize]d form; a
+	// name ending in "*" matches any header starting with it.
+	Columns map[string][]string
+	// Needs are the roles a header must fill to be recognised as this preset.
+	Needs []string
+	// NameIsSender makes the name column the sender (a contributor has no address).
+	NameIsSender bool
+}
+
+// Presets are the layouts recognised without a mapping. Plivo's and Vonage's console column names
+// are not documented (formats.md §4.4-4.5): the names here are their API field names plus
+// plausible spellings, not checked against a real export, matched ignoring case, spaces,
+// underscores and accents. The crowdfunding names are the usual French and English headers.
+var Presets = map[string]Preset{
+	"plivo": {Name: "plivo", Platform: "sms", Kind: "message",
+		Columns: map[string][]string{
+			"id":           {"messageuuid", "uuid"},
+			"time":         {"messagetime", "time", "timestamp", "date", "createdat"},
+			"direction":    {"messagedirection", "direction"},
+			"sender":       {"fromnumber", "from", "source", "src"},
+			"recipient":    {"tonumber", "to", "destination", "dst"},
+			"text":         {"messagetext", "text", "content", "body", "message"},
+			"platform":     {"messagetype", "type"},
+			"conversation": {"conversationid"},
+		},
+		Needs: []string{"id", "sender", "recipient"}},
+	"vonage": {Name: "vonage", Platform: "sms", Kind: "message",
+		Columns: map[string][]string{
+			"id":        {"messageid"},
+			"time":      {"datereceived", "datesubmitted", "datefinalized", "date", "timestamp"},
+			"direction": {"direction"},
+			"sender":    {"from", "msisdn", "sender"},
+			"recipient": {"to", "recipient"},
+			"text":      {"messagebody", "body", "text"},
+		},
+		Needs: []string{"id", "sender", "recipient", "time"}},
+	"crowdfunding": {Name: "crowdfunding", Platform: "donation", Kind: "donation", NameIsSender: true,
+		Columns: map[string][]string{
+			"name": {"name", "nom", "contributeur", "contributor", "contributorname", "nomducontributeur", "donateur",
+				"donor", "donorname", "pseudo", "fullname", "nomcomplet", "prenomnom", "nomprenom", "displayname", "participant",
+				"lastname", "nomdefamille"},
+			"first_name": {"prenom", "firstname", "givenname"},
+			"amount":     {"amount", "montant", "montantdudon", "don", "somme", "contribution", "montant*", "amount*"},
+			"currency":   {"currency", "devise", "monnaie"},
+			"time": {"date", "datetime", "dateheure", "datedudon", "datedecontribution", "datedelacontribution",
+				"donationdate", "contributiondate", "createdat", "created", "time", "heure", "date*"},
+			"text": {"message", "commentaire", "comment", "comments", "motdoux", "mot", "note", "messagepublic", "message*"},
+			"id":   {"id", "transactionid", "reference", "ref", "contributionid", "donationid", "numero"},
+		},
+		Needs: []string{"name", "amount"}},
+}
+
+// presetOrder is the order presets are tried in: the most specific first.
+var presetOrder = []string{"plivo", "vonage", "crowdfunding"}
+
+// Formats for detection and the case file: one per preset, and the generic CSV that claims a
+// file when a preset recognises it and otherwise needs Options.Columns.
+var (
+	Plivo        = presetFormat("csv-plivo", "Plivo message log (CSV)", "plivo")
+	Vonage       = presetFormat("csv-vonage", "Vonage SMS report (CSV)", "vonage")
+	Crowdfunding = presetFormat("csv-crowdfunding", "Crowdfunding contribution list (CSV)", "crowdfunding")
+	CSV          = importers.StreamFormat("csv", "CSV with a column mapping", Sniff, Read)
+)
+
+func presetFormat(id, name, preset string) importers.Format {
+	return importers.StreamFormat(id, name,
+		func(head []byte, _ string) bool {
+			p, ok := DetectPreset(headHeader(head))
+			return ok && p == preset
+		},
+		func(ctx context.Context, r io.Reader, opt importers.Options, sink importers.Sink) error {
+			return read(ctx, r, opt, sink, preset)
+		})
+}
+
+// Sniff claims a delimited file whose header a preset recognises; other CSVs need a mapping, so
+// they are only read when the user picks this format and gives one.
+func Sniff(head []byte, _ string) bool {
+	_, ok := DetectPreset(headHeader(head))
+	return ok
+}
+
+// headHeader reads the header row from a file's first bytes.
+func headHeader(head []byte) []string {
+	head = bytes.TrimPrefix(head, bom)
+	line, _, _ := bytes.Cut(head, []byte("\n"))
+	cr := csv.NewReader(bytes.NewReader(line))
+	cr.Comma = sniffDelimiter(line)
+	cr.LazyQuotes = true
+	h, err := cr.Read()
+	if err != nil {
+		return nil
+	}
+	return h
+}
+
+// DetectPreset names the preset whose needed roles the header fills.
+func DetectPreset(header []string) (string, bool) {
+	for _, name := range presetOrder {
+		p := Presets[name]
+		cols := p.match(header)
+		ok := true
+		for _, need := range p.Needs {
+			if _, found := cols[need]; !found {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return name, true
+		}
+	}
+	return "", false
+}
+
+// match maps roles to header indexes by the preset's names; a header serves one role at most.
+func (p Preset) match(header []string) map[string]int {
+	norm := make([]string, len(header))
+	for i, h := range header {
+		norm[i] = Normalize(h)
+	}
+	used := map[int]bool{}
+	cols := map[string]int{}
+	roles := make([]string, 0, len(p.Columns))
+	for role := range p.Columns {
+		roles = append(roles, role)
+	}
+	sort.Strings(roles) // deterministic when two roles could take one column
+	// Exact names before prefixes, so "date" wins over "date*" everywhere.
+	for _, prefixPass := range []bool{false, true} {
+		for _, role := range roles {
+			if _, done := cols[role]; done {
+				continue
+			}
+		names:
+			for _, name := range p.Columns[role] {
+				prefix, isPrefix := strings.CutSuffix(name, "*")
+				if isPrefix != prefixPass {
+					continue
+				}
+				for i, h := range norm {
+					if used[i] || h == "" {
+						continue
+					}
+					if h == name || (isPrefix && strings.HasPrefix(h, prefix)) {
+						cols[role] = i
+						used[i] = true
+						break names
+					}
+				}
+			}
+		}
+	}
+	return cols
+}
+
+// Normalize folds a header name for matching: lower case, accents removed, letters and digits only.
+func Normalize(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if f, ok := fold[r]; ok {
+			r = f
+		}
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+var fold = map[rune]rune{'à': 'a', 'â': 'a', 'ä': 'a', 'á': 'a', 'ç': 'c', 'é': 'e', 'è': 'e', 'ê': 'e', 'ë': 'e',
+	'î': 'i', 'ï': 'i', 'í': 'i', 'ô': 'o', 'ö': 'o', 'ó': 'o', 'ù': 'u', 'û': 'u', 'ü': 'u', 'ú': 'u', 'ñ': 'n'}
+
+var bom = []byte("\xef\xbb\xbf")
+
+// sniffDelimiter picks the delimiter that occurs most often outside quotes in the header line.
+func sniffDelimiter(line []byte) rune {
+	counts := map[rune]int{}
+	quoted := false
+	for _, c := range line {
+		switch {
+		case c == '"':
+			quoted = !quoted
+		case !quoted && (c == ',' || c == ';' || c == '\t' || c == '|'):
+			counts[rune(c)]++
+		}
+	}
+	best, n := ',', 0
+	for _, d := range []rune{',', ';', '\t', '|'} {
+		if counts[d] > n {
+			best, n = d, counts[d]
+		}
+	}
+	return best
+}
+
+// ErrNoMapping is returned (in a [importers.ParseError] naming the header) when a file needs
+// a column mapping: no Options.Columns and no preset recognised. The GUI and CLI match it with
+// errors.Is to ask for one, offering the names [ReadHeader] returns.
+var ErrNoMapping = errors.New("no column mapping given and the header matches no preset")
+
+// ReadHeader returns the header row of a delimited file (BOM skipped, delimiter sniffed), for
+// a mapping dialog to offer its column names.
+func ReadHeader(r io.Reader) ([]string, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, err := br.Peek(64 << 10)
+	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, fmt.Errorf("read header: %w", err)
+	}
+	h := headHeader(head)
+	if h == nil {
+		return nil, &importers.ParseError{Line: 1, Err: errors.New("no header row")}
+	}
+	return h, nil
+}
+
+// Read reads a delimited file with the mapping in opt.Columns, or, when it is empty, with the
+// preset [DetectPreset] recognises in the header.
+func Read(ctx context.Context, r io.Reader, opt importers.Options, sink importers.Sink) error {
+	return read(ctx, r, opt, sink, "")
+}
+
+// mapping is a resolved column layout.
+type mapping struct {
+	preset Preset
+	cols   map[string]int
+}
+
+func read(ctx context.Context, r io.Reader, opt importers.Options, sink importers.Sink, preset string) error {
+	opt = opt.WithDefaults()
+	br := bufio.NewReaderSize(r, 64<<10)
+	if b, _ := br.Peek(3); bytes.Equal(b, bom) {
+		br.Discard(3)
+	}
+	first, _ := br.Peek(64 << 10)
+	if i := bytes.IndexByte(first, '\n'); i >= 0 {
+		first = first[:i]
+	}
+	cr := csv.NewReader(br)
+	cr.Comma = sniffDelimiter(first)
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	header, err := cr.Read()
+	if err == io.EOF {
+		return &importers.ParseError{Line: 1, Err: errors.New("empty file, want a header row")}
+	}
+	if err != nil {
+		return &importers.ParseError{Line: 1, Err: fmt.Errorf("header: %w", err)}
+	}
+	m, err := resolve(header, opt.Columns, preset)
+	if err != nil {
+		return &importers.ParseError{Line: 1, Err: err}
+	}
+	layouts := timeLayouts(opt)
+	ph := importers.NewPhones(opt.Region)
+	for n := 0; ; n++ {
+		if n%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		row, err := cr.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				sink.Problem(importers.Problem{Location: fmt.Sprintf("line %d", pe.StartLine), Reason: "row skipped: " + pe.Err.Error()})
+				continue
+			}
+			return &importers.ParseError{Location: fmt.Sprintf("byte %d", cr.InputOffset()), Err: err}
+		}
+		line, _ := cr.FieldPos(0)
+		loc := fmt.Sprintf("line %d", line)
+		if len(row) == 1 && strings.TrimSpace(row[0]) == "" {
+			continue // a blank line
+		}
+		if len(row) < len(header) || (len(row) > len(header) && slices.ContainsFunc(row[len(header):], func(s string) bool { return s != "" })) {
+			sink.Problem(importers.Problem{Location: loc, Reason: fmt.Sprintf("row skipped: it has %d fields, the header has %d%s", len(row), len(header), span(cr, line, len(row)))})
+			continue
+		}
+		if swallowed(row, cr.Comma, len(header)) {
+			sink.Problem(swallowedProblem(loc, cr, line, len(row)))
+		}
+		if err := sink.Record(m.record(row, header, loc, layouts, opt, ph, sink)); err != nil {
+			return err
+		}
+	}
+}
+
+// resolve builds the mapping from explicit columns, else from the named or detected preset.
+func resolve(header []string, columns map[string]string, preset string) (mapping, error) {
+	if len(columns) > 0 {
+		m := mapping{preset: Preset{Name: "", Platform: "csv", Kind: "message"}, cols: map[string]int{}}
+		roles := make([]string, 0, len(columns))
+		for role := range columns {
+			roles = append(roles, role)
+		}
+		sort.Strings(roles)
+		for _, role := range roles {
+			if !slices.Contains(Roles, role) {
+				return mapping{}, fmt.Errorf("unknown column role %q (roles: %s)", role, strings.Join(Roles, ", "))
+			}
+			i := findColumn(header, columns[role])
+			if i < 0 {
+				return mapping{}, fmt.Errorf("column %q (%s) not found; header is %q", columns[role], role, header)
+			}
+			m.cols[role] = i
+		}
+		_, hasSender := m.cols["sender"]
+		_, hasName := m.cols["name"]
+		if _, ok := m.cols["first_name"]; ok {
+			hasName = true
+		}
+		_, hasText := m.cols["text"]
+		if !hasSender && !hasName && !hasText {
+			return mapping{}, fmt.Errorf("the mapping needs a sender, name or text column; header is %q", header)
+		}
+		m.preset.NameIsSender = !hasSender && hasName
+		return m, nil
+	}
+	if preset == "" {
+		var ok bool
+		if preset, ok = DetectPreset(header); !ok {
+			return mapping{}, fmt.Errorf("%w (%s); header is %q", ErrNoMapping, strings.Join(presetOrder, ", "), header)
+		}
+	}
+	p, ok := Presets[preset]
+	if !ok {
+		return mapping{}, fmt.Errorf("unknown preset %q", preset)
+	}
+	cols := p.match(header)
+	for _, need := range p.Needs {
+		if _, found := cols[need]; !found {
+			return mapping{}, fmt.Errorf("%s export: missing column for %s (one of %q); header is %q", preset, need, p.Columns[need], header)
+		}
+	}
+	return mapping{preset: p, cols: cols}, nil
+}
+
+// findColumn finds a header name exactly, else case-insensitively, else normalised.
+func findColumn(header []string, name string) int {
+	for _, eq := range []func(a, b string) bool{
+		func(a, b string) bool { return a == b },
+		strings.EqualFold,
+		func(a, b string) bool { return Normalize(a) == Normalize(b) && Normalize(a) != "" },
+	} {
+		for i, h := range header {
+			if eq(strings.TrimSpace(h), strings.TrimSpace(name)) {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// record builds the record of one row.
+func (m mapping) record(row, header []string, loc string, layouts []layout, opt importers.Options, ph *importers.Phones, sink importers.Sink) importers.Record {
+	get := func(role string) (string, bool) {
+		if i, ok := m.cols[role]; ok {
+			return row[i], true
+		}
+		return "", false
+	}
+	rec := importers.Record{Location: loc, Platform: m.preset.Platform, Kind: m.preset.Kind}
+	if v, ok := get("platform"); ok && strings.TrimSpace(v) != "" {
+		rec.Platform = strings.ToLower(strings.TrimSpace(v))
+	}
+	rec.PlatformID, _ = get("id")
+	rec.Conversation, _ = get("conversation")
+	rec.Text, _ = get("text")
+	name, _ := get("name")
+	name = strings.TrimSpace(name)
+	if first, _ := get("first_name"); strings.TrimSpace(first) != "" {
+		name = strings.TrimSpace(strings.TrimSpace(first) + " " + name)
+	}
+	if m.preset.NameIsSender {
+		if name != "" {
+			rec.Sender = importers.Party{Raw: name, Name: name}
+		}
+	} else if s, ok := get("sender"); ok && strings.TrimSpace(s) != "" {
+		rec.Sender = ph.Party(strings.TrimSpace(s), name)
+	}
+	if s, ok := get("recipient"); ok && strings.TrimSpace(s) != "" {
+		rec.Recipients = []importers.Party{ph.Party(strings.TrimSpace(s), "")}
+	}
+	if v, ok := get("direction"); ok {
+		rec.Direction = direction(v)
+	} else if m.preset.Kind == "donation" {
+		rec.Direction = importers.Incoming
+	}
+	if rec.Direction == importers.Unknown && opt.Owner != "" {
+		owner := ph.Party(opt.Owner, "").Key()
+		switch {
+		case rec.Sender.Key() == owner:
+			rec.Direction = importers.Outgoing
+		case len(rec.Recipients) > 0 && rec.Recipients[0].Key() == owner:
+			rec.Direction = importers.Incoming
+		}
+	}
+	if v, ok := get("time"); ok && strings.TrimSpace(v) != "" {
+		rec.RawTime = v
+		t, zoned, err := parseTime(v, layouts, opt.Location)
+		if err != nil {
+			sink.Problem(importers.Problem{Location: loc, Warning: true,
+				Reason: fmt.Sprintf("column %q: time %q: %v; row kept without a time", header[m.cols["time"]], v, err)})
+		} else {
+			rec.Time = t
+			if !zoned {
+				rec.TimeZone = opt.Location.String()
+			}
+		}
+	}
+	extra := map[string]string{}
+	for _, role := range []string{"amount", "currency"} {
+		if v, ok := get(role); ok && v != "" {
+			extra[role] = v
+		}
+	}
+	used := map[int]bool{}
+	for _, i := range m.cols {
+		used[i] = true
+	}
+	for i, v := range row[:len(header)] {
+		if used[i] || v == "" {
+			continue
+		}
+		key := header[i]
+		if _, taken := extra[key]; taken || key == "" { // a repeated or empty header name
+			key = fmt.Sprintf("%s#%d", key, i+1)
+		}
+		extra[key] = v
+	}
+	if len(extra) > 0 {
+		rec.Extra = extra
+	}
+	return rec
+}
+
+// direction reads the usual words for a message's direction, in English and French.
+func direction(s string) importers.Direction {
+	s = Normalize(s)
+	switch {
+	case s == "":
+		return importers.Unknown
+	case strings.HasPrefix(s, "inbound") || strings.HasPrefix(s, "incoming") || s == "in" || s == "mo" ||
+		s == "received" || s == "recu" || s == "recus" || s == "entrant" || s == "entrante":
+		return importers.Incoming
+	case strings.HasPrefix(s, "outbound") || strings.HasPrefix(s, "outgoing") || s == "out" || s == "mt" ||
+		s == "sent" || s == "envoye" || s == "envoyes" || s == "sortant" || s == "sortante":
+		return importers.Outgoing
+	}
+	return importers.Unknown
+}
+
+// layout is a Go time layout and whether values in it carry their zone.
+type layout struct {
+	layout string
+	zoned  bool
+}
+
+// timeLayouts lists the layouts to try, the user's alone when given.
+func timeLayouts(opt importers.Options) []layout {
+	if opt.TimeLayout != "" {
+		return []layout{{opt.TimeLayout, hasZone(opt.TimeLayout)}}
+	}
+	dm := "2/1/2006"
+	if strings.ToUpper(opt.DateOrder) == "MDY" {
+		dm = "1/2/2006"
+	}
+	return []layout{
+		{time.RFC3339Nano, true},
+		{"2006-01-02T15:04:05Z0700", true},
+		{"2006-01-02 15:04:05Z07:00", true},
+		{"2006-01-02 15:04:05Z0700", true},
+		{"2006-01-02 15:04:05 -0700", true},
+		{"2006-01-02 15:04:05 MST", true},
+		{time.RFC1123Z, true},
+		{"2006-01-02 15:04:05", false},
+		{"2006-01-02T15:04:05", false},
+		{"2006-01-02 15:04", false},
+		{dm + " 15:04:05", false},
+		{dm + " 15:04", false},
+		{dm + " à 15:04", false},
+		{dm + " à 15h04", false},
+		{dm, false},
+		{"2006-01-02", false},
+		{strings.ReplaceAll(dm, "/", ".") + " 15:04:05", false},
+		{strings.ReplaceAll(dm, "/", ".") + " 15:04", false},
+		{strings.ReplaceAll(dm, "/", "-") + " 15:04:05", false},
+		{strings.ReplaceAll(dm, "/", "-") + " 15:04", false},
+	}
+}
+
+func hasZone(l string) bool {
+	for _, z := range []string{"Z07", "-07", "MST", "Z0700"} {
+		if strings.Contains(l, z) {
+			return true
+		}
+	}
+	return false
+}
+
+// parseTime reads a time value; zoned reports whether the value carried its own zone.
+func parseTime(v string, layouts []layout, loc *time.Location) (t time.Time, zoned bool, err error) {
+	v = strings.TrimSpace(v)
+	if isDigits(v) && len(layouts) > 1 {
+		n, err := strconv.ParseInt(v, 10, 64)
+		switch {
+		case err != nil:
+		case len(v) >= 9 && len(v) <= 10:
+			return time.Unix(n, 0).UTC(), true, nil
+		case len(v) >= 12 && len(v) <= 13:
+			return time.UnixMilli(n).UTC(), true, nil
+		}
+	}
+	for _, l := range layouts {
+		if t, err := time.ParseInLocation(l.layout, v, loc); err == nil {
+			return t.UTC(), l.zoned, nil
+		}
+	}
+	if len(layouts) == 1 {
+		return time.Time{}, false, fmt.Errorf("does not match the layout %q", layouts[0].layout)
+	}
+	return time.Time{}, false, errors.New("not a recognised date (give the time layout)")
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// span describes a skipped row that runs over several lines, which is how an unclosed quote
+// shows: the rest of the file may have been read as one field.
+func span(cr *csv.Reader, start, fields int) string {
+	end, _ := cr.FieldPos(fields - 1)
+	if end-start < 2 {
+		return ""
+	}
+	return fmt.Sprintf(" (it runs from line %d to line %d: an unclosed quote?)", start, end)
+}
+
+// swallowed reports whether a multi-line field holds lines that look like rows of their own
+// (as many delimiters as a row has), the sign of an unclosed quote that made encoding/csv, with
+// lazy quotes, read the following rows into one field.
+func swallowed(row []string, comma rune, fields int) bool {
+	for _, f := range row {
+		if !strings.Contains(f, "\n") {
+			continue
+		}
+		for _, l := range strings.Split(f, "\n")[1:] {
+			if fields > 1 && strings.Count(l, string(comma)) >= fields-1 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func swallowedProblem(loc string, cr *csv.Reader, start, fields int) importers.Problem {
+	end, _ := cr.FieldPos(fields - 1)
+	return importers.Problem{Location: loc, Warning: true, Reason: fmt.Sprintf(
+		"a field holds lines that look like rows of their own (the row runs from line %d to line %d or beyond): an unclosed quote? They were read as part of this row", start, end)}
+}

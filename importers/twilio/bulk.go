@@ -1,0 +1,109 @@
+package twilio
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"raidtrace/importers"
+)
+
+// ReadBulk reads a Twilio BulkExport day file: one Message resource per line, gzip-compressed as
+// Twilio serves it or already decompressed (the gzip magic is detected here). Records are located
+// by line ("line 12", counted in the decompressed text). A line that is not a message is reported
+// and skipped; a gzip stream that ends early stops the read with [importers.ErrTruncated] after
+// every whole line before the break has been sent.
+func ReadBulk(ctx context.Context, r io.Reader, opt importers.Options, sink importers.Sink) error {
+	opt = opt.WithDefaults()
+	ph := importers.NewPhones(opt.Region)
+	br := bufio.NewReaderSize(r, 64<<10)
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return &importers.ParseError{Err: fmt.Errorf("gzip header: %w", err)}
+		}
+		defer zr.Close()
+		br = bufio.NewReaderSize(zr, 64<<10)
+	}
+	lr := lineReader{r: br}
+	for {
+		line, err := lr.next()
+		if err != nil && err != io.EOF {
+			if len(line) > 0 { // the stream broke inside this line: it is not a whole record
+				return &importers.ParseError{Line: lr.n, Err: readError(err)}
+			}
+			return &importers.ParseError{Line: lr.n + 1, Err: readError(err)}
+		}
+		if line == nil { // io.EOF with nothing left
+			return nil
+		}
+		if lr.n%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		if trimmed := bytes.TrimSpace(line); len(trimmed) > 0 {
+			loc := fmt.Sprintf("line %d", lr.n)
+			rec, perr := decodeMessage(trimmed, loc, opt, ph, sink)
+			if perr != nil {
+				sink.Problem(importers.Problem{Location: loc, Reason: perr.Error()})
+			} else if err := sink.Record(rec); err != nil {
+				return err
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+	}
+}
+
+func readError(err error) error {
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return fmt.Errorf("%w: %w", importers.ErrTruncated, err)
+	}
+	return err
+}
+
+// lineReader returns lines of any length without their line ending; n is the number of the line
+// last returned. At the end it returns a nil line and io.EOF.
+type lineReader struct {
+	r   *bufio.Reader
+	buf []byte
+	n   int
+}
+
+func (l *lineReader) next() ([]byte, error) {
+	l.buf = l.buf[:0]
+	for {
+		chunk, err := l.r.ReadSlice('\n')
+		l.buf = append(l.buf, chunk...)
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		if len(l.buf) == 0 {
+			return nil, err
+		}
+		l.n++
+		line := bytes.TrimSuffix(l.buf, []byte("\n"))
+		return bytes.TrimSuffix(line, []byte("\r")), err
+	}
+}
+
+// SniffBulk claims BulkExport files: gzip whose text starts with a whole Message resource on its
+// first line, or the same text uncompressed.
+func SniffBulk(head []byte, _ string) bool {
+	if len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b {
+		zr, err := gzip.NewReader(bytes.NewReader(head))
+		if err != nil {
+			return false
+		}
+		text, _ := io.ReadAll(io.LimitReader(zr, 64<<10)) // the head cuts the stream: keep what came out
+		head = text
+	}
+	b := bytes.TrimLeft(bytes.TrimPrefix(head, bom), " \t\r\n")
+	return isBulkLine(firstLine(b))
+}

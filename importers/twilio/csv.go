@@ -1,0 +1,187 @@
+package twilio
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode"
+
+	"raidtrace/importers"
+)
+
+// csvColumns maps a normalised console CSV header (lower case, letters and digits only) to the
+// Message field it fills. SentDate is the documented name; the others are tolerated spellings.
+var csvColumns = map[string]string{
+	"from": "from", "to": "to", "body": "body", "status": "status",
+	"sentdate": "date_sent", "datesent": "date_sent", "datecreated": "date_created", "createddate": "date_created",
+	"numsegments": "num_segments", "nummedia": "num_media", "errorcode": "error_code", "errormessage": "error_message",
+	"accountsid": "account_sid", "sid": "sid", "messagesid": "sid", "direction": "direction",
+	"price": "price", "priceunit": "price_unit", "messagingservicesid": "messaging_service_sid",
+}
+
+// normHeader lower-cases a header name and keeps only its letters and digits, so that "SentDate",
+// "Sent Date" and "sent_date" match.
+func normHeader(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// ReadCSV reads the Twilio console's CSV export. Columns are matched by header name in any order
+// (the two documented orders and spelling variants); a UTF-8 BOM and CRLF line ends are tolerated
+// (as in encoding/csv, a CRLF inside a quoted body is read as LF).
+// Records are located by the line their row starts on. A row with the wrong number of fields or a
+// quoting error is reported and skipped; the header must name at least From, Body and SentDate.
+func ReadCSV(ctx context.Context, r io.Reader, opt importers.Options, sink importers.Sink) error {
+	opt = opt.WithDefaults()
+	ph := importers.NewPhones(opt.Region)
+	br := bufio.NewReaderSize(r, 64<<10)
+	if b, _ := br.Peek(3); bytes.Equal(b, bom) {
+		br.Discard(3)
+	}
+	cr := csv.NewReader(br)
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	cr.ReuseRecord = true
+	header, err := cr.Read()
+	if err != nil {
+		if err == io.EOF {
+			return &importers.ParseError{Line: 1, Err: fmt.Errorf("empty file, want a header row: %w", importers.ErrNotFormat)}
+		}
+		return &importers.ParseError{Line: 1, Err: fmt.Errorf("header: %w", err)}
+	}
+	header = append([]string(nil), header...)
+	index := map[string]int{}
+	for i, h := range header {
+		if f, ok := csvColumns[normHeader(h)]; ok {
+			if _, dup := index[f]; !dup {
+				index[f] = i
+			}
+		}
+	}
+	var missing []string
+	for _, need := range []struct{ field, name string }{{"from", "From"}, {"body", "Body"}} {
+		if _, ok := index[need.field]; !ok {
+			missing = append(missing, need.name)
+		}
+	}
+	_, sent := index["date_sent"]
+	_, created := index["date_created"]
+	if !sent && !created {
+		missing = append(missing, "SentDate")
+	}
+	if len(missing) > 0 {
+		return &importers.ParseError{Line: 1, Err: fmt.Errorf("missing column %s; header is %q", strings.Join(missing, ", "), header)}
+	}
+	for n := 0; ; n++ {
+		if n%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		row, err := cr.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				sink.Problem(importers.Problem{Location: fmt.Sprintf("line %d", pe.StartLine), Reason: "row skipped: " + pe.Err.Error()})
+				continue
+			}
+			return &importers.ParseError{Location: fmt.Sprintf("byte %d", cr.InputOffset()), Err: err}
+		}
+		line, _ := cr.FieldPos(0)
+		loc := fmt.Sprintf("line %d", line)
+		if len(row) != len(header) {
+			if len(row) == 1 && strings.TrimSpace(row[0]) == "" {
+				continue // a blank line
+			}
+			sink.Problem(importers.Problem{Location: loc, Reason: fmt.Sprintf("row skipped: it has %d fields, the header has %d%s", len(row), len(header), span(cr, line, len(row)))})
+			continue
+		}
+		get := func(f string) string {
+			if i, ok := index[f]; ok {
+				return row[i]
+			}
+			return ""
+		}
+		m := message{
+			Sid: get("sid"), AccountSid: get("account_sid"), MessagingServiceSid: scalar(get("messaging_service_sid")),
+			Body: get("body"), DateCreated: get("date_created"), DateSent: get("date_sent"),
+			Direction: get("direction"), ErrorCode: scalar(get("error_code")), ErrorMessage: scalar(get("error_message")),
+			From: get("from"), To: get("to"), NumMedia: scalar(get("num_media")), NumSegments: scalar(get("num_segments")),
+			Price: scalar(get("price")), PriceUnit: scalar(get("price_unit")), Status: get("status"),
+		}
+		if swallowed(row, cr.Comma, len(header)) {
+			sink.Problem(swallowedProblem(loc, cr, line, len(row)))
+		}
+		rec := m.record(loc, opt, ph, sink)
+		for i, v := range row {
+			if _, known := csvColumns[normHeader(header[i])]; known || v == "" || normHeader(header[i]) == "apiversion" {
+				continue
+			}
+			if rec.Extra == nil {
+				rec.Extra = map[string]string{}
+			}
+			rec.Extra[header[i]] = v // a column this reader does not know, kept under its own name
+		}
+		if err := sink.Record(rec); err != nil {
+			return err
+		}
+	}
+}
+
+// SniffCSV claims a CSV whose header has Twilio's From, Body, SentDate and a sid or ApiVersion
+// column.
+func SniffCSV(head []byte, _ string) bool {
+	line := string(firstLine(bytes.TrimPrefix(head, bom)))
+	seen := map[string]bool{}
+	for _, h := range strings.Split(line, ",") {
+		seen[normHeader(h)] = true
+	}
+	return seen["from"] && seen["body"] && (seen["sentdate"] || seen["datesent"]) &&
+		(seen["sid"] || seen["accountsid"] || seen["apiversion"] || seen["numsegments"])
+}
+
+// span describes a skipped row that runs over several lines, which is how an unclosed quote
+// shows: the rest of the file may have been read as one field.
+func span(cr *csv.Reader, start, fields int) string {
+	end, _ := cr.FieldPos(fields - 1)
+	if end-start < 2 {
+		return ""
+	}
+	return fmt.Sprintf(" (it runs from line %d to line %d: an unclosed quote?)", start, end)
+}
+
+// swallowed reports whether a multi-line field holds lines that look like rows of their own
+// (as many delimiters as a row has), the sign of an unclosed quote that made encoding/csv, with
+// lazy quotes, read the following rows into one field.
+func swallowed(row []string, comma rune, fields int) bool {
+	for _, f := range row {
+		if !strings.Contains(f, "\n") {
+			continue
+		}
+		for _, l := range strings.Split(f, "\n")[1:] {
+			if fields > 1 && strings.Count(l, string(comma)) >= fields-1 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func swallowedProblem(loc string, cr *csv.Reader, start, fields int) importers.Problem {
+	end, _ := cr.FieldPos(fields - 1)
+	return importers.Problem{Location: loc, Warning: true, Reason: fmt.Sprintf(
+		"a field holds lines that look like rows of their own (the row runs from line %d to line %d or beyond): an unclosed quote? They were read as part of this row", start, end)}
+}

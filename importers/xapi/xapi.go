@@ -1,0 +1,322 @@
+// Package xapi imports captures of the Twitter/X API: twarc2 JSONL (one response page per line,
+// streaming lines and flattened lines), v1.1 JSON (a status, an array of statuses, search and
+// premium search results, CRLF-delimited streams with keep-alive lines), legacy direct messages
+// and DM events.
+//
+// Incoming mentions and replies from harassers reach a case through these captures (the account
+// archive holds only the owner's own tweets), so every record keeps its author's numeric id,
+// handle and display name.
+//
+// # Reading
+//
+// The input is read line by line with a [bufio.Reader] that accepts lines of any length. When the
+// first line holds a complete JSON value the file is taken as line-delimited: each line is decoded
+// on its own, blank lines (keep-alives) are skipped and a line that cannot be decoded is reported
+// as a [importers.Problem] located "line N" while the rest imports. Otherwise the file is one
+// pretty-printed JSON document: a top-level array is decoded element by element; a top-level
+// object (an API response page, a few MB at most) is held in memory while its users are matched
+// to its tweets.
+//
+// This package does not open files other than through [Format], writes nothing, and opens no
+// network connection.
+package xapi
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"raidtrace/importers"
+)
+
+// Format is the API-capture format for detection and the case file.
+var Format = importers.StreamFormat("x-api", "X/Twitter API capture (twarc2 JSONL, v1.1 JSON, DM events)", Sniff, Read)
+
+// Sniff reports whether head looks like a Twitter API capture: JSON whose first bytes carry
+// field names that only tweets, twarc2 output or DM events have.
+func Sniff(head []byte, name string) bool {
+	t := bytes.TrimLeft(head, " \t\r\n\ufeff")
+	t = bytes.TrimPrefix(t, []byte("\ufeff"))
+	if len(t) == 0 || (t[0] != '{' && t[0] != '[') {
+		return false
+	}
+	for _, marker := range []string{`"__twarc"`, `"author_id"`, `"edit_history_tweet_ids"`,
+		`"message_create"`, `"in_reply_to_status_id`, `"sender_screen_name"`, `"screen_name"`,
+		`"retweet_count"`, `"conversation_id"`} {
+		if bytes.Contains(t, []byte(marker)) {
+			return true
+		}
+	}
+	return false
+}
+
+// Read decodes an API capture from r, sending each tweet or direct message to sink and each entry
+// it cannot decode as a problem. It returns an error only when reading fails, sink refuses a
+// record, ctx is done, or a pretty-printed document is cut short (a [importers.ParseError] wrapping
+// [importers.ErrTruncated], after the complete records before the break were sent).
+func Read(ctx context.Context, r io.Reader, opt importers.Options, sink importers.Sink) error {
+	d := &decoder{ctx: ctx, sink: sink, owner: ownerKey(opt.Owner)}
+	br := bufio.NewReaderSize(r, 64<<10)
+	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\ufeff")) {
+		br.Discard(3)
+	}
+
+	var consumed bytes.Buffer // raw bytes read before the mode is known
+	var line []byte
+	var err error
+	n := 0
+	next := func() ([]byte, bool, error) { // next non-blank line
+		for {
+			line, err = readLine(br, line[:0])
+			if len(line) == 0 && err != nil {
+				return nil, false, err
+			}
+			n++
+			consumed.Write(line)
+			consumed.WriteByte('\n')
+			if t := bytes.TrimSpace(line); len(t) > 0 {
+				return t, true, err
+			}
+			if err != nil {
+				return nil, false, err
+			}
+		}
+	}
+	first, ok, ferr := next()
+	if !ok {
+		if ferr == io.EOF {
+			return nil
+		}
+		return fmt.Errorf("read api capture: %w", ferr)
+	}
+	firstLine := n
+	lineMode := json.Valid(first)
+	if !lineMode && first[0] == '{' && ferr == nil {
+		// A broken first line followed by a complete object on the next line is a JSONL file
+		// with a bad first line; a pretty-printed document has a "key": value line there.
+		firstCopy := append([]byte(nil), first...)
+		second, ok, serr := next()
+		if ok && second[0] == '{' && json.Valid(second) {
+			d.problem(lineLoc(firstLine), "not valid JSON: "+jsonReason(firstCopy))
+			if err := d.line(second, n); err != nil {
+				return err
+			}
+			return d.lines(br, n, serr)
+		}
+	}
+	if lineMode {
+		if err := d.line(first, firstLine); err != nil {
+			return err
+		}
+		return d.lines(br, n, ferr)
+	}
+	return d.document(io.MultiReader(bytes.NewReader(consumed.Bytes()), br))
+}
+
+// readLine appends the next line of br (without its end of line) to buf. It returns io.EOF with
+// the last line when the input does not end with a newline.
+func readLine(br *bufio.Reader, buf []byte) ([]byte, error) {
+	for {
+		chunk, err := br.ReadSlice('\n')
+		buf = append(buf, chunk...)
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		if err == nil {
+			buf = buf[:len(buf)-1]
+			if len(buf) > 0 && buf[len(buf)-1] == '\r' {
+				buf = buf[:len(buf)-1]
+			}
+		}
+		return buf, err
+	}
+}
+
+// decoder turns decoded JSON values into records.
+type decoder struct {
+	ctx   context.Context
+	sink  importers.Sink
+	owner string // lower-case handle or id of the case owner, "" when unknown
+	count int
+}
+
+func ownerKey(s string) string {
+	s = strings.TrimSpace(s)
+	s = strings.TrimPrefix(s, "@")
+	return strings.ToLower(s)
+}
+
+func lineLoc(n int) string { return "line " + strconv.Itoa(n) }
+
+// join makes a record location from a base ("line 3", "" for the whole document) and a JSON
+// pointer inside it ("/data/2").
+func join(base, ptr string) string {
+	switch {
+	case base == "":
+		return "#" + ptr
+	case ptr == "":
+		return base
+	}
+	return base + " #" + ptr
+}
+
+func (d *decoder) problem(loc, reason string) {
+	d.sink.Problem(importers.Problem{Location: loc, Reason: reason})
+}
+
+func (d *decoder) warn(loc, reason string) {
+	d.sink.Problem(importers.Problem{Location: loc, Reason: reason, Warning: true})
+}
+
+// lines decodes the remaining lines of a line-delimited capture; n is the number of the last line
+// read and err the error that came with it.
+func (d *decoder) lines(br *bufio.Reader, n int, err error) error {
+	var line []byte
+	for err == nil {
+		line, err = readLine(br, line[:0])
+		if len(line) == 0 && err != nil {
+			break
+		}
+		n++
+		if t := bytes.TrimSpace(line); len(t) > 0 {
+			if lerr := d.line(t, n); lerr != nil {
+				return lerr
+			}
+		}
+	}
+	if err != io.EOF {
+		return fmt.Errorf("read api capture: line %d: %w", n+1, err)
+	}
+	return nil
+}
+
+// line decodes one line of a line-delimited capture.
+func (d *decoder) line(b []byte, n int) error {
+	if err := d.ctx.Err(); err != nil {
+		return err
+	}
+	loc := lineLoc(n)
+	if b[0] == '[' {
+		var elems []json.RawMessage
+		if err := json.Unmarshal(b, &elems); err != nil {
+			d.problem(loc, "not valid JSON: "+jsonReason(b))
+			return nil
+		}
+		for i, e := range elems {
+			if err := d.value(e, loc, "/"+strconv.Itoa(i)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return d.value(b, loc, "")
+}
+
+// jsonReason explains why b is not valid JSON.
+func jsonReason(b []byte) string {
+	var v any
+	err := json.Unmarshal(b, &v)
+	if err == nil {
+		return "unknown error"
+	}
+	return syntaxReason(err)
+}
+
+// syntaxReason explains a JSON syntax error, saying "truncated" when the value ends early.
+func syntaxReason(err error) string {
+	if strings.Contains(err.Error(), "unexpected end of JSON input") {
+		return "truncated: " + err.Error()
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Sprintf("%v at byte %d", se, se.Offset)
+	}
+	return err.Error()
+}
+
+// document decodes a pretty-printed capture: one or more JSON values, one after the other.
+func (d *decoder) document(r io.Reader) error {
+	dec := json.NewDecoder(r)
+	dec.UseNumber()
+	for k := 1; ; k++ {
+		base := ""
+		if k > 1 {
+			base = "value " + strconv.Itoa(k)
+		}
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return d.docError(dec, join(base, ""), err)
+		}
+		switch tok {
+		case json.Delim('['):
+			for i := 0; dec.More(); i++ {
+				var raw json.RawMessage
+				if err := dec.Decode(&raw); err != nil {
+					return d.docError(dec, join(base, "/"+strconv.Itoa(i)), err)
+				}
+				if err := d.value(raw, base, "/"+strconv.Itoa(i)); err != nil {
+					return err
+				}
+			}
+			if _, err := dec.Token(); err != nil {
+				return d.docError(dec, join(base, ""), err)
+			}
+		case json.Delim('{'):
+			// Rebuild the object's bytes key by key; the object is a response page.
+			var buf bytes.Buffer
+			buf.WriteByte('{')
+			for i := 0; dec.More(); i++ {
+				key, err := dec.Token()
+				if err != nil {
+					return d.docError(dec, join(base, ""), err)
+				}
+				ks, _ := key.(string)
+				var raw json.RawMessage
+				if err := dec.Decode(&raw); err != nil {
+					return d.docError(dec, join(base, "/"+ks), err)
+				}
+				if i > 0 {
+					buf.WriteByte(',')
+				}
+				kb, _ := json.Marshal(ks)
+				buf.Write(kb)
+				buf.WriteByte(':')
+				buf.Write(raw)
+			}
+			if _, err := dec.Token(); err != nil {
+				return d.docError(dec, join(base, ""), err)
+			}
+			buf.WriteByte('}')
+			if err := d.value(buf.Bytes(), base, ""); err != nil {
+				return err
+			}
+		default:
+			return &importers.ParseError{Location: join(base, ""),
+				Err: fmt.Errorf("%w: top-level value is %v, not an object or array", importers.ErrNotFormat, tok)}
+		}
+	}
+}
+
+func (d *decoder) docError(dec *json.Decoder, where string, err error) error {
+	where = fmt.Sprintf("%s (byte %d)", where, dec.InputOffset())
+	if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
+		return &importers.ParseError{Location: where, Err: importers.ErrTruncated}
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return &importers.ParseError{Location: where, Err: fmt.Errorf("invalid JSON: %w", err)}
+	}
+	if d.ctx.Err() != nil {
+		return d.ctx.Err()
+	}
+	return &importers.ParseError{Location: where, Err: err}
+}

@@ -1,0 +1,488 @@
+package xapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"raidtrace/importers"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+const samples = "../../../shared/samples"
+
+func readFile(t testing.TB, path string, opt importers.Options) (*importers.Collector, error) {
+	t.Helper()
+	var c importers.Collector
+	err := Format.Import(context.Background(), path, opt, &c)
+	return &c, err
+}
+
+// countTweets counts, independently of the importer, the tweets and DMs in a capture: it decodes
+// the file as a sequence of JSON values and counts the entries of each shape. bad is the number
+// of values that did not decode (the rest of the file is then counted line by line).
+func countTweets(t *testing.T, data []byte) (n, bad int) {
+	t.Helper()
+	var count func(v any) int
+	count = func(v any) int {
+		switch v := v.(type) {
+		case []any:
+			c := 0
+			for _, e := range v {
+				c += count(e)
+			}
+			return c
+		case map[string]any:
+			for _, k := range []string{"data", "statuses", "results", "events"} {
+				if sub, ok := v[k]; ok {
+					return count(sub)
+				}
+			}
+			if typ, ok := v["type"]; ok {
+				if typ == "message_create" {
+					return 1
+				}
+				return 0
+			}
+			if _, ok := v["text"]; ok {
+				return 1
+			}
+		}
+		return 0
+	}
+	for i, line := range bytes.Split(data, []byte("\n")) {
+		line = bytes.TrimSpace(line)
+		if len(line) == 0 {
+			continue
+		}
+		var v any
+		if err := json.Unmarshal(line, &v); err != nil {
+			if i == 0 { // a pretty-printed document
+				dec := json.NewDecoder(bytes.NewReader(data))
+				for {
+					var v any
+					if err := dec.Decode(&v); err == io.EOF {
+						return n, bad
+					} else if err != nil {
+						return n, bad + 1
+					}
+					n += count(v)
+				}
+			}
+			bad++
+			continue
+		}
+		n += count(v)
+	}
+	return n, bad
+}
+
+func TestSamples(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(samples, "twitter-api-*", "*"))
+	if len(files) == 0 {
+		t.Skipf("no samples in %s (the shared samples folder is absent)", samples)
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantN, wantBad := countTweets(t, data)
+			c, err := readFile(t, f, importers.Options{})
+			if err != nil {
+				t.Fatalf("Import: %v", err)
+			}
+			if got := len(c.Records); got != wantN {
+				t.Errorf("records: got %d, want %d", got, wantN)
+			}
+			skipped := 0
+			for _, p := range c.Problems {
+				if !p.Warning {
+					skipped++
+				}
+			}
+			if skipped != wantBad {
+				t.Errorf("skipped: got %d (%v), want %d", skipped, c.Problems, wantBad)
+			}
+			for _, r := range c.Records {
+				if r.Sender.ID == "" || r.PlatformID == "" || r.Time.IsZero() || r.Location == "" {
+					t.Errorf("%s: incomplete record: sender %+v, id %q, time %v", r.Location, r.Sender, r.PlatformID, r.Time)
+				}
+				if r.Platform == "x" && r.Sender.Handle == "" {
+					t.Errorf("%s: tweet sender has no handle: %+v", r.Location, r.Sender)
+				}
+			}
+		})
+	}
+}
+
+func TestTruncatedStreamLine(t *testing.T) {
+	f := filepath.Join(samples, "twitter-api-v2-twarc2", "streaming_output_with_error.jsonl")
+	if _, err := os.Stat(f); err != nil {
+		t.Skipf("sample %s absent: %v", f, err)
+	}
+	c, err := readFile(t, f, importers.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Problems) != 1 {
+		t.Fatalf("problems: got %v, want one for line 8", c.Problems)
+	}
+	if got := c.Problems[0].Location; got != "line 8" {
+		t.Errorf("problem location: got %q, want %q", got, "line 8")
+	}
+	if !strings.Contains(c.Problems[0].Reason, "truncated") {
+		t.Errorf("problem reason: got %q, want it to say truncated", c.Problems[0].Reason)
+	}
+}
+
+func TestFixtures(t *testing.T) {
+	find := func(c *importers.Collector, id string) *importers.Record {
+		for i := range c.Records {
+			if c.Records[i].PlatformID == id {
+				return &c.Records[i]
+			}
+		}
+		return nil
+	}
+	tests := []struct {
+		file         string
+		owner        string
+		records      int
+		skipped      int
+		id           string // a record to check
+		wantText     string
+		wantSender   importers.Party
+		wantDir      importers.Direction
+		wantLocation string
+		wantExtra    map[string]string
+	}{
+		{file: "v11_stream_crlf.json", records: 3, skipped: 2, id: "1500000000000000001",
+			wantText:     "@victime_fr t'es qu'une <menteuse> & tout le monde le sait",
+			wantSender:   importers.Party{ID: "901234567890123456", Handle: "raid_bot_01", Name: "Bot équipe"},
+			wantDir:      importers.Incoming,
+			wantLocation: "line 1",
+			wantExtra: map[string]string{"in_reply_to_status_id": "1499999999999999999",
+				"in_reply_to_user_id": "1122334455", "in_reply_to_screen_name": "victime_fr", "lang": "fr"}},
+		{file: "v11_stream_crlf.json", records: 3, skipped: 2, id: "1500000000000000002",
+			wantText:     "@victime_fr this is the truncated compat text of a very long message that goes on and on and on and on and on and on and on and on until it is well past one hundred and forty characters 😡 #raid",
+			wantSender:   importers.Party{ID: "12345", Handle: "Troll_Two", Name: "Deux &amp; Co"},
+			wantDir:      importers.Incoming,
+			wantLocation: "line 5"},
+		{file: "v11_stream_crlf.json", records: 3, skipped: 2, id: "1500000000000000003",
+			wantText:     "RT @Troll_Two: @victime_fr this is the truncated compat text",
+			wantSender:   importers.Party{ID: "901234567890123456", Handle: "raid_bot_01", Name: "Bot équipe"},
+			wantDir:      importers.Incoming,
+			wantLocation: "line 8",
+			wantExtra:    map[string]string{"retweet": "true", "retweeted_status_id": "1500000000000000002", "lang": "fr"}},
+		{file: "premium_results.json", owner: "@Owner_Acct", records: 2, id: "1500000000000000010",
+			wantText:     "@victime_fr full_text wins over text & is unescaped",
+			wantSender:   importers.Party{ID: "12345", Handle: "Troll_Two", Name: "Deux &amp; Co"},
+			wantDir:      importers.Incoming,
+			wantLocation: "#/results/0"},
+		{file: "premium_results.json", owner: "@Owner_Acct", records: 2, id: "1500000000000000011",
+			wantText:     "@someone my reply",
+			wantSender:   importers.Party{ID: "777", Handle: "owner_acct", Name: "Camille"},
+			wantDir:      importers.Outgoing,
+			wantLocation: "#/results/1"},
+		{file: "legacy_dms.json", owner: "1122334455", records: 2, id: "240136858829479935",
+			wantText:     "réponds <3 ou je publie ton adresse",
+			wantSender:   importers.Party{ID: "12345", Handle: "Troll_Two", Name: "Deux"},
+			wantDir:      importers.Incoming,
+			wantLocation: "#/0"},
+		{file: "legacy_dms.json", owner: "1122334455", records: 2, id: "240136858829479936",
+			wantText:     "laisse-moi tranquille",
+			wantSender:   importers.Party{ID: "1122334455", Handle: "victime_fr"},
+			wantDir:      importers.Outgoing,
+			wantLocation: "#/1"},
+		{file: "dm_events_users.json", owner: "victime_fr", records: 3, skipped: 1, id: "1100000000000000001",
+			wantText:     "on sait où tu habites & on arrive",
+			wantSender:   importers.Party{ID: "901234567890123456", Handle: "raid_bot_01", Name: "Bot"},
+			wantDir:      importers.Incoming,
+			wantLocation: "#/events/0",
+			wantExtra:    map[string]string{"source_app": "Twitter Web Client"}},
+		{file: "dm_events_users.json", owner: "1122334455", records: 3, skipped: 1, id: "1100000000000000004",
+			wantText:     "💀💀",
+			wantSender:   importers.Party{ID: "55555"},
+			wantDir:      importers.Incoming,
+			wantLocation: "#/events/3"},
+		{file: "flat.jsonl", records: 2, id: "1600000000000000001",
+			wantText:     "@victime_fr tu vas le regretter & pas qu'un peu",
+			wantSender:   importers.Party{ID: "888", Handle: "haineux88", Name: "Haineux 🔥"},
+			wantDir:      importers.Incoming,
+			wantLocation: "line 1",
+			wantExtra: map[string]string{"in_reply_to_user_id": "1122334455",
+				"referenced_tweets": "replied_to:1599999999999999999", "lang": "fr"}},
+		{file: "flat.jsonl", owner: "longwriter", records: 2, id: "1600000000000000002",
+			wantText:     "Long post begins here and is cut nowhere because note_tweet carries the whole text, well over 280 characters in real life.",
+			wantSender:   importers.Party{ID: "889", Handle: "LongWriter", Name: "Long"},
+			wantDir:      importers.Outgoing,
+			wantLocation: "line 2",
+			wantExtra:    map[string]string{"note_tweet": "true", "lang": "en"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file+"/"+tt.id, func(t *testing.T) {
+			c, err := readFile(t, filepath.Join("testdata", tt.file), importers.Options{Owner: tt.owner})
+			if err != nil {
+				t.Fatalf("Import: %v", err)
+			}
+			if got := len(c.Records); got != tt.records {
+				t.Errorf("records: got %d, want %d", got, tt.records)
+			}
+			skipped := 0
+			for _, p := range c.Problems {
+				if !p.Warning {
+					skipped++
+				}
+			}
+			if skipped != tt.skipped {
+				t.Errorf("skipped: got %d %v, want %d", skipped, c.Problems, tt.skipped)
+			}
+			r := find(c, tt.id)
+			if r == nil {
+				t.Fatalf("record %s not imported", tt.id)
+			}
+			if r.Text != tt.wantText {
+				t.Errorf("text: got %q, want %q", r.Text, tt.wantText)
+			}
+			if r.Sender != tt.wantSender {
+				t.Errorf("sender: got %+v, want %+v", r.Sender, tt.wantSender)
+			}
+			if r.Direction != tt.wantDir {
+				t.Errorf("direction: got %q, want %q", r.Direction, tt.wantDir)
+			}
+			if r.Location != tt.wantLocation {
+				t.Errorf("location: got %q, want %q", r.Location, tt.wantLocation)
+			}
+			for k, want := range tt.wantExtra {
+				if got := r.Extra[k]; got != want {
+					t.Errorf("extra[%s]: got %q, want %q", k, got, want)
+				}
+			}
+		})
+	}
+}
+
+// TestGolden compares every record and problem decoded from each fixture with
+// testdata/golden/<fixture>.json; run with -update to rewrite them after checking the diff.
+func TestGolden(t *testing.T) {
+	files, _ := filepath.Glob("testdata/*.json*")
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			c, err := readFile(t, f, importers.Options{Owner: "victime_fr"})
+			out := struct {
+				Records  []importers.Record
+				Problems []importers.Problem
+				Error    string `json:",omitempty"`
+			}{c.Records, c.Problems, ""}
+			if err != nil {
+				out.Error = err.Error()
+			}
+			got, _ := json.MarshalIndent(out, "", "  ")
+			golden := filepath.Join("testdata", "golden", filepath.Base(f)+".golden")
+			if *update {
+				if err := os.WriteFile(golden, append(got, '\n'), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if !bytes.Equal(append(got, '\n'), want) {
+				t.Errorf("output differs from %s:\ngot:\n%s\nwant:\n%s", golden, got, want)
+			}
+		})
+	}
+}
+
+func TestTruncatedDocument(t *testing.T) {
+	c, err := readFile(t, "testdata/truncated_array.json", importers.Options{})
+	var pe *importers.ParseError
+	if !errors.As(err, &pe) || !errors.Is(err, importers.ErrTruncated) {
+		t.Fatalf("error: got %v, want a ParseError wrapping ErrTruncated", err)
+	}
+	if !strings.HasPrefix(pe.Location, "#/2") {
+		t.Errorf("error location: got %q, want it to start with #/2", pe.Location)
+	}
+	if got := len(c.Records); got != 2 {
+		t.Errorf("records before the break: got %d, want 2", got)
+	}
+}
+
+func TestLines(t *testing.T) {
+	tweet := func(id, text string) string {
+		return fmt.Sprintf(`{"id":%q,"text":%q,"author_id":"1","created_at":"2022-01-01T00:00:00.000Z"}`, id, text)
+	}
+	long := strings.Repeat("x", 200<<10) // longer than any bufio default
+	tests := []struct {
+		name     string
+		in       string
+		records  int
+		problems []string // locations
+	}{
+		{"lf", tweet("1", "a") + "\n" + tweet("2", "b") + "\n", 2, nil},
+		{"crlf keep-alives", "\r\n" + tweet("1", "a") + "\r\n\r\n\r\n" + tweet("2", "b") + "\r\n\r\n", 2, nil},
+		{"no final newline", tweet("1", "a") + "\n" + tweet("2", "b"), 2, nil},
+		{"very long line", tweet("1", long) + "\n" + tweet("2", "b") + "\n", 2, nil},
+		{"bad middle line", tweet("1", "a") + "\n{oops\n" + tweet("2", "b") + "\n", 2, []string{"line 2"}},
+		{"bad first line", `{"id":"1","te` + "\n" + tweet("2", "b") + "\n" + tweet("3", "c") + "\n", 2, []string{"line 1"}},
+		{"truncated last line", tweet("1", "a") + "\n" + `{"id":"2","text":"b`, 1, []string{"line 2"}},
+		{"not a tweet", tweet("1", "a") + "\n" + `{"limit":{"track":3}}` + "\n", 1, []string{"line 2"}},
+		{"array line", "[" + tweet("1", "a") + "," + tweet("2", "b") + "]\n", 2, nil},
+		{"empty", "", 0, nil},
+		{"byte order mark", "\ufeff" + tweet("1", "a") + "\n", 1, nil},
+		{"pretty object after bom", "\ufeff{\n \"statuses\": [\n  {\"id_str\":\"1\",\"text\":\"a\",\"user\":{\"id_str\":\"2\"},\"created_at\":\"Fri Dec 05 15:55:44 +0000 2014\"}\n ]\n}\n", 1, nil},
+		{"blank lines only", "\r\n\r\n", 0, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var c importers.Collector
+			if err := Read(context.Background(), strings.NewReader(tt.in), importers.Options{}, &c); err != nil {
+				t.Fatalf("Read: %v", err)
+			}
+			if got := len(c.Records); got != tt.records {
+				t.Errorf("records: got %d, want %d", got, tt.records)
+			}
+			var got []string
+			for _, p := range c.Problems {
+				got = append(got, p.Location)
+			}
+			if strings.Join(got, ";") != strings.Join(tt.problems, ";") {
+				t.Errorf("problems: got %v, want %v", c.Problems, tt.problems)
+			}
+		})
+	}
+}
+
+func TestSniff(t *testing.T) {
+	tests := []struct {
+		head string
+		want bool
+	}{
+		{`{"data":[{"id":"1","author_id":"2"}],"__twarc":{}}`, true},
+		{`[{"created_at":"Fri Dec 05 15:55:44 +0000 2014","id_str":"1","in_reply_to_status_id":null}]`, true},
+		{"\r\n{\"events\":[{\"type\":\"message_create\"", true},
+		{`window.YTD.tweets.part0 = [ {"tweet":{"in_reply_to_status_id_str":"1"}}]`, false},
+		{`{"sid":"SM1","account_sid":"AC1","body":"hi"}`, false},
+		{`<?xml version="1.0"?><smses/>`, false},
+		{``, false},
+	}
+	for _, tt := range tests {
+		if got := Sniff([]byte(tt.head), "x.json"); got != tt.want {
+			t.Errorf("Sniff(%.40q): got %v, want %v", tt.head, got, tt.want)
+		}
+	}
+}
+
+func TestCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var c importers.Collector
+	err := Read(ctx, strings.NewReader(`{"id":"1","text":"a","author_id":"1"}`+"\n"), importers.Options{}, &c)
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("error: got %v, want context.Canceled", err)
+	}
+}
+
+func FuzzRead(f *testing.F) {
+	seeds, _ := filepath.Glob("testdata/*.json*")
+	more, _ := filepath.Glob(filepath.Join(samples, "twitter-api-*", "*"))
+	for _, s := range append(seeds, more...) {
+		if b, err := os.ReadFile(s); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var c importers.Collector
+		err := Read(context.Background(), bytes.NewReader(data), importers.Options{Owner: "x"}, &c)
+		var pe *importers.ParseError
+		if err != nil && !errors.As(err, &pe) {
+			t.Fatalf("error without a location: %v", err)
+		}
+		for _, r := range c.Records {
+			if r.Location == "" {
+				t.Fatalf("record without location: %+v", r)
+			}
+		}
+	})
+}
+
+func ExampleRead() {
+	capture := `{"data":[{"id":"1600000000000000001","author_id":"888","text":"@victime_fr dégage &amp; vite","created_at":"2022-12-01T20:00:00.000Z","conversation_id":"1600000000000000001"}],"includes":{"users":[{"id":"888","username":"haineux88","name":"Haineux"}]}}` + "\n"
+	var c importers.Collector
+	if err := Read(context.Background(), strings.NewReader(capture), importers.Options{Owner: "victime_fr"}, &c); err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, r := range c.Records {
+		fmt.Println(r.Location, r.Sender.Handle, r.Sender.ID, r.Direction, r.Time.Format(time.RFC3339), r.Text)
+	}
+	// Output:
+	// line 1 #/data/0 haineux88 888 in 2022-12-01T20:00:00Z @victime_fr dégage & vite
+}
+
+// BenchmarkXAPI decodes a generated twarc2 capture of a few MB: response pages of 100 tweets each.
+func BenchmarkXAPI(b *testing.B) {
+	var buf bytes.Buffer
+	tweets := 0
+	for page := 0; buf.Len() < 4<<20; page++ {
+		var data []string
+		var users []string
+		for i := 0; i < 100; i++ {
+			id := fmt.Sprintf("%d", 1600000000000000000+page*100+i)
+			author := fmt.Sprintf("%d", 1000+i)
+			data = append(data, fmt.Sprintf(`{"id":%q,"author_id":%q,"conversation_id":%q,"created_at":"2022-12-01T20:00:%02d.000Z","text":"@victime_fr message numéro %d &amp; encore \ud83d\ude21 #raid","lang":"fr","entities":{"mentions":[{"start":0,"end":11,"username":"victime_fr","id":"1122334455"}]},"referenced_tweets":[{"type":"replied_to","id":"1599999999999999999"}],"public_metrics":{"retweet_count":0,"reply_count":0,"like_count":0,"quote_count":0}}`, id, author, id, i%60, i))
+			users = append(users, fmt.Sprintf(`{"id":%q,"username":"troll%d","name":"Troll %d","created_at":"2020-01-01T00:00:00.000Z","description":"bio"}`, author, i, i))
+			tweets++
+		}
+		fmt.Fprintf(&buf, `{"data":[%s],"includes":{"users":[%s]},"meta":{"result_count":100},"__twarc":{"url":"https://api.twitter.com/2/users/1/mentions","version":"2.12.0","retrieved_at":"2022-12-01T21:00:00+00:00"}}`+"\n",
+			strings.Join(data, ","), strings.Join(users, ","))
+	}
+	in := buf.Bytes()
+	b.SetBytes(int64(len(in)))
+	var peak uint64
+	b.ResetTimer()
+	for b.Loop() {
+		var n countSink
+		if err := Read(context.Background(), bytes.NewReader(in), importers.Options{}, &n); err != nil {
+			b.Fatal(err)
+		}
+		if n.records != tweets {
+			b.Fatalf("records: got %d, want %d", n.records, tweets)
+		}
+		peak = max(peak, n.peakHeap)
+	}
+	b.ReportMetric(float64(peak)/1e6, "peak-heap-MB")
+	b.ReportMetric(float64(tweets)*float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+	b.ReportMetric(float64(len(in))*float64(b.N)/b.Elapsed().Seconds()/1e6, "MB/s")
+}
+
+// countSink counts what it receives and samples the heap every few thousand records.
+type countSink struct {
+	records, problems int
+	peakHeap          uint64
+}
+
+func (c *countSink) Record(importers.Record) error {
+	c.records++
+	if c.records%4096 == 0 {
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		c.peakHeap = max(c.peakHeap, ms.HeapInuse)
+	}
+	return nil
+}
+func (c *countSink) Problem(importers.Problem) { c.problems++ }

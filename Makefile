@@ -9,9 +9,9 @@ BIN     := bin/raidtrace
 # the real binary under Xvfb, take a screenshot and check bundles with stock tools.
 BUILD_DEBS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
 	libxinerama-dev libxi-dev libxxf86vm-dev
-TEST_DEBS  := xvfb xauth x11-utils imagemagick openssh-client openssl poppler-utils
+TEST_DEBS  := xvfb xauth x11-utils imagemagick openssh-client openssl poppler-utils strace
 
-.PHONY: all deps test-deps build run demo test vet unit smoke bench fuzz screenshots clean
+.PHONY: all deps test-deps build run demo test vet unit smoke no-network bench fuzz clean
 
 all: build
 
@@ -30,7 +30,7 @@ run: build
 demo: build
 	./$(BIN) demo --out out/demo
 
-test: test-deps vet unit smoke
+test: test-deps vet unit smoke no-network
 
 vet:
 	$(GO) vet -tags ci ./...
@@ -40,6 +40,9 @@ unit:
 
 smoke: build
 	bash .ci/smoke $(BIN)
+
+no-network: build
+	bash .ci/no-network $(BIN)
 
 # Benchmarks print their own figures (msgs/s, MB/s, peak MB, F1…). Sizes: RAIDTRACE_BENCH_N
 # (messages, analysis and case file), RAIDTRACE_BENCH_SMS_MB (generated SMS backup size).

@@ -133,7 +133,11 @@ func runImport(ctx context.Context, env *Env, args []string) int {
 			out = append(out, res)
 			continue
 		}
-		f, err := chooseFormat(p.path, *format)
+		id := *format
+		if id == "" && *columns != "" {
+			id = "csv" // a column mapping only makes sense for the generic CSV format
+		}
+		f, err := chooseFormat(p.path, id)
 		if err != nil {
 			res.Error = err.Error()
 			failed = true

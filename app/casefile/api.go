@@ -22,7 +22,6 @@ var (
 	ErrNotCase  = errors.New("not a raidtrace case file")
 	ErrLocked   = errors.New("case is open in another raidtrace instance")
 	ErrChain    = errors.New("custody log chain broken")
-	errTODO     = errors.New("not implemented yet")
 )
 
 // Info is the case's own settings.
@@ -52,6 +51,10 @@ type Source struct {
 	Duplicates int                 `json:"duplicates"` // records already in the case from another source
 	Problems   []importers.Problem `json:"problems"`
 	Complete   bool                `json:"complete"` // false while an import is in progress or was interrupted
+	// Folder is true when a folder was imported (an unzipped X archive): the stored original is
+	// then a deterministic tar of the folder, Name is the folder's name plus ".tar", and SHA256
+	// and Size are those of the tar.
+	Folder bool `json:"folder,omitempty"`
 }
 
 // Message is one stored message. ID is stable for the life of the case and is the basis of the
@@ -73,12 +76,14 @@ type Progress func(done, total int64, records int)
 
 // ImportSummary is what one import did; it is also written to the custody log.
 type ImportSummary struct {
-	Source          Source              `json:"source"`
-	Imported        int                 `json:"imported"`
-	Duplicates      int                 `json:"duplicates"`
-	Skipped         int                 `json:"skipped"` // problems that lost a record
-	Problems        []importers.Problem `json:"problems"`
-	AlreadyImported bool                `json:"already_imported"` // same bytes imported before: nothing done
+	Source     Source              `json:"source"`
+	Imported   int                 `json:"imported"`
+	Duplicates int                 `json:"duplicates"`
+	Skipped    int                 `json:"skipped"` // problems that lost a record
+	Problems   []importers.Problem `json:"problems"`
+	// AlreadyImported is true when the same bytes were imported before: nothing is stored, Source
+	// is the earlier source and Duplicates counts its records (all recognised).
+	AlreadyImported bool `json:"already_imported"`
 }
 
 // Analysis is the latest stored analysis.
@@ -112,6 +117,10 @@ type Decision struct {
 	Note      string    `json:"note,omitempty"`
 	Who       string    `json:"who"`
 	At        time.Time `json:"at"`
+	// ID is the decision's number in the case; Supersedes is the ID of the earlier decision on
+	// the same message and subject that this one replaces (0 when none). Both are set by the case.
+	ID         int64 `json:"id,omitempty"`
+	Supersedes int64 `json:"supersedes,omitempty"`
 }
 
 // Case is an open case file. It is safe for use from several goroutines.
@@ -136,8 +145,12 @@ func (c *Case) Info(ctx context.Context) (Info, error)     { return c.info(ctx) 
 func (c *Case) SetInfo(ctx context.Context, in Info) error { return c.setInfo(ctx, in) }
 
 // Import copies the file at path into the case (bytes and SHA-256 first), parses it with f and
-// stores its records, skipping those already in the case. Progress may be nil. Cancelling ctx
-// leaves the case as it was before the call.
+// stores its records, skipping those already in the case. Progress may be nil; it is called at
+// most every 100 ms and counts three passes over the file (hashing, copying, parsing), so total
+// is three times the file size. It must not call the case's writing methods (the import holds
+// the writer until it commits; other writers wait). Cancelling ctx, a crash or a write failure
+// (ErrNoSpace, ErrReadOnly) leaves the case as it was before the call. A ParseError from the
+// importer (a truncated file) is a Problem in the summary, not a failure.
 func (c *Case) Import(ctx context.Context, path string, f importers.Format, progress Progress) (ImportSummary, error) {
 	return c.importFile(ctx, path, f, progress)
 }

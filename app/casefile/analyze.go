@@ -1,0 +1,159 @@
+package casefile
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"raidtrace/analysis"
+	"raidtrace/importers"
+)
+
+// clusteredKinds are the record kinds analysis clusters; others (reactions, system lines) are
+// passed with Skip set.
+var clusteredKinds = map[string]bool{"": true, "message": true, "donation": true}
+
+// AnalysisInput converts a stored message to the analysis view of it.
+func AnalysisInput(m Message) analysis.Message {
+	return analysis.Message{
+		Time:     m.Time,
+		Sender:   m.Sender.Key(),
+		Text:     m.Text,
+		Channel:  m.Platform,
+		Outgoing: m.Direction == importers.Outgoing,
+		Skip:     !clusteredKinds[m.Kind],
+	}
+}
+
+func (c *impl) analyze(ctx context.Context, p analysis.Params, progress analysis.Progress) (*Analysis, error) {
+	var msgs []analysis.Message
+	var ids []int64
+	if err := c.eachMessage(ctx, "", nil, func(m Message) error {
+		msgs = append(msgs, AnalysisInput(m))
+		ids = append(ids, m.ID)
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("analyze: %w", err)
+	}
+	if ids == nil {
+		ids = []int64{}
+	}
+	res, err := analysis.Analyze(ctx, msgs, p, progress)
+	if err != nil {
+		return nil, fmt.Errorf("analyze: %w", err)
+	}
+	msgs = nil
+	resJSON, err := json.Marshal(res)
+	if err != nil {
+		return nil, fmt.Errorf("analyze: encoding the result: %w", err)
+	}
+	paramsJSON, err := json.Marshal(res.Params)
+	if err != nil {
+		return nil, fmt.Errorf("analyze: encoding the parameters: %w", err)
+	}
+	idsJSON, _ := json.Marshal(ids)
+	sum := sha256.Sum256(resJSON)
+	at := time.UnixMilli(time.Now().UnixMilli()).UTC()
+
+	tx, err := c.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("analyze: %w", writeErr(err))
+	}
+	defer tx.Rollback()
+	r, err := tx.ExecContext(ctx, "INSERT INTO analysis_runs (at, params, result, message_ids) VALUES (?, ?, ?, ?)",
+		at.UnixMilli(), string(paramsJSON), string(resJSON), string(idsJSON))
+	if err != nil {
+		return nil, fmt.Errorf("analyze: %w", writeErr(err))
+	}
+	run, err := r.LastInsertId()
+	if err != nil {
+		return nil, fmt.Errorf("analyze: %w", err)
+	}
+	// Only the latest run's memberships are kept as rows; earlier runs keep their result JSON.
+	if _, err := tx.ExecContext(ctx, "DELETE FROM cluster_members WHERE run < ?", run); err != nil {
+		return nil, fmt.Errorf("analyze: %w", writeErr(err))
+	}
+	stmt, err := tx.PrepareContext(ctx, "INSERT OR IGNORE INTO cluster_members (run, cluster_id, message_id) VALUES (?, ?, ?)")
+	if err != nil {
+		return nil, fmt.Errorf("analyze: %w", writeErr(err))
+	}
+	defer stmt.Close()
+	members := 0
+	for _, cl := range res.Clusters {
+		for _, i := range cl.Members {
+			if i < 0 || i >= len(ids) {
+				return nil, fmt.Errorf("analyze: cluster %d has member %d outside the %d messages", cl.ID, i, len(ids))
+			}
+			if _, err := stmt.ExecContext(ctx, run, cl.ID, ids[i]); err != nil {
+				return nil, fmt.Errorf("analyze: %w", writeErr(err))
+			}
+			members++
+		}
+	}
+	stmt.Close()
+	in, err := readInfo(ctx, tx)
+	if err != nil {
+		return nil, fmt.Errorf("analyze: %w", err)
+	}
+	var params map[string]any
+	json.Unmarshal(paramsJSON, &params)
+	if _, err := appendLog(ctx, tx, who(in), "analyze", map[string]any{
+		"run": run, "params": params, "messages": len(ids), "clusters": len(res.Clusters),
+		"members": members, "result_sha256": hex.EncodeToString(sum[:]),
+	}); err != nil {
+		return nil, fmt.Errorf("analyze: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("analyze: %w", writeErr(err))
+	}
+	return &Analysis{Run: run, At: at, Result: res, MessageIDs: ids}, nil
+}
+
+func (c *impl) latestAnalysis(ctx context.Context) (*Analysis, error) {
+	var a Analysis
+	var at int64
+	var res, ids string
+	err := c.r.QueryRowContext(ctx, "SELECT id, at, result, message_ids FROM analysis_runs ORDER BY id DESC LIMIT 1").
+		Scan(&a.Run, &at, &res, &ids)
+	if err != nil {
+		return nil, fmt.Errorf("latest analysis: %w", sqlErr(err))
+	}
+	a.At = time.UnixMilli(at).UTC()
+	if err := json.Unmarshal([]byte(res), &a.Result); err != nil {
+		return nil, fmt.Errorf("latest analysis %d: result: %w", a.Run, err)
+	}
+	if err := json.Unmarshal([]byte(ids), &a.MessageIDs); err != nil {
+		return nil, fmt.Errorf("latest analysis %d: message ids: %w", a.Run, err)
+	}
+	return &a, nil
+}
+
+// ResultSHA256 is the SHA-256 (hex) of the stored JSON of the analysis result, as logged.
+func (a *Analysis) ResultSHA256() string {
+	b, _ := json.Marshal(a.Result)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// ClusterMessageIDs returns the Message.IDs of cluster id's members, in the cluster's order.
+func (a *Analysis) ClusterMessageIDs(id int) []int64 {
+	if a.Result == nil {
+		return nil
+	}
+	for _, cl := range a.Result.Clusters {
+		if cl.ID != id {
+			continue
+		}
+		out := make([]int64, 0, len(cl.Members))
+		for _, i := range cl.Members {
+			if i >= 0 && i < len(a.MessageIDs) {
+				out = append(out, a.MessageIDs[i])
+			}
+		}
+		return out
+	}
+	return nil
+}

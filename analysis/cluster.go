@@ -4,49 +4,216 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
+	"time"
 )
 
-// describe builds a Cluster (without ID) from member indexes.
-func describe(msgs []Message, members []int) Cluster {
-	members = slices.Clone(members)
-	sort.SliceStable(members, func(a, b int) bool {
-		ta, tb := msgs[members[a]].Time, msgs[members[b]].Time
-		if !ta.Equal(tb) {
-			return ta.Before(tb)
+// describe builds a Cluster (without ID, time and sender statistics) from a group of distinct
+// texts, leader first. It reports false when the group does not qualify.
+func (a *run) describe(g []int32, sim []float32, short bool, marks *stamps) (Cluster, bool) {
+	msgs := a.msgs
+	var members []int
+	variantOf := map[int32]int{}
+	for vi, id := range g {
+		variantOf[id] = vi
+		for _, m := range a.byText[id] {
+			members = append(members, int(m))
 		}
-		return members[a] < members[b]
-	})
-	c := Cluster{Members: members, Size: len(members)}
-	senders := map[string]bool{}
-	variants := map[string]int{}
-	for _, i := range members {
-		m := msgs[i]
-		senders[m.Sender] = true
-		variants[m.Text]++
-		if m.Time.IsZero() {
+	}
+	st, nSenders := marks.next(), 0
+	for _, m := range members {
+		if id := a.sid[m]; marks.mark[id] != st {
+			marks.mark[id] = st
+			nSenders++
+		}
+	}
+	if nSenders < a.p.MinSenders {
+		return Cluster{}, false
+	}
+	sortMembers(msgs, members)
+	c := Cluster{Members: members, Size: len(members), Senders: nSenders, Short: short}
+	if short && !concentrated(msgs, members, a.p) {
+		return Cluster{}, false
+	}
+	c.MemberVariant = make([]int, len(members))
+	c.Variants = make([]Variant, len(g))
+	for vi, id := range g { // Diff is filled by diffVariants, over all clusters at once
+		v := &c.Variants[vi]
+		v.Text = a.texts[id]
+		v.Count = int(a.weight[id])
+		v.Similarity = math.Round(float64(sim[id])*1000) / 1000
+		if vi == 0 {
+			v.Similarity = 1
+		}
+	}
+	seenVariant := make([]bool, len(g))
+	verbatim := map[string]int{}
+	for k, m := range members {
+		vi := variantOf[a.msgText[m]]
+		c.MemberVariant[k] = vi
+		if !seenVariant[vi] {
+			seenVariant[vi] = true
+			c.Variants[vi].Example = msgs[m].Text
+		}
+		if vi == 0 {
+			verbatim[msgs[m].Text]++
+		}
+	}
+	best := -1
+	for _, m := range a.byText[g[0]] { // most common verbatim form of the template, earliest on ties
+		t := msgs[m].Text
+		if verbatim[t] > best {
+			best, c.Template = verbatim[t], t
+		}
+	}
+	c.Normalised = a.texts[g[0]]
+	c.SeenBefore = make([]int, len(members))
+	seen, last, ft := 0, time.Time{}, firstTimed(msgs, members)
+	for k, m := range members {
+		t := msgs[m].Time
+		if t.IsZero() {
+			c.SeenBefore[k] = -1
 			continue
 		}
-		if c.Start.IsZero() || m.Time.Before(c.Start) {
-			c.Start = m.Time
+		if !t.Equal(last) {
+			seen = k - ft
+			last = t
 		}
-		if m.Time.After(c.End) {
-			c.End = m.Time
-		}
+		c.SeenBefore[k] = seen
 	}
-	c.Senders = len(senders)
-	best := -1
-	for _, i := range members { // most common verbatim variant, earliest on ties
-		t := msgs[i].Text
-		if variants[t] > best {
-			best, c.Template = variants[t], t
-		}
-	}
-	hours := c.End.Sub(c.Start).Hours()
-	c.Score = float64(c.Senders) / math.Max(hours, 1.0/60)
-	return c
+	return c, true
 }
 
-// rank orders clusters by score, then size, then first time, and numbers them from 1.
+// firstTimed is the position of the first member with a known time.
+func firstTimed(msgs []Message, members []int) int {
+	for k, m := range members {
+		if !msgs[m].Time.IsZero() {
+			return k
+		}
+	}
+	return len(members)
+}
+
+// sortMembers orders message indexes by time, then index.
+func sortMembers(msgs []Message, members []int) {
+	type key struct {
+		t time.Time
+		m int
+	}
+	ks := make([]key, len(members))
+	for i, m := range members {
+		ks[i] = key{msgs[m].Time, m}
+	}
+	slices.SortFunc(ks, func(a, b key) int {
+		if c := a.t.Compare(b.t); c != 0 {
+			return c
+		}
+		return a.m - b.m
+	})
+	for i := range ks {
+		members[i] = ks[i].m
+	}
+}
+
+// diffVariants fills the Diff of every variant of every cluster, on all workers.
+func (a *run) diffVariants(clusters []Cluster) error {
+	type job struct{ c, v int }
+	var jobs []job
+	for ci := range clusters {
+		for vi := 1; vi < len(clusters[ci].Variants); vi++ {
+			jobs = append(jobs, job{ci, vi})
+		}
+	}
+	return parallel(a.ctx, a.p.workers(), len(jobs), 256, func(lo, hi int) {
+		var buf []int32
+		var lead []string
+		leadOf := -1
+		for _, j := range jobs[lo:hi] {
+			c := &clusters[j.c]
+			if leadOf != j.c {
+				lead, leadOf = strings.Fields(c.Variants[0].Text), j.c
+			}
+			c.Variants[j.v].Diff = wordDiff(lead, strings.Fields(c.Variants[j.v].Text), &buf)
+		}
+	})
+}
+
+// concentrated reports whether at least ShortShare of the members fall within ShortWindow.
+func concentrated(msgs []Message, members []int, p *Params) bool {
+	times := memberTimes(msgs, members)
+	if len(times) == 0 {
+		return false
+	}
+	n, _ := peak(times, time.Duration(p.ShortWindow)*time.Second)
+	return float64(n) >= p.ShortShare*float64(len(members))
+}
+
+// wordDiff lists the words removed from a ("-w") and added in b ("+w"), in order, from a longest
+// common subsequence of the two word lists.
+func wordDiff(a, b []string, buf *[]int32) []string {
+	pre := 0
+	for pre < len(a) && pre < len(b) && a[pre] == b[pre] {
+		pre++
+	}
+	suf := 0
+	for suf < len(a)-pre && suf < len(b)-pre && a[len(a)-1-suf] == b[len(b)-1-suf] {
+		suf++
+	}
+	a, b = a[pre:len(a)-suf], b[pre:len(b)-suf]
+	if len(a)*len(b) > 1<<16 { // too long to align: show both sides whole
+		var out []string
+		for _, w := range a {
+			out = append(out, "-"+w)
+		}
+		for _, w := range b {
+			out = append(out, "+"+w)
+		}
+		return out
+	}
+	// lcs[i][j] = LCS length of a[i:], b[j:]
+	w := len(b) + 1
+	if need := (len(a) + 1) * w; cap(*buf) < need {
+		*buf = make([]int32, need)
+	}
+	lcs := (*buf)[:(len(a)+1)*w]
+	clear(lcs)
+	for i := len(a) - 1; i >= 0; i-- {
+		for j := len(b) - 1; j >= 0; j-- {
+			if a[i] == b[j] {
+				lcs[i*w+j] = lcs[(i+1)*w+j+1] + 1
+			} else {
+				lcs[i*w+j] = max(lcs[(i+1)*w+j], lcs[i*w+j+1])
+			}
+		}
+	}
+	var out []string
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		switch {
+		case i < len(a) && j < len(b) && a[i] == b[j]:
+			i++
+			j++
+		case i < len(a) && (j == len(b) || lcs[(i+1)*w+j] >= lcs[i*w+j+1]):
+			out = append(out, "-"+a[i])
+			i++
+		default:
+			out = append(out, "+"+b[j])
+			j++
+		}
+	}
+	return out
+}
+
+// score ranks a cluster by burst strength and sender diversity rather than raw size:
+// log10(1+senders) × (1+burst strength) × √(senders/size).
+func score(c *Cluster) float64 {
+	div := float64(c.Senders) / float64(max(c.Size, 1))
+	s := math.Log10(1+float64(c.Senders)) * (1 + c.BurstStrength) * math.Sqrt(div)
+	return math.Round(s*1e6) / 1e6
+}
+
+// rank orders clusters by score, then size, then first time, then first member, and numbers them
+// from 1.
 func rank(cs []Cluster) {
 	sort.SliceStable(cs, func(a, b int) bool {
 		if cs[a].Score != cs[b].Score {
@@ -55,9 +222,23 @@ func rank(cs []Cluster) {
 		if cs[a].Size != cs[b].Size {
 			return cs[a].Size > cs[b].Size
 		}
-		return cs[a].Start.Before(cs[b].Start)
+		if !cs[a].Start.Equal(cs[b].Start) {
+			return cs[a].Start.Before(cs[b].Start)
+		}
+		return cs[a].Members[0] < cs[b].Members[0]
 	})
 	for i := range cs {
 		cs[i].ID = i + 1
 	}
+}
+
+// memberTimes returns the known times of members, in order.
+func memberTimes(msgs []Message, members []int) []time.Time {
+	out := make([]time.Time, 0, len(members))
+	for _, m := range members {
+		if t := msgs[m].Time; !t.IsZero() {
+			out = append(out, t)
+		}
+	}
+	return out
 }

@@ -18,9 +18,17 @@ var clusteredKinds = map[string]bool{"": true, "message": true, "donation": true
 
 // AnalysisInput converts a stored message to the analysis view of it.
 func AnalysisInput(m Message) analysis.Message {
+	var media []string
+	for _, a := range m.Attachments {
+		if a.SHA256 != "" {
+			media = append(media, a.SHA256)
+		}
+	}
 	return analysis.Message{
 		Time:     m.Time,
 		Sender:   m.Sender.Key(),
+		Name:     m.Sender.Name,
+		Media:    media,
 		Text:     m.Text,
 		Channel:  m.Platform,
 		Outgoing: m.Direction == importers.Outgoing,

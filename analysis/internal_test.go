@@ -1,0 +1,99 @@
+package analysis
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestWordDiff(t *testing.T) {
+	tests := []struct{ a, b, want string }{
+		{"t es une salope", "t es une salope", ""},
+		{"t es une salope", "<user> t es une salope", "+<user>"},
+		{"t es une salope", "t es vraiment une salope 🤡", "+vraiment +🤡"},
+		{"on sait ou tu habites", "on sait pas ou tu vis", "+pas -habites +vis"},
+		{"a b c", "", "-a -b -c"},
+	}
+	for _, tt := range tests {
+		var buf []int32
+		got := strings.Join(wordDiff(strings.Fields(tt.a), strings.Fields(tt.b), &buf), " ")
+		if got != tt.want {
+			t.Errorf("wordDiff(%q, %q) = %q, want %q", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+// sortedJaccard is the reference implementation of jaccard over sorted distinct sets.
+func sortedJaccard(a, b []uint32) float64 {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	inter := 0
+	for _, x := range a {
+		if _, ok := slices.BinarySearch(b, x); ok {
+			inter++
+		}
+	}
+	if len(a)+len(b) == 0 {
+		return 1
+	}
+	return float64(inter) / float64(len(a)+len(b)-inter)
+}
+
+func TestJaccard(t *testing.T) {
+	p := DefaultParams()
+	texts := []string{"t es une salope", "t es une sale pute", "on sait ou tu habites", "ok", "", "<user> <url> 🤡 t es une salope"}
+	var sc scratch
+	for _, x := range texts {
+		a := slices.Clone(shingleSet(nil, &sc, x, &p))
+		var h hashSet
+		h.reset(len(a))
+		for _, k := range a {
+			h.add(k)
+		}
+		for _, y := range texts {
+			b := slices.Clone(shingleSet(nil, &sc, y, &p))
+			if got, want := jaccard(&h, b), sortedJaccard(a, b); got != want {
+				t.Errorf("jaccard(%q, %q) = %v, want %v", x, y, got, want)
+			}
+		}
+	}
+}
+
+// FuzzTokens checks the tokenisers: the shingler and the lexicon matcher accept any normalised
+// text, shingle sets are duplicate-free and a text always matches itself fully.
+func FuzzTokens(f *testing.F) {
+	for _, s := range []string{"je vais te tuer", "<num> rue des lilas", "crev", "🤡 <user> salope", "", "a", "<url"} {
+		f.Add(s)
+	}
+	lex, err := DefaultLexicon()
+	if err != nil {
+		f.Fatal(err)
+	}
+	p := DefaultParams()
+	f.Fuzz(func(t *testing.T, s string) {
+		n := Normalize(s)
+		var sc scratch
+		set := shingleSet(nil, &sc, n, &p)
+		if len(set) != len(slices.Compact(slices.Sorted(slices.Values(set)))) {
+			t.Fatalf("shingleSet(%q) has duplicates", n)
+		}
+		if n != "" && len(set) == 0 {
+			t.Fatalf("shingleSet(%q) is empty", n)
+		}
+		for cat, ws := range lex.Match(n) {
+			for _, w := range ws {
+				if !strings.Contains(" "+n+" ", " "+w+" ") {
+					t.Fatalf("Match(%q): %s matched %q, not a run of words of the text", n, cat, w)
+				}
+			}
+		}
+		var l Lexicon
+		if err := l.Parse("fuzz", "[x]\n"+strings.ReplaceAll(s, "\n", " ")); err != nil {
+			t.Fatal(err)
+		}
+		if n != "" && len(l.Match(n)["x"]) == 0 && !strings.ContainsAny(s, "*#[") {
+			t.Fatalf("a phrase does not match its own text: %q → %q", s, n)
+		}
+	})
+}

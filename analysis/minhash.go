@@ -1,0 +1,581 @@
+package analysis
+
+import (
+	"context"
+	"math"
+	"math/bits"
+	"slices"
+	"sync"
+)
+
+// This file groups distinct normalised texts into near-duplicate groups:
+//
+//  1. a MinHash signature (K = Bands×Rows values) over the byte shingles of each text;
+//  2. LSH banding: texts whose Rows values agree in one band become candidates; each text is
+//     compared with the first text of each of its buckets only (a star, not a clique, so a raid
+//     of n variants costs O(n) comparisons), and joined when the signature estimate of their
+//     Jaccard similarity passes the threshold for their length minus [Params.EstimateSlack];
+//  3. within each joined component, leaders are chosen by weight (how many messages carry the
+//     text) and every text is verified against the leaders with the exact Jaccard similarity of
+//     shingle sets; a text joins the most similar leader that passes, or becomes a leader. So a
+//     member is always checked against its group's centre, never only against a neighbour.
+
+// mix64 is a 64-bit finaliser (splitmix64).
+func mix64(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	x ^= x >> 31
+	return x
+}
+
+// shingleText rewrites the mask tokens as one byte each so that a masked URL weighs like one
+// character, not five.
+func shingleText(dst []byte, s string) []byte {
+	dst = dst[:0]
+	for i := 0; i < len(s); i++ {
+		if s[i] == '<' {
+			switch {
+			case hasAt(s, i, MaskURL):
+				dst = append(dst, 1)
+				i += len(MaskURL) - 1
+				continue
+			case hasAt(s, i, MaskMention):
+				dst = append(dst, 2)
+				i += len(MaskMention) - 1
+				continue
+			case hasAt(s, i, MaskNumber):
+				dst = append(dst, 3)
+				i += len(MaskNumber) - 1
+				continue
+			}
+		}
+		dst = append(dst, s[i])
+	}
+	return dst
+}
+
+func hasAt(s string, i int, w string) bool { return len(s)-i >= len(w) && s[i:i+len(w)] == w }
+
+// shingles appends the hash of every k-byte shingle of b (one shingle when b is shorter).
+func shingles(dst []uint64, b []byte, k int, seed uint64) []uint64 {
+	dst = dst[:0]
+	if len(b) == 0 {
+		return dst
+	}
+	if len(b) < k {
+		k = len(b)
+	}
+	var w uint64
+	for i := 0; i < k-1; i++ {
+		w = w<<8 | uint64(b[i])
+	}
+	mask := uint64(1)<<(8*uint(k)) - 1
+	if k == 8 {
+		mask = ^uint64(0)
+	}
+	for i := k - 1; i < len(b); i++ {
+		w = (w<<8 | uint64(b[i])) & mask
+		dst = append(dst, mix64(w^seed))
+	}
+	return dst
+}
+
+// hashSet is an open-addressing set of 32-bit shingle hashes, cleared in O(1) by a generation
+// stamp; it replaces sorting when comparing a text with its leaders.
+type hashSet struct {
+	keys []uint32
+	gen  []uint32
+	cur  uint32
+	mask uint32
+	n    int
+}
+
+// reset empties the set, sized for about n keys.
+func (h *hashSet) reset(n int) {
+	size := 1 << bits.Len(uint(2*n+8))
+	if len(h.keys) < size {
+		h.keys, h.gen, h.cur = make([]uint32, size), make([]uint32, size), 0
+	}
+	h.mask = uint32(size - 1)
+	if len(h.keys) > size { // keep using the whole table: the mask must match its length
+		h.mask = uint32(len(h.keys) - 1)
+	}
+	h.cur++
+	h.n = 0
+}
+
+// add inserts k and reports whether it was new.
+func (h *hashSet) add(k uint32) bool {
+	i := (k * 0x9e3779b1) & h.mask
+	for {
+		if h.gen[i] != h.cur {
+			h.gen[i], h.keys[i] = h.cur, k
+			h.n++
+			return true
+		}
+		if h.keys[i] == k {
+			return false
+		}
+		i = (i + 1) & h.mask
+	}
+}
+
+func (h *hashSet) has(k uint32) bool {
+	i := (k * 0x9e3779b1) & h.mask
+	for {
+		if h.gen[i] != h.cur {
+			return false
+		}
+		if h.keys[i] == k {
+			return true
+		}
+		i = (i + 1) & h.mask
+	}
+}
+
+// shingleSet returns the distinct shingle hashes (32 bits) of a normalised text, in first
+// occurrence order, using sc.seen.
+func shingleSet(dst []uint32, sc *scratch, text string, p *Params) []uint32 {
+	sc.bytes = shingleText(sc.bytes, text)
+	sc.hashes = shingles(sc.hashes, sc.bytes, p.Shingle, p.Seed)
+	sc.seen.reset(len(sc.hashes))
+	dst = dst[:0]
+	for _, h := range sc.hashes {
+		if k := uint32(h >> 32); sc.seen.add(k) {
+			dst = append(dst, k)
+		}
+	}
+	return dst
+}
+
+// jaccard of a leader's set (as a hash set and its size) and a text's distinct shingles.
+func jaccard(leader *hashSet, b []uint32) float64 {
+	if leader.n == 0 && len(b) == 0 {
+		return 1
+	}
+	inter := 0
+	for _, k := range b {
+		if leader.has(k) {
+			inter++
+		}
+	}
+	return float64(inter) / float64(leader.n+len(b)-inter)
+}
+
+type scratch struct {
+	bytes  []byte
+	hashes []uint64
+	set    []uint32
+	seen   hashSet
+}
+
+// hasher computes one-permutation MinHash signatures (Li, Owen and Zhang 2012) with optimal
+// densification (Shrivastava 2017): each shingle hash is placed in one of K bins and each bin
+// keeps its minimum, so a signature costs one pass over the shingles instead of K; an empty bin
+// borrows the value of a bin chosen by a seeded hash sequence of its own index, which keeps the
+// collision probability equal to the Jaccard similarity.
+type hasher struct {
+	k    int
+	seed uint64
+}
+
+func newHasher(p *Params) hasher { return hasher{k: p.Bands * p.Rows, seed: mix64(p.Seed ^ 0x6f7068)} }
+
+// signature writes the MinHash signature of the shingle hashes into sig (len K).
+func (h *hasher) signature(sig []uint32, hs []uint64) {
+	const empty = ^uint32(0)
+	for i := range sig {
+		sig[i] = empty
+	}
+	if len(hs) == 0 {
+		return
+	}
+	k := uint64(h.k)
+	for _, x := range hs {
+		x = mix64(x ^ h.seed)
+		b, _ := bits.Mul64(x, k)
+		if v := uint32(x) >> 1; v < sig[b] { // top bit free: filled bins differ from borrowed ones
+			sig[b] = v
+		}
+	}
+	filled := 0
+	for _, v := range sig {
+		if v != empty {
+			filled++
+		}
+	}
+	if filled == len(sig) {
+		return
+	}
+	for i := range sig {
+		if sig[i] != empty && sig[i]>>31 == 0 {
+			continue
+		}
+		// probe bins with a hash sequence of (i, attempt) until a filled one is found
+		for a := uint64(1); ; a++ {
+			j, _ := bits.Mul64(mix64(h.seed^uint64(i)<<32^a), k)
+			if v := sig[j]; v != empty && v>>31 == 0 {
+				sig[i] = v | 1<<31
+				break
+			}
+		}
+	}
+}
+
+// threshold returns the Jaccard a pair must reach, from the shingle count of the shorter text.
+func (p *Params) threshold(n int) float64 {
+	for _, t := range p.Thresholds {
+		if n <= t.MaxShingles || t.MaxShingles == 0 {
+			return t.Jaccard
+		}
+	}
+	return p.Thresholds[len(p.Thresholds)-1].Jaccard
+}
+
+// dsu is a union-find over distinct texts; the root is always the smallest id, so the result does
+// not depend on the order of unions.
+type dsu []int32
+
+func (d dsu) find(x int32) int32 {
+	for d[x] != x {
+		d[x] = d[d[x]]
+		x = d[x]
+	}
+	return x
+}
+
+func (d dsu) union(a, b int32) {
+	a, b = d.find(a), d.find(b)
+	if a == b {
+		return
+	}
+	if b < a {
+		a, b = b, a
+	}
+	d[b] = a
+}
+
+// bucketTable is an open-addressing map from a band key to the first text that had it.
+type bucketTable struct {
+	keys []uint32
+	vals []int32
+	mask uint32
+}
+
+func newBucketTable(n int) *bucketTable {
+	size := 1 << bits.Len(uint(n*2+16))
+	t := &bucketTable{keys: make([]uint32, size), vals: make([]int32, size), mask: uint32(size - 1)}
+	return t
+}
+
+func (t *bucketTable) reset() {
+	clear(t.vals)
+}
+
+// firstOr returns the id stored under key, storing id when there is none (and returning -1).
+func (t *bucketTable) firstOr(key uint32, id int32) int32 {
+	i := key & t.mask
+	for {
+		if t.vals[i] == 0 {
+			t.keys[i], t.vals[i] = key, id+1
+			return -1
+		}
+		if t.keys[i] == key {
+			return t.vals[i] - 1
+		}
+		i = (i + 1) & t.mask
+	}
+}
+
+// nearGroups groups the distinct texts. texts[i] is normalised, weight[i] its message count,
+// eligible[i] whether it may join others at all. It returns the groups as lists of distinct ids,
+// leader first, and for each distinct id its Jaccard similarity to its group's leader.
+func nearGroups(ctx context.Context, texts []string, weight []int32, eligible []bool, p *Params) ([][]int32, []float32, error) {
+	n := len(texts)
+	k := p.Bands * p.Rows
+	h := newHasher(p)
+	sigs := make([]uint8, n*k) // low 8 bits of each MinHash value, for the estimate (chance agreement 1/256)
+	keys := make([]uint32, n*p.Bands)
+	nsh := make([]int32, n) // shingle count (with repeats), for thresholds
+	err := parallel(ctx, p.workers(), n, 512, func(lo, hi int) {
+		var sc scratch
+		sig := make([]uint32, k)
+		for i := lo; i < hi; i++ {
+			if !eligible[i] {
+				continue
+			}
+			sc.bytes = shingleText(sc.bytes, texts[i])
+			sc.hashes = shingles(sc.hashes, sc.bytes, p.Shingle, p.Seed)
+			nsh[i] = int32(len(sc.hashes))
+			h.signature(sig, sc.hashes)
+			for j, v := range sig {
+				sigs[i*k+j] = uint8(v)
+			}
+			for b := 0; b < p.Bands; b++ {
+				x := uint64(b+1) * 0x9e3779b97f4a7c15
+				for _, v := range sig[b*p.Rows : (b+1)*p.Rows] {
+					x = mix64(x ^ uint64(v))
+				}
+				keys[i*p.Bands+b] = uint32(x >> 32)
+			}
+		}
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	// atLeast reports whether the MinHash estimate of the Jaccard similarity of a and b reaches
+	// t, stopping as soon as the answer is known.
+	atLeast := func(a, b int32, t float64) bool {
+		sa, sb := sigs[int(a)*k:int(a+1)*k], sigs[int(b)*k:int(b+1)*k]
+		need := int(math.Ceil(t*float64(k) - 1e-9))
+		eq := 0
+		for i := range sa {
+			if sa[i] == sb[i] {
+				if eq++; eq >= need {
+					return true
+				}
+			} else if eq+len(sa)-i-1 < need {
+				return false
+			}
+		}
+		return eq >= need
+	}
+	d := make(dsu, n)
+	for i := range d {
+		d[i] = int32(i)
+	}
+	table := newBucketTable(n)
+	for b := 0; b < p.Bands; b++ {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		table.reset()
+		for i := int32(0); int(i) < n; i++ {
+			if !eligible[i] {
+				continue
+			}
+			j := table.firstOr(keys[int(i)*p.Bands+b], i)
+			if j < 0 || d.find(i) == d.find(j) {
+				continue
+			}
+			m := min(nsh[i], nsh[j])
+			if atLeast(i, j, p.threshold(int(m))-p.EstimateSlack) {
+				d.union(i, j)
+			}
+		}
+	}
+	// components, in order of their smallest id (a root is always its component's smallest id),
+	// members in increasing id: a counting sort instead of a map
+	root := make([]int32, n)
+	count := make([]int32, n+1)
+	for i := int32(0); int(i) < n; i++ {
+		root[i] = d.find(i)
+		count[root[i]+1]++
+	}
+	var roots []int32
+	for i := 0; i < n; i++ {
+		if root[i] == int32(i) {
+			roots = append(roots, int32(i))
+		}
+		count[i+1] += count[i]
+	}
+	flat := make([]int32, n)
+	fill := slices.Clone(count[:n])
+	for i := int32(0); int(i) < n; i++ {
+		r := root[i]
+		flat[fill[r]] = i
+		fill[r]++
+	}
+	fill, root = nil, nil
+	sim := make([]float32, n)
+	parts := make([][][]int32, len(roots))
+	err = parallel(ctx, p.workers(), len(roots), 16, func(lo, hi int) {
+		var sc scratch
+		for c := lo; c < hi; c++ {
+			r := roots[c]
+			parts[c] = leaderGroups(ctx, flat[count[r]:count[r+1]], texts, weight, keys, sim, atLeast, &sc, p)
+		}
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	var groups [][]int32
+	for _, ps := range parts {
+		groups = append(groups, ps...)
+	}
+	return groups, sim, nil
+}
+
+// leaderGroups splits one component: heaviest texts first, each joins the most similar leader
+// whose exact Jaccard passes the threshold, or becomes a leader itself. A text is compared with
+// the component's heaviest leaders and with the leaders that share an LSH bucket with it (at most
+// MaxLeaders in all), so a component that chains many different texts stays linear.
+func leaderGroups(ctx context.Context, ids []int32, texts []string, weight []int32, keys []uint32, sim []float32, atLeast func(a, b int32, t float64) bool, sc *scratch, p *Params) [][]int32 {
+	if len(ids) == 1 {
+		sim[ids[0]] = 1
+		return [][]int32{ids}
+	}
+	order := slices.Clone(ids)
+	slices.SortStableFunc(order, func(a, b int32) int {
+		if weight[a] != weight[b] {
+			return int(weight[b] - weight[a])
+		}
+		return int(a - b)
+	})
+	const heaviest = 4 // leaders every text is compared with
+	type leader struct {
+		id    int32
+		set   []uint32 // distinct shingle hashes
+		group []int32
+		tried int // last text position that tried this leader
+	}
+	var leaders []leader
+	byKey := map[uint64][]int32{}       // band<<32 | band key → leaders
+	assign := make([]int32, len(order)) // leader of each text, by position
+	simAt := make([]float64, len(order))
+	// finder holds one goroutine's candidate list and marks.
+	type finder struct {
+		sc    *scratch
+		cand  []int32
+		tried []int32 // per leader: last stamp that tried it
+		stamp int32
+	}
+	// best finds the most similar leader passing the threshold among the heaviest leaders and
+	// those reachable through the text's buckets; f.sc.set and f.sc.seen hold the text's shingles.
+	best := func(f *finder, id int32) (int, float64) {
+		f.stamp++
+		f.cand = f.cand[:0]
+		for len(f.tried) < len(leaders) {
+			f.tried = append(f.tried, 0)
+		}
+		try := func(li int32) {
+			if f.tried[li] != f.stamp && len(f.cand) < p.MaxLeaders {
+				f.tried[li] = f.stamp
+				f.cand = append(f.cand, li)
+			}
+		}
+		for li := 0; li < min(heaviest, len(leaders)); li++ {
+			try(int32(li))
+		}
+		for b, k := range keys[int(id)*p.Bands : int(id+1)*p.Bands] {
+			for _, li := range byKey[uint64(b)<<32|uint64(k)] {
+				try(li)
+			}
+		}
+		bi, bj := -1, 0.0
+		for _, li := range f.cand {
+			l := &leaders[li]
+			if l.id == id {
+				continue
+			}
+			t := p.threshold(min(len(l.set), len(f.sc.set)))
+			if !atLeast(l.id, id, t-2*p.EstimateSlack) {
+				continue // the MinHash estimate rules it out: skip the exact check
+			}
+			if j := jaccard(&f.sc.seen, l.set); j >= t && j > bj {
+				bi, bj = int(li), j
+			}
+		}
+		return bi, bj
+	}
+	f := &finder{sc: sc}
+	for pos, id := range order {
+		sc.set = shingleSet(sc.set, sc, texts[id], p) // also fills sc.seen
+		bi, bj := best(f, id)
+		li := int32(bi)
+		if bi < 0 {
+			li, bj = int32(len(leaders)), 1
+			leaders = append(leaders, leader{id: id, set: slices.Clone(sc.set)})
+		}
+		assign[pos], simAt[pos] = li, bj
+		// a bucket points at the leaders of the texts first seen in it: a text that shares no
+		// bucket with its leader still finds it through a sibling
+		for b, k := range keys[int(id)*p.Bands : int(id+1)*p.Bands] {
+			key := uint64(b)<<32 | uint64(k)
+			if l := byKey[key]; len(l) < 2 && !slices.Contains(l, li) {
+				byKey[key] = append(l, li)
+			}
+		}
+	}
+	// Second pass: a text that joined a leader before a closer one existed (texts come heaviest
+	// first) moves to the most similar leader. Leaders stay where they are. Each text is handled
+	// on its own, so a large component uses every worker.
+	second := func(f *finder, lo, hi int) {
+		for pos := lo; pos < hi; pos++ {
+			id := order[pos]
+			if leaders[assign[pos]].id == id || simAt[pos] >= 0.9 {
+				continue
+			}
+			f.sc.set = shingleSet(f.sc.set, f.sc, texts[id], p)
+			if bi, bj := best(f, id); bi >= 0 && bj > simAt[pos] {
+				assign[pos], simAt[pos] = int32(bi), bj
+			}
+		}
+	}
+	if len(order) < 4096 {
+		second(f, 0, len(order))
+	} else {
+		_ = parallel(ctx, p.workers(), len(order), 1024, func(lo, hi int) {
+			second(&finder{sc: &scratch{}}, lo, hi)
+		})
+	}
+	for li := range leaders { // the leader first: it is the template
+		leaders[li].group = []int32{leaders[li].id}
+	}
+	for pos, id := range order {
+		sim[id] = float32(simAt[pos])
+		if l := &leaders[assign[pos]]; l.id != id {
+			l.group = append(l.group, id)
+		}
+	}
+	out := make([][]int32, 0, len(leaders))
+	for _, l := range leaders {
+		out = append(out, l.group)
+	}
+	return out
+}
+
+// parallel runs f over [0, n) split into contiguous chunks on up to workers goroutines. Each
+// index is handled by exactly one call, so results written by index do not depend on scheduling.
+func parallel(ctx context.Context, workers, n, chunk int, f func(lo, hi int)) error {
+	if n == 0 {
+		return ctx.Err()
+	}
+	if workers <= 1 || n <= chunk {
+		for lo := 0; lo < n; lo += chunk {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			f(lo, min(lo+chunk, n))
+		}
+		return nil
+	}
+	var (
+		mu   sync.Mutex
+		next int
+		wg   sync.WaitGroup
+	)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				if ctx.Err() != nil {
+					return
+				}
+				mu.Lock()
+				lo := next
+				next += chunk
+				mu.Unlock()
+				if lo >= n {
+					return
+				}
+				f(lo, min(lo+chunk, n))
+			}
+		}()
+	}
+	wg.Wait()
+	return ctx.Err()
+}

@@ -1,0 +1,309 @@
+package analysis
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// Edge links two senders who took part in the same clusters.
+type Edge struct {
+	A      string `json:"a"`
+	B      string `json:"b"`
+	Weight int    `json:"weight"` // clusters both took part in
+}
+
+// DupName is a display name used by several distinct senders.
+type DupName struct {
+	Name    string `json:"name"`
+	Senders int    `json:"senders"`
+}
+
+// senderStats fills the sender facts of every cluster and the result's network and duplicated
+// names.
+func (a *run) senderStats(res *Result, clusters []Cluster) {
+	msgs := a.msgs
+	inClusters := make([][]int32, len(a.senders)) // sender id → cluster positions, increasing
+	for ci := range clusters {
+		c := &clusters[ci]
+		var ids []int32
+		st := a.mark.next()
+		for _, m := range c.Members {
+			if id := a.sid[m]; a.mark.mark[id] != st {
+				a.mark.mark[id] = st
+				ids = append(ids, id)
+				inClusters[id] = append(inClusters[id], int32(ci))
+			}
+		}
+		senders := make([]string, len(ids))
+		for k, id := range ids {
+			senders[k] = a.senders[id]
+			if a.sentCount[id] == 1 {
+				c.OneShot++
+			}
+		}
+		c.SequentialSenders, c.NumberBlocks = numberPatterns(senders)
+		nameOf := map[string]string{}
+		for _, m := range c.Members {
+			if msgs[m].Name != "" {
+				nameOf[msgs[m].Sender] = msgs[m].Name
+			}
+		}
+		names := make([]string, 0, len(senders))
+		for _, s := range senders {
+			if n := nameOf[s]; n != "" {
+				names = append(names, n)
+			} else if !isPhone(s) {
+				names = append(names, s)
+			}
+		}
+		c.NamePatterns = namePatterns(names)
+	}
+	for ci := range clusters {
+		c := &clusters[ci]
+		st := a.mark.next()
+		for _, m := range c.Members {
+			if id := a.sid[m]; a.mark.mark[id] != st {
+				a.mark.mark[id] = st
+				if len(inClusters[id]) > 1 {
+					c.SharedSenders++
+				}
+			}
+		}
+	}
+	multi := map[string][]int32{}
+	for id, cs := range inClusters {
+		if len(cs) >= a.p.NetworkMinShared {
+			multi[a.senders[id]] = cs
+		}
+	}
+	res.Network = network(multi, a.p)
+	res.DupNames = dupNames(msgs, a.msgText)
+}
+
+// isPhone reports whether s is a phone number: an optional "+" and 6 to 15 digits.
+func isPhone(s string) bool {
+	s = strings.TrimPrefix(s, "+")
+	if len(s) < 6 || len(s) > 15 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// numberPatterns counts phone-number senders in runs of at least 3 consecutive numbers, and
+// lists the blocks of numbers sharing all but the last three digits held by at least 3 senders.
+func numberPatterns(senders []string) (int, []NumberBlock) {
+	var nums []string
+	for _, s := range senders {
+		if isPhone(s) {
+			nums = append(nums, strings.TrimPrefix(s, "+"))
+		}
+	}
+	vals := make([]uint64, len(nums))
+	for i, n := range nums {
+		vals[i], _ = strconv.ParseUint(n, 10, 64)
+	}
+	idx := make([]int, len(nums))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(i, j int) bool {
+		a, b := idx[i], idx[j]
+		if len(nums[a]) != len(nums[b]) {
+			return len(nums[a]) < len(nums[b])
+		}
+		return vals[a] < vals[b]
+	})
+	seq := 0
+	for i := 0; i < len(idx); {
+		j := i
+		for j+1 < len(idx) && len(nums[idx[j]]) == len(nums[idx[j+1]]) && vals[idx[j+1]] == vals[idx[j]]+1 {
+			j++
+		}
+		if j-i+1 >= 3 {
+			seq += j - i + 1
+		}
+		i = j + 1
+	}
+	blocks := map[string]int{}
+	for _, n := range nums {
+		if len(n) > 6 {
+			blocks["+"+n[:len(n)-3]]++
+		}
+	}
+	var out []NumberBlock
+	for p, n := range blocks {
+		if n >= 3 {
+			out = append(out, NumberBlock{Prefix: p, Senders: n})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Senders != out[j].Senders {
+			return out[i].Senders > out[j].Senders
+		}
+		return out[i].Prefix < out[j].Prefix
+	})
+	return seq, out
+}
+
+// nameSkeleton turns "User12345" into "user#####"; it returns "" for names without both a letter
+// and a run of at least three digits.
+func nameSkeleton(name string) string {
+	var b strings.Builder
+	letters, run, longest := false, 0, 0
+	for _, r := range strings.ToLower(name) {
+		if unicode.IsDigit(r) {
+			b.WriteByte('#')
+			run++
+			longest = max(longest, run)
+			continue
+		}
+		run = 0
+		if unicode.IsLetter(r) {
+			letters = true
+		}
+		b.WriteRune(r)
+	}
+	if !letters || longest < 3 {
+		return ""
+	}
+	return b.String()
+}
+
+// namePatterns lists the skeletons shared by at least 3 names.
+func namePatterns(names []string) []NamePattern {
+	count := map[string]int{}
+	for _, n := range names {
+		if s := nameSkeleton(n); s != "" {
+			count[s]++
+		}
+	}
+	var out []NamePattern
+	for p, n := range count {
+		if n >= 3 {
+			out = append(out, NamePattern{Pattern: p, Senders: n})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Senders != out[j].Senders {
+			return out[i].Senders > out[j].Senders
+		}
+		return out[i].Pattern < out[j].Pattern
+	})
+	return out
+}
+
+// network links senders who share at least NetworkMinShared clusters, strongest first, at most
+// MaxEdges edges. Pairs are found through the cluster pairs each sender took part in.
+func network(inClusters map[string][]int32, p *Params) []Edge {
+	const maxPerSender, maxPerPair = 24, 400
+	type pair struct{ a, b int32 }
+	bucket := map[pair][]string{}
+	var multi []string
+	for s, cs := range inClusters {
+		if len(cs) >= p.NetworkMinShared {
+			multi = append(multi, s)
+		}
+	}
+	sort.Strings(multi)
+	for _, s := range multi {
+		cs := inClusters[s]
+		if len(cs) > maxPerSender {
+			cs = cs[:maxPerSender]
+		}
+		for i := range cs {
+			for j := i + 1; j < len(cs); j++ {
+				k := pair{cs[i], cs[j]}
+				if len(bucket[k]) < maxPerPair {
+					bucket[k] = append(bucket[k], s)
+				}
+			}
+		}
+	}
+	type key struct{ a, b string }
+	done := map[key]bool{}
+	var edges []Edge
+	for _, ss := range bucket {
+		for i := range ss {
+			for j := i + 1; j < len(ss); j++ {
+				k := key{ss[i], ss[j]}
+				if done[k] {
+					continue
+				}
+				done[k] = true
+				w := sharedCount(inClusters[ss[i]], inClusters[ss[j]])
+				if w >= p.NetworkMinShared {
+					edges = append(edges, Edge{A: ss[i], B: ss[j], Weight: w})
+				}
+			}
+		}
+	}
+	sort.Slice(edges, func(i, j int) bool {
+		if edges[i].Weight != edges[j].Weight {
+			return edges[i].Weight > edges[j].Weight
+		}
+		if edges[i].A != edges[j].A {
+			return edges[i].A < edges[j].A
+		}
+		return edges[i].B < edges[j].B
+	})
+	if len(edges) > p.MaxEdges {
+		edges = edges[:p.MaxEdges]
+	}
+	return edges
+}
+
+func sharedCount(a, b []int32) int {
+	i, j, n := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			n++
+			i++
+			j++
+		}
+	}
+	return n
+}
+
+// dupNames lists display names used by several distinct senders, most senders first.
+func dupNames(msgs []Message, msgText []int32) []DupName {
+	by := map[string]map[string]bool{}
+	for m := range msgs {
+		n := strings.TrimSpace(msgs[m].Name)
+		if n == "" || msgs[m].Outgoing {
+			continue
+		}
+		k := strings.ToLower(n)
+		if by[k] == nil {
+			by[k] = map[string]bool{}
+		}
+		by[k][msgs[m].Sender] = true
+	}
+	var out []DupName
+	for n, ss := range by {
+		if len(ss) > 1 {
+			out = append(out, DupName{Name: n, Senders: len(ss)})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Senders != out[j].Senders {
+			return out[i].Senders > out[j].Senders
+		}
+		return out[i].Name < out[j].Name
+	})
+	if len(out) > 1000 {
+		out = out[:1000]
+	}
+	return out
+}

@@ -1,0 +1,237 @@
+package analysis
+
+import (
+	"bufio"
+	"fmt"
+	"io/fs"
+	"slices"
+	"strings"
+	"sync"
+
+	"raidtrace/assets"
+)
+
+// Triage categories: stable ids, translated by the GUI and the report.
+const (
+	DeathThreat      = "death_threat"
+	SexualThreat     = "sexual_threat"
+	ThreatFamilyHome = "threat_family_home"
+	Insult           = "insult"
+	DoxxingAddress   = "doxxing_address"
+	DoxxingPhone     = "doxxing_phone"
+)
+
+// Flag is a triage suggestion on one message: a lexicon category and the words that matched. It
+// is a suggestion that a reviewer confirms or rejects, never a verdict; reviewer decisions are
+// stored apart (app/casefile).
+type Flag struct {
+	Message  int      `json:"message"`  // index into the input
+	Category string   `json:"category"` // DeathThreat, SexualThreat, ThreatFamilyHome, Insult, DoxxingAddress, DoxxingPhone
+	Matched  []string `json:"matched"`  // lexicon phrases as matched in the normalised text, or the phone number
+}
+
+// Lexicon matches normalised texts against phrases by category.
+type Lexicon struct {
+	first    map[string][]phrase // by first word
+	wildcard map[byte][]phrase   // phrases whose first word ends in *, by its first byte
+}
+
+type phrase struct {
+	category string
+	words    []string
+	prefix   []bool // words[i] matches any word starting with it
+	text     string
+}
+
+// Parse reads one lexicon file (format in assets/lexicons/README.md) into l.
+func (l *Lexicon) Parse(name string, text string) error {
+	if l.first == nil {
+		l.first = map[string][]phrase{}
+		l.wildcard = map[byte][]phrase{}
+	}
+	cat := ""
+	sc := bufio.NewScanner(strings.NewReader(text))
+	line := 0
+	for sc.Scan() {
+		line++
+		s := strings.TrimSpace(sc.Text())
+		if s == "" || strings.HasPrefix(s, "#") {
+			continue
+		}
+		if strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]") {
+			cat = s[1 : len(s)-1]
+			continue
+		}
+		if cat == "" {
+			return fmt.Errorf("lexicon %s line %d: phrase before any [category]", name, line)
+		}
+		var ph phrase
+		ph.category, ph.text = cat, s
+		for _, w := range strings.Fields(s) {
+			star := strings.HasSuffix(w, "*")
+			ws := strings.Fields(Normalize(strings.TrimSuffix(w, "*")))
+			for i, x := range ws {
+				if x == MaskNumber && len(ph.words) > 0 && ph.words[len(ph.words)-1] == MaskNumber {
+					continue // Normalize writes consecutive numbers as one
+				}
+				ph.words = append(ph.words, x)
+				ph.prefix = append(ph.prefix, star && i == len(ws)-1)
+			}
+		}
+		if len(ph.words) == 0 {
+			continue
+		}
+		if ph.prefix[0] {
+			l.wildcard[ph.words[0][0]] = append(l.wildcard[ph.words[0][0]], ph)
+		} else {
+			l.first[ph.words[0]] = append(l.first[ph.words[0]], ph)
+		}
+	}
+	return sc.Err()
+}
+
+// Match returns, per category, the phrases found in a normalised text.
+func (l *Lexicon) Match(normalised string) map[string][]string {
+	var buf [64]string
+	return l.match(normalised, buf[:0])
+}
+
+// match is Match splitting words into buf.
+func (l *Lexicon) match(normalised string, buf []string) map[string][]string {
+	words := buf[:0]
+	for start, i := 0, 0; i <= len(normalised); i++ {
+		if i == len(normalised) || normalised[i] == ' ' {
+			if i > start {
+				words = append(words, normalised[start:i])
+			}
+			start = i + 1
+		}
+	}
+	var out map[string][]string
+	add := func(ph *phrase, at int) {
+		if out == nil {
+			out = map[string][]string{}
+		}
+		m := strings.Join(words[at:at+len(ph.words)], " ")
+		if !slices.Contains(out[ph.category], m) {
+			out[ph.category] = append(out[ph.category], m)
+		}
+	}
+	for i := range words {
+		for k := range l.first[words[i]] {
+			if ph := &l.first[words[i]][k]; ph.matchAt(words, i) {
+				add(ph, i)
+			}
+		}
+		wild := l.wildcard[words[i][0]]
+		for k := range wild {
+			if ph := &wild[k]; ph.matchAt(words, i) {
+				add(ph, i)
+			}
+		}
+	}
+	return out
+}
+
+func (ph *phrase) matchAt(words []string, i int) bool {
+	if i+len(ph.words) > len(words) {
+		return false
+	}
+	for k, w := range ph.words {
+		if ph.prefix[k] {
+			if !strings.HasPrefix(words[i+k], w) {
+				return false
+			}
+		} else if words[i+k] != w {
+			return false
+		}
+	}
+	return true
+}
+
+var (
+	lexOnce sync.Once
+	lex     *Lexicon
+	lexErr  error
+)
+
+// DefaultLexicon returns the embedded French and English lexicons.
+func DefaultLexicon() (*Lexicon, error) {
+	lexOnce.Do(func() {
+		l := &Lexicon{}
+		fsys := assets.Sub("lexicons")
+		names, err := fs.Glob(fsys, "*.txt")
+		if err != nil {
+			lexErr = err
+			return
+		}
+		slices.Sort(names)
+		for _, n := range names {
+			b, err := fs.ReadFile(fsys, n)
+			if err != nil {
+				lexErr = fmt.Errorf("lexicon %s: %w", n, err)
+				return
+			}
+			if err := l.Parse(n, string(b)); err != nil {
+				lexErr = err
+				return
+			}
+		}
+		lex = l
+	})
+	return lex, lexErr
+}
+
+// isPhoneNumber reports whether a digit string found in a text looks like a phone number.
+func isPhoneNumber(d string) bool { return len(d) >= 9 && len(d) <= 15 }
+
+// triage flags every analysed message and counts flags per cluster.
+func (a *run) triage(res *Result, clusters []Cluster) error {
+	l, err := DefaultLexicon()
+	if err != nil {
+		return err
+	}
+	byText := make([]map[string][]string, len(a.texts))
+	err = parallel(a.ctx, a.p.workers(), len(a.texts), 1024, func(lo, hi int) {
+		buf := make([]string, 0, 64)
+		for i := lo; i < hi; i++ {
+			byText[i] = l.match(a.texts[i], buf)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	phones := map[int32][]string{}
+	for _, s := range a.signals {
+		if s.kind == sigNumber && isPhoneNumber(s.value) {
+			phones[s.msg] = append(phones[s.msg], s.value)
+		}
+	}
+	for m, t := range a.msgText {
+		if t < 0 {
+			continue
+		}
+		found := byText[t]
+		ci := a.msgCluster[m]
+		for _, c := range sortedKeys(found) {
+			res.Flags = append(res.Flags, Flag{Message: m, Category: c, Matched: found[c]})
+			if ci >= 0 {
+				clusters[ci].countFlag(c)
+			}
+		}
+		if ph, ok := phones[int32(m)]; ok {
+			res.Flags = append(res.Flags, Flag{Message: m, Category: DoxxingPhone, Matched: ph})
+			if ci >= 0 {
+				clusters[ci].countFlag(DoxxingPhone)
+			}
+		}
+	}
+	return nil
+}
+
+func (c *Cluster) countFlag(cat string) {
+	if c.Triage == nil {
+		c.Triage = map[string]int{}
+	}
+	c.Triage[cat]++
+}

@@ -90,13 +90,19 @@ var contacts = []struct{ name, number string }{
 	{"Association", "01 99 00 88 10"},
 }
 
-var everyday = []string{
-	"Tu rentres à quelle heure ce soir ?", "Ok, à tout à l'heure", "Merci beaucoup !",
-	"On se retrouve au café à midi ?", "J'ai oublié mes clés, tu es là ?", "Bon courage pour demain",
-	"Le rendez-vous est confirmé pour jeudi 14h", "Tu as vu le message de la mairie ?",
-	"Je suis en retard de 10 minutes, désolée", "Bisous, à dimanche", "Ça va mieux aujourd'hui ?",
-	"Votre ordonnance est prête", "La réunion de l'association est déplacée à 18h30",
-	"Tu peux m'appeler quand tu as un moment ?", "Super, merci pour hier soir",
+// everyday holds each contact's own habits (same order as contacts): people repeat themselves,
+// but two contacts rarely send the same sentence, so ordinary traffic forms no cluster.
+var everyday = [][]string{
+	{"Tu rentres à quelle heure ce soir ?", "N'oublie pas de rappeler ta tante", "Bisous ma chérie, à dimanche"},
+	{"On se retrouve au café à midi ?", "T'as vu le match hier ?", "Je passe te prendre vers 19h"},
+	{"Le dossier Martin est sur ton bureau", "Réunion d'équipe décalée à 10h30", "Tu peux relire ma note avant ce soir ?"},
+	{"J'ai oublié mes clés, tu es là ?", "Tu veux que je ramène du pain ?", "Le colis est arrivé chez moi"},
+	{"Le rendez-vous est confirmé pour jeudi 14h", "Pensez à apporter votre carte Vitale", "Vos résultats d'analyse sont disponibles"},
+	{"Je suis en retard de 10 minutes, désolée", "Ciné samedi ? Il y a le nouveau Audiard", "Merci pour hier soir, c'était top"},
+	{"Votre ordonnance est prête", "Votre commande de vaccins est arrivée", "La pharmacie sera fermée lundi matin"},
+	{"Ça va mieux aujourd'hui ?", "Je pense fort à toi, courage", "On se fait une balade dimanche matin ?"},
+	{"Tu peux m'appeler quand tu as un moment ?", "J'ai trouvé un appart près de la gare", "Tu me prêtes ta perceuse ce week-end ?"},
+	{"La réunion de l'association est déplacée à 18h30", "Merci d'avoir tenu la permanence mardi", "Le compte rendu de l'AG est en ligne"},
 }
 
 var replies = []string{"Oui d'accord", "Merci !", "Je t'appelle dans 5 min", "Ok parfait", "Bonne soirée"}
@@ -111,9 +117,10 @@ func Write(w io.Writer, seed uint64) error {
 		day := quietStart.AddDate(0, 0, d)
 		n := 22 + rng.IntN(14)
 		for i := 0; i < n; i++ {
-			c := contacts[rng.IntN(len(contacts))]
+			k := rng.IntN(len(contacts))
+			c := contacts[k]
 			at := day.Add(time.Duration(rng.IntN(15*3600)) * time.Second).Add(time.Duration(rng.IntN(1000)) * time.Millisecond)
-			msgs = append(msgs, sms{at, c.number, c.name, 1, everyday[rng.IntN(len(everyday))]})
+			msgs = append(msgs, sms{at, c.number, c.name, 1, everyday[k][rng.IntN(len(everyday[k]))]})
 			if rng.IntN(2) == 0 {
 				msgs = append(msgs, sms{at.Add(time.Duration(30+rng.IntN(600)) * time.Second), c.number, c.name, 2,
 					replies[rng.IntN(len(replies))]})

@@ -27,10 +27,8 @@
 package androiddb
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -39,8 +37,7 @@ import (
 	"time"
 
 	"raidtrace/importers"
-
-	_ "modernc.org/sqlite" // the "sqlite" database/sql driver, pure Go
+	"raidtrace/importers/sqliteread"
 )
 
 // Format describes mmssms.db to detection. Sniff only sees the SQLite header, so Probe confirms
@@ -53,16 +50,14 @@ var Format = importers.Format{
 	Import: Import,
 }
 
-var sqliteMagic = []byte("SQLite format 3\x00")
-
 // Sniff reports whether head starts like an SQLite database. It cannot tell mmssms.db from other
 // databases; [IsMmsSmsDB] does.
-func Sniff(head []byte, _ string) bool { return bytes.HasPrefix(head, sqliteMagic) }
+func Sniff(head []byte, _ string) bool { return sqliteread.Sniff(head) }
 
 // IsMmsSmsDB reports whether the file at path is an SQLite database with the sms and pdu tables
 // of Android's telephony provider. It opens the file read-only.
 func IsMmsSmsDB(path string) bool {
-	db, err := openReadOnly(path)
+	db, err := sqliteread.Open(path)
 	if err != nil {
 		return false
 	}
@@ -71,87 +66,10 @@ func IsMmsSmsDB(path string) bool {
 	return err == nil
 }
 
-// openReadOnly opens an SQLite file without ever writing to it or beside it.
-func openReadOnly(path string) (*sql.DB, error) {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := os.Stat(abs); err != nil {
-		return nil, err
-	}
-	p := filepath.ToSlash(abs)
-	if !strings.HasPrefix(p, "/") { // Windows: C:/… becomes /C:/…
-		p = "/" + p
-	}
-	// In a URI filename "?", "#" and "%" must be escaped; SQLite decodes %HH.
-	p = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(p)
-	db, err := sql.Open("sqlite", "file://"+p+"?mode=ro&immutable=1&_query_only=1")
-	if err != nil {
-		return nil, err
-	}
-	db.SetMaxOpenConns(1)
-	return db, nil
-}
-
 // checkTables returns the database's tables, or an error wrapping importers.ErrNotFormat unless
 // it has sms and pdu.
 func checkTables(ctx context.Context, db *sql.DB) (map[string]bool, error) {
-	have := map[string]bool{}
-	err := query(ctx, db, "SELECT name FROM sqlite_master WHERE type = 'table'", func(s scanner) error {
-		var name string
-		if err := s.Scan(&name); err != nil {
-			return err
-		}
-		have[strings.ToLower(name)] = true
-		return nil
-	})
-	if ctx.Err() != nil {
-		return nil, ctx.Err()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("not a readable SQLite database (%v): %w", err, importers.ErrNotFormat)
-	}
-	for _, t := range []string{"sms", "pdu"} {
-		if !have[t] {
-			return nil, fmt.Errorf("no %s table, so not an Android mmssms.db: %w", t, importers.ErrNotFormat)
-		}
-	}
-	return have, nil
-}
-
-type scanner interface{ Scan(dest ...any) error }
-
-// query runs q with args and calls each for every row.
-func query(ctx context.Context, db *sql.DB, q string, each func(scanner) error, args ...any) error {
-	rows, err := db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := each(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
-}
-
-// columns returns the lower-cased column names of table.
-func columns(ctx context.Context, db *sql.DB, table string) (map[string]bool, error) {
-	have := map[string]bool{}
-	err := query(ctx, db, "SELECT name FROM pragma_table_info(?)", func(s scanner) error {
-		var name string
-		if err := s.Scan(&name); err != nil {
-			return err
-		}
-		have[strings.ToLower(name)] = true
-		return nil
-	}, table)
-	if err != nil {
-		return nil, fmt.Errorf("columns of %s: %w", table, err)
-	}
-	return have, nil
+	return sqliteread.Check(ctx, db, "an Android mmssms.db", "sms", "pdu")
 }
 
 // reader holds the state of one import.
@@ -169,27 +87,18 @@ type reader struct {
 // importers.ErrNotFormat. Rows with odd values are still recorded, with a warning.
 func Import(ctx context.Context, path string, opt importers.Options, sink importers.Sink) error {
 	opt = opt.WithDefaults()
-	db, err := openReadOnly(path)
+	db, err := sqliteread.Open(path)
 	if err != nil {
 		return fmt.Errorf("open android mmssms database: %w", err)
 	}
 	defer db.Close()
 	have, err := checkTables(ctx, db)
 	if err != nil {
-		if errors.Is(err, importers.ErrNotFormat) && fileSize(path+"-wal") > 0 {
-			return fmt.Errorf("%w (its -wal file, not read in read-only mode, may hold the tables: checkpoint a copy)", err)
-		}
-		return err
+		return sqliteread.ExplainWAL(path, err)
 	}
 	r := &reader{path: path, opt: opt, sink: sink}
-	if wal := path + "-wal"; fileSize(wal) > 0 {
-		sink.Problem(importers.Problem{
-			Location: filepath.Base(wal),
-			Reason: "write-ahead log not merged: the most recent messages may be only in this file; " +
-				"copy the database with its -wal and -shm files and checkpoint the copy " +
-				"(sqlite3 COPY.db 'PRAGMA wal_checkpoint(TRUNCATE)') before importing it",
-			Warning: true,
-		})
+	if sqliteread.HasWAL(path) {
+		sink.Problem(sqliteread.WALProblem(path))
 	}
 	if opt.Progress != nil {
 		r.size = fileSize(path)
@@ -240,7 +149,7 @@ type row map[string]any
 // each with every row; a read error names the last good row.
 func (r *reader) selectRows(ctx context.Context, db *sql.DB, table string, wanted []string, tail string,
 	each func(row) error) error {
-	have, err := columns(ctx, db, table)
+	have, err := sqliteread.Columns(ctx, db, table)
 	if err != nil {
 		return err
 	}
@@ -297,13 +206,13 @@ const smsExtraFrom = 6
 
 func (r *reader) sms(ctx context.Context, db *sql.DB) error {
 	return r.selectRows(ctx, db, "sms", smsColumns, "ORDER BY _id", func(m row) error {
-		loc := "sms _id " + rawString(m["_id"])
+		loc := "sms _id " + sqliteread.Raw(m["_id"])
 		var warns []string
 		rec := importers.Record{Location: loc, Platform: "sms", Kind: "message", Extra: extra(m, smsColumns[smsExtraFrom:])}
-		if t := rawString(m["type"]); t != "" {
+		if t := sqliteread.Raw(m["type"]); t != "" {
 			rec.Extra["type"] = t
 		}
-		if th := rawString(m["thread_id"]); th != "" {
+		if th := sqliteread.Raw(m["thread_id"]); th != "" {
 			rec.Conversation = "thread " + th
 		}
 		var w string
@@ -311,11 +220,11 @@ func (r *reader) sms(ctx context.Context, db *sql.DB) error {
 		if w != "" {
 			warns = append(warns, w)
 		}
-		rec.Text = asString(m["body"])
+		rec.Text = sqliteread.Text(m["body"])
 		if m["body"] == nil {
 			warns = append(warns, "body is NULL")
 		}
-		address := asString(m["address"])
+		address := sqliteread.Text(m["address"])
 		party := importers.PhoneParty(address, "", r.opt.Region)
 		if address == "" {
 			party = importers.Party{}
@@ -323,7 +232,7 @@ func (r *reader) sms(ctx context.Context, db *sql.DB) error {
 		if isRCS(address) {
 			rec.Platform = "rcs"
 		}
-		switch typ := rawString(m["type"]); typ {
+		switch typ := sqliteread.Raw(m["type"]); typ {
 		case "1":
 			rec.Direction = importers.Incoming
 			rec.Sender = party
@@ -370,14 +279,14 @@ type addr struct {
 func (r *reader) mms(ctx context.Context, db *sql.DB, have map[string]bool) error {
 	parts := map[int64][]part{}
 	if have["part"] {
-		pc, err := columns(ctx, db, "part")
+		pc, err := sqliteread.Columns(ctx, db, "part")
 		if err != nil {
 			return err
 		}
 		q := "SELECT mid, " + colOr(pc, "ct") + ", " + colOr(pc, "name") + ", " + colOr(pc, "fn") + ", " +
 			colOr(pc, "cl") + ", " + colOr(pc, "cid") + ", " + colOr(pc, "text") + ", " + colOr(pc, "_data") +
 			" FROM part ORDER BY mid, " + orderSeq(pc) + "rowid"
-		if err := query(ctx, db, q, func(s scanner) error {
+		if err := sqliteread.Query(ctx, db, q, func(s sqliteread.Scanner) error {
 			var mid sql.NullInt64
 			var ct, name, fn, cl, cid, text, data sql.NullString
 			if err := s.Scan(&mid, &ct, &name, &fn, &cl, &cid, &text, &data); err != nil {
@@ -403,7 +312,7 @@ func (r *reader) mms(ctx context.Context, db *sql.DB, have map[string]bool) erro
 	}
 	addrs := map[int64][]addr{}
 	if have["addr"] {
-		if err := query(ctx, db, "SELECT msg_id, address, type FROM addr ORDER BY msg_id, rowid", func(s scanner) error {
+		if err := sqliteread.Query(ctx, db, "SELECT msg_id, address, type FROM addr ORDER BY msg_id, rowid", func(s sqliteread.Scanner) error {
 			var mid sql.NullInt64
 			var a, t sql.NullString
 			if err := s.Scan(&mid, &a, &t); err != nil {
@@ -458,12 +367,12 @@ func colOr(have map[string]bool, col string) string {
 
 func (r *reader) mmsRecord(m row, parts []part, addrs []addr) (importers.Record, []string) {
 	var warns []string
-	rec := importers.Record{Location: "pdu _id " + rawString(m["_id"]), Platform: "mms", Kind: "message",
+	rec := importers.Record{Location: "pdu _id " + sqliteread.Raw(m["_id"]), Platform: "mms", Kind: "message",
 		Extra: extra(m, pduColumns[pduExtraFrom:])}
-	if b := rawString(m["msg_box"]); b != "" {
+	if b := sqliteread.Raw(m["msg_box"]); b != "" {
 		rec.Extra["msg_box"] = b
 	}
-	if th := rawString(m["thread_id"]); th != "" {
+	if th := sqliteread.Raw(m["thread_id"]); th != "" {
 		rec.Conversation = "thread " + th
 	}
 	var w string
@@ -486,7 +395,7 @@ func (r *reader) mmsRecord(m row, parts []part, addrs []addr) (importers.Record,
 	}
 	rec.Text = text.String()
 
-	switch box := rawString(m["msg_box"]); box {
+	switch box := sqliteread.Raw(m["msg_box"]); box {
 	case "1":
 		rec.Direction = importers.Incoming
 	case "2", "3", "4", "5", "6":
@@ -576,7 +485,7 @@ func extra(m row, cols []string) map[string]string {
 	e := map[string]string{}
 	for _, c := range cols {
 		if v, ok := m[c]; ok && v != nil {
-			if s := rawString(v); s != "" {
+			if s := sqliteread.Raw(v); s != "" {
 				e[c] = s
 			}
 		}
@@ -588,7 +497,7 @@ func extra(m row, cols []string) map[string]string {
 // (seconds below 10^11 in sms, milliseconds above 10^11 in pdu) is read in that unit with a
 // warning. It returns the instant (zero when unusable), the raw value and a warning.
 func when(v any, seconds bool) (time.Time, string, string) {
-	raw := rawString(v)
+	raw := sqliteread.Raw(v)
 	if v == nil {
 		return time.Time{}, "", "date is NULL; time unknown"
 	}
@@ -628,39 +537,6 @@ func asInt(v any) int64 {
 	case float64:
 		return int64(x)
 	}
-	i, _ := strconv.ParseInt(strings.TrimSpace(asString(v)), 10, 64)
+	i, _ := strconv.ParseInt(strings.TrimSpace(sqliteread.Text(v)), 10, 64)
 	return i
-}
-
-func asString(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case []byte:
-		return string(x)
-	case nil:
-		return ""
-	}
-	return rawString(v)
-}
-
-// rawString renders a column value as stored.
-func rawString(v any) string {
-	switch x := v.(type) {
-	case int64:
-		return strconv.FormatInt(x, 10)
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	case string:
-		return x
-	case []byte:
-		return string(x)
-	case bool:
-		return strconv.FormatBool(x)
-	case time.Time:
-		return x.UTC().Format(time.RFC3339Nano)
-	case nil:
-		return ""
-	}
-	return fmt.Sprint(v)
 }

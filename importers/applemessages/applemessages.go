@@ -29,10 +29,8 @@
 package applemessages
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -41,8 +39,7 @@ import (
 	"time"
 
 	"raidtrace/importers"
-
-	_ "modernc.org/sqlite" // the "sqlite" database/sql driver, pure Go
+	"raidtrace/importers/sqliteread"
 )
 
 // Format describes the Apple Messages database to detection. Sniff only sees the SQLite header,
@@ -55,12 +52,9 @@ var Format = importers.Format{
 	Import: Import,
 }
 
-// sqliteMagic starts every SQLite 3 database file.
-var sqliteMagic = []byte("SQLite format 3\x00")
-
 // Sniff reports whether head starts like an SQLite database. It cannot tell chat.db from other
 // databases; [IsChatDB] does.
-func Sniff(head []byte, _ string) bool { return bytes.HasPrefix(head, sqliteMagic) }
+func Sniff(head []byte, _ string) bool { return sqliteread.Sniff(head) }
 
 // requiredTables must all exist for a database to be read as chat.db / sms.db.
 var requiredTables = []string{"message", "handle", "chat_message_join"}
@@ -71,7 +65,7 @@ const appleEpoch = 978307200
 // IsChatDB reports whether the file at path is an SQLite database with the tables of an Apple
 // Messages database (message, handle, chat_message_join). It opens the file read-only.
 func IsChatDB(path string) bool {
-	db, err := openReadOnly(path)
+	db, err := sqliteread.Open(path)
 	if err != nil {
 		return false
 	}
@@ -79,79 +73,10 @@ func IsChatDB(path string) bool {
 	return checkTables(context.Background(), db) == nil
 }
 
-// openReadOnly opens an SQLite file without ever writing to it or beside it.
-func openReadOnly(path string) (*sql.DB, error) {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := os.Stat(abs); err != nil {
-		return nil, err
-	}
-	p := filepath.ToSlash(abs)
-	if !strings.HasPrefix(p, "/") { // Windows: C:/… becomes /C:/…
-		p = "/" + p
-	}
-	// In a URI filename "?", "#" and "%" must be escaped; SQLite decodes %HH.
-	p = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(p)
-	db, err := sql.Open("sqlite", "file://"+p+"?mode=ro&immutable=1&_query_only=1")
-	if err != nil {
-		return nil, err
-	}
-	db.SetMaxOpenConns(1)
-	return db, nil
-}
-
 // checkTables returns an error wrapping importers.ErrNotFormat unless db has requiredTables.
 func checkTables(ctx context.Context, db *sql.DB) error {
-	have, err := tables(ctx, db)
-	if ctx.Err() != nil {
-		return ctx.Err()
-	}
-	if err != nil {
-		return fmt.Errorf("not a readable SQLite database (%v): %w", err, importers.ErrNotFormat)
-	}
-	for _, t := range requiredTables {
-		if !have[t] {
-			return fmt.Errorf("no %s table, so not an Apple Messages database: %w", t, importers.ErrNotFormat)
-		}
-	}
-	return nil
-}
-
-func tables(ctx context.Context, db *sql.DB) (map[string]bool, error) {
-	rows, err := db.QueryContext(ctx, "SELECT name FROM sqlite_master WHERE type = 'table'")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	have := map[string]bool{}
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			return nil, err
-		}
-		have[strings.ToLower(name)] = true
-	}
-	return have, rows.Err()
-}
-
-// columns returns the lower-cased column names of table.
-func columns(ctx context.Context, db *sql.DB, table string) (map[string]bool, error) {
-	rows, err := db.QueryContext(ctx, "SELECT name FROM pragma_table_info(?)", table)
-	if err != nil {
-		return nil, fmt.Errorf("columns of %s: %w", table, err)
-	}
-	defer rows.Close()
-	have := map[string]bool{}
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			return nil, fmt.Errorf("columns of %s: %w", table, err)
-		}
-		have[strings.ToLower(name)] = true
-	}
-	return have, rows.Err()
+	_, err := sqliteread.Check(ctx, db, "an Apple Messages database", requiredTables...)
+	return err
 }
 
 // handle is a row of the handle table.
@@ -180,16 +105,13 @@ type reader struct {
 // importers.ErrNotFormat. Rows that cannot be read in full are still recorded, with a warning.
 func Import(ctx context.Context, path string, opt importers.Options, sink importers.Sink) error {
 	opt = opt.WithDefaults()
-	db, err := openReadOnly(path)
+	db, err := sqliteread.Open(path)
 	if err != nil {
 		return fmt.Errorf("open apple messages database: %w", err)
 	}
 	defer db.Close()
 	if err := checkTables(ctx, db); err != nil {
-		if errors.Is(err, importers.ErrNotFormat) && fileSize(path+"-wal") > 0 {
-			return fmt.Errorf("%w (its -wal file, not read in read-only mode, may hold the tables: checkpoint a copy)", err)
-		}
-		return err
+		return sqliteread.ExplainWAL(path, err)
 	}
 	r := &reader{path: path, opt: opt, sink: sink}
 	r.warnWAL()
@@ -201,38 +123,24 @@ func Import(ctx context.Context, path string, opt importers.Options, sink import
 
 // warnWAL reports a non-empty -wal file beside the database, whose content immutable mode skips.
 func (r *reader) warnWAL() {
-	if wal := r.path + "-wal"; fileSize(wal) > 0 {
-		r.sink.Problem(importers.Problem{
-			Location: filepath.Base(wal),
-			Reason: "write-ahead log not merged: the most recent messages may be only in this file; " +
-				"copy the database with its -wal and -shm files and checkpoint the copy " +
-				"(sqlite3 COPY.db 'PRAGMA wal_checkpoint(TRUNCATE)') before importing it",
-			Warning: true,
-		})
+	if sqliteread.HasWAL(r.path) {
+		r.sink.Problem(sqliteread.WALProblem(r.path))
 	}
-}
-
-func fileSize(path string) int64 {
-	st, err := os.Stat(path)
-	if err != nil {
-		return 0
-	}
-	return st.Size()
 }
 
 // load reads the small tables: handles, chats, the join tables and attachments.
 func (r *reader) load(ctx context.Context, db *sql.DB) error {
-	have, err := tables(ctx, db)
+	have, err := sqliteread.Tables(ctx, db)
 	if err != nil {
 		return fmt.Errorf("list tables: %w", err)
 	}
 	r.handles = map[int64]handle{}
-	hcols, err := columns(ctx, db, "handle")
+	hcols, err := sqliteread.Columns(ctx, db, "handle")
 	if err != nil {
 		return err
 	}
-	if err := query(ctx, db, "SELECT ROWID, id, "+colOr(hcols, "service", "''")+" FROM handle",
-		func(s scanner) error {
+	if err := sqliteread.Query(ctx, db, "SELECT ROWID, id, "+colOr(hcols, "service", "''")+" FROM handle",
+		func(s sqliteread.Scanner) error {
 			var id int64
 			var h handle
 			var hid, svc sql.NullString
@@ -247,13 +155,13 @@ func (r *reader) load(ctx context.Context, db *sql.DB) error {
 	}
 	r.chats = map[int64]*chat{}
 	if have["chat"] {
-		ccols, err := columns(ctx, db, "chat")
+		ccols, err := sqliteread.Columns(ctx, db, "chat")
 		if err != nil {
 			return err
 		}
 		q := "SELECT ROWID, " + colOr(ccols, "guid", "''") + ", " + colOr(ccols, "chat_identifier", "''") +
 			", " + colOr(ccols, "service_name", "''") + ", " + colOr(ccols, "display_name", "''") + " FROM chat"
-		if err := query(ctx, db, q, func(s scanner) error {
+		if err := sqliteread.Query(ctx, db, q, func(s sqliteread.Scanner) error {
 			var id int64
 			var g, ident, svc, name sql.NullString
 			if err := s.Scan(&id, &g, &ident, &svc, &name); err != nil {
@@ -266,8 +174,8 @@ func (r *reader) load(ctx context.Context, db *sql.DB) error {
 		}
 	}
 	if have["chat_handle_join"] {
-		if err := query(ctx, db, "SELECT chat_id, handle_id FROM chat_handle_join ORDER BY chat_id, handle_id",
-			func(s scanner) error {
+		if err := sqliteread.Query(ctx, db, "SELECT chat_id, handle_id FROM chat_handle_join ORDER BY chat_id, handle_id",
+			func(s sqliteread.Scanner) error {
 				var c, h sql.NullInt64
 				if err := s.Scan(&c, &h); err != nil {
 					return err
@@ -293,14 +201,14 @@ func (r *reader) load(ctx context.Context, db *sql.DB) error {
 	}
 	r.attach = map[int64][]importers.Attachment{}
 	if have["message_attachment_join"] && have["attachment"] {
-		acols, err := columns(ctx, db, "attachment")
+		acols, err := sqliteread.Columns(ctx, db, "attachment")
 		if err != nil {
 			return err
 		}
 		q := "SELECT j.message_id, " + colOr(acols, "a.transfer_name", "NULL") + ", " + colOr(acols, "a.filename", "NULL") +
 			", " + colOr(acols, "a.mime_type", "NULL") + ", " + colOr(acols, "a.total_bytes", "0") +
 			" FROM message_attachment_join j JOIN attachment a ON a.ROWID = j.attachment_id ORDER BY j.message_id, j.attachment_id"
-		if err := query(ctx, db, q, func(s scanner) error {
+		if err := sqliteread.Query(ctx, db, q, func(s sqliteread.Scanner) error {
 			var mid sql.NullInt64
 			var transfer, file, mime sql.NullString
 			var size sql.NullInt64
@@ -335,27 +243,10 @@ func colOr(have map[string]bool, col, fallback string) string {
 	return fallback
 }
 
-type scanner interface{ Scan(dest ...any) error }
-
-// query runs q and calls each for every row.
-func query(ctx context.Context, db *sql.DB, q string, each func(scanner) error) error {
-	rows, err := db.QueryContext(ctx, q)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := each(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
-}
-
 // joinMap reads (key, value) integer pairs into a map of slices.
 func joinMap(ctx context.Context, db *sql.DB, q string) (map[int64][]int64, error) {
 	m := map[int64][]int64{}
-	err := query(ctx, db, q, func(s scanner) error {
+	err := sqliteread.Query(ctx, db, q, func(s sqliteread.Scanner) error {
 		var k, v sql.NullInt64
 		if err := s.Scan(&k, &v); err != nil {
 			return err
@@ -382,7 +273,7 @@ const extraFrom = 11
 
 // messages walks the message table in ROWID order.
 func (r *reader) messages(ctx context.Context, db *sql.DB) error {
-	have, err := columns(ctx, db, "message")
+	have, err := sqliteread.Columns(ctx, db, "message")
 	if err != nil {
 		return err
 	}
@@ -475,13 +366,13 @@ func (r *reader) record(row msgRow) (importers.Record, []importers.Problem) {
 	}
 	rec := importers.Record{
 		Location:   loc,
-		PlatformID: asString(row.get("guid")),
+		PlatformID: sqliteread.Text(row.get("guid")),
 		Kind:       "message",
 		Extra:      map[string]string{},
 	}
 
 	// Text: message.text, else (NULL or empty) the typedstream in attributedBody.
-	rec.Text = asString(row.get("text"))
+	rec.Text = sqliteread.Text(row.get("text"))
 	if blob := asBytes(row.get("attributedbody")); rec.Text == "" && len(blob) > 0 {
 		text, err := AttributedBodyText(blob)
 		rec.Text = text
@@ -491,7 +382,7 @@ func (r *reader) record(row msgRow) (importers.Record, []importers.Problem) {
 	}
 
 	// Service and platform.
-	service := asString(row.get("service"))
+	service := sqliteread.Text(row.get("service"))
 	if service != "" {
 		rec.Extra["service"] = service
 	}
@@ -499,7 +390,7 @@ func (r *reader) record(row msgRow) (importers.Record, []importers.Problem) {
 
 	// Time.
 	if v := row.get("date"); v != nil {
-		rec.RawTime = rawString(v)
+		rec.RawTime = sqliteread.Raw(v)
 		if t, ok := appleTime(v); ok {
 			rec.Time = t
 		} else {
@@ -524,7 +415,7 @@ func (r *reader) record(row msgRow) (importers.Record, []importers.Problem) {
 	if assoc != 0 {
 		rec.Extra["associated_message_type"] = strconv.FormatInt(assoc, 10)
 	}
-	if g := asString(row.get("associated_message_guid")); g != "" {
+	if g := sqliteread.Text(row.get("associated_message_guid")); g != "" {
 		rec.Extra["associated_message_guid"] = g
 	}
 	if it := asInt(row.get("item_type")); it != 0 {
@@ -614,7 +505,7 @@ func (r *reader) record(row msgRow) (importers.Record, []importers.Problem) {
 		if v == nil {
 			continue
 		}
-		s := rawString(v)
+		s := sqliteread.Raw(v)
 		if s == "" || s == "0" {
 			continue
 		}
@@ -631,10 +522,10 @@ func (r *reader) record(row msgRow) (importers.Record, []importers.Problem) {
 func (r *reader) owner(row msgRow) importers.Party {
 	raw := r.opt.Owner
 	if raw == "" {
-		raw = asString(row.get("destination_caller_id"))
+		raw = sqliteread.Text(row.get("destination_caller_id"))
 	}
 	if raw == "" {
-		raw = asString(row.get("account"))
+		raw = sqliteread.Text(row.get("account"))
 		if i := strings.IndexByte(raw, ':'); i == 1 { // "e:me@icloud.com", "p:+336…"
 			raw = raw[2:]
 		}
@@ -671,7 +562,7 @@ func appleTime(v any) (time.Time, bool) {
 	case float64:
 		n = int64(x)
 	case string, []byte:
-		i, err := strconv.ParseInt(strings.TrimSpace(asString(x)), 10, 64)
+		i, err := strconv.ParseInt(strings.TrimSpace(sqliteread.Text(x)), 10, 64)
 		if err != nil {
 			return time.Time{}, false
 		}
@@ -702,22 +593,10 @@ func asInt(v any) int64 {
 			return 1
 		}
 	case string, []byte:
-		i, _ := strconv.ParseInt(strings.TrimSpace(asString(x)), 10, 64)
+		i, _ := strconv.ParseInt(strings.TrimSpace(sqliteread.Text(x)), 10, 64)
 		return i
 	}
 	return 0
-}
-
-func asString(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case []byte:
-		return string(x)
-	case nil:
-		return ""
-	}
-	return rawString(v)
 }
 
 func asBytes(v any) []byte {
@@ -728,25 +607,4 @@ func asBytes(v any) []byte {
 		return []byte(x)
 	}
 	return nil
-}
-
-// rawString renders a column value as stored.
-func rawString(v any) string {
-	switch x := v.(type) {
-	case int64:
-		return strconv.FormatInt(x, 10)
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	case string:
-		return x
-	case []byte:
-		return string(x)
-	case bool:
-		return strconv.FormatBool(x)
-	case time.Time:
-		return x.UTC().Format(time.RFC3339Nano)
-	case nil:
-		return ""
-	}
-	return fmt.Sprint(v)
 }

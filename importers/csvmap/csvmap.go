@@ -46,6 +46,7 @@ import (
 	"unicode"
 
 	"raidtrace/importers"
+	"raidtrace/importers/csvrows"
 )
 
 // Roles a column can have in a mapping.
@@ -287,18 +288,12 @@ type mapping struct {
 
 func read(ctx context.Context, r io.Reader, opt importers.Options, sink importers.Sink, preset string) error {
 	opt = opt.WithDefaults()
-	br := bufio.NewReaderSize(r, 64<<10)
-	if b, _ := br.Peek(3); bytes.Equal(b, bom) {
-		br.Discard(3)
-	}
+	cr, br := csvrows.NewReader(r)
 	first, _ := br.Peek(64 << 10)
 	if i := bytes.IndexByte(first, '\n'); i >= 0 {
 		first = first[:i]
 	}
-	cr := csv.NewReader(br)
 	cr.Comma = sniffDelimiter(first)
-	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
 	header, err := cr.Read()
 	if err == io.EOF {
 		return &importers.ParseError{Line: 1, Err: errors.New("empty file, want a header row")}
@@ -312,40 +307,9 @@ func read(ctx context.Context, r io.Reader, opt importers.Options, sink importer
 	}
 	layouts := timeLayouts(opt)
 	ph := importers.NewPhones(opt.Region)
-	for n := 0; ; n++ {
-		if n%256 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
-		row, err := cr.Read()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				sink.Problem(importers.Problem{Location: fmt.Sprintf("line %d", pe.StartLine), Reason: "row skipped: " + pe.Err.Error()})
-				continue
-			}
-			return &importers.ParseError{Location: fmt.Sprintf("byte %d", cr.InputOffset()), Err: err}
-		}
-		line, _ := cr.FieldPos(0)
-		loc := fmt.Sprintf("line %d", line)
-		if len(row) == 1 && strings.TrimSpace(row[0]) == "" {
-			continue // a blank line
-		}
-		if len(row) < len(header) || (len(row) > len(header) && slices.ContainsFunc(row[len(header):], func(s string) bool { return s != "" })) {
-			sink.Problem(importers.Problem{Location: loc, Reason: fmt.Sprintf("row skipped: it has %d fields, the header has %d%s", len(row), len(header), span(cr, line, len(row)))})
-			continue
-		}
-		if swallowed(row, cr.Comma, len(header)) {
-			sink.Problem(swallowedProblem(loc, cr, line, len(row)))
-		}
-		if err := sink.Record(m.record(row, header, loc, layouts, opt, ph, sink)); err != nil {
-			return err
-		}
-	}
+	return csvrows.Rows(ctx, cr, len(header), csvrows.TrailingEmpty, sink, func(row []string, loc string) error {
+		return sink.Record(m.record(row, header, loc, layouts, opt, ph, sink))
+	})
 }
 
 // resolve builds the mapping from explicit columns, else from the named or detected preset.
@@ -595,37 +559,4 @@ func isDigits(s string) bool {
 		}
 	}
 	return true
-}
-
-// span describes a skipped row that runs over several lines, which is how an unclosed quote
-// shows: the rest of the file may have been read as one field.
-func span(cr *csv.Reader, start, fields int) string {
-	end, _ := cr.FieldPos(fields - 1)
-	if end-start < 2 {
-		return ""
-	}
-	return fmt.Sprintf(" (it runs from line %d to line %d: an unclosed quote?)", start, end)
-}
-
-// swallowed reports whether a multi-line field holds lines that look like rows of their own
-// (as many delimiters as a row has), the sign of an unclosed quote that made encoding/csv, with
-// lazy quotes, read the following rows into one field.
-func swallowed(row []string, comma rune, fields int) bool {
-	for _, f := range row {
-		if !strings.Contains(f, "\n") {
-			continue
-		}
-		for _, l := range strings.Split(f, "\n")[1:] {
-			if fields > 1 && strings.Count(l, string(comma)) >= fields-1 {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func swallowedProblem(loc string, cr *csv.Reader, start, fields int) importers.Problem {
-	end, _ := cr.FieldPos(fields - 1)
-	return importers.Problem{Location: loc, Warning: true, Reason: fmt.Sprintf(
-		"a field holds lines that look like rows of their own (the row runs from line %d to line %d or beyond): an unclosed quote? They were read as part of this row", start, end)}
 }

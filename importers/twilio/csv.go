@@ -1,17 +1,15 @@
 package twilio
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"unicode"
 
 	"raidtrace/importers"
+	"raidtrace/importers/csvrows"
 )
 
 // csvColumns maps a normalised console CSV header (lower case, letters and digits only) to the
@@ -44,13 +42,7 @@ func normHeader(s string) string {
 func ReadCSV(ctx context.Context, r io.Reader, opt importers.Options, sink importers.Sink) error {
 	opt = opt.WithDefaults()
 	ph := importers.NewPhones(opt.Region)
-	br := bufio.NewReaderSize(r, 64<<10)
-	if b, _ := br.Peek(3); bytes.Equal(b, bom) {
-		br.Discard(3)
-	}
-	cr := csv.NewReader(br)
-	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
+	cr, _ := csvrows.NewReader(r)
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err != nil {
@@ -82,33 +74,7 @@ func ReadCSV(ctx context.Context, r io.Reader, opt importers.Options, sink impor
 	if len(missing) > 0 {
 		return &importers.ParseError{Line: 1, Err: fmt.Errorf("missing column %s; header is %q", strings.Join(missing, ", "), header)}
 	}
-	for n := 0; ; n++ {
-		if n%256 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
-		row, err := cr.Read()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				sink.Problem(importers.Problem{Location: fmt.Sprintf("line %d", pe.StartLine), Reason: "row skipped: " + pe.Err.Error()})
-				continue
-			}
-			return &importers.ParseError{Location: fmt.Sprintf("byte %d", cr.InputOffset()), Err: err}
-		}
-		line, _ := cr.FieldPos(0)
-		loc := fmt.Sprintf("line %d", line)
-		if len(row) != len(header) {
-			if len(row) == 1 && strings.TrimSpace(row[0]) == "" {
-				continue // a blank line
-			}
-			sink.Problem(importers.Problem{Location: loc, Reason: fmt.Sprintf("row skipped: it has %d fields, the header has %d%s", len(row), len(header), span(cr, line, len(row)))})
-			continue
-		}
+	return csvrows.Rows(ctx, cr, len(header), csvrows.Exact, sink, func(row []string, loc string) error {
 		get := func(f string) string {
 			if i, ok := index[f]; ok {
 				return row[i]
@@ -122,9 +88,6 @@ func ReadCSV(ctx context.Context, r io.Reader, opt importers.Options, sink impor
 			From: get("from"), To: get("to"), NumMedia: scalar(get("num_media")), NumSegments: scalar(get("num_segments")),
 			Price: scalar(get("price")), PriceUnit: scalar(get("price_unit")), Status: get("status"),
 		}
-		if swallowed(row, cr.Comma, len(header)) {
-			sink.Problem(swallowedProblem(loc, cr, line, len(row)))
-		}
 		rec := m.record(loc, opt, ph, sink)
 		for i, v := range row {
 			if _, known := csvColumns[normHeader(header[i])]; known || v == "" || normHeader(header[i]) == "apiversion" {
@@ -135,10 +98,8 @@ func ReadCSV(ctx context.Context, r io.Reader, opt importers.Options, sink impor
 			}
 			rec.Extra[header[i]] = v // a column this reader does not know, kept under its own name
 		}
-		if err := sink.Record(rec); err != nil {
-			return err
-		}
-	}
+		return sink.Record(rec)
+	})
 }
 
 // SniffCSV claims a CSV whose header has Twilio's From, Body, SentDate and a sid or ApiVersion
@@ -151,37 +112,4 @@ func SniffCSV(head []byte, _ string) bool {
 	}
 	return seen["from"] && seen["body"] && (seen["sentdate"] || seen["datesent"]) &&
 		(seen["sid"] || seen["accountsid"] || seen["apiversion"] || seen["numsegments"])
-}
-
-// span describes a skipped row that runs over several lines, which is how an unclosed quote
-// shows: the rest of the file may have been read as one field.
-func span(cr *csv.Reader, start, fields int) string {
-	end, _ := cr.FieldPos(fields - 1)
-	if end-start < 2 {
-		return ""
-	}
-	return fmt.Sprintf(" (it runs from line %d to line %d: an unclosed quote?)", start, end)
-}
-
-// swallowed reports whether a multi-line field holds lines that look like rows of their own
-// (as many delimiters as a row has), the sign of an unclosed quote that made encoding/csv, with
-// lazy quotes, read the following rows into one field.
-func swallowed(row []string, comma rune, fields int) bool {
-	for _, f := range row {
-		if !strings.Contains(f, "\n") {
-			continue
-		}
-		for _, l := range strings.Split(f, "\n")[1:] {
-			if fields > 1 && strings.Count(l, string(comma)) >= fields-1 {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func swallowedProblem(loc string, cr *csv.Reader, start, fields int) importers.Problem {
-	end, _ := cr.FieldPos(fields - 1)
-	return importers.Problem{Location: loc, Warning: true, Reason: fmt.Sprintf(
-		"a field holds lines that look like rows of their own (the row runs from line %d to line %d or beyond): an unclosed quote? They were read as part of this row", start, end)}
 }

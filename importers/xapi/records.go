@@ -5,13 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"html"
-	"reflect"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"raidtrace/importers"
+	"raidtrace/importers/jsonerr"
 )
 
 // user is an account as the API gives it: v2 (id, username, name) or v1.1 (id, id_str,
@@ -172,7 +172,7 @@ func (d *decoder) valueWith(raw []byte, base, ptr string, us users, apps map[str
 		return nil
 	}
 	if err != nil { // a field of an unexpected type: keep what decoded, say so
-		defer func(reason string) { d.warn(loc, reason) }("imported anyway: " + typeReason(err))
+		defer func(reason string) { d.warn(loc, reason) }("imported anyway: " + jsonerr.TypeReason(err))
 	}
 
 	switch {
@@ -268,7 +268,7 @@ func (d *decoder) elements(data json.RawMessage, base, ptr string, us users, app
 	}
 	var list []json.RawMessage
 	if err := json.Unmarshal(data, &list); err != nil {
-		d.problem(join(base, ptr), "cannot decode: "+typeReason(err))
+		d.problem(join(base, ptr), "cannot decode: "+jsonerr.TypeReason(err))
 		return nil
 	}
 	for i, e := range list {
@@ -520,29 +520,4 @@ func parseTime(layout, s string) time.Time {
 		return time.Time{}
 	}
 	return t.UTC()
-}
-
-// typeReason explains a JSON type mismatch without Go type names: "text is a number, expected
-// a string".
-func typeReason(err error) string {
-	var te *json.UnmarshalTypeError
-	if !errors.As(err, &te) {
-		return err.Error()
-	}
-	want := "a " + te.Type.Kind().String()
-	switch te.Type.Kind() {
-	case reflect.Struct, reflect.Map:
-		want = "an object"
-	case reflect.Slice, reflect.Array:
-		want = "an array"
-	case reflect.Pointer:
-		want = "a " + te.Type.Elem().Kind().String()
-	}
-	if te.Type == reflect.TypeFor[json.Number]() {
-		want = "a number"
-	}
-	if te.Field == "" {
-		return fmt.Sprintf("entry is a %s, expected %s", te.Value, want)
-	}
-	return fmt.Sprintf("%s is a %s, expected %s", te.Field, te.Value, want)
 }

@@ -33,6 +33,7 @@ import (
 	"strings"
 
 	"raidtrace/importers"
+	"raidtrace/importers/jsonerr"
 )
 
 // Format is the API-capture format for detection and the case file.
@@ -307,16 +308,11 @@ func (d *decoder) document(r io.Reader) error {
 }
 
 func (d *decoder) docError(dec *json.Decoder, where string, err error) error {
-	where = fmt.Sprintf("%s (byte %d)", where, dec.InputOffset())
-	if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
-		return &importers.ParseError{Location: where, Err: importers.ErrTruncated}
-	}
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return &importers.ParseError{Location: where, Err: fmt.Errorf("invalid JSON: %w", err)}
+	if perr := jsonerr.Damaged(dec, where, err); perr != nil {
+		return perr
 	}
 	if d.ctx.Err() != nil {
 		return d.ctx.Err()
 	}
-	return &importers.ParseError{Location: where, Err: err}
+	return &importers.ParseError{Location: fmt.Sprintf("%s (byte %d)", where, dec.InputOffset()), Err: err}
 }

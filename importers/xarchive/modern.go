@@ -8,13 +8,13 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"raidtrace/importers"
+	"raidtrace/importers/jsonerr"
 )
 
 // archive holds what one import learns as it goes: the owner, the id→handle map built from
@@ -159,14 +159,10 @@ func skipTo(r *bufio.Reader, c byte) error {
 	}
 }
 
+// jsonError locates err from dec at where when the document is cut short or not JSON.
 func jsonError(dec *json.Decoder, where string, err error) error {
-	where = fmt.Sprintf("%s (byte %d)", where, dec.InputOffset())
-	if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
-		return &importers.ParseError{Location: where, Err: importers.ErrTruncated}
-	}
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return &importers.ParseError{Location: where, Err: fmt.Errorf("invalid JSON: %w", err)}
+	if perr := jsonerr.Damaged(dec, where, err); perr != nil {
+		return perr
 	}
 	return err
 }
@@ -186,36 +182,11 @@ func (a *archive) unmarshal(loc string, raw []byte, v any, ok func() bool, essen
 	}
 	field := te.Field[strings.LastIndex(te.Field, ".")+1:]
 	if ok() && !slices.Contains(essential, field) {
-		a.warn(loc, "imported anyway: "+typeReason(err))
+		a.warn(loc, "imported anyway: "+jsonerr.TypeReason(err))
 		return true
 	}
-	a.problem(loc, typeReason(err))
+	a.problem(loc, jsonerr.TypeReason(err))
 	return false
-}
-
-// typeReason explains a JSON type mismatch without Go type names: "text is a number, expected
-// a string".
-func typeReason(err error) string {
-	var te *json.UnmarshalTypeError
-	if !errors.As(err, &te) {
-		return err.Error()
-	}
-	want := "a " + te.Type.Kind().String()
-	switch te.Type.Kind() {
-	case reflect.Struct, reflect.Map:
-		want = "an object"
-	case reflect.Slice, reflect.Array:
-		want = "an array"
-	case reflect.Pointer:
-		want = "a " + te.Type.Elem().Kind().String()
-	}
-	if te.Type == reflect.TypeFor[json.Number]() {
-		want = "a number"
-	}
-	if te.Field == "" {
-		return fmt.Sprintf("entry is a %s, expected %s", te.Value, want)
-	}
-	return fmt.Sprintf("%s is a %s, expected %s", te.Field, te.Value, want)
 }
 
 // manifestFile is one entry of manifest.js's dataTypes.<type>.files.
@@ -559,7 +530,7 @@ func (a *archive) readDMs(r *bufio.Reader, m member) error {
 		if err := json.Unmarshal(raw, &e); err != nil || e.Conv == nil {
 			reason := "no dmConversation object"
 			if err != nil {
-				reason = "cannot decode: " + typeReason(err)
+				reason = "cannot decode: " + jsonerr.TypeReason(err)
 			}
 			a.problem(loc, reason)
 			return nil
@@ -569,7 +540,7 @@ func (a *archive) readDMs(r *bufio.Reader, m member) error {
 			mloc := fmt.Sprintf("%s/messages/%d", loc, j)
 			var item map[string]json.RawMessage
 			if err := json.Unmarshal(mraw, &item); err != nil {
-				a.problem(mloc, "cannot decode: "+typeReason(err))
+				a.problem(mloc, "cannot decode: "+jsonerr.TypeReason(err))
 				continue
 			}
 			if mc, ok := item["messageCreate"]; ok {

@@ -157,15 +157,7 @@ func (d *dirSource) size(name string) int64 {
 func (d *dirSource) close() error { return d.root.Close() }
 
 func (d *dirSource) open(name string) (io.ReadCloser, int64, error) {
-	f, err := d.root.Open(name)
-	if err != nil {
-		return nil, 0, err
-	}
-	var size int64
-	if st, err := f.Stat(); err == nil {
-		size = st.Size()
-	}
-	return f, size, nil
+	return withSize(d.root.Open(name))
 }
 
 // fileSource is a single data file given on its own (a tweets.js, a tweets.csv).
@@ -187,7 +179,11 @@ func (s fileSource) open(name string) (io.ReadCloser, int64, error) {
 	if name != s.name {
 		return nil, 0, fs.ErrNotExist
 	}
-	f, err := os.Open(s.path)
+	return withSize(os.Open(s.path))
+}
+
+// withSize returns the file just opened with its size (0 when it cannot be read), or err.
+func withSize(f *os.File, err error) (io.ReadCloser, int64, error) {
 	if err != nil {
 		return nil, 0, err
 	}

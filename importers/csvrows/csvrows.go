@@ -1,0 +1,137 @@
+// Package csvrows reads the data rows of a delimited text export that starts with a header row
+// (gateway logs, spreadsheets): it skips a UTF-8 BOM, reads quoted fields that span lines, locates
+// each row by the line it starts on, and reports and skips a damaged row (a quoting error, the
+// wrong number of fields) instead of stopping, with a warning where an unclosed quote seems to
+// have made one field swallow the rows after it.
+//
+// It must not know any format's columns: the importers read the header and map the fields. It
+// only reads, opens no network connection and imports no GUI code.
+package csvrows
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"raidtrace/importers"
+)
+
+// bom is the UTF-8 byte order mark some exporters (Excel) write first.
+var bom = []byte("\xef\xbb\xbf")
+
+// NewReader returns a csv.Reader over r past a UTF-8 BOM, reading rows of any length
+// (FieldsPerRecord -1) and stray quotes as text (LazyQuotes), and the buffered reader under it,
+// on which the header line can be peeked (to choose the delimiter) before the first Read.
+func NewReader(r io.Reader) (*csv.Reader, *bufio.Reader) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	if b, _ := br.Peek(3); bytes.Equal(b, bom) {
+		br.Discard(3)
+	}
+	cr := csv.NewReader(br)
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	return cr, br
+}
+
+// Fit says how many fields a row must have for the header's fields.
+type Fit int
+
+const (
+	// Exact: as many fields as the header.
+	Exact Fit = iota
+	// TrailingEmpty: as many as the header, or more when the extra ones are empty (a trailing
+	// delimiter, as spreadsheets write).
+	TrailingEmpty
+)
+
+// fits reports whether row fits a header of fields fields.
+func (f Fit) fits(row []string, fields int) bool {
+	switch {
+	case len(row) == fields:
+		return true
+	case f == TrailingEmpty && len(row) > fields:
+		return !slices.ContainsFunc(row[fields:], func(s string) bool { return s != "" })
+	}
+	return false
+}
+
+// Rows reads the rows after the header from cr and calls each with every row that fits a header
+// of fields fields and with its location ("line 12", the line it starts on). Blank lines are
+// skipped; a row with a quoting error or that does not fit is reported to sink and skipped. It
+// stops at the end of the input, at each's first error, when ctx is done, or at a read error
+// (returned as an *importers.ParseError naming the byte offset).
+func Rows(ctx context.Context, cr *csv.Reader, fields int, fit Fit, sink importers.Sink, each func(row []string, loc string) error) error {
+	for n := 0; ; n++ {
+		if n%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		row, err := cr.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				sink.Problem(importers.Problem{Location: fmt.Sprintf("line %d", pe.StartLine), Reason: "row skipped: " + pe.Err.Error()})
+				continue
+			}
+			return &importers.ParseError{Location: fmt.Sprintf("byte %d", cr.InputOffset()), Err: err}
+		}
+		line, _ := cr.FieldPos(0)
+		loc := fmt.Sprintf("line %d", line)
+		if len(row) == 1 && strings.TrimSpace(row[0]) == "" {
+			continue // a blank line
+		}
+		if !fit.fits(row, fields) {
+			sink.Problem(importers.Problem{Location: loc, Reason: fmt.Sprintf("row skipped: it has %d fields, the header has %d%s", len(row), fields, span(cr, line, len(row)))})
+			continue
+		}
+		if swallowed(row, cr.Comma, fields) {
+			sink.Problem(swallowedProblem(loc, cr, line, len(row)))
+		}
+		if err := each(row, loc); err != nil {
+			return err
+		}
+	}
+}
+
+// span describes a skipped row that runs over several lines, which is how an unclosed quote
+// shows: the rest of the file may have been read as one field.
+func span(cr *csv.Reader, start, fields int) string {
+	end, _ := cr.FieldPos(fields - 1)
+	if end-start < 2 {
+		return ""
+	}
+	return fmt.Sprintf(" (it runs from line %d to line %d: an unclosed quote?)", start, end)
+}
+
+// swallowed reports whether a multi-line field holds lines that look like rows of their own
+// (as many delimiters as a row has), the sign of an unclosed quote that made encoding/csv, with
+// lazy quotes, read the following rows into one field.
+func swallowed(row []string, comma rune, fields int) bool {
+	for _, f := range row {
+		if !strings.Contains(f, "\n") {
+			continue
+		}
+		for _, l := range strings.Split(f, "\n")[1:] {
+			if fields > 1 && strings.Count(l, string(comma)) >= fields-1 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func swallowedProblem(loc string, cr *csv.Reader, start, fields int) importers.Problem {
+	end, _ := cr.FieldPos(fields - 1)
+	return importers.Problem{Location: loc, Warning: true, Reason: fmt.Sprintf(
+		"a field holds lines that look like rows of their own (the row runs from line %d to line %d or beyond): an unclosed quote? They were read as part of this row", start, end)}
+}

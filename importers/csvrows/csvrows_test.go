@@ -1,0 +1,125 @@
+package csvrows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"raidtrace/importers"
+)
+
+// read runs Rows over input (header first) and returns what each saw and the problems, one a line.
+func read(t testing.TB, input string, fit Fit, comma rune) (rows, problems string, err error) {
+	cr, _ := NewReader(strings.NewReader(input))
+	if comma != 0 {
+		cr.Comma = comma
+	}
+	header, err := cr.Read()
+	if err != nil {
+		return "", "", err
+	}
+	c := &importers.Collector{}
+	var b strings.Builder
+	err = Rows(context.Background(), cr, len(header), fit, c, func(row []string, loc string) error {
+		fmt.Fprintf(&b, "%s: %q\n", loc, row)
+		return nil
+	})
+	var p strings.Builder
+	for _, pr := range c.Problems {
+		fmt.Fprintf(&p, "%s warning=%v: %s\n", pr.Location, pr.Warning, pr.Reason)
+	}
+	return b.String(), p.String(), err
+}
+
+func TestRows(t *testing.T) {
+	tests := []struct {
+		name, input    string
+		fit            Fit
+		comma          rune
+		rows, problems string
+	}{
+		{name: "plain with BOM and CRLF", input: "\xef\xbb\xbffrom,body\r\n+33612345678,hello\r\n+33698765432,bye\r\n",
+			rows: "line 2: [\"+33612345678\" \"hello\"]\nline 3: [\"+33698765432\" \"bye\"]\n"},
+		{name: "blank lines skipped", input: "from,body\n\na,b\n   \nc,d\n",
+			rows: "line 3: [\"a\" \"b\"]\nline 5: [\"c\" \"d\"]\n"},
+		{name: "multi-line field located where it starts", input: "from,body\na,\"two\nlines\"\nc,d\n",
+			rows: "line 2: [\"a\" \"two\\nlines\"]\nline 4: [\"c\" \"d\"]\n"},
+		{name: "exact: too many fields", input: "from,body\na,b,\nc,d\n",
+			rows:     "line 3: [\"c\" \"d\"]\n",
+			problems: "line 2 warning=false: row skipped: it has 3 fields, the header has 2\n"},
+		{name: "trailing empty allowed", input: "from,body\na,b,\nc,d,e\n", fit: TrailingEmpty,
+			rows:     "line 2: [\"a\" \"b\" \"\"]\n",
+			problems: "line 3 warning=false: row skipped: it has 3 fields, the header has 2\n"},
+		{name: "too few fields", input: "from,body,date\na,b\n", fit: TrailingEmpty,
+			problems: "line 2 warning=false: row skipped: it has 2 fields, the header has 3\n"},
+		{name: "unclosed quote swallows rows", input: "from,body,date\na,\"oops,1\nb,c,2\nd,e,3\n",
+			problems: "line 2 warning=false: row skipped: it has 2 fields, the header has 3\n"},
+		{name: "skipped row over several lines", input: "from,body\na,\"x\ny\nz\",c,d\ne,f\n",
+			rows:     "line 5: [\"e\" \"f\"]\n",
+			problems: "line 2 warning=false: row skipped: it has 4 fields, the header has 2 (it runs from line 2 to line 4: an unclosed quote?)\n"},
+		{name: "swallowed rows in a fitting row", input: "from,body\na,\"oops\nb,c\nd,e\"\n",
+			rows:     "line 2: [\"a\" \"oops\\nb,c\\nd,e\"]\n",
+			problems: "line 2 warning=true: a field holds lines that look like rows of their own (the row runs from line 2 to line 2 or beyond): an unclosed quote? They were read as part of this row\n"},
+		{name: "semicolons", input: "from;body\na;\"x\ny;z\"\n", comma: ';',
+			rows:     "line 2: [\"a\" \"x\\ny;z\"]\n",
+			problems: "line 2 warning=true: a field holds lines that look like rows of their own (the row runs from line 2 to line 2 or beyond): an unclosed quote? They were read as part of this row\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rows, problems, err := read(t, tt.input, tt.fit, tt.comma)
+			if err != nil {
+				t.Fatalf("got error %v, want none", err)
+			}
+			if rows != tt.rows {
+				t.Errorf("rows:\n got %s\nwant %s", rows, tt.rows)
+			}
+			if problems != tt.problems {
+				t.Errorf("problems:\n got %s\nwant %s", problems, tt.problems)
+			}
+		})
+	}
+}
+
+func TestRowsStops(t *testing.T) {
+	stop := errors.New("sink full")
+	cr, _ := NewReader(strings.NewReader("a,b\n1,2\n3,4\n"))
+	cr.Read()
+	n := 0
+	err := Rows(context.Background(), cr, 2, Exact, &importers.Collector{}, func([]string, string) error { n++; return stop })
+	if !errors.Is(err, stop) || n != 1 {
+		t.Errorf("each failing: got %v after %d rows, want %v after 1", err, n, stop)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	cr, _ = NewReader(strings.NewReader("a,b\n1,2\n"))
+	cr.Read()
+	if err := Rows(ctx, cr, 2, Exact, &importers.Collector{}, func([]string, string) error { return nil }); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: got %v, want context.Canceled", err)
+	}
+}
+
+func FuzzRows(f *testing.F) {
+	for _, s := range []string{"from,body\na,b\n", "a,b\n\"x\ny,z\"\n", "\xef\xbb\xbfa\n\n", "a,b,c\n1,\"2\n3,4,5\n", "a\"b,c\n\"\"\"\n"} {
+		f.Add(s, uint8(0))
+	}
+	f.Fuzz(func(t *testing.T, input string, fit uint8) {
+		cr, _ := NewReader(strings.NewReader(input))
+		header, err := cr.Read()
+		if err != nil {
+			return
+		}
+		header = append([]string(nil), header...)
+		c := &importers.Collector{}
+		err = Rows(context.Background(), cr, len(header), Fit(fit%2), c, func(row []string, loc string) error {
+			if len(row) < len(header) || !strings.HasPrefix(loc, "line ") {
+				t.Errorf("row %q at %q for a header of %d fields", row, loc, len(header))
+			}
+			return nil
+		})
+		if err != nil {
+			t.Errorf("got error %v on in-memory input", err)
+		}
+	})
+}

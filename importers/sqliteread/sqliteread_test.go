@@ -1,0 +1,230 @@
+package sqliteread
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"raidtrace/importers"
+)
+
+// makeDB writes an SQLite file named name in a new directory, with the given statements run.
+func makeDB(t *testing.T, name string, stmts ...string) string {
+	t.Helper()
+	dir := t.TempDir()
+	plain := filepath.Join(dir, "plain.db") // the writer takes no URI escapes
+	db, err := sql.Open("sqlite", plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range stmts {
+		if _, err := db.Exec(s); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, name)
+	if err := os.Rename(plain, path); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func keys(m map[string]bool) []string { return slices.Sorted(maps.Keys(m)) }
+
+func TestOpenTablesColumns(t *testing.T) {
+	// A name with the characters a URI filename must escape.
+	path := makeDB(t, "odd #1 ?100%.db",
+		"CREATE TABLE Sms (_id INTEGER PRIMARY KEY, Address TEXT, body TEXT)",
+		"CREATE TABLE pdu (_id INTEGER PRIMARY KEY)",
+		"INSERT INTO sms (address, body) VALUES ('0612345678', 'hello'), ('0698765432', 'bye')")
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := Open(path)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	ctx := context.Background()
+	tables, err := Tables(ctx, db)
+	if got, want := strings.Join(keys(tables), ","), "pdu,sms"; err != nil || got != want {
+		t.Errorf("Tables: got %s, %v, want %s", got, err, want)
+	}
+	cols, err := Columns(ctx, db, "sms")
+	if got, want := strings.Join(keys(cols), ","), "_id,address,body"; err != nil || got != want {
+		t.Errorf("Columns: got %s, %v, want %s", got, err, want)
+	}
+	var bodies []string
+	err = Query(ctx, db, "SELECT body FROM sms WHERE address LIKE ? ORDER BY _id", func(s Scanner) error {
+		var b string
+		bodies = append(bodies, b)
+		return s.Scan(&bodies[len(bodies)-1])
+	}, "06%")
+	if got, want := strings.Join(bodies, ","), "hello,bye"; err != nil || got != want {
+		t.Errorf("Query: got %s, %v, want %s", got, err, want)
+	}
+	if _, err := db.ExecContext(ctx, "DELETE FROM sms"); err == nil {
+		t.Errorf("DELETE on a read-only database: got no error, want one")
+	}
+	db.Close()
+	after, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(after, before) {
+		t.Errorf("the database changed")
+	}
+	for _, side := range []string{"-wal", "-shm", "-journal"} {
+		if _, err := os.Stat(path + side); err == nil {
+			t.Errorf("%s file created beside the database", side)
+		}
+	}
+}
+
+func TestOpenMissing(t *testing.T) {
+	if _, err := Open(filepath.Join(t.TempDir(), "none.db")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Open(missing): got %v, want an error wrapping os.ErrNotExist", err)
+	}
+}
+
+func TestCheck(t *testing.T) {
+	good := makeDB(t, "chat.db", "CREATE TABLE message (rowid INTEGER)", "CREATE TABLE Handle (rowid INTEGER)")
+	notDB := filepath.Join(t.TempDir(), "notes.db")
+	if err := os.WriteFile(notDB, []byte("plain text, not a database at all, long enough to have a header"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, path string
+		required   []string
+		want       string // tables, or the error
+	}{
+		{"all there", good, []string{"message", "handle"}, "handle,message"},
+		{"none required", good, nil, "handle,message"},
+		{"one missing", good, []string{"message", "chat"}, "no chat table, so not a test database: not this format"},
+		{"not a database", notDB, []string{"message"}, "not a readable SQLite database"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db, err := Open(tt.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			have, err := Check(context.Background(), db, "a test database", tt.required...)
+			got := strings.Join(keys(have), ",")
+			if err != nil {
+				got = err.Error()
+				if !errors.Is(err, importers.ErrNotFormat) {
+					t.Errorf("error %v does not wrap importers.ErrNotFormat", err)
+				}
+			}
+			if !strings.HasPrefix(got, tt.want) {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	db, err := Open(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := Check(ctx, db, "a test database"); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: got %v, want context.Canceled", err)
+	}
+}
+
+func TestWAL(t *testing.T) {
+	path := makeDB(t, "mmssms.db", "CREATE TABLE sms (_id INTEGER)")
+	notFormat := errors.Join(errors.New("no pdu table"), importers.ErrNotFormat)
+	other := errors.New("disk on fire")
+	if got := HasWAL(path); got {
+		t.Errorf("HasWAL without a -wal file: got true, want false")
+	}
+	if got := ExplainWAL(path, notFormat); got != notFormat {
+		t.Errorf("ExplainWAL without a -wal file: got %v, want the error unchanged", got)
+	}
+	if err := os.WriteFile(path+"-wal", []byte("pretend log"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		err  error
+		want string
+	}{
+		{notFormat, "may hold the tables"},
+		{other, "disk on fire"},
+		{nil, ""},
+	}
+	for _, tt := range tests {
+		got := ExplainWAL(path, tt.err)
+		if got == nil {
+			if tt.want != "" {
+				t.Errorf("ExplainWAL(%v): got nil, want %q", tt.err, tt.want)
+			}
+			continue
+		}
+		if !strings.Contains(got.Error(), tt.want) || !errors.Is(got, tt.err) {
+			t.Errorf("ExplainWAL(%v): got %v, want it wrapped with %q", tt.err, got, tt.want)
+		}
+	}
+	if got := HasWAL(path); !got {
+		t.Errorf("HasWAL with a -wal file: got false, want true")
+	}
+	if got := WALProblem(path); got.Location != "mmssms.db-wal" || !got.Warning || !strings.Contains(got.Reason, "checkpoint") {
+		t.Errorf("WALProblem: got %+v, want a warning on mmssms.db-wal", got)
+	}
+}
+
+func TestSniff(t *testing.T) {
+	tests := []struct {
+		head []byte
+		want bool
+	}{
+		{[]byte("SQLite format 3\x00\x10\x00"), true},
+		{[]byte("SQLite format 3"), false},
+		{[]byte("<?xml"), false},
+		{nil, false},
+	}
+	for _, tt := range tests {
+		if got := Sniff(tt.head); got != tt.want {
+			t.Errorf("Sniff(%q): got %v, want %v", tt.head, got, tt.want)
+		}
+	}
+}
+
+func TestTextRaw(t *testing.T) {
+	when := time.Date(2024, 3, 1, 22, 15, 0, 5, time.FixedZone("CET", 3600))
+	tests := []struct {
+		v         any
+		text, raw string
+	}{
+		{int64(1709327700000), "1709327700000", "1709327700000"},
+		{1.5, "1.5", "1.5"},
+		{"0612345678", "0612345678", "0612345678"},
+		{[]byte("blob"), "blob", "blob"},
+		{true, "true", "true"},
+		{when, "2024-03-01T21:15:00.000000005Z", "2024-03-01T21:15:00.000000005Z"},
+		{nil, "", ""},
+		{int32(7), "7", "7"},
+	}
+	for _, tt := range tests {
+		if got := Text(tt.v); got != tt.text {
+			t.Errorf("Text(%#v): got %q, want %q", tt.v, got, tt.text)
+		}
+		if got := Raw(tt.v); got != tt.raw {
+			t.Errorf("Raw(%#v): got %q, want %q", tt.v, got, tt.raw)
+		}
+	}
+}

@@ -1,0 +1,57 @@
+package gui
+
+import (
+	"context"
+	"errors"
+
+	"raidtrace/analysis"
+	"raidtrace/app/casefile"
+	"raidtrace/importers"
+)
+
+// caseHandle is what the screens ask of an open case. *casefile.Case satisfies it; tests may use
+// a fake. It holds no logic: every call goes to the case file.
+type caseHandle interface {
+	Path() string
+	Close() error
+	Info(ctx context.Context) (casefile.Info, error)
+	SetInfo(ctx context.Context, in casefile.Info) error
+	Import(ctx context.Context, path string, f importers.Format, progress casefile.Progress) (casefile.ImportSummary, error)
+	Sources(ctx context.Context) ([]casefile.Source, error)
+	Messages(ctx context.Context) ([]casefile.Message, error)
+	Analyze(ctx context.Context, p analysis.Params, progress analysis.Progress) (*casefile.Analysis, error)
+	LatestAnalysis(ctx context.Context) (*casefile.Analysis, error)
+	Decide(ctx context.Context, d casefile.Decision) error
+	Decisions(ctx context.Context) ([]casefile.Decision, error)
+	Log(ctx context.Context, action string, details map[string]any) (casefile.CustodyEntry, error)
+}
+
+// exportOptions mirrors evidence.Options without the clock and key, which the backend supplies.
+type exportOptions struct {
+	Langs  []string
+	Redact bool
+	Zip    bool
+}
+
+// verifyResult is what the export dialog shows after checking the bundle it wrote.
+type verifyResult struct {
+	OK       bool
+	Signed   bool     // a valid signature is present
+	Signer   string   // its key's fingerprint
+	Problems []string // one line per missing, extra or changed file
+}
+
+// backend is every core operation the GUI drives. The real one (realBackend) calls casefile,
+// importers/detect and app/evidence; the GUI adds no logic of its own on top.
+type backend struct {
+	create      func(ctx context.Context, path string, info casefile.Info) (caseHandle, error)
+	open        func(ctx context.Context, path string) (caseHandle, error)
+	openDemo    func(ctx context.Context, dir string) (caseHandle, error)
+	detect      func(path string) (importers.Format, error)
+	formats     func() []importers.Format
+	export      func(ctx context.Context, c caseHandle, dir, keyDir string, opt exportOptions, progress func(stage string, frac float64)) (string, error)
+	verify      func(ctx context.Context, bag string) (verifyResult, error)
+	fingerprint func(keyDir string) (string, error)
+}
+
+var errNotAvailable = errors.New("not available in this build")

@@ -1,0 +1,206 @@
+package gui
+
+import (
+	"context"
+	"net/url"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+const prefExportDir = "export_dir"
+
+// exportDialog asks how to export the bundle, runs the export with progress, verifies the
+// result and offers to open the folder.
+type exportDialog struct {
+	u *UI
+
+	langs       *widget.RadioGroup
+	redact      *widget.Check
+	zip         *widget.Check
+	dest        *widget.Label
+	dir         string
+	fingerprint *widget.Label
+	form        dialog.Dialog
+
+	progress *widget.ProgressBar
+	stage    *widget.Label
+	running  dialog.Dialog
+	cancel   context.CancelFunc
+
+	// After the export.
+	bag    string
+	result verifyResult
+	err    error
+}
+
+func (u *UI) keyDir() string { return filepath.Join(u.opt.ConfigDir, "keys") }
+
+// showExport opens the export dialog.
+func (u *UI) showExport() {
+	if u.c == nil {
+		return
+	}
+	e := u.newExportDialog()
+	e.form.Show()
+}
+
+func (u *UI) newExportDialog() *exportDialog {
+	e := &exportDialog{u: u}
+	e.langs = widget.NewRadioGroup([]string{lang.L("French"), lang.L("English"), lang.L("French and English")}, nil)
+	e.langs.Horizontal = true
+	e.langs.Required = true
+	e.langs.SetSelected(lang.L("French and English"))
+	e.redact = widget.NewCheck(lang.L("Pseudonymise senders and numbers (for press or NGOs)"), nil)
+	e.zip = widget.NewCheck(lang.L("Also make a ZIP file"), nil)
+	e.dir = u.a.Preferences().StringWithFallback(prefExportDir, filepath.Dir(u.c.Path()))
+	e.dest = widget.NewLabel(e.dir)
+	e.dest.Truncation = fyne.TextTruncateEllipsis
+	choose := widget.NewButtonWithIcon(lang.L("Choose…"), theme.FolderOpenIcon(), func() {
+		d := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
+			if err != nil || l == nil {
+				u.showError(err)
+				return
+			}
+			e.dir = l.Path()
+			e.dest.SetText(e.dir)
+		}, u.w)
+		if l, err := storage.ListerForURI(storage.NewFileURI(e.dir)); err == nil {
+			d.SetLocation(l)
+		}
+		showFileDialog(d, u.w)
+	})
+	e.fingerprint = widget.NewLabel(lang.L("reading…"))
+	e.fingerprint.Wrapping = fyne.TextWrapBreak
+	form := widget.NewForm(
+		widget.NewFormItem(lang.L("Report language"), e.langs),
+		widget.NewFormItem(lang.L("Privacy"), e.redact),
+		widget.NewFormItem(lang.L("Destination"), container.NewBorder(nil, nil, nil, choose, e.dest)),
+		widget.NewFormItem(lang.L("Archive"), e.zip),
+		widget.NewFormItem(lang.L("Signing key"), e.fingerprint),
+	)
+	e.form = dialog.NewCustomConfirm(lang.L("Export evidence bundle"), lang.L("Export"), lang.L("Cancel"), form,
+		func(ok bool) {
+			if ok {
+				e.start()
+			}
+		}, u.w)
+	e.form.Resize(fyne.NewSize(640, 380))
+	// Read (or create) the signing key once the dialog is built: its label is set from the job.
+	keyDir := u.keyDir()
+	var fp string
+	u.jobs.run(context.Background(), func(ctx context.Context) error {
+		var err error
+		fp, err = u.be.fingerprint(keyDir)
+		return err
+	}, func(err error) {
+		if err != nil {
+			e.fingerprint.SetText(lang.L("no signing key: {{.Err}}", map[string]any{"Err": err.Error()}))
+			return
+		}
+		e.fingerprint.SetText(fp)
+	})
+	return e
+}
+
+// options are the chosen export options.
+func (e *exportDialog) options() exportOptions {
+	o := exportOptions{Redact: e.redact.Checked, Zip: e.zip.Checked}
+	switch e.langs.Selected {
+	case lang.L("French"):
+		o.Langs = []string{"fr"}
+	case lang.L("English"):
+		o.Langs = []string{"en"}
+	default:
+		o.Langs = []string{"fr", "en"}
+	}
+	return o
+}
+
+// start runs the export and then the verification, showing progress in a dialog.
+func (e *exportDialog) start() {
+	u := e.u
+	u.a.Preferences().SetString(prefExportDir, e.dir)
+	ctx, cancel := context.WithCancel(context.Background())
+	e.cancel = cancel
+	e.progress = widget.NewProgressBar()
+	e.stage = widget.NewLabel(lang.L("Preparing…"))
+	stop := widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), cancel)
+	e.running = dialog.NewCustomWithoutButtons(lang.L("Exporting the evidence bundle"),
+		container.NewVBox(e.stage, e.progress, container.NewCenter(stop)), u.w)
+	e.running.Resize(fyne.NewSize(480, 160))
+	e.running.Show()
+	progress := throttle(func(stage string, frac float64) {
+		e.stage.SetText(stageName(stage))
+		e.progress.SetValue(frac)
+	})
+	c, dir, keyDir, opt := u.c, e.dir, u.keyDir(), e.options()
+	u.jobs.run(ctx, func(ctx context.Context) error {
+		bag, err := u.be.export(ctx, c, dir, keyDir, opt, progress)
+		if err != nil {
+			return err
+		}
+		e.bag = bag
+		progress("verify", 0)
+		e.result, err = u.be.verify(ctx, bag)
+		return err
+	}, func(err error) {
+		cancel()
+		e.err = err
+		e.running.Hide()
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		e.showResult()
+	})
+}
+
+// showResult tells whether the bundle verified and offers to open its folder.
+func (e *exportDialog) showResult() {
+	u := e.u
+	var msg string
+	switch {
+	case e.result.OK && e.result.Signed:
+		msg = lang.L("The bundle was written and verified: every file matches its checksum and the signature is valid.") +
+			"\n" + lang.L("Signed with key {{.Key}}", map[string]any{"Key": e.result.Signer})
+	case e.result.OK:
+		msg = lang.L("The bundle was written and verified: every file matches its checksum. It is not signed.")
+	default:
+		probs := e.result.Problems
+		if len(probs) > 12 {
+			probs = append(probs[:12:12], lang.L("… and {{.N}} more", map[string]any{"N": len(e.result.Problems) - 12}))
+		}
+		msg = lang.L("The bundle was written but does NOT verify:") + "\n" + strings.Join(probs, "\n")
+	}
+	l := widget.NewLabel(msg)
+	l.Wrapping = fyne.TextWrapWord
+	path := widget.NewLabel(e.bag)
+	path.Wrapping = fyne.TextWrapBreak
+	open := widget.NewButtonWithIcon(lang.L("Open the folder"), theme.FolderOpenIcon(), func() {
+		dir := e.bag
+		if strings.HasSuffix(strings.ToLower(dir), ".zip") {
+			dir = filepath.Dir(dir)
+		}
+		if uu, err := url.Parse(storage.NewFileURI(dir).String()); err == nil {
+			if err := u.a.OpenURL(uu); err != nil {
+				u.showError(err)
+			}
+		}
+	})
+	title := lang.L("Bundle verified")
+	if !e.result.OK {
+		title = lang.L("Bundle does not verify")
+	}
+	d := dialog.NewCustom(title, lang.L("Close"), container.NewVBox(l, path, open), u.w)
+	d.Resize(fyne.NewSize(560, 240))
+	d.Show()
+	u.a.SendNotification(fyne.NewNotification("Raidtrace", title))
+}

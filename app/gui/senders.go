@@ -1,0 +1,236 @@
+package gui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"raidtrace/analysis"
+)
+
+// sendersScreen lists the senders and shows one sender's dossier.
+type sendersScreen struct {
+	u       *UI
+	d       *caseData
+	content fyne.CanvasObject
+
+	filter   *widget.Entry
+	shown    []int // indexes into d.senders
+	list     *widget.List
+	detail   *fyne.Container
+	selected int // index into d.senders, -1 for none
+	msgList  *widget.List
+}
+
+func newSendersScreen(u *UI, d *caseData) *sendersScreen {
+	s := &sendersScreen{u: u, d: d, selected: -1}
+	s.filter = widget.NewEntry()
+	s.filter.SetPlaceHolder(lang.L("Filter senders"))
+	s.filter.OnChanged = func(string) { s.applyFilter() }
+	s.list = widget.NewList(
+		func() int { return len(s.shown) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			sn := d.senders[s.shown[i]]
+			line := lang.L("{{.Sender}} · {{.N}} messages", map[string]any{"Sender": sn.key, "N": len(sn.msgs)})
+			if len(sn.clusters) > 0 {
+				line += " · " + lang.L("raids {{.List}}", map[string]any{"List": raidList(sn.clusters)})
+			}
+			o.(*widget.Label).SetText(line)
+		})
+	s.list.OnSelected = func(i widget.ListItemID) { s.show(s.shown[i]) }
+	s.detail = container.NewStack(widget.NewLabel(lang.L("Choose a sender to see their dossier.")))
+	s.applyFilter()
+	split := container.NewHSplit(container.NewBorder(container.NewPadded(s.filter), nil, nil, nil, s.list), s.detail)
+	split.Offset = 0.33
+	s.content = split
+	return s
+}
+
+func raidList(ids []int) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = fmt.Sprintf("#%d", id)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (s *sendersScreen) applyFilter() {
+	q := strings.ToLower(strings.TrimSpace(s.filter.Text))
+	s.shown = s.shown[:0]
+	for i, sn := range s.d.senders {
+		if q == "" || strings.Contains(strings.ToLower(sn.key), q) {
+			s.shown = append(s.shown, i)
+		}
+	}
+	s.list.UnselectAll()
+	s.list.Refresh()
+}
+
+func (s *sendersScreen) refresh() {
+	s.list.Refresh()
+	if s.selected >= 0 {
+		s.show(s.selected)
+	}
+}
+
+// show builds the dossier of sender k.
+func (s *sendersScreen) show(k int) {
+	s.selected = k
+	d := s.d
+	sn := d.senders[k]
+	title := widget.NewLabelWithStyle(sn.key, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameSubHeadingText
+	first, last := d.msgs[sn.msgs[0]].Time, d.msgs[sn.msgs[len(sn.msgs)-1]].Time
+	facts := widget.NewLabel(lang.L("{{.N}} messages, first {{.First}}, last {{.Last}}", map[string]any{
+		"N": len(sn.msgs), "First": fmtTime(first, d.loc), "Last": fmtTime(last, d.loc)}))
+	facts.Wrapping = fyne.TextWrapWord
+
+	// What they could see when they joined, from the analysis's dossier of this sender.
+	var joined []string
+	cadenceText := s.cadence(sn.msgs)
+	if d.an != nil && d.an.Result != nil {
+		dos := analysis.Dossier(d.input, d.an.Result, sn.key)
+		done := map[int]bool{}
+		for _, e := range dos.Messages {
+			if e.Cluster == 0 || done[e.Cluster] {
+				continue
+			}
+			done[e.Cluster] = true
+			c, _ := d.cluster(e.Cluster)
+			joined = append(joined, lang.L("Raid #{{.ID}}: when this sender's first message arrived, {{.Before}} of the raid's {{.Size}} messages had already arrived, from {{.Senders}} other senders.", map[string]any{
+				"ID": e.Cluster, "Before": e.SeenBefore, "Size": c.Size, "Senders": e.SendersBefore}))
+		}
+		if len(dos.Names) > 0 {
+			facts.SetText(facts.Text + " · " + lang.L("names used: {{.Names}}", map[string]any{"Names": strings.Join(dos.Names, ", ")}))
+		}
+		if len(dos.Flags) > 0 {
+			var parts []string
+			for _, cat := range sortedKeys(dos.Flags) {
+				parts = append(parts, fmt.Sprintf("%s %d", triageName(cat), dos.Flags[cat]))
+			}
+			joined = append(joined, lang.L("Triage suggestions (to confirm or reject, never a verdict): {{.List}}", map[string]any{"List": strings.Join(parts, ", ")}))
+		}
+		if dos.Cadence.Intervals > 0 {
+			cadenceText = cadenceLine(dos.Cadence)
+		}
+	}
+	if len(joined) == 0 {
+		joined = append(joined, lang.L("Not in any raid."))
+	}
+	raids := widget.NewLabel(strings.Join(joined, "\n"))
+	raids.Wrapping = fyne.TextWrapWord
+
+	cadence := widget.NewLabel(cadenceText)
+	cadence.Wrapping = fyne.TextWrapWord
+
+	s.msgList = widget.NewList(
+		func() int { return len(sn.msgs) },
+		func() fyne.CanvasObject {
+			eye := widget.NewButtonWithIcon("", theme.VisibilityIcon(), nil)
+			meta := widget.NewLabel("")
+			text := widget.NewLabel("")
+			text.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, container.NewHBox(eye, meta), nil, text)
+		},
+		func(r widget.ListItemID, o fyne.CanvasObject) {
+			i := sn.msgs[r]
+			m := &d.msgs[i]
+			box := o.(*fyne.Container)
+			left := box.Objects[1].(*fyne.Container)
+			left.Objects[0].(*widget.Button).OnTapped = func() { s.u.toggleReveal(i); s.msgList.RefreshItem(r) }
+			meta := m.ExhibitID() + "  " + fmtTime(m.Time, d.loc)
+			if c := d.clusterOf[i]; c != 0 {
+				meta += fmt.Sprintf("  #%d", c)
+			}
+			left.Objects[1].(*widget.Label).SetText(meta)
+			text := singleLine(cut(m.Text, cellRunes))
+			if !s.u.isRevealed(i) {
+				text = mask(cut(m.Text, cellRunes))
+			}
+			box.Objects[0].(*widget.Label).SetText(text)
+			box.Refresh()
+		})
+	head := container.NewVBox(title, facts,
+		widget.NewLabelWithStyle(lang.L("Raids joined"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), raids,
+		widget.NewLabelWithStyle(lang.L("Cadence"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), cadence,
+		widget.NewLabelWithStyle(lang.L("Messages"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	split := container.NewVSplit(container.NewVScroll(head), s.msgList)
+	split.Offset = 0.55
+	s.detail.Objects = []fyne.CanvasObject{container.NewPadded(split)}
+	s.detail.Refresh()
+}
+
+// cadence describes the rhythm of a sender's messages, measured by analysis.Rhythm with the
+// parameters of the case's analysis.
+func (s *sendersScreen) cadence(msgs []int) string {
+	var times []time.Time
+	for _, i := range msgs {
+		if t := s.d.msgs[i].Time; !t.IsZero() {
+			times = append(times, t)
+		}
+	}
+	if len(times) < 2 {
+		return lang.L("One message only: no cadence.")
+	}
+	p := analysis.DefaultParams()
+	if s.d.an != nil && s.d.an.Result != nil && s.d.an.Result.Params.CadenceMin > 0 {
+		p = s.d.an.Result.Params
+	}
+	return cadenceLine(analysis.Rhythm(times, p.CadenceMin, p.MachineCV))
+}
+
+func cadenceLine(c analysis.Cadence) string {
+	out := lang.L("{{.N}} intervals, {{.Mean}} apart on average, variation {{.CV}}.", map[string]any{
+		"N": c.Intervals, "Mean": (time.Duration(c.MeanSec * float64(time.Second))).Round(time.Second), "CV": fmt.Sprintf("%.2f", c.CV)})
+	if c.MachineLike {
+		out += " " + lang.L("Machine-like rhythm: people rarely keep intervals this regular.")
+	}
+	return out
+}
+
+func fmtTime(t time.Time, loc *time.Location) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(loc).Format("2006-01-02 15:04:05")
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// showSender switches to the Senders tab on the dossier of key.
+func (u *UI) showSender(key string) {
+	s := u.senders
+	k, ok := u.d.senderIdx[key]
+	if !ok {
+		return
+	}
+	s.filter.SetText("")
+	s.applyFilter()
+	u.tabs.SelectIndex(4)
+	for i, j := range s.shown {
+		if j == k {
+			s.list.Select(i)
+			s.list.ScrollTo(i)
+			return
+		}
+	}
+}

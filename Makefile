@@ -9,9 +9,9 @@ BIN     := bin/raidtrace
 # the real binary under Xvfb, take a screenshot and check bundles with stock tools.
 BUILD_DEBS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
 	libxinerama-dev libxi-dev libxxf86vm-dev
-TEST_DEBS  := xvfb xauth x11-utils imagemagick openssh-client openssl poppler-utils strace
+TEST_DEBS  := xvfb xauth x11-utils imagemagick openssh-client openssl poppler-utils strace xdotool
 
-.PHONY: all deps test-deps build run demo test vet unit smoke no-network bench fuzz clean
+.PHONY: all deps test-deps build run demo test vet unit smoke no-network bench fuzz screenshots clean
 
 all: build
 
@@ -57,6 +57,10 @@ fuzz:
 	    echo "== $$pkg $$t"; $(GO) test -tags ci -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	  done; \
 	done
+
+# README screenshots of the main screens, from the real binary under Xvfb (EN and FR).
+screenshots: test-deps build
+	bash .ci/screenshots $(BIN) assets/screenshots
 
 clean:
 	rm -rf bin out

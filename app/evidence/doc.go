@@ -1,0 +1,36 @@
+// Package evidence turns a case into an evidence bundle that a lawyer, the police or a court can
+// check without Raidtrace, and checks such bundles.
+//
+// # The bundle
+//
+// [Export] writes a BagIt bag (RFC 8493) into a new folder. Its payload (data/) holds the
+// original files byte for byte, every message as CSV and JSONL with one exhibit id each, the
+// clusters, an identifiers annex of senders, the analysis parameters, result and method, the
+// timeline data, the custody log, an RSMF export, and the report in French and English (PDF and
+// self-contained HTML). Both manifests (SHA-256 and SHA-512) can be checked with `sha256sum -c`
+// and `sha512sum -c` from the bag root. The tag manifest is signed with an OpenSSH SSHSIG
+// signature (namespace "raidtrace-bundle", checkable with `ssh-keygen -Y verify`) and an
+// RFC 3161 time-stamp request over it is always included; [Stamp] sends it to a time-stamp
+// authority on request and stores the reply.
+//
+// What the report calls the bundle's root hash is the SHA-256 of data/evidence-sha256.txt, the
+// list (sha256sum format) of every payload file except the reports themselves: the report cannot
+// contain the hash of a manifest that covers it.
+//
+// The custody log copied into the bag (data/custody.jsonl) holds every entry up to the export;
+// the "export" entry that records the bag (its name, tag manifest SHA-256 and root hash) is
+// appended to the case after the bag is complete, so it appears in the next bundle's log, not in
+// its own.
+//
+// # Checking
+//
+// [Verify] checks a bag the way restic's checker checks a repository: every file is addressed by
+// its hash and every problem names its object ([Problem]): missing, extra or changed files,
+// Payload-Oxum, the signature, the time-stamp request, the custody chain and BagIt syntax.
+//
+// # What this package must not do
+//
+// It imports no GUI code (no Fyne). It opens no network connection except in [Stamp], which only
+// runs on the user's explicit request. It never modifies a case except by appending custody
+// entries, and never writes a bundle under its final name before it is complete.
+package evidence

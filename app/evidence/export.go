@@ -1,0 +1,450 @@
+package evidence
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+
+	"raidtrace/app/casefile"
+)
+
+// Options control an export.
+type Options struct {
+	Langs  []string         // report languages, "fr" and/or "en"; empty means both
+	Redact bool             // pseudonymised variant for press and NGOs (no originals)
+	Zip    bool             // also write the bag as <name>.zip beside the folder and return its path
+	Now    func() time.Time // clock (Bagging-Date, report dates, folder name); nil means time.Now
+	Key    *Signer          // signs the tag manifest; nil means an unsigned bag
+	Agent  string           // Bag-Software-Agent, e.g. "raidtrace/0.3"; empty means "raidtrace"
+}
+
+func (o Options) withDefaults() Options {
+	if len(o.Langs) == 0 {
+		o.Langs = []string{"fr", "en"}
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Agent == "" {
+		o.Agent = "raidtrace"
+	}
+	return o
+}
+
+// Bundle describes a written bag.
+type Bundle struct {
+	Name           string // folder name
+	TagManifest256 string // SHA-256 of tagmanifest-sha256.txt (what is signed and time-stamped)
+	RootHash       string // SHA-256 of data/evidence-sha256.txt (printed on the report cover)
+	PayloadOxum    string
+	CustodyHead    string // hash of the last custody entry copied into the bag
+}
+
+// Export writes c's evidence bundle into a new folder inside dir and returns its path (the zip's
+// path when opt.Zip). The bag is built in dir/.partial-… and renamed when complete, so a bag
+// under its final name is always whole. After the rename an "export" entry (bag name, tag
+// manifest SHA-256, root hash, Payload-Oxum) is appended to the case's custody log; the bag's
+// own data/custody.jsonl holds the log up to just before that entry. If that entry cannot be
+// logged, the bag is removed and the error returned. progress may be nil.
+func Export(ctx context.Context, c *casefile.Case, dir string, opt Options, progress func(stage string, frac float64)) (string, error) {
+	opt = opt.withDefaults()
+	if progress == nil {
+		progress = func(string, float64) {}
+	}
+	now := opt.Now().UTC()
+	progress("read", 0)
+	m, err := BuildModel(ctx, c, BuildOptions{Now: now, Agent: opt.Agent, Redact: opt.Redact, Signer: opt.Key})
+	if err != nil {
+		return "", fmt.Errorf("export: %w", err)
+	}
+	name := bagName(m.Info.ID, now, opt.Redact)
+	final := filepath.Join(dir, name)
+	for i := 2; exists(final); i++ {
+		final = filepath.Join(dir, fmt.Sprintf("%s-%d", name, i))
+	}
+	name = filepath.Base(final)
+	tmp, err := os.MkdirTemp(dir, ".partial-"+name+"-")
+	if err != nil {
+		return "", fmt.Errorf("export: %w", err)
+	}
+	defer os.RemoveAll(tmp) // no-op after the rename
+	b, err := writeBag(ctx, m, c.Original, tmp, opt, progress)
+	if err != nil {
+		return "", fmt.Errorf("export: %w", err)
+	}
+	b.Name = name
+	if err := syncDir(tmp); err != nil {
+		return "", fmt.Errorf("export: %w", err)
+	}
+	out := final
+	if opt.Zip {
+		progress("zip", 0)
+		out = final + ".zip"
+		if err := zipBag(ctx, tmp, name, out, now); err != nil {
+			os.Remove(out)
+			return "", fmt.Errorf("export: %w", err)
+		}
+	}
+	if err := os.Rename(tmp, final); err != nil {
+		return "", fmt.Errorf("export: %w", err)
+	}
+	details := map[string]any{"bag": name, "tagmanifest_sha256": b.TagManifest256, "root_hash": b.RootHash,
+		"payload_oxum": b.PayloadOxum, "custody_head": b.CustodyHead, "redacted": opt.Redact,
+		"langs": strings.Join(opt.Langs, ",")}
+	if opt.Key != nil {
+		details["signer"] = opt.Key.Fingerprint()
+	}
+	if opt.Zip {
+		details["zip"] = filepath.Base(out)
+	}
+	if _, err := c.Log(ctx, "export", details); err != nil {
+		os.RemoveAll(final)
+		if opt.Zip {
+			os.Remove(out)
+		}
+		return "", fmt.Errorf("export: log custody entry: %w", err)
+	}
+	progress("done", 1)
+	return out, nil
+}
+
+func exists(p string) bool { _, err := os.Lstat(p); return err == nil }
+
+func syncDir(p string) error {
+	f, err := os.Open(p)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := f.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
+		return nil // some file systems cannot sync folders; the files themselves were synced
+	}
+	return nil
+}
+
+// bagName is raidtrace-<first 8 of the case id>-<UTC stamp>[-redacted].
+func bagName(caseID string, now time.Time, redact bool) string {
+	id := safeName(caseID)
+	if len(id) > 8 {
+		id = id[:8]
+	}
+	if id == "" {
+		id = "case"
+	}
+	n := "raidtrace-" + id + "-" + now.UTC().Format("20060102T150405Z")
+	if redact {
+		n += "-redacted"
+	}
+	return n
+}
+
+// safeName keeps a file name readable and portable: control characters, path separators,
+// characters Windows refuses and "%" (which manifests would percent-encode, breaking
+// `sha256sum -c`) become "_"; it is cut to 100 bytes.
+func safeName(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case unicode.IsControl(r) || strings.ContainsRune(`/\:*?"<>|%`, r) || r == unicode.ReplacementChar:
+			b.WriteByte('_')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	out := strings.Trim(b.String(), " .")
+	for len(out) > 100 {
+		_, size := lastRune(out)
+		out = out[:len(out)-size]
+	}
+	return out
+}
+
+func lastRune(s string) (rune, int) {
+	for i := len(s) - 1; i >= 0; i-- {
+		if s[i]&0xC0 != 0x80 {
+			return []rune(s[i:])[0], len(s) - i
+		}
+	}
+	return 0, 1
+}
+
+// originalOpener opens a source's stored bytes (Case.Original).
+type originalOpener func(ctx context.Context, sourceID int64) (io.ReadCloser, error)
+
+// writeBag writes the whole bag for m into the empty folder root.
+func writeBag(ctx context.Context, m *Model, open originalOpener, root string, opt Options, progress func(string, float64)) (*Bundle, error) {
+	opt = opt.withDefaults()
+	now := opt.Now().UTC()
+	w := &bagWriter{root: root}
+	if opt.Key != nil {
+		m.Fingerprint = opt.Key.Fingerprint()
+	}
+
+	// originals, byte for byte (not in the redacted variant: they would undo the pseudonyms)
+	if !m.Redacted && open != nil {
+		for i, s := range m.Sources {
+			progress("originals", float64(i)/float64(max(len(m.Sources), 1)))
+			if err := copyOriginal(ctx, w, open, s); err != nil {
+				return nil, err
+			}
+		}
+	}
+	type gen struct {
+		path string
+		fn   func(io.Writer) error
+	}
+	params := func(wr io.Writer) error {
+		var p any = nil
+		if m.Analysis != nil && m.Analysis.Result != nil {
+			p = m.Analysis.Result.Params
+		}
+		return writeJSON(wr, p)
+	}
+	result := func(wr io.Writer) error {
+		if m.Analysis == nil {
+			return writeJSON(wr, nil)
+		}
+		ex := make([]string, len(m.Analysis.MessageIDs))
+		for i, id := range m.Analysis.MessageIDs {
+			ex[i] = exhibitOf(id)
+		}
+		return writeJSON(wr, struct {
+			*casefile.Analysis
+			ExhibitIDs []string `json:"exhibit_ids"`
+		}{m.Analysis, ex})
+	}
+	gens := []gen{
+		{"data/messages.csv", m.WriteMessagesCSV},
+		{"data/messages.jsonl", m.WriteMessagesJSONL},
+		{"data/clusters.csv", m.WriteClustersCSV},
+		{"data/senders.csv", m.WriteSendersCSV},
+		{"data/sources.csv", m.WriteSourcesCSV},
+		{"data/analysis/parameters.json", params},
+		{"data/analysis/result.json", result},
+		{"data/analysis/method.txt", m.WriteMethod},
+		{"data/analysis/timeline.csv", m.WriteTimelineCSV},
+		{"data/analysis/raid-windows.csv", m.WriteRaidWindowsCSV},
+		{fileCustody, m.WriteCustodyJSONL},
+		{"data/rsmf/raidtrace.rsmf", m.WriteRSMF},
+		{"data/README.txt", m.WriteReadme},
+	}
+	for i, g := range gens {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		progress("tables", float64(i)/float64(len(gens)))
+		if err := writeGen(w, g.path, g.fn); err != nil {
+			return nil, err
+		}
+	}
+
+	// the evidence list: every payload file so far, relative to data/, in sha256sum format
+	var list bytes.Buffer
+	ps := append([]fileSum(nil), w.payload...)
+	sort.Slice(ps, func(i, j int) bool { return ps[i].path < ps[j].path })
+	for _, f := range ps {
+		fmt.Fprintf(&list, "%s  %s\n", f.sums["sha256"], encodePath(strings.TrimPrefix(f.path, "data/")))
+	}
+	if err := w.writeFile(fileEvidenceList, list.Bytes()); err != nil {
+		return nil, err
+	}
+	m.RootHash = sha256Hex(list.Bytes())
+
+	// reports
+	for i, lang := range opt.Langs {
+		progress("report", float64(i)/float64(len(opt.Langs)))
+		tr, err := loadStrings(lang)
+		if err != nil {
+			return nil, err
+		}
+		if err := writeGen(w, "data/report/report."+lang+".html", func(wr io.Writer) error { return m.WriteHTML(wr, tr) }); err != nil {
+			return nil, err
+		}
+		if err := writeGen(w, "data/report/report."+lang+".pdf", func(wr io.Writer) error { return m.WritePDF(wr, tr) }); err != nil {
+			return nil, err
+		}
+	}
+
+	// tag files
+	progress("manifests", 0)
+	if err := w.writeManifests(); err != nil {
+		return nil, err
+	}
+	b := &Bundle{RootHash: m.RootHash, PayloadOxum: w.oxum()}
+	if n := len(m.Custody); n > 0 {
+		b.CustodyHead = m.Custody[n-1].Hash
+	}
+	if err := w.writeFile(fileBagit, []byte(bagitText)); err != nil {
+		return nil, err
+	}
+	if err := w.writeFile(fileBagInfo, m.bagInfo(now, w.oxum(), b.CustodyHead).Bytes()); err != nil {
+		return nil, err
+	}
+	var readme bytes.Buffer
+	if err := m.WriteReadme(&readme); err != nil {
+		return nil, err
+	}
+	if err := w.writeFile("README.txt", readme.Bytes()); err != nil {
+		return nil, err
+	}
+	if opt.Key != nil {
+		if err := w.writeFile(fileAllowed, opt.Key.AllowedSigners()); err != nil {
+			return nil, err
+		}
+	}
+	if err := w.writeTagManifests(); err != nil {
+		return nil, err
+	}
+	tm, err := os.ReadFile(filepath.Join(root, fileTagMan256))
+	if err != nil {
+		return nil, err
+	}
+	b.TagManifest256 = sha256Hex(tm)
+	if opt.Key != nil {
+		sig, err := opt.Key.Sign(tm)
+		if err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(filepath.Join(root, fileSig), sig, 0o644); err != nil {
+			return nil, err
+		}
+	}
+	tsq, err := TimeStampRequest(tm)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(root, fileTSQ), tsq, 0o644); err != nil {
+		return nil, err
+	}
+	progress("manifests", 1)
+	return b, nil
+}
+
+func writeGen(w *bagWriter, p string, fn func(io.Writer) error) error {
+	h, err := w.create(p)
+	if err != nil {
+		return err
+	}
+	if err := fn(h); err != nil {
+		h.f.Close()
+		return fmt.Errorf("write %s: %w", p, err)
+	}
+	return h.Close()
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// originalName is the payload path of a source: data/originals/<sha256 prefix>-<base name>.
+func originalName(s casefile.Source) string {
+	n := safeName(filepath.Base(s.Name))
+	if n == "" || n == "." {
+		n = "source"
+	}
+	h := s.SHA256
+	if len(h) > 12 {
+		h = h[:12]
+	}
+	return "data/originals/" + h + "-" + n
+}
+
+func copyOriginal(ctx context.Context, w *bagWriter, open originalOpener, s casefile.Source) error {
+	rc, err := open(ctx, s.ID)
+	if err != nil {
+		return fmt.Errorf("original of source %d (%s): %w", s.ID, s.Name, err)
+	}
+	defer rc.Close()
+	p := originalName(s)
+	for i := 2; w.has(p); i++ {
+		p = fmt.Sprintf("%s-%d", originalName(s), i)
+	}
+	h, err := w.create(p)
+	if err != nil {
+		return err
+	}
+	sum := sha256.New()
+	if _, err := io.Copy(io.MultiWriter(h, sum), ctxReader{ctx, rc}); err != nil {
+		h.f.Close()
+		return fmt.Errorf("copy original %s: %w", s.Name, err)
+	}
+	if err := h.Close(); err != nil {
+		return err
+	}
+	if got := hex.EncodeToString(sum.Sum(nil)); s.SHA256 != "" && got != s.SHA256 {
+		return fmt.Errorf("original %s: stored bytes hash to %s, the import recorded %s", s.Name, got, s.SHA256)
+	}
+	return nil
+}
+
+func (w *bagWriter) has(p string) bool {
+	for _, f := range w.payload {
+		if f.path == p {
+			return true
+		}
+	}
+	return false
+}
+
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
+
+// bagInfo is the bag-info.txt of the bundle.
+func (m *Model) bagInfo(now time.Time, oxum, head string) BagInfo {
+	desc := fmt.Sprintf("Raidtrace evidence bundle for case %s: %d messages, %d senders, %d clusters.", m.Info.ID,
+		m.Figures.Messages, m.Figures.Senders, m.Figures.Raids)
+	if m.Redacted {
+		desc += " Pseudonymised variant: senders replaced by pseudonyms, originals not included."
+	}
+	fp := m.Fingerprint
+	if fp == "" {
+		fp = "none"
+	}
+	bi := BagInfo{
+		{"Source-Organization", m.Info.Org},
+	}
+	if strings.Contains(m.Info.Contact, "@") {
+		bi = append(bi, BagInfoField{"Contact-Email", m.Info.Contact})
+	} else if m.Info.Contact != "" {
+		bi = append(bi, BagInfoField{"Contact-Phone", m.Info.Contact})
+	}
+	bi = append(bi,
+		BagInfoField{"Contact-Name", m.Info.Examiner},
+		BagInfoField{"External-Description", desc},
+		BagInfoField{"External-Identifier", m.Info.ID},
+		BagInfoField{"Bagging-Date", now.Format("2006-01-02")},
+		BagInfoField{"Payload-Oxum", oxum},
+		BagInfoField{"Bag-Software-Agent", m.Agent},
+		BagInfoField{"Raidtrace-Case-Id", m.Info.ID},
+		BagInfoField{"Raidtrace-Case-Name", m.Info.Name},
+		BagInfoField{"Raidtrace-Export-Time", fmtTime(now)},
+		BagInfoField{"Raidtrace-Custody-Head", head},
+		BagInfoField{"Raidtrace-Root-Hash", m.RootHash},
+		BagInfoField{"Raidtrace-Signer-Fingerprint", fp},
+		BagInfoField{"Raidtrace-Redacted", fmt.Sprint(m.Redacted)},
+	)
+	return bi
+}

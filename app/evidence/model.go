@@ -1,0 +1,548 @@
+package evidence
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"raidtrace/analysis"
+	"raidtrace/app/casefile"
+	"raidtrace/importers"
+)
+
+// Model is everything the bundle's files and reports are rendered from: plain data built from a
+// case by [BuildModel], or by hand in tests.
+type Model struct {
+	Info      casefile.Info
+	Generated time.Time // the export's clock
+	Agent     string    // software name and version
+	Sources   []casefile.Source
+	Messages  []casefile.Message // ordered by time then ID
+	Analysis  *casefile.Analysis // nil when no analysis was run
+	Decisions []casefile.Decision
+	Custody   []casefile.CustodyEntry
+	// Suggestions holds the machine's triage suggestion per message id (category names), when
+	// the analysis provides them.
+	Suggestions map[int64][]string
+
+	Redacted    bool
+	Fingerprint string // signer's key fingerprint, "" when unsigned
+	RootHash    string // SHA-256 of data/evidence-sha256.txt, set by Export before the reports
+
+	// Derived by Derive.
+	Raids     []Raid
+	Senders   []SenderRow
+	Figures   Figures
+	Timeline  Timeline
+	clusterOf map[int64]int
+	byID      map[int64]*casefile.Message
+}
+
+// Figures are the report's key figures.
+type Figures struct {
+	Messages      int     // every message in the case
+	Incoming      int     // received by the case owner
+	Senders       int     // distinct senders of incoming messages
+	Raids         int     // clusters in the latest analysis
+	RaidMessages  int     // messages in a cluster
+	RaidSenders   int     // distinct senders in any cluster
+	PeakPerMinute int     // most raid messages in any 60-second window
+	UnitCost      float64 // from the case settings
+	Currency      string
+	Damage        float64 // Incoming × UnitCost
+	First, Last   time.Time
+}
+
+// Raid is one cluster as the report shows it.
+type Raid struct {
+	ID            int
+	Template      string
+	Size          int
+	Senders       int
+	OneShot       int // senders whose only message in the whole case is in this raid
+	Start, End    time.Time
+	PeakPerMinute int
+	Score         float64
+	Variants      []Variant
+	Joined        []Joined // one row per sender, in order of their first message in the raid
+	Exhibits      []string // every member, in time order
+	Window        analysis.RaidWindow
+	Bursts        int // bursts against the channel's normal rate, from the analysis
+}
+
+// Variant is one verbatim wording of a raid and its differences from the template.
+type Variant struct {
+	Text  string
+	Count int
+	Diff  []Span
+}
+
+// Span is a run of a variant's text: Changed when it is not in the template.
+type Span struct {
+	Text    string
+	Changed bool
+}
+
+// Joined describes one sender's entry into a raid: when and how many messages of the raid had
+// already been sent by then.
+type Joined struct {
+	Sender   string
+	Exhibit  string // first message of this sender in the raid
+	Time     time.Time
+	Before   int // raid messages sent strictly before this one
+	Messages int // messages of this raid by this sender
+	OneShot  bool
+	key      string
+}
+
+// SenderRow is one line of the identifiers annex.
+type SenderRow struct {
+	Key         string
+	Party       importers.Party
+	Messages    int
+	First, Last time.Time
+	Clusters    []int
+}
+
+// Timeline is the message count over time, the data behind the report's chart.
+type Timeline struct {
+	Start  time.Time
+	Width  time.Duration
+	All    []int // incoming messages per bucket
+	InRaid []int // of which in a raid
+}
+
+// BuildOptions select what BuildModel reads.
+type BuildOptions struct {
+	Now    time.Time
+	Agent  string
+	Redact bool
+	Signer *Signer
+}
+
+// BuildModel reads everything the bundle needs from c. It only reads the case.
+func BuildModel(ctx context.Context, c *casefile.Case, opt BuildOptions) (*Model, error) {
+	m := &Model{Generated: opt.Now.UTC(), Agent: opt.Agent}
+	var err error
+	if m.Info, err = c.Info(ctx); err != nil {
+		return nil, fmt.Errorf("read case info: %w", err)
+	}
+	if m.Sources, err = c.Sources(ctx); err != nil {
+		return nil, fmt.Errorf("read sources: %w", err)
+	}
+	if m.Messages, err = c.Messages(ctx); err != nil {
+		return nil, fmt.Errorf("read messages: %w", err)
+	}
+	switch a, err := c.LatestAnalysis(ctx); {
+	case errors.Is(err, casefile.ErrNotFound):
+	case err != nil:
+		return nil, fmt.Errorf("read analysis: %w", err)
+	default:
+		m.Analysis = a
+	}
+	if m.Decisions, err = c.Decisions(ctx); err != nil {
+		return nil, fmt.Errorf("read decisions: %w", err)
+	}
+	if m.Custody, err = c.Custody(ctx); err != nil {
+		return nil, fmt.Errorf("read custody log: %w", err)
+	}
+	if opt.Signer != nil {
+		m.Fingerprint = opt.Signer.Fingerprint()
+	}
+	if opt.Redact {
+		m.Redact(pseudonymKey(m.Info.ID, opt.Signer))
+	}
+	m.Derive()
+	return m, nil
+}
+
+// exhibitOf returns the exhibit id of a message id.
+func exhibitOf(id int64) string { return casefile.ExhibitID(id) }
+
+// senderLabel is how a party is shown in reports and tables.
+func senderLabel(p importers.Party) string {
+	switch {
+	case p.Raw != "":
+		return p.Raw
+	case p.Handle != "":
+		return "@" + p.Handle
+	}
+	return p.Key()
+}
+
+// Derive computes the raids, senders, figures and timeline from the plain fields. Export calls
+// it; tests building a Model by hand call it too.
+func (m *Model) Derive() {
+	sort.SliceStable(m.Messages, func(i, j int) bool {
+		a, b := m.Messages[i], m.Messages[j]
+		if !a.Time.Equal(b.Time) {
+			return a.Time.Before(b.Time)
+		}
+		return a.ID < b.ID
+	})
+	m.byID = make(map[int64]*casefile.Message, len(m.Messages))
+	for i := range m.Messages {
+		m.byID[m.Messages[i].ID] = &m.Messages[i]
+	}
+	m.clusterOf = map[int64]int{}
+	var clusters []analysis.Cluster
+	if m.Analysis != nil && m.Analysis.Result != nil {
+		clusters = m.Analysis.Result.Clusters
+		if m.Suggestions == nil && len(m.Analysis.Result.Flags) > 0 {
+			m.Suggestions = map[int64][]string{}
+			for _, fl := range m.Analysis.Result.Flags {
+				if fl.Message >= 0 && fl.Message < len(m.Analysis.MessageIDs) {
+					id := m.Analysis.MessageIDs[fl.Message]
+					if !containsStr(m.Suggestions[id], fl.Category) {
+						m.Suggestions[id] = append(m.Suggestions[id], fl.Category)
+					}
+				}
+			}
+		}
+		for _, cl := range clusters {
+			for _, idx := range cl.Members {
+				if idx >= 0 && idx < len(m.Analysis.MessageIDs) {
+					m.clusterOf[m.Analysis.MessageIDs[idx]] = cl.ID
+				}
+			}
+		}
+	} else {
+		for _, msg := range m.Messages {
+			if msg.ClusterID != 0 {
+				m.clusterOf[msg.ID] = msg.ClusterID
+			}
+		}
+	}
+
+	// senders
+	perSender := map[string]*SenderRow{}
+	var keys []string
+	f := Figures{Messages: len(m.Messages), UnitCost: m.Info.UnitCost, Currency: m.Info.Currency}
+	for _, msg := range m.Messages {
+		if !msg.Time.IsZero() {
+			if f.First.IsZero() || msg.Time.Before(f.First) {
+				f.First = msg.Time
+			}
+			if msg.Time.After(f.Last) {
+				f.Last = msg.Time
+			}
+		}
+		if msg.Direction != importers.Outgoing {
+			f.Incoming++
+		}
+		k := msg.Sender.Key()
+		if k == "" {
+			continue
+		}
+		s := perSender[k]
+		if s == nil {
+			s = &SenderRow{Key: k, Party: msg.Sender}
+			perSender[k] = s
+			keys = append(keys, k)
+		}
+		mergeParty(&s.Party, msg.Sender)
+		s.Messages++
+		if !msg.Time.IsZero() {
+			if s.First.IsZero() || msg.Time.Before(s.First) {
+				s.First = msg.Time
+			}
+			if msg.Time.After(s.Last) {
+				s.Last = msg.Time
+			}
+		}
+		if cl := m.clusterOf[msg.ID]; cl != 0 && !containsInt(s.Clusters, cl) {
+			s.Clusters = append(s.Clusters, cl)
+		}
+	}
+	sort.Strings(keys)
+	m.Senders = m.Senders[:0]
+	incomingSenders := map[string]bool{}
+	for _, msg := range m.Messages {
+		if msg.Direction != importers.Outgoing && msg.Sender.Key() != "" {
+			incomingSenders[msg.Sender.Key()] = true
+		}
+	}
+	for _, k := range keys {
+		sort.Ints(perSender[k].Clusters)
+		m.Senders = append(m.Senders, *perSender[k])
+	}
+	f.Senders = len(incomingSenders)
+
+	// raids
+	m.Raids = m.Raids[:0]
+	raidSenders := map[string]bool{}
+	var raidTimes []time.Time
+	for _, cl := range clusters {
+		r := Raid{ID: cl.ID, Template: cl.Template, Size: cl.Size, Senders: cl.Senders,
+			Start: cl.Start, End: cl.End, Score: cl.Score}
+		var members []*casefile.Message
+		seen := map[int64]int{} // message id -> the analysis' SeenBefore, when it gives it
+		for k, idx := range cl.Members {
+			if idx < 0 || idx >= len(m.Analysis.MessageIDs) {
+				continue
+			}
+			if msg := m.byID[m.Analysis.MessageIDs[idx]]; msg != nil {
+				members = append(members, msg)
+				if len(cl.SeenBefore) == len(cl.Members) {
+					seen[msg.ID] = cl.SeenBefore[k]
+				}
+			}
+		}
+		r.Window = cl.Window
+		r.Bursts = len(cl.Bursts)
+		sort.SliceStable(members, func(i, j int) bool {
+			if !members[i].Time.Equal(members[j].Time) {
+				return members[i].Time.Before(members[j].Time)
+			}
+			return members[i].ID < members[j].ID
+		})
+		var times []time.Time
+		variants := map[string]int{}
+		var vorder []string
+		joined := map[string]int{}
+		for i, msg := range members {
+			r.Exhibits = append(r.Exhibits, exhibitOf(msg.ID))
+			if !msg.Time.IsZero() {
+				times = append(times, msg.Time)
+				raidTimes = append(raidTimes, msg.Time)
+			}
+			if _, ok := variants[msg.Text]; !ok {
+				vorder = append(vorder, msg.Text)
+			}
+			variants[msg.Text]++
+			k := msg.Sender.Key()
+			raidSenders[k] = true
+			if j, ok := joined[k]; ok {
+				r.Joined[j].Messages++
+				continue
+			}
+			before := i
+			for before > 0 && members[before-1].Time.Equal(msg.Time) && !msg.Time.IsZero() {
+				before-- // same instant: not "already sent"
+			}
+			if b, ok := seen[msg.ID]; ok {
+				before = b // the analysis' own count (−1: time unknown)
+			}
+			joined[k] = len(r.Joined)
+			r.Joined = append(r.Joined, Joined{key: k, Sender: senderLabel(msg.Sender), Exhibit: exhibitOf(msg.ID),
+				Time: msg.Time, Before: before, Messages: 1})
+		}
+		for i := range r.Joined {
+			j := &r.Joined[i]
+			if s := perSender[j.key]; j.Messages == 1 && s != nil && s.Messages == 1 {
+				j.OneShot = true
+				r.OneShot++
+			}
+		}
+		r.PeakPerMinute = peakPerMinute(times)
+		if cl.PeakPerMinute > 0 {
+			r.PeakPerMinute = cl.PeakPerMinute
+		}
+		if cl.OneShot > 0 {
+			r.OneShot = cl.OneShot
+		}
+		sort.SliceStable(vorder, func(i, j int) bool { return variants[vorder[i]] > variants[vorder[j]] })
+		for _, v := range vorder {
+			r.Variants = append(r.Variants, Variant{Text: v, Count: variants[v], Diff: wordDiff(r.Template, v)})
+		}
+		if r.Size == 0 {
+			r.Size = len(members)
+		}
+		m.Raids = append(m.Raids, r)
+		f.RaidMessages += len(members)
+	}
+	f.Raids = len(m.Raids)
+	delete(raidSenders, "")
+	f.RaidSenders = len(raidSenders)
+	sort.Slice(raidTimes, func(i, j int) bool { return raidTimes[i].Before(raidTimes[j]) })
+	f.PeakPerMinute = peakPerMinute(raidTimes)
+	f.Damage = float64(f.Incoming) * f.UnitCost
+	m.Figures = f
+	m.Timeline = m.buildTimeline()
+}
+
+func mergeParty(dst *importers.Party, src importers.Party) {
+	if dst.Raw == "" {
+		dst.Raw = src.Raw
+	}
+	if dst.E164 == "" {
+		dst.E164 = src.E164
+	}
+	if dst.Handle == "" {
+		dst.Handle = src.Handle
+	}
+	if dst.Name == "" {
+		dst.Name = src.Name
+	}
+	if dst.ID == "" {
+		dst.ID = src.ID
+	}
+}
+
+func containsInt(s []int, v int) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// peakPerMinute is the largest number of times (sorted) within any 60-second window.
+func peakPerMinute(ts []time.Time) int {
+	best, j := 0, 0
+	for i := range ts {
+		for ts[i].Sub(ts[j]) >= time.Minute {
+			j++
+		}
+		if n := i - j + 1; n > best {
+			best = n
+		}
+	}
+	return best
+}
+
+var niceWidths = []time.Duration{time.Minute, 5 * time.Minute, 15 * time.Minute, 30 * time.Minute,
+	time.Hour, 3 * time.Hour, 6 * time.Hour, 12 * time.Hour, 24 * time.Hour, 7 * 24 * time.Hour}
+
+func (m *Model) buildTimeline() Timeline {
+	f := m.Figures
+	if f.First.IsZero() {
+		return Timeline{}
+	}
+	span := f.Last.Sub(f.First)
+	w := niceWidths[len(niceWidths)-1]
+	for _, nw := range niceWidths {
+		if span/nw <= 150 {
+			w = nw
+			break
+		}
+	}
+	start := f.First.Truncate(w)
+	n := int(f.Last.Sub(start)/w) + 1
+	t := Timeline{Start: start, Width: w, All: make([]int, n), InRaid: make([]int, n)}
+	for _, msg := range m.Messages {
+		if msg.Time.IsZero() || msg.Direction == importers.Outgoing {
+			continue
+		}
+		i := int(msg.Time.Sub(start) / w)
+		if i < 0 || i >= n {
+			continue
+		}
+		t.All[i]++
+		if m.clusterOf[msg.ID] != 0 {
+			t.InRaid[i]++
+		}
+	}
+	return t
+}
+
+// decisionText summarises the reviewer's latest decision per subject for a message.
+func (m *Model) decisionText(id int64) string {
+	latest := map[string]string{}
+	var subjects []string
+	for _, d := range m.Decisions {
+		if d.MessageID != id {
+			continue
+		}
+		if _, ok := latest[d.Subject]; !ok {
+			subjects = append(subjects, d.Subject)
+		}
+		latest[d.Subject] = d.Verdict
+	}
+	sort.Strings(subjects)
+	var parts []string
+	for _, s := range subjects {
+		parts = append(parts, s+"="+latest[s])
+	}
+	return strings.Join(parts, "; ")
+}
+
+// triageText is the machine's suggestion for a message.
+func (m *Model) triageText(id int64) string { return strings.Join(m.Suggestions[id], "; ") }
+
+// wordDiff marks the words of v that are not in the template (longest common subsequence over
+// words), keeping the spaces as they are.
+func wordDiff(tmpl, v string) []Span {
+	if tmpl == v {
+		return []Span{{Text: v}}
+	}
+	wa, wb := splitWords(tmpl), splitWords(v)
+	if len(wa)*len(wb) > 40000 {
+		return []Span{{Text: v, Changed: true}}
+	}
+	// words are compared in the analysis' normal form (case, accents, stretched letters), so a
+	// variant in capitals is not marked as wholly different
+	norm := func(ws []string) []string {
+		out := make([]string, len(ws))
+		for i, w := range ws {
+			if strings.TrimSpace(w) == "" {
+				out[i] = " "
+			} else if out[i] = analysis.Normalize(w); out[i] == "" {
+				out[i] = w
+			}
+		}
+		return out
+	}
+	a, b := norm(wa), norm(wb)
+	lcs := make([][]int, len(a)+1)
+	for i := range lcs {
+		lcs[i] = make([]int, len(b)+1)
+	}
+	for i := len(a) - 1; i >= 0; i-- {
+		for j := len(b) - 1; j >= 0; j-- {
+			if a[i] == b[j] {
+				lcs[i][j] = lcs[i+1][j+1] + 1
+			} else {
+				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
+			}
+		}
+	}
+	var out []Span
+	add := func(s string, ch bool) {
+		if n := len(out); n > 0 && out[n-1].Changed == ch {
+			out[n-1].Text += s
+			return
+		}
+		out = append(out, Span{Text: s, Changed: ch})
+	}
+	i, j := 0, 0
+	for j < len(b) {
+		switch {
+		case i < len(a) && a[i] == b[j]:
+			add(wb[j], false)
+			i++
+			j++
+		case i < len(a) && lcs[i+1][j] >= lcs[i][j+1]:
+			i++
+		default:
+			add(wb[j], strings.TrimSpace(wb[j]) != "")
+			j++
+		}
+	}
+	return out
+}
+
+// splitWords splits s into words and runs of spaces, so joining them gives s back.
+func splitWords(s string) []string {
+	var out []string
+	start := 0
+	inSpace := false
+	for i, r := range s {
+		sp := r == ' ' || r == '\t' || r == '\n' || r == '\r'
+		if i > 0 && sp != inSpace {
+			out = append(out, s[start:i])
+			start = i
+		}
+		inSpace = sp
+	}
+	if start < len(s) {
+		out = append(out, s[start:])
+	}
+	return out
+}
+
+func sortStrings(s []string) { sort.Strings(s) }

@@ -1,0 +1,289 @@
+package evidence
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"raidtrace/analysis"
+	"raidtrace/app/casefile"
+	"raidtrace/assets"
+	"raidtrace/importers"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// handModel builds a model without a case: three messages, two in a cluster.
+func handModel() *Model {
+	t0 := time.Date(2024, 5, 1, 20, 13, 7, 123e6, time.UTC)
+	msgs := []casefile.Message{
+		{ID: 1, SourceID: 1, SourceSHA256: "aa", Hash: "h1", Record: importers.Record{Location: "line 1", Platform: "sms", Time: t0,
+			RawTime: "1714594387123", Sender: importers.Party{Raw: "06 12 34 56 01", E164: "+33612345601"}, Direction: importers.Incoming,
+			Text: "dégage, \"sale\" conne\nva-t'en", Recipients: []importers.Party{{Raw: "victim"}}}},
+		{ID: 2, SourceID: 1, SourceSHA256: "aa", Hash: "h2", Record: importers.Record{Location: "line 2", Platform: "x", Time: t0.Add(time.Second),
+			Sender: importers.Party{Handle: "troll", ID: "123", Name: "Troll 🎭"}, Direction: importers.Incoming, Text: "DÉGAGE, sale conne va-t'en",
+			Attachments: []importers.Attachment{{Name: "a.jpg", MIME: "image/jpeg", SHA256: "ff"}}}},
+		{ID: 3, SourceID: 1, SourceSHA256: "aa", Hash: "h3", Record: importers.Record{Location: "line 3", Platform: "sms",
+			Sender: importers.Party{Raw: "victim"}, Direction: importers.Outgoing, Text: "=1+1"}},
+	}
+	res := &analysis.Result{Params: analysis.DefaultParams(), Clusters: []analysis.Cluster{{ID: 1, Members: []int{0, 1}, Template: "dégage, \"sale\" conne\nva-t'en",
+		Size: 2, Senders: 2, Start: t0, End: t0.Add(time.Second), Score: 2}}}
+	return &Model{Info: casefile.Info{ID: "case-1234-5678", UnitCost: 0.16, Currency: "EUR"}, Generated: testNow, Agent: "raidtrace/test",
+		Sources:   []casefile.Source{{ID: 1, Name: "a.xml", SHA256: "aa", Size: 10, Format: "smsbackup"}},
+		Messages:  msgs,
+		Analysis:  &casefile.Analysis{Run: 1, At: testNow, Result: res, MessageIDs: []int64{1, 2, 3}},
+		Decisions: []casefile.Decision{{MessageID: 2, Subject: "member", Verdict: "confirmed"}, {MessageID: 2, Subject: "flag:insult", Verdict: "rejected"}},
+	}
+}
+
+func TestMessagesCSVGolden(t *testing.T) {
+	m := handModel()
+	m.Suggestions = map[int64][]string{2: {"insult"}}
+	m.Derive()
+	var b bytes.Buffer
+	if err := m.WriteMessagesCSV(&b); err != nil {
+		t.Fatal(err)
+	}
+	golden := filepath.Join("testdata", "messages.csv.golden")
+	if *update {
+		os.WriteFile(golden, b.Bytes(), 0o644)
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := b.String(); got != string(want) {
+		t.Errorf("messages.csv:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestDeriveRaid(t *testing.T) {
+	m := handModel()
+	m.Derive()
+	if len(m.Raids) != 1 {
+		t.Fatalf("raids %d", len(m.Raids))
+	}
+	r := m.Raids[0]
+	if len(r.Joined) != 2 || r.Joined[0].Before != 0 || r.Joined[1].Before != 1 || r.Joined[1].Exhibit != "M000002" {
+		t.Errorf("joined %+v", r.Joined)
+	}
+	if r.OneShot != 2 || r.PeakPerMinute != 2 {
+		t.Errorf("one-shot %d, peak %d", r.OneShot, r.PeakPerMinute)
+	}
+	if m.Figures.Incoming != 2 || m.Figures.Damage != 0.32 {
+		t.Errorf("figures %+v", m.Figures)
+	}
+	// the capitalised variant differs from the template only by punctuation
+	for _, v := range r.Variants {
+		for _, s := range v.Diff {
+			if s.Changed && strings.Contains(s.Text, "sale") {
+				t.Errorf("variant %q: %q marked as changed", v.Text, s.Text)
+			}
+		}
+	}
+}
+
+func TestWordDiff(t *testing.T) {
+	got := wordDiff("t'es qu'une conasse, dégage", "t'es qu'une conasse, vraiment, dégage")
+	var changed []string
+	var all strings.Builder
+	for _, s := range got {
+		all.WriteString(s.Text)
+		if s.Changed {
+			changed = append(changed, strings.TrimSpace(s.Text))
+		}
+	}
+	if all.String() != "t'es qu'une conasse, vraiment, dégage" || len(changed) != 1 || changed[0] != "vraiment," {
+		t.Errorf("diff %+v", got)
+	}
+}
+
+// TestStringsComplete checks that both languages define the same keys and that every key the
+// report uses exists.
+func TestStringsComplete(t *testing.T) {
+	fr, err := loadStrings("fr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	en, err := loadStrings("en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range fr.m {
+		if _, ok := en.m[k]; !ok {
+			t.Errorf("en lacks %q", k)
+		}
+	}
+	for k := range en.m {
+		if _, ok := fr.m[k]; !ok {
+			t.Errorf("fr lacks %q", k)
+		}
+	}
+	m := handModel()
+	m.Derive()
+	for _, lang := range []*tr{fr, en} {
+		var b bytes.Buffer
+		if err := m.WriteHTML(&b, lang); err != nil {
+			t.Fatal(err)
+		}
+		for k := range lang.m {
+			_ = k
+		}
+		// a missing key shows as itself: look for snake_case words that are keys of neither file
+		for _, w := range strings.FieldsFunc(b.String(), func(r rune) bool { return !(r == '_' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9') }) {
+			if strings.Count(w, "_") > 0 && len(w) > 4 && (strings.HasPrefix(w, "col_") || strings.HasPrefix(w, "fig_") || strings.HasPrefix(w, "dur_") || strings.HasPrefix(w, "limit_")) {
+				t.Errorf("%s: untranslated key %q in the report", lang.Lang, w)
+			}
+		}
+	}
+	if _, err := fs.Stat(assets.Sub("report"), "fonts/LICENSE"); err != nil {
+		t.Errorf("font licence: %v", err)
+	}
+}
+
+func TestHTMLEscapesAndIsSelfContained(t *testing.T) {
+	m := handModel()
+	m.Messages[0].Text = `<script>alert("x")</script><img src="http://evil/">`
+	m.Derive()
+	tr, _ := loadStrings("en")
+	var b bytes.Buffer
+	if err := m.WriteHTML(&b, tr); err != nil {
+		t.Fatal(err)
+	}
+	s := b.String()
+	for _, bad := range []string{"<script", "<img", "src=\"http", "href=\"http", "<link", "@import", "url("} {
+		if strings.Contains(s, bad) {
+			t.Errorf("HTML contains %q", bad)
+		}
+	}
+	if !strings.Contains(s, "<svg") || !strings.Contains(s, "M000002") {
+		t.Errorf("HTML lacks the chart or an exhibit")
+	}
+}
+
+func TestRedact(t *testing.T) {
+	m := handModel()
+	m.Messages[0].Text = "appelle-moi au 06 12 34 56 78 ou +33 6 12 34 56 78, @victime, a.b@example.org"
+	key := pseudonymKey("case-1234-5678", testSigner(t))
+	m.Redact(key)
+	m.Derive()
+	var b bytes.Buffer
+	m.WriteMessagesCSV(&b)
+	m.WriteSendersCSV(&b)
+	m.WriteMessagesJSONL(&b)
+	m.WriteRSMF(&b)
+	s := b.String()
+	for _, leak := range []string{"06 12 34 56", "+33612345601", "troll", "victime", "example.org", `"id":"123"`} {
+		if strings.Contains(s, leak) {
+			t.Errorf("redacted output contains %q", leak)
+		}
+	}
+	if p1, p2 := Pseudonym(key, "+33612345601"), Pseudonym(key, "+33612345601"); p1 != p2 || !strings.HasPrefix(p1, "P-") {
+		t.Errorf("pseudonyms %q %q", p1, p2)
+	}
+	if Pseudonym(key, "+33612345601") == Pseudonym(pseudonymKey("case-1234-5678", nil), "+33612345601") {
+		t.Errorf("pseudonym does not depend on the key")
+	}
+}
+
+func TestExportRedactedVerifies(t *testing.T) {
+	c := newTestCase(t)
+	bag := exportTest(t, c, Options{Key: testSigner(t), Redact: true})
+	r := mustVerify(t, bag)
+	if !r.OK() || !r.Signed {
+		t.Fatalf("redacted bag: signed %v, %v", r.Signed, r.Problems)
+	}
+	if m, _ := filepath.Glob(filepath.Join(bag, "data", "originals", "*")); len(m) > 0 {
+		t.Errorf("originals in the redacted bag: %v", m)
+	}
+	b, _ := os.ReadFile(filepath.Join(bag, "data", "messages.csv"))
+	if bytes.Contains(b, []byte("+33612345601")) || bytes.Contains(b, []byte("06 12 34 56 78")) || bytes.Contains(b, []byte("raider_04")) {
+		t.Errorf("redacted messages.csv leaks identifiers")
+	}
+	if !strings.HasSuffix(bag, "-redacted") {
+		t.Errorf("bag name %s", bag)
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	c := newTestCase(t)
+	opt := Options{Key: testSigner(t), Now: fixedNow, Agent: "raidtrace/test"}
+	a, err := Export(context.Background(), c, t.TempDir(), opt, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Export(context.Background(), c, t.TempDir(), opt, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// the custody log in the second bag has one more entry (the first export): compare every
+	// other payload file
+	ma, _ := os.ReadFile(filepath.Join(a, "manifest-sha256.txt"))
+	mb, _ := os.ReadFile(filepath.Join(b, "manifest-sha256.txt"))
+	la, lb := strings.Split(string(ma), "\n"), strings.Split(string(mb), "\n")
+	if len(la) != len(lb) {
+		t.Fatalf("%d vs %d manifest lines", len(la), len(lb))
+	}
+	volatile := []string{"data/custody.jsonl", "data/evidence-sha256.txt", "data/report/"}
+	for i := range la {
+		skip := false
+		for _, v := range volatile {
+			skip = skip || strings.Contains(la[i], "  "+v)
+		}
+		if !skip && la[i] != lb[i] {
+			t.Errorf("payload differs:\n%s\n%s", la[i], lb[i])
+		}
+	}
+}
+
+// TestDeterministicModel renders the same model twice, reports included: byte-identical.
+func TestDeterministicModel(t *testing.T) {
+	run := func() string {
+		m := handModel()
+		m.Derive()
+		root := filepath.Join(t.TempDir(), "bag")
+		os.Mkdir(root, 0o755)
+		if _, err := writeBag(context.Background(), m, nil, root, Options{Key: testSigner(t), Now: fixedNow}, func(string, float64) {}); err != nil {
+			t.Fatal(err)
+		}
+		b, _ := os.ReadFile(filepath.Join(root, "tagmanifest-sha256.txt"))
+		mb, _ := os.ReadFile(filepath.Join(root, "manifest-sha256.txt"))
+		return string(b) + string(mb)
+	}
+	if a, b := run(), run(); a != b {
+		t.Errorf("two renderings differ:\n%s\n---\n%s", a, b)
+	}
+}
+
+func TestResultJSONMapsExhibits(t *testing.T) {
+	bag := sharedBag(t)
+	b, err := os.ReadFile(filepath.Join(bag, "data", "analysis", "result.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v struct {
+		ExhibitIDs []string `json:"exhibit_ids"`
+		Result     struct {
+			Clusters []struct{ Members []int }
+		}
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatal(err)
+	}
+	if len(v.ExhibitIDs) == 0 || len(v.Result.Clusters) == 0 {
+		t.Fatalf("result.json: %s", b[:200])
+	}
+	csv, _ := os.ReadFile(filepath.Join(bag, "data", "messages.csv"))
+	for _, i := range v.Result.Clusters[0].Members {
+		if !bytes.Contains(csv, []byte(v.ExhibitIDs[i]+",")) {
+			t.Errorf("exhibit %s of cluster 1 not in messages.csv", v.ExhibitIDs[i])
+		}
+	}
+}

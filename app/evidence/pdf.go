@@ -1,0 +1,364 @@
+package evidence
+
+import (
+	"fmt"
+	"io"
+	"io/fs"
+	"strings"
+	"time"
+	"unicode"
+
+	"codeberg.org/go-pdf/fpdf"
+
+	"raidtrace/assets"
+)
+
+const (
+	pdfMargin = 15.0
+	pdfLine   = 4.2 // table line height, mm
+	maxLines  = 40  // lines shown per table cell (the full text is in messages.csv)
+)
+
+// pdfText makes a string safe for the PDF font: control characters become spaces and characters
+// outside the Basic Multilingual Plane (most emoji), which the embedded font cannot draw, become
+// U+FFFD. The verbatim text is in messages.csv.
+func pdfText(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n':
+			return r
+		case r == '\t':
+			return ' '
+		case unicode.IsControl(r) || (r >= 0x200B && r <= 0x200F) || (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069):
+			return ' '
+		case r > 0xFFFF:
+			return '\uFFFD'
+		}
+		return r
+	}, s)
+}
+
+type pdfDoc struct {
+	f    *fpdf.Fpdf
+	t    *tr
+	m    *Model
+	w, h float64 // page size
+}
+
+// WritePDF renders the report as a PDF with embedded DejaVu fonts, bookmarks, page numbers and
+// searchable text. The output depends only on the model (dates come from m.Generated).
+func (m *Model) WritePDF(w io.Writer, t *tr) error {
+	f := fpdf.New("P", "mm", "A4", "")
+	rep := assets.Sub("report")
+	for _, fn := range []struct{ style, file string }{{"", "fonts/DejaVuSans.ttf"}, {"B", "fonts/DejaVuSans-Bold.ttf"}} {
+		b, err := fs.ReadFile(rep, fn.file)
+		if err != nil {
+			return fmt.Errorf("report font: %w", err)
+		}
+		f.AddUTF8FontFromBytes("DejaVu", fn.style, b)
+	}
+	gen := m.Generated
+	if gen.IsZero() {
+		gen = time.Unix(0, 0).UTC()
+	}
+	f.SetCreationDate(gen)
+	f.SetModificationDate(gen)
+	f.SetCatalogSort(true)
+	f.SetTitle(t.T("title")+" "+m.Info.ID, true)
+	f.SetCreator(m.Agent, true)
+	f.SetProducer(m.Agent, true)
+	f.SetLang(t.Lang)
+	f.SetMargins(pdfMargin, pdfMargin, pdfMargin)
+	f.SetAutoPageBreak(true, pdfMargin+5)
+	f.AliasNbPages("{nb}")
+	p := &pdfDoc{f: f, t: t, m: m}
+	p.w, p.h = f.GetPageSize()
+	f.SetFooterFunc(func() {
+		f.SetY(-12)
+		f.SetFont("DejaVu", "", 8)
+		f.SetTextColor(110, 110, 110)
+		f.CellFormat(0, 5, pdfText(fmt.Sprintf("%s — %s — %s", t.T("title"), m.Info.ID, t.F("page_of", f.PageNo(), "{nb}"))), "", 0, "C", false, 0, "")
+		f.SetTextColor(0, 0, 0)
+	})
+	f.AddPage()
+	first := true
+	for _, b := range m.document(t) {
+		if f.Err() {
+			break
+		}
+		p.block(b, &first)
+	}
+	if err := f.Error(); err != nil {
+		return fmt.Errorf("render pdf: %w", err)
+	}
+	return f.Output(w)
+}
+
+func (p *pdfDoc) block(b block, first *bool) {
+	f := p.f
+	switch b.Kind {
+	case bHeading:
+		if b.Level == 1 {
+			if !*first && f.GetY() > p.h*0.6 {
+				f.AddPage()
+			}
+			*first = false
+			f.Ln(3)
+			f.SetFont("DejaVu", "B", 15)
+			f.SetTextColor(139, 30, 30)
+		} else {
+			if f.GetY() > p.h-60 {
+				f.AddPage()
+			}
+			f.Ln(2)
+			f.SetFont("DejaVu", "B", 12)
+			f.SetTextColor(139, 30, 30)
+		}
+		f.Bookmark(pdfText(b.Text), b.Level-1, -1)
+		f.MultiCell(0, 7, pdfText(b.Text), "", "L", false)
+		if b.Level == 1 {
+			y := f.GetY()
+			f.SetDrawColor(139, 30, 30)
+			f.Line(pdfMargin, y, p.w-pdfMargin, y)
+			f.SetDrawColor(0, 0, 0)
+		}
+		f.SetTextColor(0, 0, 0)
+		f.Ln(2)
+	case bPara:
+		f.SetFont("DejaVu", "", 10)
+		f.MultiCell(0, 5, pdfText(b.Text), "", "L", false)
+		f.Ln(1.5)
+	case bNote:
+		f.SetFont("DejaVu", "", 9.5)
+		f.SetFillColor(255, 244, 244)
+		f.SetDrawColor(200, 120, 120)
+		f.MultiCell(0, 5, pdfText(b.Text), "1", "L", true)
+		f.SetDrawColor(0, 0, 0)
+		f.Ln(2)
+	case bKV:
+		p.table(nil, b.Rows, []float64{30, 70}, true)
+	case bTable:
+		p.table(b.Head, b.Rows, b.Widths, false)
+	case bMono:
+		f.SetFont("DejaVu", "", 8)
+		f.SetFillColor(246, 246, 246)
+		f.MultiCell(0, 3.8, pdfText(b.Text), "", "L", true)
+		f.Ln(2)
+	case bChart:
+		p.chart()
+	case bVariants:
+		p.variants(b.Raid)
+	case bPageBreak:
+		f.AddPage()
+	}
+}
+
+// table draws rows with wrapped cells, repeating the header on each page.
+func (p *pdfDoc) table(head []string, rows [][]string, widths []float64, kv bool) {
+	f := p.f
+	total := 0.0
+	for _, w := range widths {
+		total += w
+	}
+	avail := p.w - 2*pdfMargin
+	ws := make([]float64, len(widths))
+	for i, w := range widths {
+		ws[i] = w / total * avail
+	}
+	size := 8.0
+	if kv {
+		size = 9.5
+	}
+	lh := size * 0.5
+	header := func() {
+		if head == nil {
+			return
+		}
+		f.SetFont("DejaVu", "B", size)
+		f.SetFillColor(235, 235, 235)
+		p.row(head, ws, lh, true)
+	}
+	header()
+	f.SetFont("DejaVu", "", size)
+	for _, r := range rows {
+		if kv {
+			f.SetFont("DejaVu", "B", size)
+		}
+		cells := make([][]string, len(r))
+		n := 1
+		for i, c := range r {
+			if i >= len(ws) {
+				break
+			}
+			if kv && i == 1 {
+				f.SetFont("DejaVu", "", size)
+			}
+			cells[i] = p.split(c, ws[i])
+			n = max(n, len(cells[i]))
+		}
+		h := float64(n)*lh + 1.6
+		if f.GetY()+h > p.h-pdfMargin-5 {
+			f.AddPage()
+			header()
+			f.SetFont("DejaVu", "", size)
+		}
+		p.drawRow(cells, ws, lh, h, kv, false)
+	}
+	f.Ln(3)
+}
+
+func (p *pdfDoc) split(s string, w float64) []string {
+	var out []string
+	for _, part := range strings.Split(pdfText(s), "\n") {
+		ls := p.f.SplitText(part, w-1)
+		if len(ls) == 0 {
+			ls = []string{""}
+		}
+		out = append(out, ls...)
+		if len(out) > maxLines {
+			out = append(out[:maxLines], "[…]")
+			break
+		}
+	}
+	return out
+}
+
+func (p *pdfDoc) row(cells []string, ws []float64, lh float64, fill bool) {
+	lines := make([][]string, len(cells))
+	n := 1
+	for i, c := range cells {
+		lines[i] = p.split(c, ws[i])
+		n = max(n, len(lines[i]))
+	}
+	h := float64(n)*lh + 1.6
+	if p.f.GetY()+h > p.h-pdfMargin-5 {
+		p.f.AddPage()
+	}
+	p.drawRow(lines, ws, lh, h, false, fill)
+}
+
+func (p *pdfDoc) drawRow(cells [][]string, ws []float64, lh, h float64, kv, fill bool) {
+	f := p.f
+	x0, y0 := pdfMargin, f.GetY()
+	f.SetDrawColor(200, 200, 200)
+	x := x0
+	for i, w := range ws {
+		style := "D"
+		if fill || (kv && i == 0) {
+			if kv && i == 0 {
+				f.SetFillColor(246, 246, 246)
+			}
+			style = "FD"
+		}
+		f.Rect(x, y0, w, h, style)
+		if kv {
+			if i == 0 {
+				f.SetFont("DejaVu", "B", 9.5)
+			} else {
+				f.SetFont("DejaVu", "", 9.5)
+			}
+		}
+		if i < len(cells) {
+			for j, l := range cells[i] {
+				f.SetXY(x, y0+0.8+float64(j)*lh)
+				f.CellFormat(w, lh, l, "", 0, "L", false, 0, "")
+			}
+		}
+		x += w
+	}
+	f.SetDrawColor(0, 0, 0)
+	f.SetXY(x0, y0+h)
+}
+
+// variants writes each variant with the words that differ from the template in bold red.
+func (p *pdfDoc) variants(r *Raid) {
+	f := p.f
+	f.SetFont("DejaVu", "", 9)
+	for i, v := range r.Variants {
+		if i == maxVariants {
+			f.MultiCell(0, 4.5, pdfText(p.t.F("more_variants", len(r.Variants)-maxVariants)), "", "L", false)
+			break
+		}
+		if f.GetY() > p.h-pdfMargin-15 {
+			f.AddPage()
+		}
+		f.SetFont("DejaVu", "B", 9)
+		f.Write(4.5, fmt.Sprintf("×%d  ", v.Count))
+		for _, s := range v.Diff {
+			if s.Changed {
+				f.SetFont("DejaVu", "B", 9)
+				f.SetTextColor(178, 34, 34)
+			} else {
+				f.SetFont("DejaVu", "", 9)
+				f.SetTextColor(0, 0, 0)
+			}
+			f.Write(4.5, strings.ReplaceAll(pdfText(s.Text), "\n", " "))
+		}
+		f.SetTextColor(0, 0, 0)
+		f.Ln(6)
+	}
+	f.Ln(2)
+}
+
+// chart draws the timeline like the HTML's SVG.
+func (p *pdfDoc) chart() {
+	f := p.f
+	tl := p.m.Timeline
+	n := len(tl.All)
+	if n == 0 {
+		return
+	}
+	const ch = 60.0
+	if f.GetY()+ch+20 > p.h-pdfMargin {
+		f.AddPage()
+	}
+	left := pdfMargin + 10
+	x0, y0 := left, f.GetY()+2
+	w := p.w - pdfMargin - left
+	peak := 1
+	for _, v := range tl.All {
+		peak = max(peak, v)
+	}
+	span := float64(time.Duration(n) * tl.Width)
+	xt := func(t time.Time) float64 { return x0 + w*float64(t.Sub(tl.Start))/span }
+	yv := func(v int) float64 { return y0 + ch - ch*float64(v)/float64(peak) }
+	f.SetFillColor(247, 198, 198)
+	f.SetFont("DejaVu", "", 7)
+	for _, r := range p.m.Raids {
+		if r.Start.IsZero() {
+			continue
+		}
+		a, b := xt(r.Start), xt(r.End)
+		f.Rect(a, y0, max(b-a, 0.6), ch, "F")
+		f.SetTextColor(139, 30, 30)
+		f.Text(a+0.5, y0+3, fmt.Sprint(r.ID))
+	}
+	f.SetTextColor(0, 0, 0)
+	bw := w / float64(n)
+	for i, v := range tl.All {
+		if v == 0 {
+			continue
+		}
+		x := x0 + float64(i)*bw
+		f.SetFillColor(154, 154, 154)
+		f.Rect(x, yv(v), max(bw-0.1, 0.15), y0+ch-yv(v), "F")
+		if r := tl.InRaid[i]; r > 0 {
+			f.SetFillColor(178, 34, 34)
+			f.Rect(x, yv(r), max(bw-0.1, 0.15), y0+ch-yv(r), "F")
+		}
+	}
+	f.SetDrawColor(50, 50, 50)
+	f.Line(x0, y0+ch, x0+w, y0+ch)
+	f.Line(x0, y0, x0, y0+ch)
+	f.SetDrawColor(0, 0, 0)
+	f.SetFont("DejaVu", "", 7)
+	f.Text(pdfMargin, y0+3, fmt.Sprint(peak))
+	f.Text(pdfMargin+5, y0+ch, "0")
+	f.Text(x0, y0+ch+4, pdfText(p.m.fmtT(tl.Start)))
+	end := pdfText(p.m.fmtT(tl.Start.Add(time.Duration(n) * tl.Width)))
+	f.Text(x0+w-f.GetStringWidth(end), y0+ch+4, end)
+	f.SetXY(pdfMargin, y0+ch+6)
+	f.SetFont("DejaVu", "", 8)
+	f.MultiCell(0, 4, pdfText(p.t.F("chart_axis", durationText(p.t, tl.Width))+". "+p.t.T("chart_legend_pdf")), "", "C", false)
+	f.Ln(3)
+}

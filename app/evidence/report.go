@@ -1,0 +1,289 @@
+package evidence
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The report is built once as a list of blocks, then rendered to HTML and to PDF, so both
+// formats and both languages show the same content with the same exhibit ids.
+
+type blockKind int
+
+const (
+	bHeading  blockKind = iota // Level 1 or 2, Text, ID (anchor)
+	bPara                      // Text
+	bNote                      // Text, shown as a framed warning
+	bKV                        // Rows of [label, value]
+	bTable                     // Head, Rows, Widths (relative)
+	bChart                     // the timeline
+	bVariants                  // Variants of Raid
+	bMono                      // Text in a fixed-width box
+	bPageBreak
+)
+
+type block struct {
+	Kind   blockKind
+	Level  int
+	ID     string
+	Text   string
+	Head   []string
+	Rows   [][]string
+	Widths []float64
+	Raid   *Raid
+}
+
+func (m *Model) fmtT(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.UTC().Format("2006-01-02 15:04:05.000") + " UTC"
+}
+
+func fmtMoney(v float64, cur string) string {
+	if cur == "" {
+		cur = "EUR"
+	}
+	return strconv.FormatFloat(v, 'f', 2, 64) + " " + cur
+}
+
+// document builds the report's blocks in language t.
+func (m *Model) document(t *tr) []block {
+	var d []block
+	h := func(level int, id, text string) {
+		d = append(d, block{Kind: bHeading, Level: level, ID: id, Text: text})
+	}
+	p := func(text string) { d = append(d, block{Kind: bPara, Text: text}) }
+	f := m.Figures
+
+	// cover
+	h(1, "cover", t.T("title"))
+	cover := [][]string{
+		{t.T("case_id"), m.Info.ID},
+	}
+	if m.Info.Name != "" && !m.Redacted {
+		cover = append(cover, []string{t.T("case_name"), m.Info.Name})
+	}
+	if m.Info.Org != "" {
+		cover = append(cover, []string{t.T("organisation"), m.Info.Org})
+	}
+	if m.Info.Examiner != "" {
+		cover = append(cover, []string{t.T("examiner"), m.Info.Examiner})
+	}
+	fp := m.Fingerprint
+	if fp == "" {
+		fp = t.T("unsigned")
+	}
+	cover = append(cover,
+		[]string{t.T("generated"), m.fmtT(m.Generated)},
+		[]string{t.T("software"), m.Agent},
+		[]string{t.T("root_hash"), m.RootHash},
+		[]string{t.T("signer"), fp},
+	)
+	d = append(d, block{Kind: bKV, Rows: cover})
+	p(t.T("root_hash_explained"))
+	if m.Redacted {
+		d = append(d, block{Kind: bNote, Text: t.T("redacted_note")})
+	}
+	d = append(d, block{Kind: bNote, Text: t.T("limits_short")})
+
+	// key figures
+	h(1, "figures", t.T("key_figures"))
+	kv := [][]string{
+		{t.T("fig_messages"), strconv.Itoa(f.Messages)},
+		{t.T("fig_incoming"), strconv.Itoa(f.Incoming)},
+		{t.T("fig_senders"), strconv.Itoa(f.Senders)},
+		{t.T("fig_raids"), strconv.Itoa(f.Raids)},
+		{t.T("fig_raid_messages"), strconv.Itoa(f.RaidMessages)},
+		{t.T("fig_raid_senders"), strconv.Itoa(f.RaidSenders)},
+		{t.T("fig_peak"), strconv.Itoa(f.PeakPerMinute)},
+		{t.T("fig_period"), m.fmtT(f.First) + " → " + m.fmtT(f.Last)},
+	}
+	if f.UnitCost > 0 {
+		kv = append(kv, []string{t.T("fig_damage"), t.F("fig_damage_value", fmtMoney(f.Damage, f.Currency), f.Incoming, fmtMoney(f.UnitCost, f.Currency))})
+	} else {
+		kv = append(kv, []string{t.T("fig_damage"), t.T("fig_damage_unset")})
+	}
+	d = append(d, block{Kind: bKV, Rows: kv})
+
+	// timeline
+	h(1, "timeline", t.T("timeline"))
+	if len(m.Timeline.All) > 0 {
+		p(t.F("timeline_explained", durationText(t, m.Timeline.Width)))
+		d = append(d, block{Kind: bChart})
+	} else {
+		p(t.T("no_times"))
+	}
+
+	// raids
+	h(1, "raids", t.T("raids"))
+	if len(m.Raids) == 0 {
+		p(t.T("no_raids"))
+	}
+	p(t.T("raids_explained"))
+	for i := range m.Raids {
+		r := &m.Raids[i]
+		h(2, fmt.Sprintf("raid-%d", r.ID), t.F("raid_title", r.ID, r.Size, r.Senders))
+		d = append(d, block{Kind: bKV, Rows: [][]string{
+			{t.T("template"), r.Template},
+			{t.T("window"), m.fmtT(r.Start) + " → " + m.fmtT(r.End) + " (" + durationText(t, r.End.Sub(r.Start)) + ")"},
+			{t.T("size"), strconv.Itoa(r.Size)},
+			{t.T("distinct_senders"), strconv.Itoa(r.Senders)},
+			{t.T("one_shot"), strconv.Itoa(r.OneShot)},
+			{t.T("peak"), strconv.Itoa(r.PeakPerMinute)},
+			{t.T("core_window"), m.fmtT(r.Window.Start) + " → " + m.fmtT(r.Window.End)},
+			{t.T("bursts"), strconv.Itoa(r.Bursts)},
+			{t.T("score"), strconv.FormatFloat(r.Score, 'f', 2, 64)},
+		}})
+		if len(r.Variants) > 1 || (len(r.Variants) == 1 && r.Variants[0].Text != r.Template) {
+			p(t.F("variants_explained", len(r.Variants)))
+			d = append(d, block{Kind: bVariants, Raid: r})
+		}
+		p(t.T("joined_explained"))
+		rows := make([][]string, 0, len(r.Joined))
+		for k, j := range r.Joined {
+			os := ""
+			if j.OneShot {
+				os = t.T("yes")
+			}
+			before := strconv.Itoa(j.Before)
+			if j.Before < 0 {
+				before = "—"
+			}
+			rows = append(rows, []string{strconv.Itoa(k + 1), j.Sender, j.Exhibit, m.fmtT(j.Time), before, strconv.Itoa(j.Messages), os})
+		}
+		d = append(d, block{Kind: bTable, Head: []string{"#", t.T("col_sender"), t.T("col_exhibit"), t.T("col_time"),
+			t.T("col_before"), t.T("col_in_raid"), t.T("col_one_shot")}, Rows: rows, Widths: []float64{5, 24, 11, 25, 11, 10, 9}})
+	}
+
+	// threats
+	h(1, "threats", t.T("threats"))
+	p(t.T("threats_explained"))
+	var trows [][]string
+	for i := range m.Messages {
+		msg := &m.Messages[i]
+		sug, dec := m.triageText(msg.ID), m.flagDecisions(msg.ID)
+		if sug == "" && dec == "" {
+			continue
+		}
+		trows = append(trows, []string{exhibitOf(msg.ID), m.fmtT(msg.Time), senderLabel(msg.Sender), msg.Text, orDash(sug), orDash(dec)})
+	}
+	if len(trows) == 0 {
+		p(t.T("no_threats"))
+	} else {
+		d = append(d, block{Kind: bTable, Head: []string{t.T("col_exhibit"), t.T("col_time"), t.T("col_sender"), t.T("col_text"),
+			t.T("col_suggestion"), t.T("col_decision")}, Rows: trows, Widths: []float64{10, 16, 14, 34, 13, 13}})
+	}
+
+	// method
+	h(1, "method", t.T("method"))
+	if s, err := t.text("method", m.textData()); err == nil {
+		d = append(d, block{Kind: bMono, Text: strings.TrimSpace(s)})
+	}
+
+	// limitations
+	h(1, "limits", t.T("limits"))
+	for _, k := range []string{"limit_1", "limit_2", "limit_3", "limit_4"} {
+		p("• " + t.T(k))
+	}
+
+	// sources
+	h(1, "sources", t.T("sources"))
+	var srows [][]string
+	for _, s := range m.Sources {
+		orig := t.T("not_included")
+		if !m.Redacted {
+			orig = originalName(s)
+		}
+		srows = append(srows, []string{s.Name, s.Format, strconv.FormatInt(s.Size, 10), m.fmtT(s.Imported), strconv.Itoa(s.Records), s.SHA256 + "\n" + orig})
+	}
+	d = append(d, block{Kind: bTable, Head: []string{t.T("col_name"), t.T("col_format"), t.T("col_size"), t.T("col_imported"),
+		t.T("col_records"), "SHA-256"}, Rows: srows, Widths: []float64{16, 10, 9, 17, 8, 40}})
+
+	// custody
+	h(1, "custody", t.T("custody"))
+	p(t.T("custody_explained"))
+	var crows [][]string
+	for _, e := range m.Custody {
+		crows = append(crows, []string{strconv.FormatInt(e.Seq, 10), m.fmtT(e.At), e.Who, e.Action, custodySummary(e.Details), e.Hash})
+	}
+	d = append(d, block{Kind: bTable, Head: []string{"#", t.T("col_time"), t.T("col_who"), t.T("col_action"), t.T("col_details"), t.T("col_hash")},
+		Rows: crows, Widths: []float64{5, 17, 12, 10, 30, 26}})
+
+	// verify
+	h(1, "verify", t.T("how_to_verify"))
+	if s, err := t.text("readme", m.textData()); err == nil {
+		d = append(d, block{Kind: bMono, Text: strings.TrimSpace(s)})
+	}
+
+	// annex
+	d = append(d, block{Kind: bPageBreak})
+	h(1, "annex", t.T("annex"))
+	p(t.T("annex_explained"))
+	arows := make([][]string, 0, len(m.Messages))
+	for i := range m.Messages {
+		msg := &m.Messages[i]
+		arows = append(arows, []string{exhibitOf(msg.ID), m.fmtT(msg.Time), senderLabel(msg.Sender), msg.Text, clusterText(m.clusterOf[msg.ID])})
+	}
+	d = append(d, block{Kind: bTable, Head: []string{t.T("col_exhibit"), t.T("col_time"), t.T("col_sender"), t.T("col_text"), t.T("col_raid")},
+		Rows: arows, Widths: []float64{10, 19, 16, 48, 7}})
+	return d
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// flagDecisions is the reviewer's latest verdict on each flag of a message.
+func (m *Model) flagDecisions(id int64) string {
+	var parts []string
+	for _, p := range strings.Split(m.decisionText(id), "; ") {
+		if strings.HasPrefix(p, "flag:") {
+			parts = append(parts, strings.TrimPrefix(p, "flag:"))
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+func custodySummary(d map[string]any) string {
+	if len(d) == 0 {
+		return ""
+	}
+	keys := make([]string, 0, len(d))
+	for k := range d {
+		keys = append(keys, k)
+	}
+	sortStrings(keys)
+	var parts []string
+	for _, k := range keys {
+		v := clipRunes(fmt.Sprint(d[k]), 80)
+		parts = append(parts, k+"="+v)
+	}
+	return clipRunes(strings.Join(parts, ", "), 400)
+}
+
+func durationText(t *tr, d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return t.F("dur_seconds", int(d.Seconds()))
+	case d < time.Hour:
+		return t.F("dur_minutes", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return t.F("dur_hours", d.Hours())
+	}
+	return t.F("dur_days", d.Hours()/24)
+}
+
+// clipRunes cuts s to at most n runes, marking the cut with "…".
+func clipRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

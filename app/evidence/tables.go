@@ -1,0 +1,201 @@
+package evidence
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"raidtrace/importers"
+)
+
+// timeLayout is the UTC time format of every table: RFC 3339 with milliseconds.
+const timeLayout = "2006-01-02T15:04:05.000Z07:00"
+
+func fmtTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(timeLayout)
+}
+
+// MessageColumns is the header of data/messages.csv.
+var MessageColumns = []string{"exhibit_id", "source_sha256", "location", "time_utc", "raw_time", "time_zone",
+	"sender", "sender_e164", "sender_handle", "sender_name", "sender_id", "recipients", "direction",
+	"platform", "platform_id", "text", "attachments", "cluster_id", "triage", "reviewer_decision",
+	"conversation", "kind", "record_hash"}
+
+func partiesText(ps []importers.Party) string {
+	var s []string
+	for _, p := range ps {
+		if l := senderLabel(p); l != "" {
+			s = append(s, l)
+		}
+	}
+	return strings.Join(s, "; ")
+}
+
+func attachmentsText(as []importers.Attachment) string {
+	var s []string
+	for _, a := range as {
+		t := a.Name
+		if a.MIME != "" {
+			t += " (" + a.MIME + ")"
+		}
+		if a.SHA256 != "" {
+			t += " sha256:" + a.SHA256
+		}
+		s = append(s, strings.TrimSpace(t))
+	}
+	return strings.Join(s, "; ")
+}
+
+func clusterText(id int) string {
+	if id == 0 {
+		return ""
+	}
+	return strconv.Itoa(id)
+}
+
+// WriteMessagesCSV writes every message, one row each, with the header [MessageColumns]. Texts
+// are verbatim (a spreadsheet may read a text starting with "=" as a formula: open the file as
+// text).
+func (m *Model) WriteMessagesCSV(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	cw := csv.NewWriter(bw)
+	if err := cw.Write(MessageColumns); err != nil {
+		return err
+	}
+	for i := range m.Messages {
+		msg := &m.Messages[i]
+		row := []string{exhibitOf(msg.ID), msg.SourceSHA256, msg.Location, fmtTime(msg.Time), msg.RawTime,
+			msg.TimeZone, senderLabel(msg.Sender), msg.Sender.E164, msg.Sender.Handle, msg.Sender.Name,
+			msg.Sender.ID, partiesText(msg.Recipients), string(msg.Direction), msg.Platform, msg.PlatformID,
+			msg.Text, attachmentsText(msg.Attachments), clusterText(m.clusterOf[msg.ID]),
+			m.triageText(msg.ID), m.decisionText(msg.ID), msg.Conversation, msg.Kind, msg.Hash}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// messageJSON is one line of data/messages.jsonl.
+type messageJSON struct {
+	ExhibitID    string                 `json:"exhibit_id"`
+	SourceSHA256 string                 `json:"source_sha256"`
+	Location     string                 `json:"location"`
+	TimeUTC      string                 `json:"time_utc"`
+	RawTime      string                 `json:"raw_time,omitempty"`
+	TimeZone     string                 `json:"time_zone,omitempty"`
+	Sender       importers.Party        `json:"sender"`
+	Recipients   []importers.Party      `json:"recipients,omitempty"`
+	Direction    string                 `json:"direction"`
+	Platform     string                 `json:"platform"`
+	PlatformID   string                 `json:"platform_id,omitempty"`
+	Conversation string                 `json:"conversation,omitempty"`
+	Kind         string                 `json:"kind,omitempty"`
+	Text         string                 `json:"text"`
+	Attachments  []importers.Attachment `json:"attachments,omitempty"`
+	Extra        map[string]string      `json:"extra,omitempty"`
+	ClusterID    int                    `json:"cluster_id,omitempty"`
+	Triage       []string               `json:"triage,omitempty"`
+	Decision     string                 `json:"reviewer_decision,omitempty"`
+	RecordHash   string                 `json:"record_hash"`
+}
+
+// WriteMessagesJSONL writes every message as one JSON object per line.
+func (m *Model) WriteMessagesJSONL(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	for i := range m.Messages {
+		msg := &m.Messages[i]
+		if err := enc.Encode(messageJSON{ExhibitID: exhibitOf(msg.ID), SourceSHA256: msg.SourceSHA256,
+			Location: msg.Location, TimeUTC: fmtTime(msg.Time), RawTime: msg.RawTime, TimeZone: msg.TimeZone,
+			Sender: msg.Sender, Recipients: msg.Recipients, Direction: string(msg.Direction),
+			Platform: msg.Platform, PlatformID: msg.PlatformID, Conversation: msg.Conversation, Kind: msg.Kind,
+			Text: msg.Text, Attachments: msg.Attachments, Extra: msg.Extra, ClusterID: m.clusterOf[msg.ID],
+			Triage: m.Suggestions[msg.ID], Decision: m.decisionText(msg.ID), RecordHash: msg.Hash}); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
+}
+
+func writeCSV(w io.Writer, rows [][]string) error {
+	cw := csv.NewWriter(w)
+	if err := cw.WriteAll(rows); err != nil {
+		return err
+	}
+	return cw.Error()
+}
+
+func ftoa(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// WriteClustersCSV writes one row per raid.
+func (m *Model) WriteClustersCSV(w io.Writer) error {
+	rows := [][]string{{"id", "size", "senders", "one_shot", "start", "end", "peak_per_minute", "score", "template", "exhibits"}}
+	for _, r := range m.Raids {
+		rows = append(rows, []string{strconv.Itoa(r.ID), strconv.Itoa(r.Size), strconv.Itoa(r.Senders),
+			strconv.Itoa(r.OneShot), fmtTime(r.Start), fmtTime(r.End), strconv.Itoa(r.PeakPerMinute),
+			strconv.FormatFloat(r.Score, 'f', 3, 64), r.Template, strings.Join(r.Exhibits, " ")})
+	}
+	return writeCSV(w, rows)
+}
+
+// WriteSendersCSV writes the identifiers annex: every sender identifier with counts and times.
+func (m *Model) WriteSendersCSV(w io.Writer) error {
+	rows := [][]string{{"sender", "e164", "handle", "account_id", "name", "raw", "messages", "first_utc", "last_utc", "clusters"}}
+	for _, s := range m.Senders {
+		var cl []string
+		for _, c := range s.Clusters {
+			cl = append(cl, strconv.Itoa(c))
+		}
+		rows = append(rows, []string{s.Key, s.Party.E164, s.Party.Handle, s.Party.ID, s.Party.Name, s.Party.Raw,
+			strconv.Itoa(s.Messages), fmtTime(s.First), fmtTime(s.Last), strings.Join(cl, " ")})
+	}
+	return writeCSV(w, rows)
+}
+
+// WriteTimelineCSV writes the data behind the timeline chart, then the raid windows.
+func (m *Model) WriteTimelineCSV(w io.Writer) error {
+	rows := [][]string{{"bucket_start_utc", "bucket_end_utc", "incoming_messages", "raid_messages"}}
+	t := m.Timeline
+	for i := range t.All {
+		s := t.Start.Add(time.Duration(i) * t.Width)
+		rows = append(rows, []string{fmtTime(s), fmtTime(s.Add(t.Width)), strconv.Itoa(t.All[i]), strconv.Itoa(t.InRaid[i])})
+	}
+	return writeCSV(w, rows)
+}
+
+// WriteRaidWindowsCSV writes each raid's window (the shaded areas of the chart).
+func (m *Model) WriteRaidWindowsCSV(w io.Writer) error {
+	rows := [][]string{{"cluster_id", "start_utc", "end_utc", "size", "peak_per_minute"}}
+	for _, r := range m.Raids {
+		rows = append(rows, []string{strconv.Itoa(r.ID), fmtTime(r.Start), fmtTime(r.End), strconv.Itoa(r.Size), strconv.Itoa(r.PeakPerMinute)})
+	}
+	return writeCSV(w, rows)
+}
+
+// WriteCustodyJSONL writes the custody log, one entry per line, exactly as hashed.
+func (m *Model) WriteCustodyJSONL(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	for _, e := range m.Custody {
+		b, err := json.Marshal(e)
+		if err != nil {
+			return fmt.Errorf("custody entry %d: %w", e.Seq, err)
+		}
+		bw.Write(b)
+		bw.WriteByte('\n')
+	}
+	return bw.Flush()
+}

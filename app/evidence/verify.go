@@ -1,0 +1,427 @@
+package evidence
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"raidtrace/app/casefile"
+)
+
+// Kind classifies a verification problem.
+type Kind string
+
+// Problem kinds.
+const (
+	Missing   Kind = "missing"   // a file listed in a manifest is not in the bag
+	Extra     Kind = "extra"     // a file is in the bag but in no manifest
+	Changed   Kind = "changed"   // a file's digest differs from its manifest line
+	Oxum      Kind = "oxum"      // Payload-Oxum differs from the payload
+	Signature Kind = "signature" // the signature is missing, malformed or does not match
+	Custody   Kind = "custody"   // the custody log's chain or head is broken
+	BagIt     Kind = "bagit"     // the bag does not follow RFC 8493 (syntax, declarations)
+)
+
+// Problem is one thing wrong with a bag; Path is bag-relative (slash separated).
+type Problem struct {
+	Path   string `json:"path"`
+	Kind   Kind   `json:"kind"`
+	Detail string `json:"detail"`
+}
+
+func (p Problem) String() string { return fmt.Sprintf("%s: %s: %s", p.Path, p.Kind, p.Detail) }
+
+// VerifyReport is the outcome of [Verify].
+type VerifyReport struct {
+	Bag         string    `json:"bag"`
+	Files       int       `json:"files"`        // payload files checked
+	Bytes       int64     `json:"bytes"`        // payload bytes checked
+	Signed      bool      `json:"signed"`       // a signature is present and valid
+	Fingerprint string    `json:"fingerprint"`  // of the key that signed, when Signed
+	Stamped     bool      `json:"stamped"`      // a time-stamp response is present and answers the request
+	CaseID      string    `json:"case_id"`      // from bag-info.txt
+	CustodyHead string    `json:"custody_head"` // last entry hash of data/custody.jsonl
+	RootHash    string    `json:"root_hash"`    // SHA-256 of data/evidence-sha256.txt, as printed in the report
+	Problems    []Problem `json:"problems"`
+}
+
+// OK reports whether the bag is intact.
+func (r *VerifyReport) OK() bool { return len(r.Problems) == 0 }
+
+func (r *VerifyReport) addf(path string, kind Kind, format string, args ...any) {
+	r.Problems = append(r.Problems, Problem{Path: path, Kind: kind, Detail: fmt.Sprintf(format, args...)})
+}
+
+// Verify checks the bag in folder bag: BagIt declaration, both payload manifests and both tag
+// manifests (missing, extra and changed files), Payload-Oxum, the signature against the bag's
+// allowed_signers and the fingerprint in bag-info.txt, the time-stamp request (and response when
+// present), and the custody log's hash chain and head. It returns an error only when the bag
+// cannot be read at all; everything wrong with it is a [Problem] in the report.
+func Verify(ctx context.Context, bag string) (*VerifyReport, error) {
+	st, err := os.Stat(bag)
+	if err != nil {
+		return nil, fmt.Errorf("verify: %w", err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("verify: %s is not a folder (unzip a zipped bundle first)", bag)
+	}
+	r := &VerifyReport{Bag: bag}
+
+	// bagit.txt
+	if b, err := os.ReadFile(filepath.Join(bag, fileBagit)); err != nil {
+		r.addf(fileBagit, Missing, "the BagIt declaration is missing: this is not a bag")
+	} else if bi, err := parseBagInfo(b); err != nil {
+		r.addf(fileBagit, BagIt, "%v", err)
+	} else {
+		if v, _ := bi.Get("BagIt-Version"); v != "1.0" && v != "0.97" {
+			r.addf(fileBagit, BagIt, "BagIt-Version is %q, want 1.0", v)
+		}
+		if v, _ := bi.Get("Tag-File-Character-Encoding"); !strings.EqualFold(v, "UTF-8") {
+			r.addf(fileBagit, BagIt, "Tag-File-Character-Encoding is %q, want UTF-8", v)
+		}
+	}
+	var info BagInfo
+	if b, err := os.ReadFile(filepath.Join(bag, fileBagInfo)); err == nil {
+		if info, err = parseBagInfo(b); err != nil {
+			r.addf(fileBagInfo, BagIt, "%v", err)
+		}
+		r.CaseID, _ = info.Get("Raidtrace-Case-Id")
+	}
+
+	// every file in the bag
+	all := map[string]int64{}
+	err = filepath.WalkDir(bag, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(bag, p)
+		rel = filepath.ToSlash(rel)
+		if d.IsDir() {
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			r.addf(rel, BagIt, "not a regular file (symbolic link or device): refused")
+			return nil
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		all[rel] = fi.Size()
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("verify: %w", err)
+	}
+
+	// payload manifests
+	listed := map[string]bool{}
+	payloadAlgs := checkManifests(ctx, r, bag, all, "manifest-", listed, true)
+	if len(payloadAlgs) == 0 {
+		r.addf(fileManifest256, Missing, "no payload manifest")
+	}
+	var files int
+	var octets int64
+	for p, n := range all {
+		if strings.HasPrefix(p, "data/") {
+			files++
+			octets += n
+			if !listed[p] {
+				r.addf(p, Extra, "payload file in no manifest")
+			}
+		}
+	}
+	r.Files, r.Bytes = files, octets
+	if v, ok := info.Get("Payload-Oxum"); ok {
+		o, s, err := parseOxum(v)
+		switch {
+		case err != nil:
+			r.addf(fileBagInfo, Oxum, "%v", err)
+		case o != octets || s != int64(files):
+			r.addf(fileBagInfo, Oxum, "Payload-Oxum says %d bytes in %d files, the payload has %d bytes in %d files", o, s, octets, files)
+		}
+	}
+
+	// tag manifests
+	tagListed := map[string]bool{}
+	tagAlgs := checkManifests(ctx, r, bag, all, "tagmanifest-", tagListed, false)
+	if len(tagAlgs) == 0 {
+		r.addf(fileTagMan256, Missing, "no tag manifest")
+	}
+	known := map[string]bool{fileBagit: true, fileBagInfo: true, fileSig: true, fileTSQ: true, fileTSR: true}
+	for p := range all {
+		if strings.HasPrefix(p, "data/") || known[p] || tagListed[p] {
+			continue
+		}
+		if isManifestName(p, "manifest-") || isManifestName(p, "tagmanifest-") {
+			continue
+		}
+		r.addf(p, Extra, "tag file in no tag manifest")
+	}
+	for _, p := range []string{fileBagInfo, fileManifest256} {
+		if _, ok := all[p]; ok && len(tagAlgs) > 0 && !tagListed[p] {
+			r.addf(p, BagIt, "not covered by the tag manifests")
+		}
+	}
+
+	// signature and time-stamp: both cover tagmanifest-sha256.txt, so when both disagree with
+	// it, it is the manifest that changed; when one disagrees, that one did.
+	tm, tmErr := os.ReadFile(filepath.Join(bag, fileTagMan256))
+	if tmErr == nil {
+		sigErr := verifySig(r, bag, info, tm)
+		want, _ := TimeStampRequest(tm)
+		got, err := os.ReadFile(filepath.Join(bag, fileTSQ))
+		tsqBad := err == nil && !bytes.Equal(got, want)
+		switch {
+		case err != nil:
+			r.addf(fileTSQ, Missing, "the time-stamp request is missing")
+		case tsqBad && sigErr != nil:
+			r.addf(fileTagMan256, Changed, "matches neither its signature (%v) nor its time-stamp request", sigErr)
+		case tsqBad && !r.Signed:
+			r.addf(fileTSQ, Changed, "the time-stamp request is not the one over %s (one of the two was altered)", fileTagMan256)
+		case tsqBad:
+			r.addf(fileTSQ, Changed, "the time-stamp request is not the one over %s", fileTagMan256)
+		case sigErr != nil:
+			r.addf(fileSig, Signature, "%v", sigErr)
+		}
+		if tsr, err := os.ReadFile(filepath.Join(bag, fileTSR)); err == nil {
+			if err := checkTimeStamp(tsr, tm); err != nil {
+				r.addf(fileTSR, Changed, "%v", err)
+			} else {
+				r.Stamped = true
+			}
+		}
+	}
+
+	// root hash and custody
+	if b, err := os.ReadFile(filepath.Join(bag, filepath.FromSlash(fileEvidenceList))); err == nil {
+		r.RootHash = sha256Hex(b)
+	}
+	verifyCustody(r, bag, info)
+
+	sort.SliceStable(r.Problems, func(i, j int) bool {
+		if r.Problems[i].Path != r.Problems[j].Path {
+			return r.Problems[i].Path < r.Problems[j].Path
+		}
+		return r.Problems[i].Kind < r.Problems[j].Kind
+	})
+	return r, nil
+}
+
+func isManifestName(p, prefix string) bool {
+	if !strings.HasPrefix(p, prefix) || !strings.HasSuffix(p, ".txt") || strings.Contains(p, "/") {
+		return false
+	}
+	return true
+}
+
+// checkManifests checks every <prefix><alg>.txt of the bag against the files present and
+// returns the algorithms found. Payload manifests may list only data/ files, tag manifests only
+// others.
+func checkManifests(ctx context.Context, r *VerifyReport, bag string, all map[string]int64, prefix string, listed map[string]bool, payload bool) []string {
+	var algs []string
+	names := make([]string, 0, len(all))
+	for p := range all {
+		if isManifestName(p, prefix) {
+			names = append(names, p)
+		}
+	}
+	sort.Strings(names)
+	perAlg := map[string]map[string]bool{}
+	type want struct {
+		sum, alg, manifest string
+	}
+	wants := map[string][]want{}
+	for _, name := range names {
+		alg := strings.TrimSuffix(strings.TrimPrefix(name, prefix), ".txt")
+		h := newHash(alg)
+		if h == nil {
+			r.addf(name, BagIt, "manifest algorithm %q is not supported (sha256, sha512)", alg)
+			continue
+		}
+		algs = append(algs, alg)
+		b, err := os.ReadFile(filepath.Join(bag, name))
+		if err != nil {
+			r.addf(name, BagIt, "%v", err)
+			continue
+		}
+		entries, err := ParseManifest(bytes.NewReader(b))
+		if err != nil {
+			r.addf(name, BagIt, "%v", err)
+		}
+		seen := map[string]bool{}
+		for _, e := range entries {
+			if len(e.Sum) != h.Size()*2 {
+				r.addf(name, BagIt, "line %d: %d hex digits for %s, want %d", e.Line, len(e.Sum), alg, h.Size()*2)
+				continue
+			}
+			inData := strings.HasPrefix(e.Path, "data/")
+			if payload != inData {
+				r.addf(name, BagIt, "line %d: %s does not belong in this manifest", e.Line, e.Path)
+				continue
+			}
+			if seen[e.Path] {
+				r.addf(name, BagIt, "line %d: %s listed twice", e.Line, e.Path)
+				continue
+			}
+			seen[e.Path] = true
+			listed[e.Path] = true
+			wants[e.Path] = append(wants[e.Path], want{e.Sum, alg, name})
+		}
+		perAlg[alg] = seen
+	}
+	paths := make([]string, 0, len(wants))
+	for p := range wants {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		if ctx.Err() != nil {
+			return algs
+		}
+		ws := wants[p]
+		if _, ok := all[p]; !ok {
+			if len(ws) < len(perAlg) {
+				// the other manifests do not list it either: the listing line is what changed
+				for _, w := range ws {
+					r.addf(w.manifest, Changed, "lists %q, which is neither in the bag nor in the other manifests", p)
+				}
+				continue
+			}
+			r.addf(p, Missing, "listed in %s but not in the bag", ws[0].manifest)
+			continue
+		}
+		var as []string
+		for _, w := range ws {
+			as = append(as, w.alg)
+		}
+		sums, _, err := hashFile(filepath.Join(bag, filepath.FromSlash(p)), as)
+		if err != nil {
+			r.addf(p, Changed, "cannot read: %v", err)
+			continue
+		}
+		var bad, good []want
+		for _, w := range ws {
+			if sums[w.alg] != w.sum {
+				bad = append(bad, w)
+			} else {
+				good = append(good, w)
+			}
+		}
+		switch {
+		case len(bad) > 0 && len(good) > 0:
+			// the file matches one manifest: it is the other manifest's line that changed
+			for _, w := range bad {
+				r.addf(w.manifest, Changed, "its line for %s does not match the file, which matches %s", p, good[0].manifest)
+			}
+		case len(bad) > 0:
+			r.addf(p, Changed, "%s is %s, %s says %s", bad[0].alg, sums[bad[0].alg], bad[0].manifest, bad[0].sum)
+		}
+		for _, a := range algs {
+			if perAlg[a] != nil && !perAlg[a][p] {
+				r.addf(p, BagIt, "not in %s%s.txt", prefix, a)
+			}
+		}
+	}
+	return algs
+}
+
+// verifySig checks the signature. Problems with allowed_signers and bag-info are added to r;
+// a signature that does not verify is returned, for Verify to attribute.
+func verifySig(r *VerifyReport, bag string, info BagInfo, tm []byte) error {
+	fp, claimed := info.Get("Raidtrace-Signer-Fingerprint")
+	claimed = claimed && fp != "" && fp != "none"
+	sig, sigErr := os.ReadFile(filepath.Join(bag, fileSig))
+	if sigErr != nil {
+		if claimed {
+			r.addf(fileSig, Missing, "bag-info.txt names signer %s but the signature is missing", fp)
+		}
+		return nil
+	}
+	as, err := os.ReadFile(filepath.Join(bag, fileAllowed))
+	if err != nil {
+		r.addf(fileAllowed, Missing, "the bag is signed but allowed_signers is missing")
+		return nil
+	}
+	keys, err := parseAllowedSigners(as, Principal)
+	if err != nil {
+		r.addf(fileAllowed, Signature, "%v", err)
+		return nil
+	}
+	got, err := verifySignature(tm, sig, keys)
+	if err != nil {
+		return err
+	}
+	switch {
+	case claimed && got != fp:
+		r.addf(fileBagInfo, Signature, "signed by %s but bag-info.txt names %s", got, fp)
+	case !claimed:
+		r.addf(fileBagInfo, Signature, "signed by %s but bag-info.txt names no signer", got)
+	default:
+		r.Signed, r.Fingerprint = true, got
+	}
+	return nil
+}
+
+var errCustody = errors.New("custody log broken")
+
+// checkCustodyLog reads a custody JSONL stream (one [casefile.CustodyEntry] per line) and checks
+// its chain with [casefile.VerifyChain]; it returns the head hash and the number of entries, or
+// an error naming the first bad line or entry.
+func checkCustodyLog(data []byte) (head string, n int, err error) {
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 64*1024), 16<<20)
+	var entries []casefile.CustodyEntry
+	line := 0
+	for sc.Scan() {
+		line++
+		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
+			continue
+		}
+		dec := json.NewDecoder(bytes.NewReader(sc.Bytes()))
+		dec.UseNumber()
+		dec.DisallowUnknownFields()
+		var e casefile.CustodyEntry
+		if err := dec.Decode(&e); err != nil {
+			return "", 0, fmt.Errorf("line %d: %w: %v", line, errCustody, err)
+		}
+		entries = append(entries, e)
+	}
+	if err := sc.Err(); err != nil {
+		return "", 0, fmt.Errorf("line %d: %w: %v", line+1, errCustody, err)
+	}
+	if err := casefile.VerifyChain(entries); err != nil {
+		return "", 0, err
+	}
+	if len(entries) > 0 {
+		head = entries[len(entries)-1].Hash
+	}
+	return head, len(entries), nil
+}
+
+func verifyCustody(r *VerifyReport, bag string, info BagInfo) {
+	b, err := os.ReadFile(filepath.Join(bag, filepath.FromSlash(fileCustody)))
+	if err != nil {
+		return // a missing payload file is already reported by the manifests
+	}
+	head, _, err := checkCustodyLog(b)
+	if err != nil {
+		r.addf(fileCustody, Custody, "%v", err)
+		return
+	}
+	r.CustodyHead = head
+	if want, ok := info.Get("Raidtrace-Custody-Head"); ok && want != head {
+		r.addf(fileCustody, Custody, "the last entry's hash is %s, bag-info.txt says %s", head, want)
+	}
+}

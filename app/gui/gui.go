@@ -414,7 +414,9 @@ func (u *UI) showCase(d *caseData) {
 		u.imp.chooseFiles()
 	})
 	u.analyzeBtn = widget.NewButtonWithIcon(lang.L("Analyse"), theme.SearchIcon(), u.analyze)
-	u.exportBtn = widget.NewButtonWithIcon(lang.L("Export evidence bundle…"), theme.DocumentSaveIcon(), u.showExport)
+	// The menu says "Export evidence bundle…"; the toolbar's shorter label leaves room for the
+	// case name on small screens.
+	u.exportBtn = widget.NewButtonWithIcon(lang.L("Export bundle…"), theme.DocumentSaveIcon(), u.showExport)
 	u.exportBtn.Importance = widget.HighImportance
 	if len(d.msgs) == 0 {
 		u.analyzeBtn.Disable()
@@ -434,6 +436,7 @@ func (u *UI) showCase(d *caseData) {
 	u.jobBar.Hide()
 	u.status = widget.NewLabel(u.statusText())
 	u.status.Importance = widget.LowImportance
+	u.status.Truncation = fyne.TextTruncateEllipsis // the case path may be long: never widen the window
 	bottom := container.NewVBox(u.jobBar, u.status)
 	u.caseBox = container.NewBorder(container.NewPadded(top), bottom, nil, nil, u.tabs)
 	u.root.Objects = []fyne.CanvasObject{u.caseBox}

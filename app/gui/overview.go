@@ -44,9 +44,10 @@ func newOverviewScreen(u *UI, d *caseData) *overviewScreen {
 	if cur == "" {
 		cur = "EUR"
 	}
-	damage := lang.L("unit cost not set")
+	damage, damageSub := "—", lang.L("unit cost not set") // a long value would widen all five cards
 	if d.info.UnitCost > 0 {
 		damage = strings.Replace(fmt.Sprintf("%.2f", s.figs.damage), ".", lang.X("decimal.separator", "."), 1) + " " + cur
+		damageSub = lang.L("raid messages × cost per message")
 	}
 	peak := "—"
 	if s.figs.peak > 0 {
@@ -58,6 +59,7 @@ func newOverviewScreen(u *UI, d *caseData) *overviewScreen {
 		s.values[key] = v
 		t := widget.NewLabel(title)
 		t.Importance = widget.LowImportance
+		t.Wrapping = fyne.TextWrapWord // five cards share the width: a long title takes two lines
 		box := container.NewVBox(t, v)
 		if sub != "" {
 			sl := widget.NewLabel(sub)
@@ -76,7 +78,7 @@ func newOverviewScreen(u *UI, d *caseData) *overviewScreen {
 		card("senders", lang.L("Senders"), itoa(s.figs.senders), ""),
 		card("raids", lang.L("Raids"), itoa(s.figs.raids), lang.L("{{.N}} messages in raids", map[string]any{"N": s.figs.raidMessages})),
 		card("peak", lang.L("Peak rate"), peak, peakAt),
-		card("damage", lang.L("Damage estimate"), damage, lang.L("raid messages × cost per message")),
+		card("damage", lang.L("Damage estimate"), damage, damageSub),
 	)
 	s.zoom = widget.NewRadioGroup([]string{lang.L("Days"), lang.L("Hours"), lang.L("Minutes")}, func(string) { s.redraw() })
 	s.zoom.Horizontal = true
@@ -118,8 +120,7 @@ func (s *overviewScreen) topRaids() fyne.CanvasObject {
 			break
 		}
 		k := k
-		b := widget.NewButton(lang.L("#{{.ID}} · {{.Size}} messages · {{.Senders}} senders", map[string]any{
-			"ID": c.ID, "Size": c.Size, "Senders": c.Senders}), func() {
+		b := widget.NewButton(lang.L("#{{.ID}} · {{.Size}} messages", map[string]any{"ID": c.ID, "Size": c.Size}), func() {
 			s.u.tabs.SelectIndex(2)
 			s.u.raids.list.Select(k)
 		})

@@ -52,6 +52,7 @@ func newRaidsScreen(u *UI, d *caseData) *raidsScreen {
 		func() int { return len(d.clusters) },
 		func() fyne.CanvasObject {
 			title := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			title.Truncation = fyne.TextTruncateEllipsis
 			text := widget.NewLabel("")
 			text.Truncation = fyne.TextTruncateEllipsis
 			text.Importance = widget.LowImportance
@@ -119,6 +120,7 @@ func (s *raidsScreen) show(k int) {
 
 	title := widget.NewLabelWithStyle(lang.L("Raid #{{.ID}}", map[string]any{"ID": c.ID}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
+	title.Truncation = fyne.TextTruncateEllipsis
 	dur := c.End.Sub(c.Start).Round(time.Minute)
 	facts := widget.NewLabel(lang.L("{{.Size}} messages from {{.Senders}} senders, {{.When}} ({{.Minutes}} min)", map[string]any{
 		"Size": c.Size, "Senders": c.Senders, "When": s.when(c), "Minutes": int(dur.Minutes())}))
@@ -207,10 +209,16 @@ func (s *raidsScreen) show(k int) {
 			box.Refresh() // the labels' widths changed
 		})
 
+	// The placeholder stays short (a long one ran under the Add note button); the hint above the
+	// entry says where the note goes.
 	s.note = widget.NewMultiLineEntry()
-	s.note.SetPlaceHolder(lang.L("Note: goes with the next decision, or on the whole raid with Add note (kept in the custody log)"))
+	s.note.Wrapping = fyne.TextWrapWord
+	s.note.SetPlaceHolder(lang.L("Note for the custody log (optional)"))
 	s.note.SetMinRowsVisible(2)
 	s.noteBtn = widget.NewButtonWithIcon(lang.L("Add note"), theme.DocumentCreateIcon(), s.addNote)
+	noteHint := widget.NewLabel(lang.L("A note goes with the next decision, or on the whole raid with Add note."))
+	noteHint.Importance = widget.LowImportance
+	noteHint.Wrapping = fyne.TextWrapWord
 
 	flags := widget.NewLabel(s.triageText(c))
 	flags.Wrapping = fyne.TextWrapWord
@@ -218,7 +226,7 @@ func (s *raidsScreen) show(k int) {
 	head := container.NewVBox(title, facts,
 		container.NewBorder(nil, nil, widget.NewLabelWithStyle(lang.L("Template"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), eye, s.template),
 		tl, senders, links, flags)
-	foot := container.NewBorder(nil, nil, nil, s.noteBtn, s.note)
+	foot := container.NewBorder(noteHint, nil, nil, container.NewVBox(s.noteBtn), s.note)
 	s.flagged = s.flagged[:0]
 	for _, i := range mem {
 		for _, f := range d.flags[i] {

@@ -65,8 +65,9 @@ func newStartScreen(u *UI) *startScreen {
 	)
 	s.createBtn = widget.NewButtonWithIcon(lang.L("Create case…"), theme.ContentAddIcon(), s.chooseNewPath)
 	s.createBtn.Importance = widget.HighImportance
-	newCard := widget.NewCard(lang.L("New case"), lang.L("One case file holds the imported exports, the analysis and the custody log."),
-		container.NewVBox(form, s.createBtn))
+	about := widget.NewLabel(lang.L("One case file holds the imported exports, the analysis and the custody log."))
+	about.Wrapping = fyne.TextWrapWord // a card subtitle would not wrap, and would widen the window
+	newCard := widget.NewCard(lang.L("New case"), "", container.NewVBox(about, form, s.createBtn))
 
 	s.openBtn = widget.NewButtonWithIcon(lang.L("Open case…"), theme.FolderOpenIcon(), s.chooseCase)
 	s.demoBtn = widget.NewButtonWithIcon(lang.L("Open the demo case"), theme.MediaPlayIcon(), u.openDemo)

@@ -5,10 +5,13 @@ import (
 	"io"
 	"io/fs"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"codeberg.org/go-pdf/fpdf"
+	"golang.org/x/image/font/sfnt"
 
 	"raidtrace/assets"
 )
@@ -19,23 +22,75 @@ const (
 	maxLines  = 40  // lines shown per table cell (the full text is in messages.csv)
 )
 
-// pdfText makes a string safe for the PDF font: control characters become spaces and characters
-// outside the Basic Multilingual Plane (most emoji), which the embedded font cannot draw, become
-// U+FFFD. The verbatim text is in messages.csv.
+// pdfText makes a string safe for the PDF font: control and bidirectional-override characters
+// become spaces, emoji presentation selectors (U+FE0E, U+FE0F) are dropped, and every other
+// character the embedded fonts cannot draw (most emoji) becomes its code point in brackets,
+// "[U+1F621]", so the reader sees that a character was there and which one. Never U+FFFD. The
+// verbatim text is in messages.csv and the HTML report.
 func pdfText(s string) string {
-	return strings.Map(func(r rune) rune {
+	cov := fontCoverage()
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
 		switch {
 		case r == '\n':
-			return r
+			b.WriteRune(r)
 		case r == '\t':
-			return ' '
+			b.WriteByte(' ')
 		case unicode.IsControl(r) || (r >= 0x200B && r <= 0x200F) || (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069):
-			return ' '
-		case r > 0xFFFF:
-			return '\uFFFD'
+			b.WriteByte(' ')
+		case r == 0xFE0E || r == 0xFE0F:
+		case r == utf8.RuneError || !cov(r):
+			fmt.Fprintf(&b, "[U+%04X]", r)
+		default:
+			b.WriteRune(r)
 		}
-		return r
-	}, s)
+	}
+	return b.String()
+}
+
+var (
+	coverOnce sync.Once
+	coverFn   func(rune) bool
+)
+
+// fontCoverage reports which characters both embedded DejaVu fonts (regular and bold) have a
+// glyph for, read from their cmap tables.
+func fontCoverage() func(rune) bool {
+	coverOnce.Do(func() {
+		var fonts []*sfnt.Font
+		for _, file := range []string{"fonts/DejaVuSans.ttf", "fonts/DejaVuSans-Bold.ttf"} {
+			data, err := fs.ReadFile(assets.Sub("report"), file)
+			if err != nil {
+				continue
+			}
+			if f, err := sfnt.Parse(data); err == nil {
+				fonts = append(fonts, f)
+			}
+		}
+		var mu sync.Mutex
+		var buf sfnt.Buffer
+		cache := map[rune]bool{}
+		coverFn = func(r rune) bool {
+			if r < 0x7F && r >= 0x20 {
+				return true
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if ok, seen := cache[r]; seen {
+				return ok
+			}
+			ok := len(fonts) > 0 && r <= 0xFFFF // fpdf's UTF-8 fonts address the BMP only
+			for _, f := range fonts {
+				if gi, err := f.GlyphIndex(&buf, r); err != nil || gi == 0 {
+					ok = false
+				}
+			}
+			cache[r] = ok
+			return ok
+		}
+	})
+	return coverFn
 }
 
 type pdfDoc struct {

@@ -20,9 +20,11 @@
 //
 // # What it must not do
 //
-// It never writes to the database: the file is opened with mode=ro&immutable=1, so SQLite takes
-// no lock and creates no -wal or -shm file. A -wal file beside the database is therefore not
-// read, and a warning says so. It does not read the files that part._data points to (they are
+// It never writes to the database or beside it. Without a -wal file the database is opened with
+// mode=ro&immutable=1, so SQLite takes no lock and creates no file. With one, the database, its
+// -wal and -shm are copied to a temporary directory and the copy is read, so the messages only in
+// the log are imported too (sqliteread.OpenMerged); a log that cannot be read is reported as a
+// warning. It does not read the files that part._data points to (they are
 // paths on the phone). It opens no network connection and imports no GUI code.
 package androiddb
 
@@ -57,13 +59,23 @@ func Sniff(head []byte, _ string) bool { return sqliteread.Sniff(head) }
 // IsMmsSmsDB reports whether the file at path is an SQLite database with the sms and pdu tables
 // of Android's telephony provider. It opens the file read-only.
 func IsMmsSmsDB(path string) bool {
-	db, err := sqliteread.Open(path)
-	if err != nil {
-		return false
+	ok := func(open func() (*sql.DB, error)) bool {
+		db, err := open()
+		if err != nil {
+			return false
+		}
+		defer db.Close()
+		_, err = checkTables(context.Background(), db)
+		return err == nil
 	}
-	defer db.Close()
-	_, err = checkTables(context.Background(), db)
-	return err == nil
+	if ok(func() (*sql.DB, error) { return sqliteread.Open(path) }) {
+		return true
+	}
+	// Tables created since the last checkpoint are only in the log: read a merged copy.
+	return sqliteread.HasWAL(path) && ok(func() (*sql.DB, error) {
+		db, _, err := sqliteread.OpenMerged(path)
+		return db, err
+	})
 }
 
 // checkTables returns the database's tables, or an error wrapping importers.ErrNotFormat unless
@@ -87,18 +99,21 @@ type reader struct {
 // importers.ErrNotFormat. Rows with odd values are still recorded, with a warning.
 func Import(ctx context.Context, path string, opt importers.Options, sink importers.Sink) error {
 	opt = opt.WithDefaults()
-	db, err := sqliteread.Open(path)
+	db, walWarning, err := sqliteread.OpenMerged(path)
 	if err != nil {
 		return fmt.Errorf("open android mmssms database: %w", err)
 	}
 	defer db.Close()
 	have, err := checkTables(ctx, db)
 	if err != nil {
-		return sqliteread.ExplainWAL(path, err)
+		if walWarning != nil {
+			return sqliteread.ExplainWAL(path, err)
+		}
+		return err
 	}
 	r := &reader{path: path, opt: opt, sink: sink}
-	if sqliteread.HasWAL(path) {
-		sink.Problem(sqliteread.WALProblem(path))
+	if walWarning != nil {
+		sink.Problem(*walWarning)
 	}
 	if opt.Progress != nil {
 		r.size = fileSize(path)

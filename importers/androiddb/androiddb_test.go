@@ -2,9 +2,11 @@ package androiddb
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -271,8 +273,8 @@ func TestImportWALWarning(t *testing.T) {
 	if err := Import(context.Background(), path, importers.Options{}, &c); err != nil {
 		t.Fatal(err)
 	}
-	if c.Problems[0].Location != "mmssms.db-wal" || !c.Problems[0].Warning {
-		t.Errorf("got first problem %v, want the -wal warning", c.Problems[0])
+	if c.Problems[0].Location != "mmssms.db-wal" || !c.Problems[0].Warning || !strings.Contains(c.Problems[0].Reason, "not a valid") {
+		t.Errorf("got first problem %v, want the warning that the -wal is not a valid log", c.Problems[0])
 	}
 	after, err := os.ReadFile(path)
 	if err != nil {
@@ -283,6 +285,53 @@ func TestImportWALWarning(t *testing.T) {
 	}
 	if _, err := os.Stat(path + "-shm"); err == nil {
 		t.Error("import created a -shm file")
+	}
+}
+
+// TestImportWALMerged: an SMS only in the -wal (the telephony provider still running when the
+// files were extracted) is imported, and mmssms.db, its -wal and -shm keep their bytes.
+func TestImportWALMerged(t *testing.T) {
+	path, db := newDB(t, aospSchema)
+	exec(t, db, `PRAGMA journal_mode=WAL`, `PRAGMA wal_autocheckpoint=0`,
+		fmt.Sprintf(`INSERT INTO sms (_id, address, date, type, body) VALUES (1, '+33612345678', %d, 1, 'in the database')`, ms(0)),
+		`PRAGMA wal_checkpoint(TRUNCATE)`,
+		fmt.Sprintf(`INSERT INTO sms (_id, address, date, type, body) VALUES (2, '+33612345679', %d, 1, 'only in the log')`, ms(time.Second)))
+	// db stays open, so the log is not checkpointed.
+	sums := func() map[string]string {
+		m := map[string]string{}
+		entries, err := os.ReadDir(filepath.Dir(path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			b, err := os.ReadFile(filepath.Join(filepath.Dir(path), e.Name()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			m[e.Name()] = fmt.Sprintf("%x", sha256.Sum256(b))
+		}
+		return m
+	}
+	before := sums()
+	if before["mmssms.db-wal"] == "" {
+		t.Fatalf("fixture: no -wal file, got %v", before)
+	}
+	var c importers.Collector
+	if err := Import(context.Background(), path, importers.Options{}, &c); err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for _, r := range c.Records {
+		texts = append(texts, r.Text)
+	}
+	if want := []string{"in the database", "only in the log"}; !slices.Equal(texts, want) {
+		t.Errorf("got texts %q, want %q", texts, want)
+	}
+	if len(c.Problems) != 0 {
+		t.Errorf("got problems %v, want none", c.Problems)
+	}
+	if after := sums(); !maps.Equal(before, after) {
+		t.Errorf("import changed the files beside mmssms.db:\nbefore %v\nafter  %v", before, after)
 	}
 }
 

@@ -21,10 +21,11 @@
 //
 // # What it must not do
 //
-// It never writes to the database: the file is opened with mode=ro&immutable=1, so SQLite takes
-// no lock, creates no -wal or -shm file and runs none of Messages.app's triggers. The price of
-// immutable is that a -wal file beside the database is not read; when one exists, a warning says
-// so, and the user should copy chat.db with its -wal and -shm files and checkpoint the copy.
+// It never writes to the database or beside it, and runs none of Messages.app's triggers. Without
+// a -wal file the database is opened with mode=ro&immutable=1, so SQLite takes no lock and creates
+// no file. With one, chat.db, its -wal and -shm are copied to a temporary directory and the copy
+// is read with query_only set, so the messages only in the log are imported too
+// (sqliteread.OpenMerged); a log that cannot be read is reported as a warning.
 // It opens no network connection and imports no GUI code.
 package applemessages
 
@@ -65,12 +66,22 @@ const appleEpoch = 978307200
 // IsChatDB reports whether the file at path is an SQLite database with the tables of an Apple
 // Messages database (message, handle, chat_message_join). It opens the file read-only.
 func IsChatDB(path string) bool {
-	db, err := sqliteread.Open(path)
-	if err != nil {
-		return false
+	ok := func(open func() (*sql.DB, error)) bool {
+		db, err := open()
+		if err != nil {
+			return false
+		}
+		defer db.Close()
+		return checkTables(context.Background(), db) == nil
 	}
-	defer db.Close()
-	return checkTables(context.Background(), db) == nil
+	if ok(func() (*sql.DB, error) { return sqliteread.Open(path) }) {
+		return true
+	}
+	// Tables created since the last checkpoint are only in the log: read a merged copy.
+	return sqliteread.HasWAL(path) && ok(func() (*sql.DB, error) {
+		db, _, err := sqliteread.OpenMerged(path)
+		return db, err
+	})
 }
 
 // checkTables returns an error wrapping importers.ErrNotFormat unless db has requiredTables.
@@ -105,27 +116,25 @@ type reader struct {
 // importers.ErrNotFormat. Rows that cannot be read in full are still recorded, with a warning.
 func Import(ctx context.Context, path string, opt importers.Options, sink importers.Sink) error {
 	opt = opt.WithDefaults()
-	db, err := sqliteread.Open(path)
+	db, walWarning, err := sqliteread.OpenMerged(path)
 	if err != nil {
 		return fmt.Errorf("open apple messages database: %w", err)
 	}
 	defer db.Close()
 	if err := checkTables(ctx, db); err != nil {
-		return sqliteread.ExplainWAL(path, err)
+		if walWarning != nil {
+			return sqliteread.ExplainWAL(path, err)
+		}
+		return err
 	}
 	r := &reader{path: path, opt: opt, sink: sink}
-	r.warnWAL()
+	if walWarning != nil {
+		sink.Problem(*walWarning)
+	}
 	if err := r.load(ctx, db); err != nil {
 		return err
 	}
 	return r.messages(ctx, db)
-}
-
-// warnWAL reports a non-empty -wal file beside the database, whose content immutable mode skips.
-func (r *reader) warnWAL() {
-	if sqliteread.HasWAL(r.path) {
-		r.sink.Problem(sqliteread.WALProblem(r.path))
-	}
 }
 
 // load reads the small tables: handles, chats, the join tables and attachments.

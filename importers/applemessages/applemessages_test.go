@@ -349,20 +349,50 @@ func TestImportDoesNotWrite(t *testing.T) {
 	}
 }
 
-// TestImportWALNotMerged shows the cost of immutable mode: rows only in the -wal are not read,
-// and the warning says so.
-func TestImportWALNotMerged(t *testing.T) {
+// dirSums hashes every file in dir by name.
+func dirSums(t *testing.T, dir string) string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "%s %x\n", e.Name(), sha256.Sum256(data))
+	}
+	return b.String()
+}
+
+// TestImportWALMerged: rows only in the -wal (Messages.app still running) are imported, from a
+// temporary copy, and chat.db, chat.db-wal and chat.db-shm keep their bytes.
+func TestImportWALMerged(t *testing.T) {
 	path, db := sqlDB(t, minimalSchema)
 	exec(t, db, `PRAGMA journal_mode=WAL`, `PRAGMA wal_autocheckpoint=0`,
 		`INSERT INTO message VALUES (1, 'A', 'in the database', 0, 1, 1)`,
 		`PRAGMA wal_checkpoint(TRUNCATE)`,
 		`INSERT INTO message VALUES (2, 'B', 'only in the log', 0, 2, 1)`)
-	c := importFile(t, path) // db stays open, so the log is not checkpointed
-	if len(c.Records) != 1 || c.Records[0].Text != "in the database" {
-		t.Errorf("got %d records, want only the checkpointed one", len(c.Records))
+	// db stays open, so the log is not checkpointed.
+	if st, err := os.Stat(path + "-wal"); err != nil || st.Size() == 0 {
+		t.Fatalf("fixture: want a non-empty -wal, got %v", err)
 	}
-	if len(c.Problems) != 1 || !strings.Contains(c.Problems[0].Reason, "not merged") {
-		t.Errorf("got problems %v, want the write-ahead log warning", c.Problems)
+	before := dirSums(t, filepath.Dir(path))
+	c := importFile(t, path)
+	var texts []string
+	for _, r := range c.Records {
+		texts = append(texts, r.Text)
+	}
+	if want := []string{"in the database", "only in the log"}; !slices.Equal(texts, want) {
+		t.Errorf("got texts %q, want %q", texts, want)
+	}
+	if len(c.Problems) != 0 {
+		t.Errorf("got problems %v, want none", c.Problems)
+	}
+	if after := dirSums(t, filepath.Dir(path)); after != before {
+		t.Errorf("import changed the files beside chat.db:\nbefore\n%safter\n%s", before, after)
 	}
 }
 
@@ -435,14 +465,40 @@ func TestImportProgress(t *testing.T) {
 	}
 }
 
-// TestImportTablesOnlyInWAL: a database whose tables were never checkpointed reads as not a
-// chat.db, and the error points at the -wal file.
+// TestImportTablesOnlyInWAL: a database whose tables were never checkpointed is recognised and
+// imported from the log; with a damaged log it reads as not a chat.db, the error naming the -wal.
 func TestImportTablesOnlyInWAL(t *testing.T) {
 	path, db := sqlDB(t, `PRAGMA journal_mode=WAL`)
-	exec(t, db, `PRAGMA wal_autocheckpoint=0`, minimalSchema) // db stays open: nothing checkpointed
-	err := Import(context.Background(), path, importers.Options{}, &importers.Collector{})
+	exec(t, db, `PRAGMA wal_autocheckpoint=0`, minimalSchema, // db stays open: nothing checkpointed
+		`INSERT INTO message VALUES (1, 'A', 'only in the log', 0, 1, 1)`)
+	if !IsChatDB(path) {
+		t.Errorf("IsChatDB with the tables only in the log: got false, want true")
+	}
+	c := importFile(t, path)
+	if len(c.Records) != 1 || c.Records[0].Text != "only in the log" || len(c.Problems) != 0 {
+		t.Errorf("got %d records, problems %v; want the one row in the log, no problem", len(c.Records), c.Problems)
+	}
+
+	wal, err := os.ReadFile(path + "-wal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	broken := filepath.Join(dir, "chat.db")
+	main, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wal[0] ^= 0xff // wrong magic
+	if err := os.WriteFile(broken, main, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(broken+"-wal", wal, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err = Import(context.Background(), broken, importers.Options{}, &importers.Collector{})
 	if !errors.Is(err, importers.ErrNotFormat) || !strings.Contains(err.Error(), "-wal") {
-		t.Errorf("got %v, want ErrNotFormat naming the -wal file", err)
+		t.Errorf("damaged log: got %v, want ErrNotFormat naming the -wal file", err)
 	}
 }
 

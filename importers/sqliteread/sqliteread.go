@@ -3,18 +3,24 @@
 // of a format, lists its columns and runs queries over it. The importers of those formats build
 // their queries from what it finds, so older and vendor databases import too.
 //
-// It must never write to a database or beside it: files are opened with mode=ro&immutable=1, so
-// SQLite takes no lock, creates no -wal or -shm file and runs no trigger. The price is that a
-// -wal file beside the database is not read; [WALProblem] is the warning that says so. It knows
-// nothing of any one format's tables, opens no network connection and imports no GUI code.
+// It must never write to a database or beside it: [Open] opens files with mode=ro&immutable=1, so
+// SQLite takes no lock, creates no -wal or -shm file and runs no trigger; a -wal file beside the
+// database is then not read. [OpenMerged], which imports use, reads the -wal too: when a non-empty
+// one lies beside the database, it copies the database, the -wal and the -shm into a new temporary
+// directory and opens the copy, which SQLite may write to (to rebuild its -shm) but the originals
+// are never opened for writing; the copy is removed when the database is closed. [WALProblem] is
+// the warning when that copy cannot be made. It knows nothing of any one format's tables, opens no
+// network connection and imports no GUI code.
 package sqliteread
 
 import (
 	"bytes"
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -42,19 +48,140 @@ func Open(path string) (*sql.DB, error) {
 	if _, err := os.Stat(abs); err != nil {
 		return nil, err
 	}
-	p := filepath.ToSlash(abs)
-	if !strings.HasPrefix(p, "/") { // Windows: C:/… becomes /C:/…
-		p = "/" + p
-	}
-	// In a URI filename "?", "#" and "%" must be escaped; SQLite decodes %HH.
-	p = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(p)
-	db, err := sql.Open("sqlite", "file://"+p+"?mode=ro&immutable=1&_query_only=1")
+	db, err := sql.Open("sqlite", uri(abs)+"?mode=ro&immutable=1&_query_only=1")
 	if err != nil {
 		return nil, err
 	}
 	db.SetMaxOpenConns(1)
 	return db, nil
 }
+
+// uri turns an absolute path into an SQLite URI filename.
+func uri(abs string) string {
+	p := filepath.ToSlash(abs)
+	if !strings.HasPrefix(p, "/") { // Windows: C:/… becomes /C:/…
+		p = "/" + p
+	}
+	// In a URI filename "?", "#" and "%" must be escaped; SQLite decodes %HH.
+	return "file://" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(p)
+}
+
+// OpenMerged opens the SQLite file at path for reading, including the committed transactions of
+// the write-ahead log (path + "-wal") beside it. Without a non-empty -wal it is [Open]. With one,
+// the database and its -wal and -shm files are copied into a new temporary directory and the copy
+// is opened; the originals are only read. The copy is removed by db.Close. When the copy cannot be
+// made (no space), the original is opened as [Open] does and walWarning is [WALProblem](path), to
+// be reported; otherwise walWarning is nil.
+func OpenMerged(path string) (db *sql.DB, walWarning *importers.Problem, err error) {
+	if !HasWAL(path) {
+		db, err := Open(path)
+		return db, nil, err
+	}
+	if p := badLog(path); p != nil {
+		db, err := Open(path)
+		if err != nil {
+			return nil, nil, err
+		}
+		return db, p, nil
+	}
+	db, err = openCopy(path)
+	if err == nil {
+		return db, nil, nil
+	}
+	db, err2 := Open(path)
+	if err2 != nil {
+		return nil, nil, err2
+	}
+	p := WALProblem(path)
+	p.Reason += " (" + err.Error() + ")"
+	return db, &p, nil
+}
+
+// badLog returns a warning when the -wal beside path does not start with a write-ahead log's
+// magic number: SQLite would silently ignore it, so say that its content was not read.
+func badLog(path string) *importers.Problem {
+	f, err := os.Open(path + "-wal")
+	if err != nil {
+		return nil // HasWAL saw it; openCopy reports what is wrong
+	}
+	defer f.Close()
+	var head [4]byte
+	if _, err := io.ReadFull(f, head[:]); err == nil && (head == [4]byte{0x37, 0x7f, 0x06, 0x82} || head == [4]byte{0x37, 0x7f, 0x06, 0x83}) {
+		return nil
+	}
+	return &importers.Problem{
+		Location: filepath.Base(path + "-wal"),
+		Reason:   "not a valid SQLite write-ahead log (damaged or truncated header), so it was not read; the most recent messages may be missing",
+		Warning:  true,
+	}
+}
+
+// openCopy copies the database at path with its -wal and -shm into a temporary directory and
+// opens the copy read-only with query_only set; closing the returned db removes the directory.
+func openCopy(path string) (*sql.DB, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "raidtrace-sqlite-*")
+	if err != nil {
+		return nil, fmt.Errorf("copy with its write-ahead log: %w", err)
+	}
+	dst := filepath.Join(dir, "copy.db")
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := copyFile(path+suffix, dst+suffix); err != nil {
+			if suffix == "-shm" && errors.Is(err, os.ErrNotExist) {
+				continue // SQLite rebuilds the index from the log
+			}
+			os.RemoveAll(dir)
+			return nil, fmt.Errorf("copy with its write-ahead log: %w", err)
+		}
+	}
+	probe, err := sql.Open("sqlite", "")
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	drv := probe.Driver()
+	probe.Close()
+	db := sql.OpenDB(&copyConnector{drv: drv, dsn: uri(dst) + "?_pragma=query_only(1)", dir: dir})
+	db.SetMaxOpenConns(1)
+	// The first query reads the log into the copy's -shm; fail here rather than later.
+	if err := db.Ping(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open copy with its write-ahead log: %w", err)
+	}
+	return db, nil
+}
+
+// copyFile copies src to a new file dst.
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// copyConnector opens connections to a temporary copy and removes the copy when the *sql.DB
+// using it is closed (database/sql calls Close on a Connector that has one).
+type copyConnector struct {
+	drv driver.Driver
+	dsn string
+	dir string
+}
+
+func (c *copyConnector) Connect(context.Context) (driver.Conn, error) { return c.drv.Open(c.dsn) }
+func (c *copyConnector) Driver() driver.Driver                        { return c.drv }
+func (c *copyConnector) Close() error                                 { return os.RemoveAll(c.dir) }
 
 // Scanner is a row of a query: *sql.Rows.
 type Scanner interface{ Scan(dest ...any) error }
@@ -125,7 +252,7 @@ func Check(ctx context.Context, db *sql.DB, format string, required ...string) (
 }
 
 // HasWAL reports whether a non-empty write-ahead log (path + "-wal") lies beside the database at
-// path: its content, possibly the most recent messages, is not read in read-only mode.
+// path: its content, possibly the most recent messages, is read by [OpenMerged], not by [Open].
 func HasWAL(path string) bool { return fileSize(path+"-wal") > 0 }
 
 // ExplainWAL adds to err, from [Check] on the database at path, that the missing tables may be
@@ -138,7 +265,8 @@ func ExplainWAL(path string, err error) error {
 	return err
 }
 
-// WALProblem is the warning an import reports when [HasWAL](path).
+// WALProblem is the warning an import reports when [HasWAL](path) and [OpenMerged] could not read
+// the log.
 func WALProblem(path string) importers.Problem {
 	return importers.Problem{
 		Location: filepath.Base(path + "-wal"),

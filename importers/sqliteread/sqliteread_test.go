@@ -3,6 +3,8 @@ package sqliteread
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"fmt"
 	"database/sql"
 	"errors"
 	"maps"
@@ -226,5 +228,138 @@ func TestTextRaw(t *testing.T) {
 		if got := Raw(tt.v); got != tt.raw {
 			t.Errorf("Raw(%#v): got %q, want %q", tt.v, got, tt.raw)
 		}
+	}
+}
+
+// makeWALDB writes, in a new directory, an SQLite database named name in WAL mode whose rows
+// inserted after the statements in base are only in its -wal file (as when the app that writes it
+// is still running), and returns its path.
+func makeWALDB(t *testing.T, name string, base, inWAL []string) string {
+	t.Helper()
+	live := t.TempDir()
+	db, err := sql.Open("sqlite", filepath.Join(live, "live.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	for _, s := range append([]string{"PRAGMA journal_mode=WAL"}, base...) {
+		if _, err := db.Exec(s); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+	}
+	if _, err := db.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("PRAGMA wal_autocheckpoint=0"); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range inWAL {
+		if _, err := db.Exec(s); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+	}
+	// Snapshot the three files while the writer still has them open, so the log is not merged.
+	dir := t.TempDir()
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		b, err := os.ReadFile(filepath.Join(live, "live.db") + suffix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name)+suffix, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return filepath.Join(dir, name)
+}
+
+// hashFiles hashes every file in dir by name, to check that reading changed and added nothing.
+func hashFiles(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sums := map[string]string{}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sums[e.Name()] = fmt.Sprintf("%x", sha256.Sum256(b))
+	}
+	return sums
+}
+
+func TestOpenMergedReadsWAL(t *testing.T) {
+	path := makeWALDB(t, "chat.db (1)?#%.db",
+		[]string{"CREATE TABLE m (id INTEGER)", "INSERT INTO m VALUES (1), (2)"},
+		[]string{"INSERT INTO m VALUES (3)", "CREATE TABLE late (x)", "INSERT INTO late VALUES ('only in the log')"})
+	if !HasWAL(path) {
+		t.Fatal("fixture: HasWAL false, want a -wal file")
+	}
+	before := hashFiles(t, filepath.Dir(path))
+	tmpBefore, _ := filepath.Glob(filepath.Join(os.TempDir(), "raidtrace-sqlite-*"))
+
+	count := func(db *sql.DB, q string) (n int, err error) {
+		err = db.QueryRow(q).Scan(&n)
+		return n, err
+	}
+	// Open (immutable) sees only the checkpointed rows.
+	db, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := count(db, "SELECT count(*) FROM m"); err != nil || n != 2 {
+		t.Errorf("Open: %d rows, err %v; want 2 (the log is not read)", n, err)
+	}
+	db.Close()
+
+	db, warn, err := OpenMerged(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if warn != nil {
+		t.Errorf("OpenMerged: warning %v, want none", warn)
+	}
+	if n, err := count(db, "SELECT count(*) FROM m"); err != nil || n != 3 {
+		t.Errorf("OpenMerged: %d rows in m, err %v; want 3 (2 in the file, 1 in the log)", n, err)
+	}
+	var late string
+	if err := db.QueryRow("SELECT x FROM late").Scan(&late); err != nil || late != "only in the log" {
+		t.Errorf("OpenMerged: table created in the log: got %q, %v", late, err)
+	}
+	if _, err := db.Exec("INSERT INTO m VALUES (4)"); err == nil {
+		t.Errorf("OpenMerged: insert succeeded, want the connection to refuse writes")
+	}
+	if err := db.Close(); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	if after := hashFiles(t, filepath.Dir(path)); !maps.Equal(before, after) {
+		t.Errorf("files beside the database changed:\nbefore %v\nafter  %v", before, after)
+	}
+	tmpAfter, _ := filepath.Glob(filepath.Join(os.TempDir(), "raidtrace-sqlite-*"))
+	if len(tmpAfter) > len(tmpBefore) {
+		t.Errorf("temporary copies left behind: before %v, after %v", tmpBefore, tmpAfter)
+	}
+}
+
+func TestOpenMergedWithoutWAL(t *testing.T) {
+	path := makeDB(t, "plain.db", "CREATE TABLE m (id INTEGER)", "INSERT INTO m VALUES (1)")
+	before := hashFiles(t, filepath.Dir(path))
+	db, warn, err := OpenMerged(path)
+	if err != nil || warn != nil {
+		t.Fatalf("OpenMerged: warning %v, err %v", warn, err)
+	}
+	var n int
+	if err := db.QueryRow("SELECT count(*) FROM m").Scan(&n); err != nil || n != 1 {
+		t.Errorf("got %d rows, %v; want 1", n, err)
+	}
+	db.Close()
+	if after := hashFiles(t, filepath.Dir(path)); !maps.Equal(before, after) {
+		t.Errorf("files changed: before %v, after %v", before, after)
+	}
+	if _, _, err := OpenMerged(filepath.Join(t.TempDir(), "missing.db")); err == nil {
+		t.Errorf("OpenMerged of a missing file: got nil error")
 	}
 }

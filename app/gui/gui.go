@@ -285,20 +285,26 @@ func (u *UI) addRecent(path string) {
 	p.SetStringList(prefRecent, list)
 }
 
+// removeRecent takes path out of the recent cases.
+func (u *UI) removeRecent(path string) {
+	p := u.a.Preferences()
+	p.SetStringList(prefRecent, slices.DeleteFunc(p.StringListWithFallback(prefRecent, nil), func(s string) bool { return s == path }))
+}
+
 // openCase opens the case at path off the UI goroutine.
 func (u *UI) openCase(path string) {
-	u.runCaseJob(func(ctx context.Context) (caseHandle, error) { return u.be.open(ctx, path) })
+	u.runCaseJob(path, func(ctx context.Context) (caseHandle, error) { return u.be.open(ctx, path) })
 }
 
 // createCase creates a case at path.
 func (u *UI) createCase(path string, info casefile.Info) {
-	u.runCaseJob(func(ctx context.Context) (caseHandle, error) { return u.be.create(ctx, path, info) })
+	u.runCaseJob("", func(ctx context.Context) (caseHandle, error) { return u.be.create(ctx, path, info) })
 }
 
 // openDemo opens (building it the first time) the embedded demo case.
 func (u *UI) openDemo() {
 	dir := u.opt.ConfigDir
-	u.runCaseJob(func(ctx context.Context) (caseHandle, error) {
+	u.runCaseJob("", func(ctx context.Context) (caseHandle, error) {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, err
 		}
@@ -306,7 +312,10 @@ func (u *UI) openDemo() {
 	})
 }
 
-func (u *UI) runCaseJob(get func(ctx context.Context) (caseHandle, error)) {
+// runCaseJob opens the case get returns off the UI goroutine and shows it. path is the case
+// being opened from the recent list or a dialog ("" for a new or the demo case): when it no
+// longer exists it leaves the recent cases.
+func (u *UI) runCaseJob(path string, get func(ctx context.Context) (caseHandle, error)) {
 	u.start.setBusy(true)
 	var c caseHandle
 	var d *caseData
@@ -323,6 +332,10 @@ func (u *UI) runCaseJob(get func(ctx context.Context) (caseHandle, error)) {
 	}, func(err error) {
 		u.start.setBusy(false)
 		if err != nil {
+			if path != "" && errors.Is(err, os.ErrNotExist) {
+				u.removeRecent(path)
+				u.start.refreshRecent()
+			}
 			u.showError(err)
 			return
 		}

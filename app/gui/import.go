@@ -2,6 +2,7 @@ package gui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -52,6 +53,7 @@ type importScreen struct {
 	problemList *widget.List
 	copyBtn     *widget.Button
 	analyseHint *fyne.Container
+	notice      *widget.Label // what happened to the last import when it did not finish
 	resultsTop  *fyne.Container
 	pendingBox  *fyne.Container
 	results     *fyne.Container
@@ -136,7 +138,12 @@ func newImportScreen(u *UI) *importScreen {
 	s.analyseHint = container.NewHBox(widget.NewLabel(lang.L("Import done. Next step:")), analyse)
 	s.analyseHint.Hide()
 
-	top := container.NewVBox(hint, formats, container.NewHBox(s.addBtn, s.folderBtn, s.clearBtn, s.importBtn))
+	s.notice = widget.NewLabel("")
+	s.notice.Wrapping = fyne.TextWrapWord
+	s.notice.Importance = widget.WarningImportance
+	s.notice.Hide()
+
+	top := container.NewVBox(hint, formats, container.NewHBox(s.addBtn, s.folderBtn, s.clearBtn, s.importBtn), s.notice)
 	s.pendingBox = container.NewBorder(top, s.progRow, nil, nil, s.pendingList)
 	s.resultsTop = container.NewVBox(s.analyseHint, widget.NewLabelWithStyle(lang.L("Imported sources"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	s.results = container.NewBorder(s.resultsTop,
@@ -323,6 +330,7 @@ func (s *importScreen) start() {
 	s.addBtn.Disable()
 	s.folderBtn.Disable()
 	s.analyseHint.Hide()
+	s.notice.Hide()
 	s.results.Refresh()
 	s.progress.SetValue(0)
 	s.progRow.Show()
@@ -364,7 +372,12 @@ func (s *importScreen) start() {
 		s.addBtn.Enable()
 		s.folderBtn.Enable()
 		s.refreshPending()
-		if err != nil {
+		if errors.Is(err, context.Canceled) {
+			// casefile rolls a cancelled import back: say so, so that nobody looks for half a file.
+			s.notice.SetText(lang.L("Import cancelled. The file being imported was not kept; the case is as it was before it."))
+			s.notice.Show()
+			s.pendingBox.Refresh()
+		} else if err != nil {
 			s.u.showError(err)
 		}
 		if len(done) > 0 {
@@ -401,6 +414,11 @@ func (u *UI) dropped(_ fyne.Position, uris []fyne.URI) {
 				u.openCase(x.Path())
 				return
 			}
+		}
+		if len(uris) > 0 {
+			// Exports dropped before a case is open: say what to do rather than nothing.
+			dialog.ShowInformation(lang.X("action.import", "Import"),
+				lang.L("Create or open a case first, then drop the files to import into it."), u.w)
 		}
 		return
 	}

@@ -37,6 +37,11 @@ const (
 	zoomMinute = "minute"
 )
 
+// money formats an amount with two decimals, the language's decimal separator and the currency.
+func money(v float64, cur string) string {
+	return strings.Replace(fmt.Sprintf("%.2f", v), ".", lang.X("decimal.separator", "."), 1) + " " + cur
+}
+
 func newOverviewScreen(u *UI, d *caseData) *overviewScreen {
 	s := &overviewScreen{u: u, d: d, values: map[string]*widget.Label{}}
 	s.figs = d.figures()
@@ -46,8 +51,9 @@ func newOverviewScreen(u *UI, d *caseData) *overviewScreen {
 	}
 	damage, damageSub := "—", lang.L("unit cost not set") // a long value would widen all five cards
 	if d.info.UnitCost > 0 {
-		damage = strings.Replace(fmt.Sprintf("%.2f", s.figs.damage), ".", lang.X("decimal.separator", "."), 1) + " " + cur
-		damageSub = lang.L("raid messages × cost per message")
+		damage = money(s.figs.damage, cur)
+		// The figures themselves, short enough for a fifth of a small screen.
+		damageSub = lang.L("{{.N}} × {{.Cost}} per message", map[string]any{"N": s.figs.raidMessages, "Cost": money(d.info.UnitCost, cur)})
 	}
 	peak := "—"
 	if s.figs.peak > 0 {
@@ -64,7 +70,7 @@ func newOverviewScreen(u *UI, d *caseData) *overviewScreen {
 		if sub != "" {
 			sl := widget.NewLabel(sub)
 			sl.Importance = widget.LowImportance
-			sl.Truncation = fyne.TextTruncateEllipsis
+			sl.Wrapping = fyne.TextWrapWord // never cut: the reader needs the whole explanation
 			box.Add(sl)
 		}
 		return widget.NewCard("", "", box)

@@ -46,6 +46,12 @@ func newStartScreen(u *UI) *startScreen {
 	}
 	s.region = widget.NewEntry()
 	s.region.SetText("FR")
+	s.region.Validator = func(v string) error {
+		if !isRegion(v) {
+			return errors.New(lang.L("Enter a two-letter country code such as FR"))
+		}
+		return nil
+	}
 	s.cost = widget.NewEntry()
 	s.cost.SetPlaceHolder("0.16")
 	s.cost.Validator = func(v string) error {
@@ -104,6 +110,20 @@ func newStartScreen(u *UI) *startScreen {
 	return s
 }
 
+// isRegion reports whether v is a two-letter country code (the default phone region).
+func isRegion(v string) bool {
+	v = strings.TrimSpace(v)
+	if len(v) != 2 {
+		return false
+	}
+	for _, r := range strings.ToUpper(v) {
+		if r < 'A' || r > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
 func parseCost(v string) (float64, error) {
 	return strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(v), ",", "."), 64)
 }
@@ -136,6 +156,9 @@ func (s *startScreen) info() (casefile.Info, error) {
 		return casefile.Info{}, errors.New(lang.L("Give the case a name."))
 	}
 	if err := s.tz.Validate(); err != nil {
+		return casefile.Info{}, err
+	}
+	if err := s.region.Validate(); err != nil {
 		return casefile.Info{}, err
 	}
 	in := casefile.Info{Name: name, TimeZone: strings.TrimSpace(s.tz.Text),

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"raidtrace/assets"
+	"raidtrace/importers/detect"
 )
 
 // TestTranslationsComplete checks that every string the GUI passes to lang.L has an English and
@@ -69,5 +70,40 @@ func TestTranslationsComplete(t *testing.T) {
 	}
 	if n < 100 {
 		t.Errorf("found only %d lang.L calls", n)
+	}
+}
+
+// TestComputedKeysTranslated checks the keys the GUI builds at run time (format names from
+// importers/detect) or pass to lang.X, which TestTranslationsComplete cannot see in the
+// source: each has an English and a French entry.
+func TestComputedKeysTranslated(t *testing.T) {
+	tr := map[string]map[string]string{}
+	for _, l := range []string{"en", "fr"} {
+		b, err := fs.ReadFile(assets.Sub("translations"), l+".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]string{}
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatalf("%s.json: %v", l, err)
+		}
+		tr[l] = m
+	}
+	formats := detect.Formats()
+	if len(formats) == 0 {
+		t.Fatal("detect.Formats() is empty")
+	}
+	for _, f := range formats {
+		key := "format." + f.ID
+		for _, l := range []string{"en", "fr"} {
+			if tr[l][key] == "" {
+				t.Errorf("format %q (%s) has no %s name: add %q to %s.json", f.ID, f.Name, l, key, l)
+			}
+		}
+	}
+	for _, key := range []string{"decimal.separator", "action.import"} {
+		if tr["en"][key] == "" || tr["fr"][key] == "" {
+			t.Errorf("%q missing: en %q, fr %q", key, tr["en"][key], tr["fr"][key])
+		}
 	}
 }

@@ -1,0 +1,271 @@
+package gui
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
+
+	"raidtrace/app/casefile"
+	"raidtrace/importers"
+)
+
+// newEmptyCase creates an empty case through the start screen and returns its path.
+func newEmptyCase(t *testing.T, u *UI) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "empty"+casefile.Extension)
+	u.start.create(path, casefile.Info{Name: "Empty", TimeZone: "Europe/Paris", Region: "FR"})
+	u.jobs.wait()
+	if u.c == nil {
+		t.Fatal("case not created")
+	}
+	return path
+}
+
+// writeBigSMS writes an SMS Backup & Restore file of n messages.
+func writeBigSMS(t *testing.T, n int) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "big-sms.xml")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	fmt.Fprintf(w, "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count=\"%d\">\n", n)
+	for i := range n {
+		fmt.Fprintf(w, `  <sms protocol="0" address="+3361%07d" date="%d" type="1" subject="null" body="Message numéro %d, personne ne t'écoute #fermezla" read="1" contact_name="(Unknown)" />`+"\n",
+			i%40000, 1773410400000+int64(i)*1000, i)
+	}
+	fmt.Fprintln(w, "</smses>")
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// pausingCase is a real case whose Import stops at its first progress report with messages
+// already stored (mid-parse, inside the import's transaction) until the test lets it go on.
+type pausingCase struct {
+	caseHandle
+	once    sync.Once
+	stored  chan int      // receives how many records were stored when the import paused
+	resume  chan struct{} // closed by the test
+	records int
+}
+
+func (p *pausingCase) Import(ctx context.Context, path string, f importers.Format, progress casefile.Progress) (casefile.ImportSummary, error) {
+	return p.caseHandle.Import(ctx, path, f, func(done, total int64, n int) {
+		if n > 0 {
+			p.once.Do(func() {
+				p.stored <- n
+				select {
+				case <-p.resume:
+				case <-time.After(30 * time.Second):
+				}
+			})
+		}
+		progress(done, total, n)
+	})
+}
+
+// TestCancelImport cancels the import of a big generated file while its messages are being
+// stored, and checks that the case keeps no part of it and that the screen is usable again.
+func TestCancelImport(t *testing.T) {
+	u, w := newTestUI(t)
+	newEmptyCase(t, u)
+	big := writeBigSMS(t, 60_000)
+	before, err := os.ReadFile(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pc := &pausingCase{caseHandle: u.c, stored: make(chan int, 1), resume: make(chan struct{})}
+	u.c = pc
+	s := u.imp
+	s.addPaths([]string{big})
+	u.jobs.wait()
+	if len(s.pending) != 1 || s.pending[0].err != nil {
+		t.Fatalf("pending after adding the big file: %+v", s.pending)
+	}
+
+	test.Tap(s.importBtn)
+	if !s.progRow.Visible() || !s.cancelBtn.Visible() {
+		t.Error("no progress bar with a Cancel button during the import")
+	}
+	select {
+	case n := <-pc.stored:
+		if n >= 60_000 {
+			t.Fatalf("paused with %d records stored, want part of the file", n)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("the import never reported stored messages")
+	}
+	test.Tap(s.cancelBtn)
+	close(pc.resume)
+	u.jobs.wait()
+
+	ctx := context.Background()
+	srcs, err := u.c.Sources(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := u.c.Messages(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(srcs) != 0 || len(msgs) != 0 {
+		t.Errorf("after cancelling: %d sources and %d messages in the case, want none", len(srcs), len(msgs))
+	}
+	if len(s.summaries) != 0 {
+		t.Errorf("after cancelling the screen lists %d imported sources, want none", len(s.summaries))
+	}
+	after, err := os.ReadFile(big)
+	if err != nil || string(after) != string(before) {
+		t.Errorf("the original file changed (%v)", err)
+	}
+	// The screen is usable again: no job, no error dialog, buttons back, the file still queued,
+	// and a notice saying what happened.
+	if s.cancel != nil || s.progRow.Visible() {
+		t.Error("the import still looks running after cancelling")
+	}
+	if s.addBtn.Disabled() || s.folderBtn.Disabled() || s.importBtn.Disabled() {
+		t.Errorf("buttons after cancelling: add disabled %v, folder %v, import %v; want all enabled",
+			s.addBtn.Disabled(), s.folderBtn.Disabled(), s.importBtn.Disabled())
+	}
+	if len(s.pending) != 1 || s.pending[0].path != big {
+		t.Errorf("pending after cancelling: %+v, want the big file still queued", s.pending)
+	}
+	if !s.notice.Visible() || s.notice.Text == "" {
+		t.Error("no notice that the import was cancelled")
+	}
+	if top := w.Canvas().Overlays().Top(); top != nil {
+		t.Errorf("a dialog is open after cancelling (a cancel is not an error)")
+	}
+
+	// And an import still works afterwards.
+	s.pending = nil
+	fixture, err := filepath.Abs("testdata/sms-small.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.addPaths([]string{fixture})
+	u.jobs.wait()
+	test.Tap(s.importBtn)
+	u.jobs.wait()
+	if len(s.summaries) != 1 || s.summaries[0].Imported == 0 {
+		t.Fatalf("import after a cancelled one: summaries %+v", s.summaries)
+	}
+	if s.notice.Visible() {
+		t.Error("the cancel notice stays after a later import")
+	}
+	if len(u.d.msgs) != s.summaries[0].Imported {
+		t.Errorf("case shows %d messages, want the %d just imported", len(u.d.msgs), s.summaries[0].Imported)
+	}
+}
+
+// dropWindow records the drop handler the UI registers, which fyne's test window discards.
+type dropWindow struct {
+	fyne.Window
+	onDrop func(fyne.Position, []fyne.URI)
+}
+
+func (w *dropWindow) SetOnDropped(f func(fyne.Position, []fyne.URI)) {
+	w.onDrop = f
+	w.Window.SetOnDropped(f)
+}
+
+// TestDropFiles drops a file and a folder on the window: with a case open they join the import
+// queue with their detected format, and what is not an export is shown as not recognised.
+func TestDropFiles(t *testing.T) {
+	a := test.NewTempApp(t)
+	w := &dropWindow{Window: a.NewWindow("Raidtrace")}
+	w.Resize(fyne.NewSize(1100, 720))
+	u := newUI(a, w, Options{ConfigDir: t.TempDir()}, realBackend())
+	t.Cleanup(func() { u.jobs.wait(); u.closeCase() })
+	if w.onDrop == nil {
+		t.Fatal("the UI registered no drop handler with SetOnDropped")
+	}
+
+	// On the start screen, files that are not a case ask for a case first.
+	fixture, err := os.ReadFile("testdata/sms-small.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	write := func(name string, b []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	single := write("single.xml", fixture)
+	w.onDrop(fyne.NewPos(5, 5), []fyne.URI{storage.NewFileURI(single)})
+	u.jobs.wait()
+	if u.c != nil {
+		t.Fatal("a dropped export opened something on the start screen")
+	}
+	if w.Canvas().Overlays().Top() == nil {
+		t.Error("dropping an export on the start screen says nothing")
+	}
+	w.Canvas().Overlays().Top().Hide()
+
+	newEmptyCase(t, u)
+	u.tabs.SelectIndex(0)
+	folder := filepath.Join(dir, "exports")
+	inFolder := write("exports/phone/backup.xml", fixture)
+	notes := write("exports/notes.txt", []byte("rendez-vous lundi\n"))
+	write("exports/.DS_Store", []byte{0, 1, 2})
+	write("exports/.cache/hidden.xml", fixture)
+	write("exports/old"+casefile.Extension, []byte("x"))
+	web, err := storage.ParseURI("https://example.org/export.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.onDrop(fyne.NewPos(50, 50), []fyne.URI{storage.NewFileURI(single), storage.NewFileURI(folder), web})
+	u.jobs.wait()
+
+	if got := u.tabs.SelectedIndex(); got != 1 {
+		t.Errorf("after a drop the tab is %d, want 1 (Import)", got)
+	}
+	got := map[string]string{}
+	for _, p := range u.imp.pending {
+		if p.err != nil {
+			got[p.path] = "not recognised"
+		} else {
+			got[p.path] = p.format.ID
+		}
+	}
+	want := map[string]string{single: "smsbackup", inFolder: "smsbackup", notes: "not recognised"}
+	if len(got) != len(want) {
+		t.Errorf("pending after the drop: %v, want %v", got, want)
+	}
+	for p, f := range want {
+		if got[p] != f {
+			t.Errorf("pending %s: %q, want %q", filepath.Base(p), got[p], f)
+		}
+	}
+	if u.imp.importBtn.Disabled() {
+		t.Error("Import stays disabled with recognised files queued")
+	}
+
+	// Dropping the same files again adds nothing twice.
+	w.onDrop(fyne.NewPos(50, 50), []fyne.URI{storage.NewFileURI(single)})
+	u.jobs.wait()
+	if n := len(u.imp.pending); n != len(want) {
+		t.Errorf("after dropping a queued file again: %d pending, want %d", n, len(want))
+	}
+}

@@ -1,0 +1,166 @@
+package gui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"raidtrace/app/casefile"
+)
+
+// shownTexts is every label text drawn in o (list rows included).
+func shownTexts(o fyne.CanvasObject) []string {
+	var out []string
+	for _, x := range test.LaidOutObjects(o) {
+		if l, ok := x.(*widget.Label); ok && l.Visible() && l.Text != "" {
+			out = append(out, l.Text)
+		}
+	}
+	return out
+}
+
+func containsText(texts []string, sub string) bool {
+	return slices.ContainsFunc(texts, func(s string) bool { return strings.Contains(s, sub) })
+}
+
+// TestRecentCases opens cases and checks that they are kept in fyne's preferences, most recent
+// first and without duplicates, that the start screen lists them (also a start screen built
+// later from the same preferences, as at the next launch), that choosing one opens it, and that
+// a case that no longer exists leaves the list.
+func TestRecentCases(t *testing.T) {
+	u, w := newTestUI(t)
+	dir := t.TempDir()
+	paths := map[string]string{}
+	for _, name := range []string{"Alpha", "Bravo", "Charlie"} {
+		p := filepath.Join(dir, name+casefile.Extension)
+		c, err := casefile.Create(context.Background(), p, casefile.Info{Name: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Close()
+		paths[name] = p
+	}
+	for _, name := range []string{"Alpha", "Bravo", "Charlie", "Alpha"} {
+		u.openCase(paths[name])
+		u.jobs.wait()
+		if u.c == nil || u.d.info.Name != name {
+			t.Fatalf("opening %s failed", name)
+		}
+	}
+	u.closeCase()
+
+	want := []string{paths["Alpha"], paths["Charlie"], paths["Bravo"]}
+	if got := u.a.Preferences().StringList(prefRecent); !slices.Equal(got, want) {
+		t.Errorf("recent cases in the preferences: %v, want %v", got, want)
+	}
+	if !slices.Equal(u.start.recentList, want) {
+		t.Errorf("start screen's recent list: %v, want %v", u.start.recentList, want)
+	}
+	w.Resize(fyne.NewSize(1000, 640))
+	texts := shownTexts(w.Canvas().Content())
+	for _, name := range []string{"Alpha", "Bravo", "Charlie"} {
+		if !containsText(texts, name+"  —  "+dir) {
+			t.Errorf("start screen does not show the recent case %s; it shows %q", name, texts)
+		}
+	}
+
+	// The next launch: a new window on the same preferences.
+	w2 := u.a.NewWindow("Raidtrace")
+	u2 := newUI(u.a, w2, Options{ConfigDir: t.TempDir()}, realBackend())
+	t.Cleanup(func() { u2.jobs.wait(); u2.closeCase() })
+	if !slices.Equal(u2.start.recentList, want) {
+		t.Errorf("recent cases at the next start: %v, want %v", u2.start.recentList, want)
+	}
+
+	// Choosing the second entry opens Charlie.
+	u.start.recent.Select(1)
+	u.jobs.wait()
+	if u.c == nil || u.d.info.Name != "Charlie" {
+		t.Fatalf("choosing Charlie in the recent cases opened %v", u.c)
+	}
+	u.closeCase()
+
+	// A recent case deleted since is reported and taken off the list.
+	if err := os.Remove(paths["Bravo"]); err != nil {
+		t.Fatal(err)
+	}
+	u.start.recent.Select(2)
+	u.jobs.wait()
+	if u.c != nil {
+		t.Fatal("a deleted case opened")
+	}
+	if w.Canvas().Overlays().Top() == nil {
+		t.Error("no error shown for a deleted recent case")
+	}
+	want = []string{paths["Charlie"], paths["Alpha"]}
+	if got := u.a.Preferences().StringList(prefRecent); !slices.Equal(got, want) {
+		t.Errorf("recent cases after a deleted one: %v, want %v", got, want)
+	}
+	if !slices.Equal(u.start.recentList, want) {
+		t.Errorf("start screen's list after a deleted one: %v, want %v", u.start.recentList, want)
+	}
+}
+
+// TestRecentCasesLimit keeps only the most recent maxRecent cases.
+func TestRecentCasesLimit(t *testing.T) {
+	u, _ := newTestUI(t)
+	var all []string
+	for i := range maxRecent + 3 {
+		p := filepath.Join("/cases", string(rune('a'+i))+casefile.Extension)
+		all = append(all, p)
+		u.addRecent(p)
+	}
+	got := u.a.Preferences().StringList(prefRecent)
+	if len(got) != maxRecent || got[0] != all[len(all)-1] || got[maxRecent-1] != all[3] {
+		t.Errorf("recent cases after %d: %v, want the last %d, newest first", len(all), got, maxRecent)
+	}
+}
+
+// TestNewCaseForm checks the new-case form's fields (name, time zone, phone region, unit cost)
+// and that bad input is refused with a message.
+func TestNewCaseForm(t *testing.T) {
+	for _, c := range []struct {
+		name, tz, region, cost string
+		want                   casefile.Info
+		bad                    bool
+	}{
+		{name: "Ligne", tz: "Europe/Paris", region: "fr", cost: "0,16",
+			want: casefile.Info{Name: "Ligne", TimeZone: "Europe/Paris", Region: "FR", UnitCost: 0.16, Currency: "EUR"}},
+		{name: " Cagnotte ", tz: "America/Montreal", region: "CA", cost: "",
+			want: casefile.Info{Name: "Cagnotte", TimeZone: "America/Montreal", Region: "CA", Currency: "EUR"}},
+		{name: "", tz: "Europe/Paris", region: "FR", bad: true},
+		{name: "X", tz: "Mars/Olympus", region: "FR", bad: true},
+		{name: "X", tz: "UTC", region: "FR", cost: "beaucoup", bad: true},
+		{name: "X", tz: "UTC", region: "France", bad: true},
+		{name: "X", tz: "UTC", region: "", bad: true},
+	} {
+		u, _ := newTestUI(t)
+		s := u.start
+		s.name.SetText(c.name)
+		s.tz.SetText(c.tz)
+		s.region.SetText(c.region)
+		s.cost.SetText(c.cost)
+		got, err := s.info()
+		if c.bad {
+			if err == nil || err.Error() == "" {
+				t.Errorf("%+v: no error", c)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%+v: %v", c, err)
+			continue
+		}
+		got.Examiner = ""
+		if got != c.want {
+			t.Errorf("form %+v gave %+v, want %+v", c, got, c.want)
+		}
+	}
+}

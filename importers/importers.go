@@ -228,10 +228,16 @@ type Format struct {
 }
 
 // StreamFormat builds a Format for a parser that reads a stream: Import opens the path, reports
-// read progress through opt.Progress and calls read.
+// read progress through opt.Progress and calls read. Sniff, Read and Import decode a UTF-16 file
+// to UTF-8 first, so sniff and read see UTF-8 only.
 func StreamFormat(id, name string, sniff func(head []byte, name string) bool,
 	read func(ctx context.Context, r io.Reader, opt Options, sink Sink) error) Format {
-	return Format{ID: id, Name: name, Sniff: sniff, Read: read,
+	// Files in UTF-16 are decoded to UTF-8 before sniffing and parsing (see [UTF8Reader]).
+	read16 := func(ctx context.Context, r io.Reader, opt Options, sink Sink) error {
+		return read(ctx, UTF8Reader(r), opt, sink)
+	}
+	sniff16 := func(head []byte, name string) bool { return sniff(UTF8Head(head), name) }
+	return Format{ID: id, Name: name, Sniff: sniff16, Read: read16,
 		Import: func(ctx context.Context, path string, opt Options, sink Sink) error {
 			f, err := os.Open(path)
 			if err != nil {
@@ -246,7 +252,7 @@ func StreamFormat(id, name string, sniff func(head []byte, name string) bool,
 				}
 				r = &progressReader{r: f, total: total, fn: opt.Progress}
 			}
-			return read(ctx, r, opt.WithDefaults(), sink)
+			return read16(ctx, r, opt.WithDefaults(), sink)
 		}}
 }
 

@@ -151,7 +151,7 @@ func headHeader(head []byte) []string {
 	if err != nil {
 		return nil
 	}
-	return h
+	return csvrows.RepairHeader(h, string(line), cr.Comma)
 }
 
 // DetectPreset names the preset whose needed roles the header fills.
@@ -293,6 +293,7 @@ func read(ctx context.Context, r io.Reader, opt importers.Options, sink importer
 	if i := bytes.IndexByte(first, '\n'); i >= 0 {
 		first = first[:i]
 	}
+	first = append([]byte(nil), first...) // the reader's buffer moves on
 	cr.Comma = sniffDelimiter(first)
 	header, err := cr.Read()
 	if err == io.EOF {
@@ -301,6 +302,7 @@ func read(ctx context.Context, r io.Reader, opt importers.Options, sink importer
 	if err != nil {
 		return &importers.ParseError{Line: 1, Err: fmt.Errorf("header: %w", err)}
 	}
+	header = csvrows.RepairHeader(header, string(first), cr.Comma)
 	m, err := resolve(header, opt.Columns, preset)
 	if err != nil {
 		return &importers.ParseError{Line: 1, Err: err}

@@ -70,6 +70,14 @@ func TestRead(t *testing.T) {
 			{"line 2", "2024-06-01T21:14:03Z", "2024-06-01T21:14:03+0000", "", "33612345678", "+33612345678", "", "tu vas payer", "in", "sms", "message", "0B00000012345678"},
 			{"line 3", "2024-06-01T21:14:05Z", "2024-06-01T21:14:05+0000", "", "33612345679", "+33612345679", "", "tu vas payer.", "in", "sms", "message", "0B00000012345679"},
 		}, map[int]map[string]string{1: {"network_name": "SFR", "country": "FR", "date_finalized": "2024-06-01T21:14:06+0000", "status": "delivered"}}, nil},
+		// Header names as a spreadsheet may rewrite them: BOM, quotes, case, doubled and non-breaking
+		// spaces, hyphens, semicolons and CRLF; values in upper case.
+		{"plivo messy header", "plivo_messy_header.csv", importers.Options{}, []row{
+			{"line 2", "2024-03-05T21:14:03Z", "2024-03-05 21:14:03+00:00", "", "+33612345678", "+33612345678", "", "tu; vas voir", "in", "sms", "message", "3d8e1f2a-0005-11ee-8000-000000000005"},
+		}, nil, nil},
+		{"vonage messy header", "vonage_messy_header.csv", importers.Options{}, []row{
+			{"line 2", "2024-06-01T21:14:03Z", "2024-06-01T21:14:03+0000", "", "33612345678", "+33612345678", "", `t"es mort`, "in", "sms", "message", "0B00000012345680"},
+		}, map[int]map[string]string{0: {"Status": "delivered", "Account ID": "abcd1234"}}, nil},
 		{"crowdfunding fr", "crowdfunding_fr.csv", importers.Options{Location: paris}, []row{
 			{"line 2", "2024-03-14T01:00:00Z", "14/03/2024 02:00", "Europe/Paris", "Jean Dupont", "", "Jean Dupont", "Bon courage", "in", "donation", "donation", ""},
 			{"line 3", "2024-03-14T01:05:00Z", "14/03/2024 02:05", "Europe/Paris", "Jean Dupont", "", "Jean Dupont", "Bon courage", "in", "donation", "donation", ""},
@@ -199,6 +207,8 @@ func TestSniff(t *testing.T) {
 		"vonage_report.csv":        "csv-vonage,csv",
 		"crowdfunding_fr.csv":      "csv-crowdfunding,csv",
 		"crowdfunding_en.csv":      "csv-crowdfunding,csv",
+		"plivo_messy_header.csv":   "csv-plivo,csv",
+		"vonage_messy_header.csv":  "csv-vonage,csv",
 		"generic_semicolon_fr.csv": "",
 		"generic_tab_epoch.tsv":    "",
 	}

@@ -135,3 +135,48 @@ func swallowedProblem(loc string, cr *csv.Reader, start, fields int) importers.P
 	return importers.Problem{Location: loc, Warning: true, Reason: fmt.Sprintf(
 		"a field holds lines that look like rows of their own (the row runs from line %d to line %d or beyond): an unclosed quote? They were read as part of this row", start, end)}
 }
+
+// RepairHeader returns header, as encoding/csv with lazy quotes read it from line (the file's
+// first line, without its end of line and BOM), split again when a field still holds a quote:
+// the sign of a quoted name with spaces around it (`"From" ; "To"`), which lazy quotes read as
+// one field. The fields are then split at each comma outside quotes, spaces around a quoted
+// name dropped and doubled quotes undoubled. A header without quotes inside fields is returned
+// as it is.
+func RepairHeader(header []string, line string, comma rune) []string {
+	if !slices.ContainsFunc(header, func(s string) bool { return strings.Contains(s, `"`) }) {
+		return header
+	}
+	line = strings.TrimSuffix(strings.TrimPrefix(line, string(bom)), "\r")
+	var out []string
+	var b strings.Builder
+	quoted, wasQuoted := false, false
+	flush := func() {
+		f := b.String()
+		if wasQuoted {
+			f = strings.TrimSpace(f)
+		}
+		out = append(out, f)
+		b.Reset()
+		wasQuoted = false
+	}
+	rs := []rune(line)
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		switch {
+		case quoted && r == '"' && i+1 < len(rs) && rs[i+1] == '"':
+			b.WriteRune('"')
+			i++
+		case quoted && r == '"':
+			quoted = false
+		case !quoted && r == '"' && strings.TrimSpace(b.String()) == "":
+			b.Reset() // spaces before the opening quote
+			quoted, wasQuoted = true, true
+		case !quoted && r == comma:
+			flush()
+		default:
+			b.WriteRune(r)
+		}
+	}
+	flush()
+	return out
+}

@@ -2,8 +2,10 @@ package csvrows
 
 import (
 	"context"
+	"encoding/csv"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -122,4 +124,31 @@ func FuzzRows(f *testing.F) {
 			t.Errorf("got error %v on in-memory input", err)
 		}
 	})
+}
+
+func TestRepairHeader(t *testing.T) {
+	tests := []struct {
+		line  string
+		comma rune
+		want  []string
+	}{
+		{`"MESSAGE UUID" ; " Message  Time " ;"a;b";"x""y"`, ';', []string{"MESSAGE UUID", "Message  Time", "a;b", `x"y`}},
+		{"\ufeff\"From\" , \"To\",Body\r", ',', []string{"From", "To", "Body"}},
+		{`From,To,Body`, ',', []string{"From", "To", "Body"}}, // nothing to repair
+		{`"From","To"`, ',', []string{"From", "To"}},
+		{`"unclosed,To`, ',', []string{"unclosed,To"}},
+	}
+	for _, tt := range tests {
+		cr := csv.NewReader(strings.NewReader(strings.TrimPrefix(tt.line, "\ufeff")))
+		cr.Comma = tt.comma
+		cr.LazyQuotes = true
+		cr.FieldsPerRecord = -1
+		header, err := cr.Read()
+		if err != nil {
+			t.Fatalf("%q: %v", tt.line, err)
+		}
+		if got := RepairHeader(header, tt.line, tt.comma); !slices.Equal(got, tt.want) {
+			t.Errorf("RepairHeader(%q) = %q, want %q (csv read %q)", tt.line, got, tt.want, header)
+		}
+	}
 }

@@ -42,8 +42,13 @@ func normHeader(s string) string {
 func ReadCSV(ctx context.Context, r io.Reader, opt importers.Options, sink importers.Sink) error {
 	opt = opt.WithDefaults()
 	ph := importers.NewPhones(opt.Region)
-	cr, _ := csvrows.NewReader(r)
+	cr, br := csvrows.NewReader(r)
 	cr.ReuseRecord = true
+	first, _ := br.Peek(64 << 10)
+	if i := bytes.IndexByte(first, '\n'); i >= 0 {
+		first = first[:i]
+	}
+	first = append([]byte(nil), first...)
 	header, err := cr.Read()
 	if err != nil {
 		if err == io.EOF {
@@ -51,7 +56,7 @@ func ReadCSV(ctx context.Context, r io.Reader, opt importers.Options, sink impor
 		}
 		return &importers.ParseError{Line: 1, Err: fmt.Errorf("header: %w", err)}
 	}
-	header = append([]string(nil), header...)
+	header = csvrows.RepairHeader(append([]string(nil), header...), string(first), cr.Comma)
 	index := map[string]int{}
 	for i, h := range header {
 		if f, ok := csvColumns[normHeader(h)]; ok {
@@ -111,5 +116,5 @@ func SniffCSV(head []byte, _ string) bool {
 		seen[normHeader(h)] = true
 	}
 	return seen["from"] && seen["body"] && (seen["sentdate"] || seen["datesent"]) &&
-		(seen["sid"] || seen["accountsid"] || seen["apiversion"] || seen["numsegments"])
+		(seen["sid"] || seen["messagesid"] || seen["accountsid"] || seen["apiversion"] || seen["numsegments"])
 }

@@ -80,7 +80,11 @@ func (s *scalar) UnmarshalJSON(b []byte) error {
 }
 
 // dateLayouts are tried in order on every Twilio date.
-var dateLayouts = []string{time.RFC1123Z, time.RFC3339Nano, time.RFC1123, "2006-01-02 15:04:05", "2006-01-02T15:04:05"}
+// The console CSV's layout is not documented (formats.md §4.3), so neighbours of the documented
+// ones are accepted too: one-digit days in RFC 2822, a space instead of "T" before an offset.
+var dateLayouts = []string{time.RFC1123Z, time.RFC3339Nano, time.RFC1123, "Mon, 2 Jan 2006 15:04:05 -0700",
+	"2 Jan 2006 15:04:05 -0700", "2006-01-02 15:04:05Z07:00", "2006-01-02 15:04:05 -0700", "2006-01-02 15:04:05 MST",
+	"2006-01-02T15:04:05Z0700", "2006-01-02 15:04:05", "2006-01-02T15:04:05"}
 
 // parseDate reads a Twilio date; zone-less layouts are UTC, as Twilio logs in UTC.
 func parseDate(s string) (time.Time, error) {

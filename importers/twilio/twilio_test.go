@@ -118,6 +118,16 @@ func TestReadCSV(t *testing.T) {
 					t.Errorf("alphanumeric sender: got %+v", alpha)
 				}
 			}},
+		// Header as a spreadsheet may rewrite it: BOM, quoted names with spaces around, other case.
+		{"console_messy_header.csv", 2, nil, func(t *testing.T, rs []importers.Record) {
+			for i, want := range []struct{ text, id string }{{"ta gueule", "SM00000000000000000000000000000021"}, {`ta "gueule"`, "SM00000000000000000000000000000022"}} {
+				r := rs[i]
+				if r.Text != want.text || r.PlatformID != want.id || r.Sender.E164 == "" || r.Direction != importers.Incoming ||
+					!r.Time.Equal(time.Date(2024, 3, 5, 21, 14, 3+i, 0, time.UTC)) || len(r.Extra) != 0 {
+					t.Errorf("record %d: got %+v, want text %q, id %s, a sender, incoming, a time, no extra column", i, r, want.text, want.id)
+				}
+			}
+		}},
 		{"console_older_order.csv", 3, nil, func(t *testing.T, rs []importers.Record) {
 			if rs[0].Text != "Tu vas le regretter" || rs[0].Sender.E164 != "+33612345678" || rs[0].PlatformID != "SM00000000000000000000000000000011" {
 				t.Errorf("first: got %+v", rs[0])
@@ -247,6 +257,7 @@ func TestSniff(t *testing.T) {
 	files := map[string]string{
 		"console_documented_order.csv":                             "twilio-csv",
 		"console_older_order.csv":                                  "twilio-csv",
+		"console_messy_header.csv":                                 "twilio-csv",
 		"bulk_day.jsonl.gz":                                        "twilio-bulk",
 		"bulk_day_with_bad_lines.jsonl":                            "twilio-bulk",
 		"message_whatsapp.json":                                    "twilio-json",
@@ -449,5 +460,34 @@ func TestReadJSONSeveralDocuments(t *testing.T) {
 				t.Errorf("got records %q problems %q, want %q and %q", locs, probs, tt.locs, tt.problems)
 			}
 		})
+	}
+}
+
+func TestParseDate(t *testing.T) {
+	want := time.Date(2015, 7, 3, 20, 12, 31, 0, time.UTC)
+	tests := []struct {
+		in   string
+		want time.Time
+		ok   bool
+	}{
+		{"Fri, 03 Jul 2015 20:12:31 +0000", want, true},
+		{"Fri, 3 Jul 2015 22:12:31 +0200", want, true},
+		{"Fri, 03 Jul 2015 20:12:31 GMT", want, true},
+		{"2015-07-03T20:12:31Z", want, true},
+		{"2015-07-03T22:12:31.000+02:00", want, true},
+		{"2015-07-03T22:12:31+0200", want, true},
+		{"2015-07-03 22:12:31+02:00", want, true},
+		{"2015-07-03 22:12:31 +0200", want, true},
+		{"2015-07-03 20:12:31 UTC", want, true},
+		{" 2015-07-03 20:12:31 ", want, true},
+		{"2015-07-03T20:12:31", want, true},
+		{"03/07/2015 20:12", time.Time{}, false},
+		{"", time.Time{}, false},
+	}
+	for _, tt := range tests {
+		got, err := parseDate(tt.in)
+		if (err == nil) != tt.ok || !got.Equal(tt.want) {
+			t.Errorf("parseDate(%q) = %v, %v; want %v (ok %v)", tt.in, got, err, tt.want, tt.ok)
+		}
 	}
 }

@@ -1,0 +1,377 @@
+package gui
+
+import (
+	"context"
+	"fmt"
+	"image/color"
+	"math"
+	"net/url"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"raidtrace/app/casefile"
+)
+
+// recordingApp is the test app, keeping every notification and opened URL.
+type recordingApp struct {
+	fyne.App
+	mu     sync.Mutex
+	notes  []*fyne.Notification
+	opened []*url.URL
+}
+
+func (a *recordingApp) SendNotification(n *fyne.Notification) {
+	a.mu.Lock()
+	a.notes = append(a.notes, n)
+	a.mu.Unlock()
+}
+
+func (a *recordingApp) OpenURL(u *url.URL) error {
+	a.mu.Lock()
+	a.opened = append(a.opened, u)
+	a.mu.Unlock()
+	return nil
+}
+
+func newRecordingUI(t *testing.T, be backend) (*UI, *recordingApp, fyne.Window) {
+	t.Helper()
+	a := &recordingApp{App: test.NewTempApp(t)}
+	w := a.NewWindow("Raidtrace")
+	w.Resize(fyne.NewSize(1100, 720))
+	u := newUI(a, w, Options{ConfigDir: t.TempDir()}, be)
+	t.Cleanup(func() { u.jobs.wait(); u.closeCase() })
+	return u, a, w
+}
+
+// TestImportSummaryProblems imports a file with a bad record and checks the summary line, that
+// the problem list gives its location and reason, that Copy puts every problem on the
+// clipboard, and that the notification carries no message content.
+func TestImportSummaryProblems(t *testing.T) {
+	u, a, _ := newRecordingUI(t, realBackend())
+	newEmptyCase(t, u)
+	fixture, err := filepath.Abs("testdata/sms-small.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := u.imp
+	if !s.copyBtn.Disabled() {
+		t.Error("Copy is enabled with no problems")
+	}
+	s.addPaths([]string{fixture})
+	u.jobs.wait()
+	test.Tap(s.importBtn)
+	u.jobs.wait()
+
+	if len(s.summaries) != 1 {
+		t.Fatalf("%d summaries, want 1", len(s.summaries))
+	}
+	sum := s.summaries[0]
+	line := summaryLine(sum)
+	for _, want := range []string{"sms-small.xml", fmt.Sprintf("%d imported", sum.Imported), fmt.Sprintf("%d problems", len(sum.Problems))} {
+		if !strings.Contains(line, want) {
+			t.Errorf("summary line %q lacks %q", line, want)
+		}
+	}
+	if len(sum.Problems) == 0 || len(s.problems) != len(sum.Problems) {
+		t.Fatalf("problems: summary %d, list %d; the fixture has a record without a date", len(sum.Problems), len(s.problems))
+	}
+	p := sum.Problems[0]
+	if !strings.Contains(s.problems[0], p.Location) || !strings.Contains(s.problems[0], p.Reason) || p.Location == "" {
+		t.Errorf("problem row %q lacks location %q or reason %q", s.problems[0], p.Location, p.Reason)
+	}
+	if s.copyBtn.Disabled() {
+		t.Fatal("Copy all problems is disabled with problems listed")
+	}
+	test.Tap(s.copyBtn)
+	if got, want := a.Clipboard().Content(), strings.Join(s.problems, "\n"); got != want {
+		t.Errorf("clipboard %q, want %q", got, want)
+	}
+	if !s.analyseHint.Visible() {
+		t.Error("no 'Analyse now' hint after the import")
+	}
+
+	a.mu.Lock()
+	notes := slices.Clone(a.notes)
+	a.mu.Unlock()
+	if len(notes) == 0 {
+		t.Fatal("no notification at the end of the import")
+	}
+	for _, n := range notes {
+		for _, m := range u.d.msgs {
+			for _, w := range strings.Fields(m.Text) {
+				if len([]rune(w)) >= 5 && (strings.Contains(n.Content, w) || strings.Contains(n.Title, w)) {
+					t.Errorf("notification %q / %q carries message content %q", n.Title, n.Content, w)
+				}
+			}
+		}
+	}
+}
+
+// openDemoUI opens the demo case (analysed) in a recording UI.
+func openDemoUI(t *testing.T, be backend) (*UI, *recordingApp, fyne.Window) {
+	t.Helper()
+	u, a, w := newRecordingUI(t, be)
+	u.openDemo()
+	u.jobs.wait()
+	if u.d == nil || len(u.d.clusters) == 0 {
+		t.Fatal("demo case not open or not analysed")
+	}
+	return u, a, w
+}
+
+// lastCustody is the newest custody entry of the open case.
+func lastCustody(t *testing.T, u *UI) casefile.CustodyEntry {
+	t.Helper()
+	cf, ok := u.c.(*casefile.Case)
+	if !ok {
+		t.Fatalf("%T is not a case file", u.c)
+	}
+	log, err := cf.Custody(context.Background())
+	if err != nil || len(log) == 0 {
+		t.Fatalf("custody log: %d entries, %v", len(log), err)
+	}
+	return log[len(log)-1]
+}
+
+// TestReviewFlagsAndNotes rejects a triage suggestion with a note, adds a note on the raid, and
+// checks both reach the custody log and the page.
+func TestReviewFlagsAndNotes(t *testing.T) {
+	u, _, _ := openDemoUI(t, realBackend())
+	s := u.raids
+	k := -1
+	for i := range u.d.clusters {
+		s.list.Select(i)
+		if len(s.flagged) > 0 {
+			k = i
+			break
+		}
+	}
+	if k < 0 {
+		t.Skip("the demo case has no triage suggestion in any raid")
+	}
+	fr := s.flagged[0]
+	s.note.SetText("insulte générique, pas une menace")
+	s.decideFlag(0, verdictRejected)
+	u.jobs.wait()
+	decs, err := u.c.Decisions(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(decs) != 1 {
+		t.Fatalf("%d decisions, want 1", len(decs))
+	}
+	d := decs[0]
+	if d.Subject != "flag:"+fr.flag.Category || d.Verdict != verdictRejected || d.MessageID != u.d.msgs[fr.msg].ID ||
+		d.Note != "insulte générique, pas une menace" || d.ClusterID != u.d.clusters[k].ID {
+		t.Errorf("decision %+v, want a rejected flag:%s on message %d with the note", d, fr.flag.Category, u.d.msgs[fr.msg].ID)
+	}
+	if e := lastCustody(t, u); e.Action != "decision" {
+		t.Errorf("last custody action %q, want decision", e.Action)
+	}
+	if s.note.Text != "" {
+		t.Errorf("the note %q stays in the box after going with a decision", s.note.Text)
+	}
+	if got := s.d.decisions[decisionKey{d.MessageID, d.Subject}].Verdict; got != verdictRejected {
+		t.Errorf("page's decision %q, want rejected", got)
+	}
+
+	s.note.SetText("Raid relayé depuis le forum")
+	test.Tap(s.noteBtn)
+	u.jobs.wait()
+	e := lastCustody(t, u)
+	if e.Action != "note" || e.Details["note"] != "Raid relayé depuis le forum" || fmt.Sprint(e.Details["cluster_id"]) != fmt.Sprint(u.d.clusters[k].ID) {
+		t.Errorf("custody entry after Add note: %s %v", e.Action, e.Details)
+	}
+	if s.note.Text != "" || s.noteBtn.Disabled() {
+		t.Errorf("after Add note: box %q, button disabled %v", s.note.Text, s.noteBtn.Disabled())
+	}
+}
+
+// TestSenderDossier opens the dossier of a sender who joined the largest raid late and checks it
+// says what they could see when they joined, which raids they joined, their cadence and lists
+// their messages, masked.
+func TestSenderDossier(t *testing.T) {
+	u, _, _ := openDemoUI(t, realBackend())
+	c := u.d.clusters[0]
+	mem := u.d.members[0]
+	// A member far into the raid, so that many messages were there before.
+	i := mem[len(mem)/2]
+	key := u.d.sender[i]
+	u.showSender(key)
+	s := u.senders
+	if s.selected < 0 || u.d.senders[s.selected].key != key {
+		t.Fatalf("dossier of %s not shown", key)
+	}
+	texts := shownTexts(s.detail)
+	joined := fmt.Sprintf("Raid #%d: when this sender's first message arrived,", c.ID)
+	if !containsText(texts, joined) {
+		t.Errorf("dossier lacks %q; shows %q", joined, texts)
+	}
+	for _, want := range []string{"Raids joined", "Cadence", "Messages"} {
+		if !slices.Contains(texts, want) {
+			t.Errorf("dossier lacks the %q heading", want)
+		}
+	}
+	sn := u.d.senders[s.selected]
+	if s.msgList.Length() != len(sn.msgs) {
+		t.Errorf("dossier lists %d messages, the sender has %d", s.msgList.Length(), len(sn.msgs))
+	}
+	text := u.d.msgs[sn.msgs[0]].Text
+	for _, t2 := range texts {
+		if len(text) > 12 && strings.Contains(t2, text) {
+			t.Errorf("dossier shows message text %q while text is masked", text)
+		}
+	}
+	if !containsText(texts, mask(cut(text, cellRunes))) {
+		t.Errorf("dossier does not show the masked text %q", mask(text))
+	}
+}
+
+// TestExportDialog chooses the options in the export dialog and checks what the export receives,
+// then the verification result and the Open the folder button, with a backend that records.
+func TestExportDialog(t *testing.T) {
+	var got exportOptions
+	var gotDir string
+	be := realBackend()
+	be.export = func(ctx context.Context, c caseHandle, dir, keyDir string, opt exportOptions, progress func(string, float64)) (string, error) {
+		got, gotDir = opt, dir
+		progress("manifest", 0.5)
+		progress("manifest", 1)
+		return filepath.Join(dir, "bundle"), nil
+	}
+	verified := verifyResult{OK: false, Problems: []string{"data/messages.csv: changed"}}
+	be.verify = func(ctx context.Context, bag string) (verifyResult, error) { return verified, nil }
+	be.fingerprint = func(string) (string, error) { return "SHA256:testkey", nil }
+	u, a, w := newRecordingUI(t, be)
+	newEmptyCase(t, u)
+
+	for _, c := range []struct {
+		lang          string
+		redact, zip   bool
+		want          []string
+		ok            bool
+		title, detail string
+	}{
+		{"French", true, false, []string{"fr"}, false, "Bundle does not verify", "data/messages.csv: changed"},
+		{"English", false, true, []string{"en"}, true, "Bundle verified", "signature is valid"},
+		{"French and English", false, false, []string{"fr", "en"}, true, "Bundle verified", "SHA256:testkey"},
+	} {
+		verified = verifyResult{OK: c.ok, Signed: c.ok, Signer: "SHA256:testkey"}
+		if !c.ok {
+			verified.Problems = []string{"data/messages.csv: changed"}
+		}
+		e := u.newExportDialog()
+		u.jobs.wait()
+		if e.fingerprint.Text != "SHA256:testkey" {
+			t.Errorf("signing key shown %q", e.fingerprint.Text)
+		}
+		e.langs.SetSelected(lang.L(c.lang))
+		e.redact.SetChecked(c.redact)
+		e.zip.SetChecked(c.zip)
+		e.dir = t.TempDir()
+		e.start()
+		u.jobs.wait()
+		if !slices.Equal(got.Langs, c.want) || got.Redact != c.redact || got.Zip != c.zip || gotDir != e.dir {
+			t.Errorf("%s: export got %+v in %s, want langs %v redact %v zip %v in %s", c.lang, got, gotDir, c.want, c.redact, c.zip, e.dir)
+		}
+		top := w.Canvas().Overlays().Top()
+		if top == nil {
+			t.Fatalf("%s: no result dialog", c.lang)
+		}
+		texts := shownTexts(top)
+		if !containsText(texts, c.title) || !containsText(texts, c.detail) {
+			t.Errorf("%s: result dialog shows %q, want %q and %q", c.lang, texts, c.title, c.detail)
+		}
+		var open *widget.Button
+		for _, o := range test.LaidOutObjects(top) {
+			if b, ok := o.(*widget.Button); ok && b.Text == lang.L("Open the folder") {
+				open = b
+			}
+		}
+		if open == nil {
+			t.Fatalf("%s: no Open the folder button", c.lang)
+		}
+		test.Tap(open)
+		a.mu.Lock()
+		last := a.opened[len(a.opened)-1]
+		a.mu.Unlock()
+		if last.Scheme != "file" || filepath.Clean(last.Path) != filepath.Join(e.dir, "bundle") {
+			t.Errorf("%s: Open the folder opened %s, want the bundle folder", c.lang, last)
+		}
+		top.Hide()
+	}
+}
+
+// TestThemeVariants checks the calm theme in light and dark: no pure white or black background,
+// and body text readable on it (WCAG contrast at least 4.5:1), as are the primary colour and
+// placeholders at a lower bar (3:1).
+func TestThemeVariants(t *testing.T) {
+	th := calmTheme{}
+	lum := func(c color.Color) float64 {
+		r, g, b, _ := c.RGBA()
+		ch := func(v uint32) float64 {
+			x := float64(v) / 0xffff
+			if x <= 0.03928 {
+				return x / 12.92
+			}
+			return math.Pow((x+0.055)/1.055, 2.4)
+		}
+		return 0.2126*ch(r) + 0.7152*ch(g) + 0.0722*ch(b)
+	}
+	contrast := func(a, b color.Color) float64 {
+		la, lb := lum(a), lum(b)
+		if la < lb {
+			la, lb = lb, la
+		}
+		return (la + 0.05) / (lb + 0.05)
+	}
+	for _, v := range []struct {
+		name    string
+		variant fyne.ThemeVariant
+	}{{"light", theme.VariantLight}, {"dark", theme.VariantDark}} {
+		bg := th.Color(theme.ColorNameBackground, v.variant)
+		if l := lum(bg); l > 0.95 || l < 0.005 {
+			t.Errorf("%s background luminance %.3f: pure white or black", v.name, l)
+		}
+		for _, c := range []struct {
+			name fyne.ThemeColorName
+			min  float64
+		}{{theme.ColorNameForeground, 4.5}, {theme.ColorNamePlaceHolder, 3}, {theme.ColorNamePrimary, 3}} {
+			if got := contrast(th.Color(c.name, v.variant), bg); got < c.min {
+				t.Errorf("%s %s on background: contrast %.2f, want at least %.1f", v.name, c.name, got, c.min)
+			}
+		}
+		if got := contrast(th.Color(theme.ColorNameForegroundOnPrimary, v.variant), th.Color(theme.ColorNamePrimary, v.variant)); got < 3 {
+			t.Errorf("%s text on the primary button: contrast %.2f", v.name, got)
+		}
+	}
+}
+
+// TestSystemLocale checks that with no language chosen the GUI follows the system locale.
+func TestSystemLocale(t *testing.T) {
+	t.Cleanup(func() { applyLanguage("en"); addTranslations() })
+	for _, c := range []struct{ env, want string }{
+		{"fr_FR.UTF-8", "Ouvrir une affaire…"},
+		{"en_GB.UTF-8", "Open case…"},
+	} {
+		for _, v := range []string{"LANGUAGE", "LC_ALL", "LC_MESSAGES"} {
+			t.Setenv(v, "")
+		}
+		t.Setenv("LANG", c.env)
+		if err := addTranslations(); err != nil {
+			t.Fatal(err)
+		}
+		if got := lang.L("Open case…"); got != c.want {
+			t.Errorf("LANG=%s: %q, want %q", c.env, got, c.want)
+		}
+	}
+}

@@ -517,12 +517,28 @@ var extraKeys = []string{
 	"subject", "sub", "m_id", "tr_id", "ct_t", "creator", "text_only", "m_size",
 }
 
+// usedKeys are the attributes that fill a Record field of their own, so Extra does not repeat them.
+var usedKeys = map[string]bool{"address": true, "date": true, "body": true}
+
+// extra returns the attributes in extraKeys and any other attribute a phone maker or converter
+// added (Samsung's secret_mode, spam_report, sim_imsi…: the attribute set varies, formats.md
+// §3.1), so that no attribute of the file is lost; those in usedKeys and "null" values are left out.
 func (a attrs) extra() map[string]string {
 	m := map[string]string{}
 	for _, k := range extraKeys {
 		if v := a.value(k); v != "" {
 			m[k] = v
 		}
+	}
+	for _, x := range a {
+		k := x.Name.Local
+		if x.Name.Space != "" {
+			k = x.Name.Space + ":" + k
+		}
+		if _, done := m[k]; done || usedKeys[k] || x.Value == "null" || x.Value == "" {
+			continue
+		}
+		m[k] = x.Value
 	}
 	return m
 }

@@ -97,3 +97,17 @@ func FuzzTokens(f *testing.F) {
 		}
 	})
 }
+
+func TestZeroBytes(t *testing.T) {
+	for _, x := range []uint64{0, 1, 0xff, 0x80, 0x8000000000000000, 0x0100000000000001, ^uint64(0), 0x7f007f007f007f00, 0x0080008000800080} {
+		want := 0
+		for i := 0; i < 8; i++ {
+			if uint8(x>>(8*i)) == 0 {
+				want++
+			}
+		}
+		if got := zeroBytes(x); got != want {
+			t.Errorf("zeroBytes(%#x) = %d, want %d", x, got, want)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"math/bits"
 	"slices"
 	"sync"
+	"sync/atomic"
 )
 
 // This file groups distinct normalised texts into near-duplicate groups:
@@ -28,6 +29,13 @@ func mix64(x uint64) uint64 {
 	x *= 0x94d049bb133111eb
 	x ^= x >> 31
 	return x
+}
+
+// zeroBytes counts the zero bytes of x.
+func zeroBytes(x uint64) int {
+	const lo7 = 0x7f7f7f7f7f7f7f7f
+	y := (x&lo7 + lo7) | x | lo7 // a byte's top bit is set when the byte is not 0
+	return bits.OnesCount64(^y)
 }
 
 // shingleText rewrites the mask tokens as one byte each so that a masked URL weighs like one
@@ -257,36 +265,58 @@ func (d dsu) union(a, b int32) {
 	d[b] = a
 }
 
-// bucketTable is an open-addressing map from a band key to the first text that had it.
+// bucketTable is an open-addressing map from a band key to the first text that had it; a slot
+// packs the key (high 32 bits) and the text id + 1 (low 32 bits, 0: empty), so a probe touches
+// one cache line.
 type bucketTable struct {
-	keys []uint32
-	vals []int32
-	mask uint32
+	slots []uint64
+	mask  uint32
 }
 
 func newBucketTable(n int) *bucketTable {
 	size := 1 << bits.Len(uint(n*2+16))
-	t := &bucketTable{keys: make([]uint32, size), vals: make([]int32, size), mask: uint32(size - 1)}
-	return t
+	return &bucketTable{slots: make([]uint64, size), mask: uint32(size - 1)}
 }
 
 func (t *bucketTable) reset() {
-	clear(t.vals)
+	clear(t.slots)
 }
 
 // firstOr returns the id stored under key, storing id when there is none (and returning -1).
 func (t *bucketTable) firstOr(key uint32, id int32) int32 {
 	i := key & t.mask
 	for {
-		if t.vals[i] == 0 {
-			t.keys[i], t.vals[i] = key, id+1
+		s := t.slots[i]
+		if s == 0 {
+			t.slots[i] = uint64(key)<<32 | uint64(uint32(id+1))
 			return -1
 		}
-		if t.keys[i] == key {
-			return t.vals[i] - 1
+		if uint32(s>>32) == key {
+			return int32(uint32(s)) - 1
 		}
 		i = (i + 1) & t.mask
 	}
+}
+
+// touch loads the slots the band keys of texts [lo, hi) start probing at, so that the misses of
+// a block overlap instead of coming one after the other; the returned value only keeps the
+// loads alive.
+func (t *bucketTable) touch(keys []uint32, b, bands, lo, hi int) uint64 {
+	var x uint64
+	for i := lo; i < hi; i++ {
+		x += t.slots[keys[i*bands+b]&t.mask]
+	}
+	return x
+}
+
+var touchSink atomic.Uint64
+
+func newDSU(n int) dsu {
+	d := make(dsu, n)
+	for i := range d {
+		d[i] = int32(i)
+	}
+	return d
 }
 
 // nearGroups groups the distinct texts. texts[i] is normalised, weight[i] its message count,
@@ -296,7 +326,10 @@ func nearGroups(ctx context.Context, texts []string, weight []int32, eligible []
 	n := len(texts)
 	k := p.Bands * p.Rows
 	h := newHasher(p)
-	sigs := make([]uint8, n*k) // low 8 bits of each MinHash value, for the estimate (chance agreement 1/256)
+	// low 8 bits of each MinHash value, for the estimate (chance agreement 1/256), packed 8 to a
+	// word (the padding bytes are 0 in every signature)
+	sw := (k + 7) / 8
+	sigs := make([]uint64, n*sw)
 	keys := make([]uint32, n*p.Bands)
 	nsh := make([]int32, n) // shingle count (with repeats), for thresholds
 	err := parallel(ctx, p.workers(), n, 512, func(lo, hi int) {
@@ -310,8 +343,9 @@ func nearGroups(ctx context.Context, texts []string, weight []int32, eligible []
 			sc.hashes = shingles(sc.hashes, sc.bytes, p.Shingle, p.Seed)
 			nsh[i] = int32(len(sc.hashes))
 			h.signature(sig, sc.hashes)
+			ws := sigs[i*sw : (i+1)*sw]
 			for j, v := range sig {
-				sigs[i*k+j] = uint8(v)
+				ws[j>>3] |= uint64(uint8(v)) << (8 * uint(j&7))
 			}
 			for b := 0; b < p.Bands; b++ {
 				x := uint64(b+1) * 0x9e3779b97f4a7c15
@@ -327,45 +361,75 @@ func nearGroups(ctx context.Context, texts []string, weight []int32, eligible []
 	}
 	// atLeast reports whether the MinHash estimate of the Jaccard similarity of a and b reaches
 	// t, stopping as soon as the answer is known.
+	pad := sw*8 - k
 	atLeast := func(a, b int32, t float64) bool {
-		sa, sb := sigs[int(a)*k:int(a+1)*k], sigs[int(b)*k:int(b+1)*k]
-		need := int(math.Ceil(t*float64(k) - 1e-9))
-		eq := 0
-		for i := range sa {
-			if sa[i] == sb[i] {
-				if eq++; eq >= need {
-					return true
-				}
-			} else if eq+len(sa)-i-1 < need {
+		sa, sb := sigs[int(a)*sw:int(a+1)*sw], sigs[int(b)*sw:int(b+1)*sw]
+		need := int(math.Ceil(t*float64(k)-1e-9)) + pad // the padding bytes always agree
+		eq, left := 0, sw*8
+		for i, x := range sa {
+			eq += zeroBytes(x ^ sb[i])
+			left -= 8
+			if eq >= need {
+				return true
+			}
+			if eq+left < need {
 				return false
 			}
 		}
 		return eq >= need
 	}
-	d := make(dsu, n)
-	for i := range d {
-		d[i] = int32(i)
-	}
-	table := newBucketTable(n)
-	for b := 0; b < p.Bands; b++ {
-		if err := ctx.Err(); err != nil {
-			return nil, nil, err
+	// LSH banding. Each band is independent: a worker takes whole bands, with its own bucket
+	// table and its own union-find, and the union-finds are merged at the end. A text is joined
+	// with the first text of its bucket when the estimate passes; the components are the
+	// connected components of those pairs, so they do not depend on which worker handled which
+	// band, nor on the order of the unions.
+	workers := min(p.workers(), p.Bands)
+	local := make([]dsu, workers)
+	var bandNext atomic.Int32
+	err = parallel(ctx, workers, workers, 1, func(lo, hi int) {
+		for w := lo; w < hi; w++ {
+			d := newDSU(n)
+			table := newBucketTable(n)
+			var sink uint64
+			for {
+				b := int(bandNext.Add(1)) - 1
+				if b >= p.Bands || ctx.Err() != nil {
+					break
+				}
+				table.reset()
+				for i := int32(0); int(i) < n; i++ {
+					if i&63 == 0 { // touch the next 64 slots first: their cache misses overlap
+						sink += table.touch(keys, b, p.Bands, int(i), min(int(i)+64, n))
+					}
+					if !eligible[i] {
+						continue
+					}
+					j := table.firstOr(keys[int(i)*p.Bands+b], i)
+					if j < 0 || d.find(i) == d.find(j) {
+						continue
+					}
+					m := min(nsh[i], nsh[j])
+					if atLeast(i, j, p.threshold(int(m))-p.EstimateSlack) {
+						d.union(i, j)
+					}
+				}
+			}
+			local[w] = d
+			touchSink.Add(sink)
 		}
-		table.reset()
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	d := local[0]
+	for _, l := range local[1:] {
 		for i := int32(0); int(i) < n; i++ {
-			if !eligible[i] {
-				continue
-			}
-			j := table.firstOr(keys[int(i)*p.Bands+b], i)
-			if j < 0 || d.find(i) == d.find(j) {
-				continue
-			}
-			m := min(nsh[i], nsh[j])
-			if atLeast(i, j, p.threshold(int(m))-p.EstimateSlack) {
-				d.union(i, j)
+			if r := l.find(i); r != i {
+				d.union(i, r)
 			}
 		}
 	}
+	local = nil
 	// components, in order of their smallest id (a root is always its component's smallest id),
 	// members in increasing id: a counting sort instead of a map
 	root := make([]int32, n)

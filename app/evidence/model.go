@@ -71,6 +71,20 @@ type Raid struct {
 	Exhibits      []string // every member, in time order
 	Window        analysis.RaidWindow
 	Bursts        int // bursts against the channel's normal rate, from the analysis
+	CoSignals     []RaidCoSignal
+}
+
+// RaidCoSignal is a URL, hashtag, mention or media hash that many senders pushed within a short
+// window (analysis.CoSignal) and that messages of this raid carry.
+type RaidCoSignal struct {
+	Kind, Value  string
+	InRaid       int       // messages of the raid carrying it
+	RaidSenders  int       // distinct senders of those messages
+	Messages     int       // messages carrying it in the whole case
+	Senders      int       // distinct senders in the whole case
+	PeakSenders  int       // most distinct senders within the analysis' co-signal window
+	PeakStart    time.Time // start of that window
+	FirstExhibit string    // first raid message carrying it
 }
 
 // Variant is one verbatim wording of a raid and its differences from the template.
@@ -293,6 +307,7 @@ func (m *Model) Derive() {
 		}
 		r.Window = cl.Window
 		r.Bursts = len(cl.Bursts)
+		r.CoSignals = m.raidCoSignals(cl.Members)
 		sort.SliceStable(members, func(i, j int) bool {
 			if !members[i].Time.Equal(members[j].Time) {
 				return members[i].Time.Before(members[j].Time)
@@ -546,3 +561,49 @@ func splitWords(s string) []string {
 }
 
 func sortStrings(s []string) { sort.Strings(s) }
+
+// raidCoSignals lists the analysis' co-signals carried by messages of a cluster (members are
+// analysis message indexes), most raid senders first.
+func (m *Model) raidCoSignals(members []int) []RaidCoSignal {
+	if m.Analysis == nil || m.Analysis.Result == nil || len(m.Analysis.Result.CoSignals) == 0 {
+		return nil
+	}
+	in := make(map[int]bool, len(members))
+	for _, i := range members {
+		in[i] = true
+	}
+	var out []RaidCoSignal
+	for _, cs := range m.Analysis.Result.CoSignals {
+		rc := RaidCoSignal{Kind: cs.Kind, Value: cs.Value, Messages: cs.Messages, Senders: cs.Senders,
+			PeakSenders: cs.PeakSenders, PeakStart: cs.PeakStart}
+		senders := map[string]bool{}
+		var first *casefile.Message
+		for _, idx := range cs.Members {
+			if !in[idx] || idx < 0 || idx >= len(m.Analysis.MessageIDs) {
+				continue
+			}
+			msg := m.byID[m.Analysis.MessageIDs[idx]]
+			if msg == nil {
+				continue
+			}
+			rc.InRaid++
+			senders[msg.Sender.Key()] = true
+			if first == nil || msg.Time.Before(first.Time) || (msg.Time.Equal(first.Time) && msg.ID < first.ID) {
+				first = msg
+			}
+		}
+		if rc.InRaid == 0 {
+			continue
+		}
+		rc.RaidSenders = len(senders)
+		rc.FirstExhibit = exhibitOf(first.ID)
+		out = append(out, rc)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].RaidSenders != out[j].RaidSenders {
+			return out[i].RaidSenders > out[j].RaidSenders
+		}
+		return out[i].InRaid > out[j].InRaid
+	})
+	return out
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"regexp"
+	"slices"
 
 	"raidtrace/importers"
 )
@@ -85,6 +86,17 @@ func (m *Model) Redact(key []byte) {
 		for i := range m.Analysis.Result.Clusters {
 			m.Analysis.Result.Clusters[i].Template = MaskText(m.Analysis.Result.Clusters[i].Template)
 		}
+		// co-signal values: handles become pseudonyms, URLs are masked like texts
+		cs := slices.Clone(m.Analysis.Result.CoSignals)
+		for i := range cs {
+			switch cs[i].Kind {
+			case "mention":
+				cs[i].Value = "@" + Pseudonym(key, "mention:"+cs[i].Value)
+			case "url", "hashtag":
+				cs[i].Value = MaskText(cs[i].Value)
+			}
+		}
+		m.Analysis.Result.CoSignals = cs
 	}
 	for i := range m.Decisions {
 		m.Decisions[i].Note = MaskText(m.Decisions[i].Note)

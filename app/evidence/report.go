@@ -156,6 +156,7 @@ func (m *Model) document(t *tr) []block {
 		}
 		d = append(d, block{Kind: bTable, Head: []string{"#", t.T("col_sender"), t.T("col_exhibit"), t.T("col_time"),
 			t.T("col_before"), t.T("col_in_raid"), t.T("col_one_shot")}, Rows: rows, Widths: []float64{5, 24, 11, 25, 11, 10, 9}})
+		d = append(d, m.coSignalBlocks(t, r)...)
 	}
 
 	// threats
@@ -286,4 +287,33 @@ func clipRunes(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
+}
+
+// coSignalBlocks is a raid's co-links and co-hashtags: the links, hashtags, mentions and media
+// that many senders pushed within a short window and that this raid's messages carry.
+func (m *Model) coSignalBlocks(t *tr, r *Raid) []block {
+	minSenders, win := 0, time.Duration(0)
+	if m.Analysis != nil && m.Analysis.Result != nil {
+		minSenders, win = m.Analysis.Result.Params.CoMinSenders, time.Duration(m.Analysis.Result.Params.CoWindow)*time.Second
+	}
+	out := []block{{Kind: bPara, Text: t.T("cosignals") + " — " + t.F("cosignals_explained", minSenders, durationText(t, win))}}
+	if len(r.CoSignals) == 0 {
+		return append(out, block{Kind: bPara, Text: t.T("no_cosignals")})
+	}
+	rows := make([][]string, 0, len(r.CoSignals))
+	for _, c := range r.CoSignals {
+		v := c.Value
+		switch c.Kind {
+		case "hashtag":
+			v = "#" + v
+		case "mention":
+			if !strings.HasPrefix(v, "@") {
+				v = "@" + v
+			}
+		}
+		rows = append(rows, []string{t.T("kind_" + c.Kind), v, strconv.Itoa(c.InRaid), strconv.Itoa(c.RaidSenders),
+			strconv.Itoa(c.Messages) + " / " + strconv.Itoa(c.Senders), strconv.Itoa(c.PeakSenders) + "\n" + m.fmtT(c.PeakStart), c.FirstExhibit})
+	}
+	return append(out, block{Kind: bTable, Head: []string{t.T("col_kind"), t.T("col_value"), t.T("col_raid_msgs"), t.T("col_raid_senders"),
+		t.T("col_case_total"), t.T("col_peak_senders"), t.T("col_first")}, Rows: rows, Widths: []float64{9, 30, 10, 10, 13, 17, 11}})
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"raidtrace/importers"
+	"raidtrace/importers/internal/fuzzseed"
 )
 
 const samples = "../../../shared/samples/whatsapp-text/"
@@ -256,6 +257,9 @@ func FuzzRead(f *testing.F) {
 				f.Fatal(err)
 			}
 			f.Add(b)
+			for _, v := range fuzzseed.Hostile(b) {
+				f.Add(v)
+			}
 		}
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"raidtrace/importers"
+	"raidtrace/importers/internal/fuzzseed"
 )
 
 func readFile(t testing.TB, read func(context.Context, *os.File, importers.Options, importers.Sink) error, path string, opt importers.Options) (*importers.Collector, error) {
@@ -248,6 +249,9 @@ func FuzzRead(f *testing.F) {
 		}
 		f.Add(b, false)
 		f.Add(b, true)
+		for _, v := range fuzzseed.Hostile(b) {
+			f.Add(v, false)
+		}
 	}
 	f.Fuzz(func(t *testing.T, b []byte, mapped bool) {
 		opt := importers.Options{}

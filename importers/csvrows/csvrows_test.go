@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"raidtrace/importers"
+	"raidtrace/importers/internal/fuzzseed"
 )
 
 // read runs Rows over input (header first) and returns what each saw and the problems, one a line.
@@ -105,6 +106,9 @@ func TestRowsStops(t *testing.T) {
 func FuzzRows(f *testing.F) {
 	for _, s := range []string{"from,body\na,b\n", "a,b\n\"x\ny,z\"\n", "\xef\xbb\xbfa\n\n", "a,b,c\n1,\"2\n3,4,5\n", "a\"b,c\n\"\"\"\n"} {
 		f.Add(s, uint8(0))
+		for _, v := range fuzzseed.Hostile([]byte(s)) {
+			f.Add(string(v), uint8(1))
+		}
 	}
 	f.Fuzz(func(t *testing.T, input string, fit uint8) {
 		cr, _ := NewReader(strings.NewReader(input))

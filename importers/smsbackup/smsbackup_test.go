@@ -20,6 +20,7 @@ import (
 	"unicode/utf8"
 
 	"raidtrace/importers"
+	"raidtrace/importers/internal/fuzzseed"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -601,6 +602,11 @@ func FuzzRead(f *testing.F) {
 		data, err := os.ReadFile(file)
 		if err == nil && len(data) < 64<<10 {
 			f.Add(data)
+			if strings.HasPrefix(file, "testdata") {
+				for _, v := range fuzzseed.Hostile(data) {
+					f.Add(v)
+				}
+			}
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"raidtrace/importers"
+	"raidtrace/importers/internal/fuzzseed"
 )
 
 const samples = "../../../shared/samples/"
@@ -317,6 +318,11 @@ func fuzzSeeds(f *testing.F, pattern string) {
 			f.Fatal(err)
 		}
 		f.Add(b)
+		if !strings.HasSuffix(p, ".gz") {
+			for _, v := range fuzzseed.Hostile(b) {
+				f.Add(v)
+			}
+		}
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"raidtrace/importers"
+	"raidtrace/importers/internal/fuzzseed"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -403,6 +404,11 @@ func FuzzRead(f *testing.F) {
 	for _, s := range append(seeds, more...) {
 		if b, err := os.ReadFile(s); err == nil {
 			f.Add(b)
+			if strings.HasPrefix(s, "testdata") {
+				for _, v := range fuzzseed.Hostile(b) {
+					f.Add(v)
+				}
+			}
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {

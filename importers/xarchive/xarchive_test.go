@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"raidtrace/importers"
+	"raidtrace/importers/internal/fuzzseed"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -601,6 +602,9 @@ func FuzzFile(f *testing.F) {
 		if err == nil && !d.IsDir() && !strings.Contains(p, "golden") && !strings.HasSuffix(p, ".jpg") {
 			if b, err := os.ReadFile(p); err == nil {
 				f.Add(b)
+				for _, v := range fuzzseed.Hostile(b) {
+					f.Add(v)
+				}
 			}
 		}
 		return nil

@@ -32,6 +32,7 @@ package applemessages
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -90,6 +91,27 @@ func checkTables(ctx context.Context, db *sql.DB) error {
 	return err
 }
 
+// explainOldIOS adds to err, from [checkTables], that the database looks like the sms.db of iOS 5
+// or earlier (a message table with address and flags columns, no handle table), whose layout
+// formats.md does not describe and this package does not read, so that the user is told why
+// rather than only "not an Apple Messages database". Other errors are returned as they are.
+func explainOldIOS(ctx context.Context, db *sql.DB, err error) error {
+	if !errors.Is(err, importers.ErrNotFormat) {
+		return err
+	}
+	tables, terr := sqliteread.Tables(ctx, db)
+	if terr != nil || !tables["message"] || tables["handle"] {
+		return err
+	}
+	cols, cerr := sqliteread.Columns(ctx, db, "message")
+	if cerr != nil || !cols["address"] || !cols["flags"] {
+		return err
+	}
+	return fmt.Errorf("%w: the message table has address and flags columns and there is no handle table, "+
+		"the layout of iOS 5 and earlier, which is not supported; export the messages with another tool "+
+		"(a CSV with a column mapping can be imported)", err)
+}
+
 // handle is a row of the handle table.
 type handle struct{ id, service string }
 
@@ -125,7 +147,7 @@ func Import(ctx context.Context, path string, opt importers.Options, sink import
 		if walWarning != nil {
 			return sqliteread.ExplainWAL(path, err)
 		}
-		return err
+		return explainOldIOS(ctx, db, err)
 	}
 	r := &reader{path: path, opt: opt, sink: sink}
 	if walWarning != nil {

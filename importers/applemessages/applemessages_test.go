@@ -1,6 +1,7 @@
 package applemessages
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -251,6 +252,33 @@ func TestImportMinimalSchema(t *testing.T) {
 	}
 	if len(c.Problems) != 1 || c.Problems[0].Location != "message ROWID 3" || !c.Problems[0].Warning {
 		t.Errorf("got problems %v, want one warning for the zero date of message ROWID 3", c.Problems)
+	}
+}
+
+// TestImportOldIOS: an iOS 5-era sms.db (message with address and flags, no handle table) is
+// refused with an error that names that layout, and the file is left as it was.
+func TestImportOldIOS(t *testing.T) {
+	path, db := sqlDB(t, `CREATE TABLE message (ROWID INTEGER PRIMARY KEY AUTOINCREMENT, address TEXT, date INTEGER, text TEXT, flags INTEGER, replace INTEGER, svc_center TEXT, group_id INTEGER, association_id INTEGER, height INTEGER, UIFlags INTEGER, version INTEGER);
+		CREATE TABLE msg_group (ROWID INTEGER PRIMARY KEY AUTOINCREMENT, type INTEGER, newest_message INTEGER, unread_count INTEGER, hash INTEGER);
+		CREATE TABLE chat_message_join (chat_id INTEGER, message_id INTEGER);
+		INSERT INTO message (address, date, text, flags) VALUES ('+33612345678', 1300000000, 'old', 2);`)
+	db.Close()
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = Import(context.Background(), path, importers.Options{}, &importers.Collector{})
+	if !errors.Is(err, importers.ErrNotFormat) || !strings.Contains(err.Error(), "iOS 5") {
+		t.Errorf("got %v, want ErrNotFormat naming the iOS 5 layout", err)
+	}
+	after, _ := os.ReadFile(path)
+	if !bytes.Equal(before, after) {
+		t.Errorf("import changed the database file")
+	}
+	other, db := sqlDB(t, `CREATE TABLE message (x)`)
+	db.Close()
+	if err := Import(context.Background(), other, importers.Options{}, &importers.Collector{}); err == nil || strings.Contains(err.Error(), "iOS 5") {
+		t.Errorf("a message table without address/flags: got %v, want a plain not-the-format error", err)
 	}
 }
 

@@ -54,6 +54,8 @@ type importScreen struct {
 	copyBtn     *widget.Button
 	analyseHint *fyne.Container
 	notice      *widget.Label // what happened to the last import when it did not finish
+	noPending   *widget.Label // the queue's empty state
+	noProblems  *widget.Label // the problem list's empty state
 	resultsTop  *fyne.Container
 	pendingBox  *fyne.Container
 	results     *fyne.Container
@@ -144,14 +146,20 @@ func newImportScreen(u *UI) *importScreen {
 	s.notice.Hide()
 
 	top := container.NewVBox(hint, formats, container.NewHBox(s.addBtn, s.folderBtn, s.clearBtn, s.importBtn), s.notice)
-	s.pendingBox = container.NewBorder(top, s.progRow, nil, nil, s.pendingList)
+	s.noPending = widget.NewLabel(lang.L("No files waiting. Drop exports onto this window, or add a file or a folder."))
+	s.noPending.Importance = widget.LowImportance
+	s.noPending.Wrapping = fyne.TextWrapWord
+	s.noPending.Alignment = fyne.TextAlignCenter
+	s.noProblems = widget.NewLabel(lang.L("No problems."))
+	s.noProblems.Importance = widget.LowImportance
+	s.pendingBox = container.NewBorder(top, s.progRow, nil, nil, container.NewStack(s.pendingList, container.NewVBox(s.noPending)))
 	s.resultsTop = container.NewVBox(s.analyseHint, widget.NewLabelWithStyle(lang.L("Imported sources"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	s.results = container.NewBorder(s.resultsTop,
 		nil, nil, nil,
 		container.NewVSplit(s.summaryList,
 			container.NewBorder(container.NewBorder(nil, nil,
 				widget.NewLabelWithStyle(lang.L("Problems (location: reason)"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-				s.copyBtn), nil, nil, nil, s.problemList)))
+				s.copyBtn), nil, nil, nil, container.NewStack(s.problemList, container.NewVBox(s.noProblems)))))
 	split := container.NewVSplit(s.pendingBox, s.results)
 	split.Offset = 0.45
 	s.content = container.NewPadded(split)
@@ -211,11 +219,17 @@ func (s *importScreen) addSummary(sum casefile.ImportSummary) {
 	s.problemList.Refresh()
 	if len(s.problems) > 0 {
 		s.copyBtn.Enable()
+		s.noProblems.Hide()
 	}
 }
 
 func (s *importScreen) refreshPending() {
 	s.pendingList.Refresh()
+	if len(s.pending) == 0 {
+		s.noPending.Show()
+	} else {
+		s.noPending.Hide()
+	}
 	ok := 0
 	for _, p := range s.pending {
 		if p.err == nil {

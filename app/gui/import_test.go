@@ -235,8 +235,14 @@ func TestDropFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !u.imp.noPending.Visible() {
+		t.Error("an empty queue shows no hint")
+	}
 	w.onDrop(fyne.NewPos(50, 50), []fyne.URI{storage.NewFileURI(single), storage.NewFileURI(folder), web})
 	u.jobs.wait()
+	if u.imp.noPending.Visible() {
+		t.Error("the empty-queue hint stays over queued files")
+	}
 
 	if got := u.tabs.SelectedIndex(); got != 1 {
 		t.Errorf("after a drop the tab is %d, want 1 (Import)", got)

@@ -72,7 +72,12 @@ func applyLanguage(code string) {
 		}
 	}
 	if code == "" {
-		return
+		if !noSystemLanguage() {
+			return
+		}
+		// A C or POSIX locale names no language: fyne would log a parse error for each
+		// translation file and fall back to English; say English directly.
+		code = "en"
 	}
 	os.Setenv("LANGUAGE", code)
 	// LANGUAGE is ignored when the locale is C or POSIX.
@@ -84,6 +89,21 @@ func applyLanguage(code string) {
 			break
 		}
 	}
+}
+
+// noSystemLanguage reports whether the environment's locale names no language (unset, C or
+// POSIX), as in a minimal container or a service.
+func noSystemLanguage() bool {
+	if os.Getenv("LANGUAGE") != "" {
+		return false
+	}
+	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if s := os.Getenv(v); s != "" {
+			s, _, _ = strings.Cut(s, ".")
+			return s == "C" || s == "POSIX"
+		}
+	}
+	return true
 }
 
 func writeLanguageFile(dir, code string) error {

@@ -338,7 +338,7 @@ func (s *messagesScreen) cell(row, col int) string {
 		return ""
 	case colRaid:
 		if c := s.d.clusterOf[i]; c != 0 {
-			return fmt.Sprintf("#%d", c)
+			return raidRef(int(c))
 		}
 		return ""
 	case colSource:

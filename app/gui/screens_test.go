@@ -63,8 +63,8 @@ func TestImportSummaryProblems(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := u.imp
-	if !s.copyBtn.Disabled() {
-		t.Error("Copy is enabled with no problems")
+	if !s.copyBtn.Disabled() || !s.noProblems.Visible() {
+		t.Errorf("before any import: Copy disabled %v, 'No problems.' shown %v; want both", s.copyBtn.Disabled(), s.noProblems.Visible())
 	}
 	s.addPaths([]string{fixture})
 	u.jobs.wait()
@@ -88,8 +88,8 @@ func TestImportSummaryProblems(t *testing.T) {
 	if !strings.Contains(s.problems[0], p.Location) || !strings.Contains(s.problems[0], p.Reason) || p.Location == "" {
 		t.Errorf("problem row %q lacks location %q or reason %q", s.problems[0], p.Location, p.Reason)
 	}
-	if s.copyBtn.Disabled() {
-		t.Fatal("Copy all problems is disabled with problems listed")
+	if s.copyBtn.Disabled() || s.noProblems.Visible() {
+		t.Fatalf("with problems listed: Copy disabled %v, 'No problems.' shown %v", s.copyBtn.Disabled(), s.noProblems.Visible())
 	}
 	test.Tap(s.copyBtn)
 	if got, want := a.Clipboard().Content(), strings.Join(s.problems, "\n"); got != want {
@@ -372,6 +372,30 @@ func TestSystemLocale(t *testing.T) {
 		}
 		if got := lang.L("Open case…"); got != c.want {
 			t.Errorf("LANG=%s: %q, want %q", c.env, got, c.want)
+		}
+	}
+}
+
+// TestNoSystemLanguage recognises the environments whose locale names no language.
+func TestNoSystemLanguage(t *testing.T) {
+	for _, c := range []struct {
+		language, lcAll, lang string
+		want                  bool
+	}{
+		{"", "", "", true},
+		{"", "C", "fr_FR.UTF-8", true},
+		{"", "", "C.UTF-8", true},
+		{"", "", "POSIX", true},
+		{"", "", "fr_FR.UTF-8", false},
+		{"", "en_GB.UTF-8", "C", false},
+		{"fr", "", "", false},
+	} {
+		t.Setenv("LANGUAGE", c.language)
+		t.Setenv("LC_ALL", c.lcAll)
+		t.Setenv("LC_MESSAGES", "")
+		t.Setenv("LANG", c.lang)
+		if got := noSystemLanguage(); got != c.want {
+			t.Errorf("LANGUAGE=%q LC_ALL=%q LANG=%q: %v, want %v", c.language, c.lcAll, c.lang, got, c.want)
 		}
 	}
 }

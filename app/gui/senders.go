@@ -58,10 +58,13 @@ func newSendersScreen(u *UI, d *caseData) *sendersScreen {
 	return s
 }
 
+// raidRef is how a raid is referred to in lists: "#3", in French "n° 3".
+func raidRef(id int) string { return lang.L("#{{.ID}}", map[string]any{"ID": id}) }
+
 func raidList(ids []int) string {
 	parts := make([]string, len(ids))
 	for i, id := range ids {
-		parts[i] = fmt.Sprintf("#%d", id)
+		parts[i] = raidRef(id)
 	}
 	return strings.Join(parts, ", ")
 }
@@ -152,7 +155,7 @@ func (s *sendersScreen) show(k int) {
 			left.Objects[0].(*widget.Button).OnTapped = func() { s.u.toggleReveal(i); s.msgList.RefreshItem(r) }
 			meta := m.ExhibitID() + "  " + fmtTime(m.Time, d.loc)
 			if c := d.clusterOf[i]; c != 0 {
-				meta += fmt.Sprintf("  #%d", c)
+				meta += "  " + raidRef(int(c))
 			}
 			left.Objects[1].(*widget.Label).SetText(meta)
 			text := singleLine(cut(m.Text, cellRunes))

@@ -173,10 +173,80 @@ func jaccard(leader *hashSet, b []uint32) float64 {
 }
 
 type scratch struct {
-	bytes  []byte
-	hashes []uint64
-	set    []uint32
-	seen   hashSet
+	bytes   []byte
+	hashes  []uint64
+	set     []uint32
+	seen    hashSet
+	buckets leaderBuckets
+}
+
+// leaderBuckets maps a (band, band key) pair to at most two leaders, in the order they were
+// added: an open-addressing table that grows, reused from one component to the next.
+type leaderBuckets struct {
+	keys []uint64   // uint64(band+1)<<32 | key; 0: empty slot
+	ls   [][2]int32 // leader positions + 1; 0: none
+	n    int
+	mask uint64
+}
+
+// reset empties the table, sized for about n keys.
+func (t *leaderBuckets) reset(n int) {
+	size := 1 << bits.Len(uint(2*n+16))
+	if cap(t.keys) < size {
+		t.keys, t.ls = make([]uint64, size), make([][2]int32, size)
+	}
+	t.keys, t.ls = t.keys[:size], t.ls[:size]
+	clear(t.keys)
+	t.mask, t.n = uint64(size-1), 0
+}
+
+func bucketKey(b int, k uint32) uint64 { return uint64(b+1)<<32 | uint64(k) }
+
+// slot returns the slot of key: where it is, or the empty slot where it would go.
+func (t *leaderBuckets) slot(key uint64) uint64 {
+	i := mix64(key) & t.mask
+	for t.keys[i] != 0 && t.keys[i] != key {
+		i = (i + 1) & t.mask
+	}
+	return i
+}
+
+// get returns the leaders under key (positions + 1, 0 for none).
+func (t *leaderBuckets) get(key uint64) [2]int32 {
+	i := t.slot(key)
+	if t.keys[i] == 0 {
+		return [2]int32{}
+	}
+	return t.ls[i]
+}
+
+// add records leader li under key unless the key already has two leaders or has li.
+func (t *leaderBuckets) add(key uint64, li int32) {
+	i := t.slot(key)
+	if t.keys[i] == 0 {
+		if 2*(t.n+1) > len(t.keys) {
+			t.grow()
+			i = t.slot(key)
+		}
+		t.keys[i], t.ls[i] = key, [2]int32{li + 1, 0}
+		t.n++
+		return
+	}
+	if l := &t.ls[i]; l[1] == 0 && l[0] != li+1 {
+		l[1] = li + 1
+	}
+}
+
+func (t *leaderBuckets) grow() {
+	keys, ls := t.keys, t.ls
+	size := 2 * len(keys)
+	t.keys, t.ls, t.mask = make([]uint64, size), make([][2]int32, size), uint64(size-1)
+	for i, k := range keys {
+		if k != 0 {
+			j := t.slot(k)
+			t.keys[j], t.ls[j] = k, ls[i]
+		}
+	}
 }
 
 // hasher computes one-permutation MinHash signatures (Li, Owen and Zhang 2012) with optimal
@@ -496,7 +566,8 @@ func leaderGroups(ctx context.Context, ids []int32, texts []string, weight []int
 		tried int // last text position that tried this leader
 	}
 	var leaders []leader
-	byKey := map[uint64][]int32{}       // band<<32 | band key → leaders
+	byKey := &sc.buckets // (band, band key) → leaders
+	byKey.reset(4 * len(order))
 	assign := make([]int32, len(order)) // leader of each text, by position
 	simAt := make([]float64, len(order))
 	// finder holds one goroutine's candidate list and marks.
@@ -524,8 +595,11 @@ func leaderGroups(ctx context.Context, ids []int32, texts []string, weight []int
 			try(int32(li))
 		}
 		for b, k := range keys[int(id)*p.Bands : int(id+1)*p.Bands] {
-			for _, li := range byKey[uint64(b)<<32|uint64(k)] {
-				try(li)
+			if l := byKey.get(bucketKey(b, k)); l[0] != 0 {
+				try(l[0] - 1)
+				if l[1] != 0 {
+					try(l[1] - 1)
+				}
 			}
 		}
 		bi, bj := -1, 0.0
@@ -557,10 +631,7 @@ func leaderGroups(ctx context.Context, ids []int32, texts []string, weight []int
 		// a bucket points at the leaders of the texts first seen in it: a text that shares no
 		// bucket with its leader still finds it through a sibling
 		for b, k := range keys[int(id)*p.Bands : int(id+1)*p.Bands] {
-			key := uint64(b)<<32 | uint64(k)
-			if l := byKey[key]; len(l) < 2 && !slices.Contains(l, li) {
-				byKey[key] = append(l, li)
-			}
+			byKey.add(bucketKey(b, k), li)
 		}
 	}
 	// Second pass: a text that joined a leader before a closer one existed (texts come heaviest

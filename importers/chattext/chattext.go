@@ -35,6 +35,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"raidtrace/importers"
 )
@@ -137,15 +138,30 @@ func scan(ctx context.Context, r io.Reader) ([]entry, error) {
 	}
 }
 
+// headerPrefix is how many bytes of a line the header regexp sees: far more than the longest
+// timestamp with its marks and separators.
+const headerPrefix = 256
+
 // parseHeader reads a message-opening line.
 func parseHeader(s string) (entry, bool) {
 	if !mayOpen(s) {
 		return entry{}, false
 	}
-	ix := header.FindStringSubmatchIndex(s)
+	// The timestamp sits in the first bytes: match a prefix, so that a very long line costs no
+	// regexp time over its whole length.
+	head := s
+	if len(head) > headerPrefix {
+		n := headerPrefix
+		for n > 0 && !utf8.RuneStart(head[n]) {
+			n--
+		}
+		head = head[:n]
+	}
+	ix := header.FindStringSubmatchIndex(head)
 	if ix == nil {
 		return entry{}, false
 	}
+	ix[21] = len(s) // the rest runs to the end of the whole line
 	m := make([]string, len(ix)/2)
 	for i := range m {
 		if ix[2*i] >= 0 {
@@ -331,10 +347,17 @@ var (
 	omitted      = regexp.MustCompile(`^(?:<(?:Media omitted|Médias omis|Multimedia omitido|Medien ausgeschlossen|Media weggelaten|Mídia oculta|Media omessi)>|(?:image|video|audio|sticker|GIF|document|Contact card) omitted|(?:image|vidéo|audio|autocollant|GIF|document) absent(?:e)?)$`)
 )
 
+// maxMarker bounds an attachment marker line: a file name (255 bytes at most on phones) and the
+// words around it.
+const maxMarker = 1024
+
 // attachment recognises an attachment marker on the first line of text; caption is what follows.
 func attachment(text string) (a importers.Attachment, marker, caption string, ok bool) {
 	first, rest, _ := strings.Cut(text, "\n")
 	t := strings.TrimSpace(strings.TrimLeft(first, "\u200e\u200f"))
+	if len(t) > maxMarker {
+		return importers.Attachment{}, "", "", false // a long text, not a file-name marker
+	}
 	if m := attachedTag.FindStringSubmatch(t); m != nil {
 		return importers.Attachment{Name: m[1]}, first, rest, true
 	}

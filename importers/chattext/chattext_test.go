@@ -328,3 +328,27 @@ func TestReadIOError(t *testing.T) {
 		t.Errorf("got %v and %+v, want a line-3 ParseError wrapping the read error after the message read", err, c.Records)
 	}
 }
+
+// TestLongLines: a header match sees only the start of a line, and a long text is no attachment
+// marker, so that a long line costs no regexp time over its length but is still read in full.
+func TestLongLines(t *testing.T) {
+	long := strings.Repeat("x", 300)
+	tests := []struct {
+		in   string
+		text string
+	}{
+		{"14/03/2024, 21:14 - Jean: " + long, long},
+		{"14/03/2024, 21:14 - Jean: IMG-1.jpg (file attached)", ""},
+		{"14/03/2024, 21:14 - " + strings.Repeat("é", 200) + ": salut", "salut"}, // cut inside the name, on a rune
+		{"14/03/2024, 21:14 - Jean: " + strings.Repeat("y", 2000) + " (file attached)", strings.Repeat("y", 2000) + " (file attached)"},
+	}
+	for _, tt := range tests {
+		var c importers.Collector
+		if err := Read(context.Background(), strings.NewReader(tt.in+"\n"), importers.Options{DateOrder: "DMY"}, &c); err != nil {
+			t.Fatal(err)
+		}
+		if len(c.Records) != 1 || c.Records[0].Text != tt.text {
+			t.Errorf("%.40q…: got %d records %+v, want one with text %.40q", tt.in, len(c.Records), c.Records, tt.text)
+		}
+	}
+}

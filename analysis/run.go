@@ -3,6 +3,7 @@ package analysis
 import (
 	"context"
 	"fmt"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -98,11 +99,13 @@ func (a *run) do() (*Result, error) {
 	}
 	described := make([]Cluster, len(cand))
 	kept := make([]bool, len(cand))
+	marks := sync.Pool{New: func() any { return &stamps{mark: make([]int32, len(a.senders))} }} // one per worker, not per chunk
 	err = parallel(a.ctx, a.p.workers(), len(cand), 8, func(lo, hi int) {
-		st := &stamps{mark: make([]int32, len(a.senders))}
+		st := marks.Get().(*stamps)
 		for i := lo; i < hi; i++ {
 			described[i], kept[i] = a.describe(cand[i], sim, short[cand[i][0]], st)
 		}
+		marks.Put(st)
 	})
 	if err != nil {
 		return nil, err

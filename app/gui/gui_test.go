@@ -194,6 +194,14 @@ func TestLanguageSwitch(t *testing.T) {
 	if got, want := raidList([]int{3, 12}), "n° 3, n° 12"; got != want {
 		t.Errorf("raid references in French: %q, want %q", got, want)
 	}
+	for _, c := range []struct {
+		n    int
+		want string
+	}{{0, "Importer 0 fichier"}, {1, "Importer 1 fichier"}, {2, "Importer 2 fichiers"}} {
+		if got := lang.N("Import {{.N}} files", c.n, map[string]any{"N": c.n}); got != c.want {
+			t.Errorf("French plural for %d: %q, want %q", c.n, got, c.want)
+		}
+	}
 	b, err := os.ReadFile(filepath.Join(u.opt.ConfigDir, languageFile))
 	if err != nil || string(b) != "fr\n" {
 		t.Errorf("language file: %q, %v", b, err)

@@ -178,7 +178,8 @@ func summaryLine(sum casefile.ImportSummary) string {
 	if sum.AlreadyImported {
 		return lang.L("{{.Name}}: already imported, nothing to do", map[string]any{"Name": src.Name})
 	}
-	return lang.L("{{.Name}} ({{.Format}}): {{.Imported}} imported, {{.Duplicates}} already in the case, {{.Skipped}} skipped, {{.Problems}} problems", map[string]any{
+	// Four counts in one line: "label: count" needs no plural forms.
+	return lang.L("{{.Name}} ({{.Format}}) · imported: {{.Imported}} · already in the case: {{.Duplicates}} · skipped: {{.Skipped}} · problems: {{.Problems}}", map[string]any{
 		"Name": src.Name, "Format": lang.X("format."+src.Format, src.Format), "Imported": sum.Imported,
 		"Duplicates": sum.Duplicates, "Skipped": sum.Skipped, "Problems": len(sum.Problems)})
 }
@@ -244,7 +245,7 @@ func (s *importScreen) refreshPending() {
 	if ok == 0 {
 		s.importBtn.SetText(lang.X("action.import", "Import"))
 	} else {
-		s.importBtn.SetText(lang.L("Import {{.N}} files", map[string]any{"N": ok}))
+		s.importBtn.SetText(lang.N("Import {{.N}} files", ok, map[string]any{"N": ok}))
 	}
 	if len(s.pending) == 0 {
 		s.clearBtn.Disable()
@@ -405,7 +406,7 @@ func (s *importScreen) start() {
 }
 
 func (s *importScreen) progressText(k, n int, path string, records int) string {
-	return lang.L("File {{.K}} of {{.N}}: {{.Name}} — {{.Records}} messages stored", map[string]any{
+	return lang.N("File {{.K}} of {{.N}}: {{.Name}} — {{.Records}} messages stored", records, map[string]any{
 		"K": k + 1, "N": n, "Name": filepath.Base(path), "Records": records})
 }
 

@@ -97,6 +97,9 @@ func TestCancelImport(t *testing.T) {
 	if len(s.pending) != 1 || s.pending[0].err != nil {
 		t.Fatalf("pending after adding the big file: %+v", s.pending)
 	}
+	if got, want := s.importBtn.Text, "Import 1 file"; got != want {
+		t.Errorf("import button %q, want %q", got, want)
+	}
 
 	test.Tap(s.importBtn)
 	if !s.progRow.Visible() || !s.cancelBtn.Visible() {
@@ -263,6 +266,9 @@ func TestDropFiles(t *testing.T) {
 		if got[p] != f {
 			t.Errorf("pending %s: %q, want %q", filepath.Base(p), got[p], f)
 		}
+	}
+	if got, want := u.imp.importBtn.Text, "Import 2 files"; got != want {
+		t.Errorf("import button %q, want %q", got, want)
 	}
 	if u.imp.importBtn.Disabled() {
 		t.Error("Import stays disabled with recognised files queued")

@@ -126,7 +126,7 @@ func (s *raidsScreen) show(k int) {
 		"Size": c.Size, "Senders": c.Senders, "When": s.when(c), "Minutes": int(dur.Minutes())}))
 	facts.Wrapping = fyne.TextWrapWord
 	if c.PeakPerMinute > 0 {
-		facts.SetText(facts.Text + " · " + lang.L("Busiest minute: {{.N}} messages. Bursts against the normal rate: {{.B}}.", map[string]any{
+		facts.SetText(facts.Text + " · " + lang.N("Busiest minute: {{.N}} messages. Bursts against the normal rate: {{.B}}.", c.PeakPerMinute, map[string]any{
 			"N": c.PeakPerMinute, "B": len(c.Bursts)}))
 	}
 

@@ -76,7 +76,7 @@ func TestImportSummaryProblems(t *testing.T) {
 	}
 	sum := s.summaries[0]
 	line := summaryLine(sum)
-	for _, want := range []string{"sms-small.xml", fmt.Sprintf("%d imported", sum.Imported), fmt.Sprintf("%d problems", len(sum.Problems))} {
+	for _, want := range []string{"sms-small.xml", fmt.Sprintf("imported: %d", sum.Imported), fmt.Sprintf("problems: %d", len(sum.Problems))} {
 		if !strings.Contains(line, want) {
 			t.Errorf("summary line %q lacks %q", line, want)
 		}

@@ -43,9 +43,9 @@ func newSendersScreen(u *UI, d *caseData) *sendersScreen {
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			sn := d.senders[s.shown[i]]
-			line := lang.L("{{.Sender}} · {{.N}} messages", map[string]any{"Sender": sn.key, "N": len(sn.msgs)})
+			line := lang.N("{{.Sender}} · {{.N}} messages", len(sn.msgs), map[string]any{"Sender": sn.key, "N": len(sn.msgs)})
 			if len(sn.clusters) > 0 {
-				line += " · " + lang.L("raids {{.List}}", map[string]any{"List": raidList(sn.clusters)})
+				line += " · " + lang.N("raids {{.List}}", len(sn.clusters), map[string]any{"List": raidList(sn.clusters)})
 			}
 			o.(*widget.Label).SetText(line)
 		})
@@ -96,7 +96,7 @@ func (s *sendersScreen) show(k int) {
 	title := widget.NewLabelWithStyle(sn.key, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
 	first, last := d.msgs[sn.msgs[0]].Time, d.msgs[sn.msgs[len(sn.msgs)-1]].Time
-	facts := widget.NewLabel(lang.L("{{.N}} messages, first {{.First}}, last {{.Last}}", map[string]any{
+	facts := widget.NewLabel(lang.N("{{.N}} messages, first {{.First}}, last {{.Last}}", len(sn.msgs), map[string]any{
 		"N": len(sn.msgs), "First": fmtTime(first, d.loc), "Last": fmtTime(last, d.loc)}))
 	facts.Wrapping = fyne.TextWrapWord
 
@@ -195,7 +195,7 @@ func (s *sendersScreen) cadence(msgs []int) string {
 }
 
 func cadenceLine(c analysis.Cadence) string {
-	out := lang.L("{{.N}} intervals, {{.Mean}} apart on average, variation {{.CV}}.", map[string]any{
+	out := lang.N("{{.N}} intervals, {{.Mean}} apart on average, variation {{.CV}}.", c.Intervals, map[string]any{
 		"N": c.Intervals, "Mean": (time.Duration(c.MeanSec * float64(time.Second))).Round(time.Second), "CV": fmt.Sprintf("%.2f", c.CV)})
 	if c.MachineLike {
 		out += " " + lang.L("Machine-like rhythm: people rarely keep intervals this regular.")

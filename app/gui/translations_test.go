@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -13,22 +14,43 @@ import (
 	"raidtrace/importers/detect"
 )
 
-// TestTranslationsComplete checks that every string the GUI passes to lang.L has an English and
-// a French translation, with the same template fields.
-func TestTranslationsComplete(t *testing.T) {
-	tr := map[string]map[string]string{}
+// entry is one translation: a plain string, or plural forms ("one", "other").
+type entry struct {
+	text   string
+	plural map[string]string
+}
+
+func (e *entry) UnmarshalJSON(b []byte) error {
+	if err := json.Unmarshal(b, &e.text); err == nil {
+		return nil
+	}
+	return json.Unmarshal(b, &e.plural)
+}
+
+// loadEntries reads assets/translations/LANG.json.
+func loadEntries(t *testing.T) map[string]map[string]entry {
+	t.Helper()
+	tr := map[string]map[string]entry{}
 	for _, l := range []string{"en", "fr"} {
 		b, err := fs.ReadFile(assets.Sub("translations"), l+".json")
 		if err != nil {
 			t.Fatal(err)
 		}
-		m := map[string]string{}
+		m := map[string]entry{}
 		if err := json.Unmarshal(b, &m); err != nil {
 			t.Fatalf("%s.json: %v", l, err)
 		}
 		tr[l] = m
 	}
-	call := regexp.MustCompile(`lang\.[LX]\(\s*("(?:[^"\\]|\\.)*")\s*[,)]`) // literal keys only
+	return tr
+}
+
+// TestTranslationsComplete checks that every string the GUI passes to lang.L, lang.X or lang.N
+// has an English and a French translation with the same template fields, and that the strings
+// with a count (lang.N) have singular and plural forms in both.
+func TestTranslationsComplete(t *testing.T) {
+	tr := loadEntries(t)
+	call := regexp.MustCompile(`lang\.([LXN])\(\s*("(?:[^"\\]|\\.)*")\s*[,)]`) // literal keys only
 	field := regexp.MustCompile(`\{\{\.\w+\}\}`)
 	files, _ := filepath.Glob("*.go")
 	n := 0
@@ -41,19 +63,35 @@ func TestTranslationsComplete(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, m := range call.FindAllSubmatch(src, -1) {
-			key, err := strconv.Unquote(string(m[1]))
+			fn := string(m[1])
+			key, err := strconv.Unquote(string(m[2]))
 			if err != nil {
 				t.Fatalf("%s: %v", f, err)
 			}
 			n++
+			want := field.FindAllString(key, -1)
 			for l, m := range tr {
 				v, ok := m[key]
-				if !ok || v == "" {
+				switch {
+				case !ok || v.text == "" && v.plural == nil:
 					t.Errorf("%s: %q has no %s translation", f, key, l)
-					continue
-				}
-				if a, b := field.FindAllString(key, -1), field.FindAllString(v, -1); len(a) != len(b) {
-					t.Errorf("%s translation of %q has fields %v, want %v", l, key, b, a)
+				case fn == "N" && (v.plural["one"] == "" || v.plural["other"] == ""):
+					t.Errorf("%s: %q is counted (lang.N) but its %s translation has no one and other forms", f, key, l)
+				case fn != "N" && v.plural != nil:
+					t.Errorf("%s: %q has plural forms in %s.json but is not called with lang.N", f, key, l)
+				case fn == "N":
+					if got := field.FindAllString(v.plural["other"], -1); len(got) != len(want) {
+						t.Errorf("%s plural of %q has fields %v, want %v", l, key, got, want)
+					}
+					for _, g := range field.FindAllString(v.plural["one"], -1) {
+						if !slices.Contains(want, g) {
+							t.Errorf("%s singular of %q has field %s, not in the key", l, key, g)
+						}
+					}
+				default:
+					if got := field.FindAllString(v.text, -1); len(got) != len(want) {
+						t.Errorf("%s translation of %q has fields %v, want %v", l, key, got, want)
+					}
 				}
 			}
 		}
@@ -77,18 +115,7 @@ func TestTranslationsComplete(t *testing.T) {
 // importers/detect) or pass to lang.X, which TestTranslationsComplete cannot see in the
 // source: each has an English and a French entry.
 func TestComputedKeysTranslated(t *testing.T) {
-	tr := map[string]map[string]string{}
-	for _, l := range []string{"en", "fr"} {
-		b, err := fs.ReadFile(assets.Sub("translations"), l+".json")
-		if err != nil {
-			t.Fatal(err)
-		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			t.Fatalf("%s.json: %v", l, err)
-		}
-		tr[l] = m
-	}
+	tr := loadEntries(t)
 	formats := detect.Formats()
 	if len(formats) == 0 {
 		t.Fatal("detect.Formats() is empty")
@@ -96,14 +123,14 @@ func TestComputedKeysTranslated(t *testing.T) {
 	for _, f := range formats {
 		key := "format." + f.ID
 		for _, l := range []string{"en", "fr"} {
-			if tr[l][key] == "" {
+			if tr[l][key].text == "" {
 				t.Errorf("format %q (%s) has no %s name: add %q to %s.json", f.ID, f.Name, l, key, l)
 			}
 		}
 	}
 	for _, key := range []string{"decimal.separator", "action.import"} {
-		if tr["en"][key] == "" || tr["fr"][key] == "" {
-			t.Errorf("%q missing: en %q, fr %q", key, tr["en"][key], tr["fr"][key])
+		if tr["en"][key].text == "" || tr["fr"][key].text == "" {
+			t.Errorf("%q missing: en %q, fr %q", key, tr["en"][key].text, tr["fr"][key].text)
 		}
 	}
 }

@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"io"
+	"unicode/utf8"
 
+	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
 )
@@ -53,4 +55,37 @@ func UTF8Reader(r io.Reader) io.Reader {
 		return transform.NewReader(br, dec)
 	}
 	return br
+}
+
+// legacyWindow is how much of a file [LegacyReader] looks at.
+const legacyWindow = 64 << 10
+
+// LegacyReader returns r decoded from Windows-1252 to UTF-8 when its first 64 KiB are not valid
+// UTF-8 and hold no multi-byte UTF-8 character at all: the shape of a CSV saved by Excel in
+// Western Europe ("Prénom" written as the single byte 0xE9). decoded says so, for the caller to
+// report it. A file with one bad byte among valid accented UTF-8 is left as it is (its bad bytes
+// stay, and are the parser's to report). Windows-1252 maps every byte, so nothing is lost.
+func LegacyReader(r io.Reader) (out io.Reader, decoded bool) {
+	br := bufio.NewReaderSize(r, legacyWindow)
+	head, err := br.Peek(legacyWindow)
+	full := err == nil
+	invalid, multi := 0, 0
+	for i := 0; i < len(head); {
+		c, size := utf8.DecodeRune(head[i:])
+		switch {
+		case c == utf8.RuneError && size == 1:
+			if full && len(head)-i < utf8.UTFMax && !utf8.FullRune(head[i:]) {
+				i = len(head) // a character cut by the window
+				continue
+			}
+			invalid++
+		case size > 1:
+			multi++
+		}
+		i += size
+	}
+	if invalid == 0 || multi > 0 {
+		return br, false
+	}
+	return transform.NewReader(br, charmap.Windows1252.NewDecoder()), true
 }

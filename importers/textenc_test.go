@@ -61,3 +61,33 @@ func TestStreamFormatUTF16(t *testing.T) {
 		t.Errorf("got sniff %q, read %q; want both \"From\"", sniffed, read)
 	}
 }
+
+func TestLegacyReader(t *testing.T) {
+	tests := []struct {
+		name    string
+		in      string
+		want    string
+		decoded bool
+	}{
+		{"ascii", "Nom;Montant\n", "Nom;Montant\n", false},
+		{"utf-8 accents", "Prénom;Montant (€)\n", "Prénom;Montant (€)\n", false},
+		{"windows-1252", "Pr\xe9nom;Montant (\x80)\n\x93oui\x94\n", "Prénom;Montant (€)\n“oui”\n", true},
+		{"utf-8 with one bad byte", "Prénom;caf\xe9\n", "Prénom;caf\xe9\n", false},
+		{"short file ending in a lone lead byte", "Pr\xc3", "PrÃ", true},
+	}
+	for _, tt := range tests {
+		r, decoded := LegacyReader(strings.NewReader(tt.in))
+		b, err := io.ReadAll(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(b) != tt.want || decoded != tt.decoded {
+			t.Errorf("%s: got %q, %v; want %q, %v", tt.name, b, decoded, tt.want, tt.decoded)
+		}
+	}
+	// A full window ending inside a UTF-8 character is not taken for Windows-1252.
+	in := strings.Repeat("a", legacyWindow-1) + "é"
+	if _, decoded := LegacyReader(strings.NewReader(in)); decoded {
+		t.Errorf("UTF-8 character cut by the window: decoded as Windows-1252")
+	}
+}

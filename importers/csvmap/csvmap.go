@@ -24,7 +24,8 @@
 // # File shape
 //
 // The delimiter is sniffed from the header line among comma, semicolon, tab and vertical bar; a
-// UTF-8 BOM is skipped; quoted fields may span lines (a record's Location is the line it starts
+// UTF-8 BOM is skipped; a file that is not UTF-8 and has no UTF-8 accented letter is read as
+// Windows-1252 (as Excel saves CSV in Western Europe), with a warning; quoted fields may span lines (a record's Location is the line it starts
 // on). A row with fewer fields than the header, or a quoting error, is reported and skipped.
 //
 // The package only reads: it never writes files, opens no network connection and imports no GUI.
@@ -143,6 +144,9 @@ func Sniff(head []byte, _ string) bool {
 // headHeader reads the header row from a file's first bytes.
 func headHeader(head []byte) []string {
 	head = bytes.TrimPrefix(head, bom)
+	if r, legacy := importers.LegacyReader(bytes.NewReader(head)); legacy {
+		head, _ = io.ReadAll(r)
+	}
 	line, _, _ := bytes.Cut(head, []byte("\n"))
 	cr := csv.NewReader(bytes.NewReader(line))
 	cr.Comma = sniffDelimiter(line)
@@ -254,6 +258,11 @@ func sniffDelimiter(line []byte) rune {
 	return best
 }
 
+// LegacyProblem is the warning a CSV reader reports when the file was not UTF-8 and was read as
+// Windows-1252 ([importers.LegacyReader]).
+var LegacyProblem = importers.Problem{Location: "line 1", Warning: true,
+	Reason: "the file is not UTF-8: read as Windows-1252 (Excel's encoding for CSV in Western Europe); check that accented letters look right"}
+
 // ErrNoMapping is returned (in a [importers.ParseError] naming the header) when a file needs
 // a column mapping: no Options.Columns and no preset recognised. The GUI and CLI match it with
 // errors.Is to ask for one, offering the names [ReadHeader] returns.
@@ -288,6 +297,7 @@ type mapping struct {
 
 func read(ctx context.Context, r io.Reader, opt importers.Options, sink importers.Sink, preset string) error {
 	opt = opt.WithDefaults()
+	r, legacy := importers.LegacyReader(r)
 	cr, br := csvrows.NewReader(r)
 	first, _ := br.Peek(64 << 10)
 	if i := bytes.IndexByte(first, '\n'); i >= 0 {
@@ -306,6 +316,9 @@ func read(ctx context.Context, r io.Reader, opt importers.Options, sink importer
 	m, err := resolve(header, opt.Columns, preset)
 	if err != nil {
 		return &importers.ParseError{Line: 1, Err: err}
+	}
+	if legacy {
+		sink.Problem(LegacyProblem)
 	}
 	layouts := timeLayouts(opt)
 	ph := importers.NewPhones(opt.Region)

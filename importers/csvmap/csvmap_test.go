@@ -376,3 +376,40 @@ func TestNoMappingAndReadHeader(t *testing.T) {
 		t.Errorf("ReadHeader of an empty file: got no error")
 	}
 }
+
+// TestReadWindows1252: the French crowdfunding list saved by Excel in Windows-1252 (with CRLF)
+// gives the same records as the UTF-8 original, plus one warning that says how it was read.
+func TestReadWindows1252(t *testing.T) {
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Skipf("no time zone database: %v", err)
+	}
+	opt := importers.Options{Location: paris}
+	want, err := readFile(t, generic, "testdata/crowdfunding_fr.csv", opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := readFile(t, generic, "testdata/crowdfunding_fr_cp1252.csv", opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Records) != len(want.Records) || len(got.Records) == 0 {
+		t.Fatalf("got %d records, want %d", len(got.Records), len(want.Records))
+	}
+	for i := range want.Records {
+		if g, w := fmt.Sprint(got.Records[i]), fmt.Sprint(want.Records[i]); g != w {
+			t.Errorf("record %d:\n got %s\nwant %s", i, g, w)
+		}
+	}
+	wantProblems := append([]importers.Problem{LegacyProblem}, want.Problems...)
+	if g, w := fmt.Sprint(got.Problems), fmt.Sprint(wantProblems); g != w {
+		t.Errorf("problems:\n got %s\nwant %s", g, w)
+	}
+	b, err := os.ReadFile("testdata/crowdfunding_fr_cp1252.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !Crowdfunding.Sniff(b, "x.csv") {
+		t.Errorf("Crowdfunding.Sniff(Windows-1252 file) = false, want true")
+	}
+}

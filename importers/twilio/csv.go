@@ -36,12 +36,14 @@ func normHeader(s string) string {
 
 // ReadCSV reads the Twilio console's CSV export. Columns are matched by header name in any order
 // (the two documented orders and spelling variants); a UTF-8 BOM and CRLF line ends are tolerated
-// (as in encoding/csv, a CRLF inside a quoted body is read as LF).
+// (as in encoding/csv, a CRLF inside a quoted body is read as LF); a file that is not UTF-8 and has
+// no UTF-8 accented letter is read as Windows-1252, with a warning on line 1.
 // Records are located by the line their row starts on. A row with the wrong number of fields or a
 // quoting error is reported and skipped; the header must name at least From, Body and SentDate.
 func ReadCSV(ctx context.Context, r io.Reader, opt importers.Options, sink importers.Sink) error {
 	opt = opt.WithDefaults()
 	ph := importers.NewPhones(opt.Region)
+	r, legacy := importers.LegacyReader(r)
 	cr, br := csvrows.NewReader(r)
 	cr.ReuseRecord = true
 	first, _ := br.Peek(64 << 10)
@@ -78,6 +80,10 @@ func ReadCSV(ctx context.Context, r io.Reader, opt importers.Options, sink impor
 	}
 	if len(missing) > 0 {
 		return &importers.ParseError{Line: 1, Err: fmt.Errorf("missing column %s; header is %q", strings.Join(missing, ", "), header)}
+	}
+	if legacy {
+		sink.Problem(importers.Problem{Location: "line 1", Warning: true,
+			Reason: "the file is not UTF-8: read as Windows-1252 (Excel's encoding for CSV in Western Europe); check that accented letters look right"})
 	}
 	return csvrows.Rows(ctx, cr, len(header), csvrows.Exact, sink, func(row []string, loc string) error {
 		get := func(f string) string {

@@ -497,3 +497,22 @@ func TestParseDate(t *testing.T) {
 		}
 	}
 }
+
+// TestReadCSVWindows1252: the console CSV re-saved in Windows-1252 gives the same records as the
+// UTF-8 original, plus a warning on line 1.
+func TestReadCSVWindows1252(t *testing.T) {
+	want, err := readFile(t, ReadCSV, "testdata/console_documented_order.csv", importers.Options{}.WithDefaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := readFile(t, ReadCSV, "testdata/console_cp1252.csv", importers.Options{}.WithDefaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g, w := fmt.Sprint(got.Records), fmt.Sprint(want.Records); g != w || len(got.Records) == 0 {
+		t.Errorf("records:\n got %s\nwant %s", g, w)
+	}
+	if len(got.Problems) != len(want.Problems)+1 || got.Problems[0].Location != "line 1" || !strings.Contains(got.Problems[0].Reason, "Windows-1252") {
+		t.Errorf("problems: got %v, want the Windows-1252 warning then %v", got.Problems, want.Problems)
+	}
+}

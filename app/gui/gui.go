@@ -54,11 +54,12 @@ type Options struct {
 
 // Preference keys.
 const (
-	prefReveal   = "reveal_text"  // bool: show message text in lists
-	prefRecent   = "recent_cases" // string list, most recent first
-	prefLanguage = "language"     // "", "en" or "fr"
-	prefExamine  = "examiner"     // who decides, for the custody log
-	maxRecent    = 8
+	prefReveal     = "reveal_text"  // bool: show message text in lists
+	prefRecent     = "recent_cases" // string list, most recent first
+	prefLanguage   = "language"     // "", "en" or "fr"
+	prefExamine    = "examiner"     // who decides, for the custody log
+	prefAppearance = "appearance"   // "", "light" or "dark"
+	maxRecent      = 8
 )
 
 // UI is the application window's content and state.
@@ -112,7 +113,7 @@ func newUI(a fyne.App, w fyne.Window, opt Options, be backend) *UI {
 	}
 	u := &UI{a: a, w: w, opt: opt, be: be}
 	u.reveal = a.Preferences().BoolWithFallback(prefReveal, false)
-	a.Settings().SetTheme(calmTheme{})
+	a.Settings().SetTheme(calmTheme{appearance: a.Preferences().String(prefAppearance)})
 	u.root = container.NewStack()
 	u.start = newStartScreen(u)
 	u.root.Objects = []fyne.CanvasObject{u.start.content}
@@ -159,6 +160,16 @@ func (u *UI) menu() *fyne.MainMenu {
 		langItem("", lang.L("System language")),
 		langItem("en", "English"),
 		langItem("fr", "Français"))
+	appearanceItem := func(code, label string) *fyne.MenuItem {
+		it := fyne.NewMenuItem(label, func() { u.setAppearance(code) })
+		it.Checked = u.a.Preferences().String(prefAppearance) == code
+		return it
+	}
+	appearance := fyne.NewMenuItem(lang.L("Appearance"), nil)
+	appearance.ChildMenu = fyne.NewMenu("",
+		appearanceItem("", lang.L("As the system")),
+		appearanceItem(appearanceLight, lang.L("Light")),
+		appearanceItem(appearanceDark, lang.L("Dark")))
 	examiner := fyne.NewMenuItem(lang.L("Reviewer name…"), u.askExaminer)
 	return fyne.NewMainMenu(
 		fyne.NewMenu(lang.L("Case"),
@@ -177,7 +188,7 @@ func (u *UI) menu() *fyne.MainMenu {
 			fyne.NewMenuItemSeparator(),
 			fyne.NewMenuItem(lang.L("Close case"), u.closeCase),
 		),
-		fyne.NewMenu(lang.L("Settings"), reveal, language, examiner),
+		fyne.NewMenu(lang.L("Settings"), reveal, language, appearance, examiner),
 	)
 }
 
@@ -198,6 +209,13 @@ func (u *UI) setReveal(on bool) {
 	if u.d != nil {
 		u.refreshScreens()
 	}
+}
+
+// setAppearance stores the light or dark choice ("" = as the system) and applies it at once.
+func (u *UI) setAppearance(code string) {
+	u.a.Preferences().SetString(prefAppearance, code)
+	u.a.Settings().SetTheme(calmTheme{appearance: code})
+	u.w.SetMainMenu(u.menu())
 }
 
 // setLanguage stores the choice (read by LoadTranslations at the next start) and applies it now

@@ -399,3 +399,33 @@ func TestNoSystemLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestAppearance chooses dark, then light, in Settings ▸ Appearance: the theme uses that variant
+// whatever the system's, and the choice is kept in the preferences for the next start.
+func TestAppearance(t *testing.T) {
+	u, _ := newTestUI(t)
+	dark := calmTheme{}.Color(theme.ColorNameBackground, theme.VariantDark)
+	light := calmTheme{}.Color(theme.ColorNameBackground, theme.VariantLight)
+	for _, c := range []struct {
+		code   string
+		system fyne.ThemeVariant
+		want   color.Color
+	}{
+		{appearanceDark, theme.VariantLight, dark},
+		{appearanceLight, theme.VariantDark, light},
+		{"", theme.VariantDark, dark},
+		{"", theme.VariantLight, light},
+	} {
+		u.setAppearance(c.code)
+		if got := u.a.Settings().Theme().Color(theme.ColorNameBackground, c.system); got != c.want {
+			t.Errorf("appearance %q on a %v system: background %v, want %v", c.code, c.system, got, c.want)
+		}
+		if got := u.a.Preferences().String(prefAppearance); got != c.code {
+			t.Errorf("stored appearance %q, want %q", got, c.code)
+		}
+		u2 := newUI(u.a, u.a.NewWindow("next start"), Options{ConfigDir: t.TempDir()}, realBackend())
+		if got := u2.a.Settings().Theme().Color(theme.ColorNameBackground, c.system); got != c.want {
+			t.Errorf("appearance %q at the next start: background %v, want %v", c.code, got, c.want)
+		}
+	}
+}

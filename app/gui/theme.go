@@ -8,8 +8,17 @@ import (
 )
 
 // calmTheme is the default Fyne theme with muted colours, for people who read hostile content for
-// hours: no pure white or black, a desaturated blue-grey accent, soft error colours.
-type calmTheme struct{}
+// hours: no pure white or black, a desaturated blue-grey accent, soft error colours. It follows
+// the system's light or dark variant unless the reader chose one in Settings ▸ Appearance.
+type calmTheme struct {
+	appearance string // "", appearanceLight or appearanceDark
+}
+
+// Appearance choices (the prefAppearance preference).
+const (
+	appearanceLight = "light"
+	appearanceDark  = "dark"
+)
 
 var _ fyne.Theme = calmTheme{}
 
@@ -22,7 +31,13 @@ const (
 func rgb(r, g, b uint8) color.NRGBA     { return color.NRGBA{R: r, G: g, B: b, A: 0xff} }
 func rgba(r, g, b, a uint8) color.NRGBA { return color.NRGBA{R: r, G: g, B: b, A: a} }
 
-func (calmTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+func (t calmTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	switch t.appearance {
+	case appearanceLight:
+		v = theme.VariantLight
+	case appearanceDark:
+		v = theme.VariantDark
+	}
 	dark := v == theme.VariantDark
 	pick := func(light, darkc color.Color) color.Color {
 		if dark {

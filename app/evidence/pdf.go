@@ -112,6 +112,11 @@ func (m *Model) WritePDF(w io.Writer, t *tr) error {
 		}
 		f.AddUTF8FontFromBytes("DejaVu", fn.style, b)
 	}
+	mono, err := fs.ReadFile(rep, "fonts/DejaVuSansMono.ttf")
+	if err != nil {
+		return fmt.Errorf("report font: %w", err)
+	}
+	f.AddUTF8FontFromBytes("DejaVuMono", "", mono)
 	gen := m.Generated
 	if gen.IsZero() {
 		gen = time.Unix(0, 0).UTC()
@@ -195,9 +200,10 @@ func (p *pdfDoc) block(b block, first *bool) {
 	case bTable:
 		p.table(b.Head, b.Rows, b.Widths, false)
 	case bMono:
-		f.SetFont("DejaVu", "", 8)
+		// monospaced, so the command lines and the file list of the read-me stay aligned
+		f.SetFont("DejaVuMono", "", 7)
 		f.SetFillColor(246, 246, 246)
-		f.MultiCell(0, 3.8, pdfText(b.Text), "", "L", true)
+		f.MultiCell(0, 3.3, pdfText(b.Text), "", "L", true)
 		f.Ln(2)
 	case bChart:
 		p.chart()

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"raidtrace/importers"
 )
 
 // The report is built once as a list of blocks, then rendered to HTML and to PDF, so both
@@ -226,10 +228,15 @@ func (m *Model) document(t *tr) []block {
 	arows := make([][]string, 0, len(m.Messages))
 	for i := range m.Messages {
 		msg := &m.Messages[i]
-		arows = append(arows, []string{exhibitOf(msg.ID), m.fmtT(msg.Time), senderLabel(msg.Sender), msg.Text, clusterText(m.clusterOf[msg.ID])})
+		// the column head says UTC; without the suffix the time fits on one line
+		who := senderLabel(msg.Sender)
+		if who == "" && msg.Direction == importers.Outgoing {
+			who = t.T("outgoing_sender") // exports often leave the owner's own number out
+		}
+		arows = append(arows, []string{exhibitOf(msg.ID), strings.TrimSuffix(m.fmtT(msg.Time), " UTC"), who, msg.Text, clusterText(m.clusterOf[msg.ID])})
 	}
 	d = append(d, block{Kind: bTable, Head: []string{t.T("col_exhibit"), t.T("col_time"), t.T("col_sender"), t.T("col_text"), t.T("col_raid")},
-		Rows: arows, Widths: []float64{10, 19, 16, 48, 7}})
+		Rows: arows, Widths: []float64{10, 23, 15, 46, 6}})
 	return d
 }
 

@@ -1,0 +1,63 @@
+package evidence
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"raidtrace/importers"
+)
+
+// TestReportLayoutFixes checks what looking at the demo PDF showed: the read-me is set in the
+// embedded monospaced font (its columns align), the annex names an outgoing message's sender
+// when the export left it out, and the annex's time cells fit on one line.
+func TestReportLayoutFixes(t *testing.T) {
+	m := handModel()
+	m.Messages[2].Sender = importers.Party{}
+	m.Messages[2].Direction = importers.Outgoing
+	m.Derive()
+	for _, lang := range []string{"fr", "en"} {
+		tr, _ := loadStrings(lang)
+		var h, p bytes.Buffer
+		if err := m.WriteHTML(&h, tr); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(h.String(), htmlEsc(tr.T("outgoing_sender"))) {
+			t.Errorf("%s: annex does not label the outgoing message's sender", lang)
+		}
+		if err := m.WritePDF(&p, tr); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := exec.LookPath("pdffonts"); err != nil {
+			t.Skip("pdffonts not installed (poppler-utils)")
+		}
+		f := filepath.Join(t.TempDir(), "r.pdf")
+		os.WriteFile(f, p.Bytes(), 0o644)
+		out, err := exec.Command("pdffonts", f).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(strings.ToLower(string(out)), "dejavumono") {
+			t.Errorf("%s: the PDF does not embed the monospaced font:\n%s", lang, out)
+		}
+		txt, err := exec.Command("pdftotext", "-layout", "-enc", "UTF-8", f, "-").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		// the time of M000001 in the annex is whole on one line
+		if !annexRow.Match(txt) {
+			t.Errorf("%s: an annex time is cut across lines", lang)
+		}
+	}
+}
+
+func htmlEsc(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;").Replace(s)
+}
+
+// annexRow is the annex row of M000001 (the raid tables show the same time followed by "UTC").
+var annexRow = regexp.MustCompile(`M000001 +2024-05-01 20:13:07\.123 +06 12`)

@@ -168,6 +168,11 @@ func (e *ParseError) Error() string {
 
 func (e *ParseError) Unwrap() error { return e.Err }
 
+// InvalidUTF8 is the reason of the warning a parser reports for a record whose bytes are not
+// valid UTF-8 (a file mixing encodings, or damaged): the record is kept, with its bad bytes as
+// they are (or as U+FFFD where the format's decoder, such as encoding/json, replaces them).
+const InvalidUTF8 = "invalid UTF-8 bytes in this record (a file mixing encodings, or damaged); kept as read"
+
 // Errors a parser reports; match them with errors.Is.
 var (
 	ErrTruncated = errors.New("file ends in the middle of a record (truncated)")

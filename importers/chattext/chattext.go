@@ -32,6 +32,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -92,6 +93,9 @@ func Read(ctx context.Context, r io.Reader, opt importers.Options, sink importer
 		if e.problem != "" {
 			sink.Problem(importers.Problem{Location: fmt.Sprintf("line %d", e.line), Reason: e.problem})
 			continue
+		}
+		if !utf8.ValidString(e.rest) || slices.ContainsFunc(e.more, func(s string) bool { return !utf8.ValidString(s) }) {
+			sink.Problem(importers.Problem{Location: fmt.Sprintf("line %d", e.line), Reason: importers.InvalidUTF8, Warning: true})
 		}
 		if err := sink.Record(e.record(order, opt, ph, owner, sink)); err != nil {
 			return err

@@ -18,6 +18,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"raidtrace/importers"
 )
@@ -93,6 +94,9 @@ func Rows(ctx context.Context, cr *csv.Reader, fields int, fit Fit, sink importe
 		if !fit.fits(row, fields) {
 			sink.Problem(importers.Problem{Location: loc, Reason: fmt.Sprintf("row skipped: it has %d fields, the header has %d%s", len(row), fields, span(cr, line, len(row)))})
 			continue
+		}
+		if slices.ContainsFunc(row, func(f string) bool { return !utf8.ValidString(f) }) {
+			sink.Problem(importers.Problem{Location: loc, Reason: importers.InvalidUTF8, Warning: true})
 		}
 		if swallowed(row, cr.Comma, fields) {
 			sink.Problem(swallowedProblem(loc, cr, line, len(row)))

@@ -156,3 +156,25 @@ func TestRepairHeader(t *testing.T) {
 		}
 	}
 }
+
+func TestRowsInvalidUTF8(t *testing.T) {
+	cr, _ := NewReader(strings.NewReader("from,body\nx,caf\xe9\ny,été\n"))
+	if _, err := cr.Read(); err != nil {
+		t.Fatal(err)
+	}
+	var c importers.Collector
+	var rows []string
+	err := Rows(context.Background(), cr, 2, Exact, &c, func(row []string, loc string) error {
+		rows = append(rows, loc+" "+row[1])
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"line 2 caf\xe9", "line 3 été"}; !slices.Equal(rows, want) {
+		t.Errorf("rows: got %q, want %q", rows, want)
+	}
+	if len(c.Problems) != 1 || c.Problems[0].Location != "line 2" || c.Problems[0].Reason != importers.InvalidUTF8 || !c.Problems[0].Warning {
+		t.Errorf("problems: got %v, want one invalid UTF-8 warning on line 2", c.Problems)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"unicode/utf8"
 
 	"raidtrace/importers"
 )
@@ -48,6 +49,9 @@ func ReadBulk(ctx context.Context, r io.Reader, opt importers.Options, sink impo
 		}
 		if trimmed := bytes.TrimSpace(line); len(trimmed) > 0 {
 			loc := fmt.Sprintf("line %d", lr.n)
+			if !utf8.Valid(trimmed) {
+				sink.Problem(importers.Problem{Location: loc, Reason: importers.InvalidUTF8, Warning: true})
+			}
 			rec, perr := decodeMessage(trimmed, loc, opt, ph, sink)
 			if perr != nil {
 				sink.Problem(importers.Problem{Location: loc, Reason: perr.Error()})

@@ -31,6 +31,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"raidtrace/importers"
 	"raidtrace/importers/jsonerr"
@@ -203,6 +204,9 @@ func (d *decoder) line(b []byte, n int) error {
 		return err
 	}
 	loc := lineLoc(n)
+	if !utf8.Valid(b) {
+		d.warn(loc, importers.InvalidUTF8)
+	}
 	if b[0] == '[' {
 		var elems []json.RawMessage
 		if err := json.Unmarshal(b, &elems); err != nil {

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // run is one call of Analyze.
@@ -171,66 +172,129 @@ func Groups(ctx context.Context, msgs []Message, p Params) ([][]int, error) {
 	return a.groups, nil
 }
 
-// normalise fills msgText, texts, weight and signals, normalising blocks of messages on all
-// workers and merging each block in input order.
+// normalise fills msgText, texts, weight and signals (not for Groups, which does not use them).
+// Blocks of messages are normalised on all workers into byte arenas; each block is then merged in
+// input order (distinct texts numbered in order of first appearance) while the next block is
+// being normalised, so the result does not depend on the number of workers.
 func (a *run) normalise() error {
-	const block = 1 << 15
-	a.msgText = make([]int32, len(a.msgs))
-	index := make(map[string]int32, len(a.msgs)/4)
-	norm := make([]string, block)
-	det := make([][]signal, block)
-	for lo := 0; lo < len(a.msgs); lo += block {
-		hi := min(lo+block, len(a.msgs))
-		err := parallel(a.ctx, a.p.workers(), hi-lo, 2048, func(x, y int) {
-			for i := x; i < y; i++ {
-				m := &a.msgs[lo+i]
-				det[i] = det[i][:0]
-				if m.Outgoing || m.Skip {
-					norm[i] = ""
-					continue
-				}
-				d := NormalizeDetail(m.Text)
-				norm[i] = d.Text
-				for _, u := range d.URLs {
-					det[i] = append(det[i], signal{int32(lo + i), sigURL, canonicalURL(u)})
-				}
-				for _, u := range d.Mentions {
-					det[i] = append(det[i], signal{int32(lo + i), sigMention, u})
-				}
-				for _, u := range d.Hashtags {
-					det[i] = append(det[i], signal{int32(lo + i), sigHashtag, u})
-				}
-				for _, u := range d.Numbers {
-					det[i] = append(det[i], signal{int32(lo + i), sigNumber, u})
-				}
-				for _, u := range m.Media {
-					det[i] = append(det[i], signal{int32(lo + i), sigMedia, u})
-				}
+	const block, chunk = 1 << 14, 1024
+	n := len(a.msgs)
+	a.msgText = make([]int32, n)
+	detail := !a.onlyGroups
+	type blockBuf struct {
+		lo, hi int
+		arenas [block / chunk][]byte // normalised texts of each chunk, back to back
+		ends   []int32               // end of each message's text in its chunk's arena
+		det    [][]signal
+	}
+	bufs := [2]*blockBuf{}
+	for i := range bufs {
+		bufs[i] = &blockBuf{ends: make([]int32, block), det: make([][]signal, block)}
+	}
+	index := make(map[string]int32, n/4)
+	var texts textArena
+	merge := func(bb *blockBuf) {
+		for i := 0; i < bb.hi-bb.lo; i++ {
+			if detail {
+				a.signals = append(a.signals, bb.det[i]...)
 			}
-		})
-		if err != nil {
-			return err
-		}
-		for i := 0; i < hi-lo; i++ {
-			a.signals = append(a.signals, det[i]...)
-			t := norm[i]
-			if t == "" {
-				a.msgText[lo+i] = -1
+			start := int32(0)
+			if i%chunk != 0 {
+				start = bb.ends[i-1]
+			}
+			t := bb.arenas[i/chunk][start:bb.ends[i]]
+			if len(t) == 0 {
+				a.msgText[bb.lo+i] = -1
 				continue
 			}
-			id, ok := index[t]
+			id, ok := index[string(t)]
 			if !ok {
 				id = int32(len(a.texts))
-				index[t] = id
-				a.texts = append(a.texts, t)
+				s := texts.add(t)
+				index[s] = id
+				a.texts = append(a.texts, s)
 				a.weight = append(a.weight, 0)
 			}
 			a.weight[id]++
-			a.msgText[lo+i] = id
+			a.msgText[bb.lo+i] = id
 		}
-		a.progress("normalise", 0.3*float64(hi)/float64(len(a.msgs)))
+		a.progress("normalise", 0.3*float64(bb.hi)/float64(n))
 	}
-	return nil
+	var merging sync.WaitGroup
+	for k, lo := 0, 0; lo < n; k, lo = k+1, lo+block {
+		bb := bufs[k%2]
+		bb.lo, bb.hi = lo, min(lo+block, n)
+		err := parallel(a.ctx, a.p.workers(), bb.hi-bb.lo, chunk, func(x, y int) {
+			nz := pool.Get().(*normalizer)
+			defer pool.Put(nz)
+			arena := bb.arenas[x/chunk][:0]
+			for i := x; i < y; i++ {
+				m := &a.msgs[lo+i]
+				if detail {
+					bb.det[i] = bb.det[i][:0]
+				}
+				if !m.Outgoing && !m.Skip {
+					nz.run(m.Text, detail)
+					arena = append(arena, nz.out...)
+					if detail {
+						bb.det[i] = appendSignals(bb.det[i], int32(lo+i), &nz.sig, m.Media)
+						sg := &nz.sig // copied out: keep the slices for the next message
+						sg.URLs, sg.Mentions, sg.Hashtags, sg.Numbers = sg.URLs[:0], sg.Mentions[:0], sg.Hashtags[:0], sg.Numbers[:0]
+					}
+				}
+				bb.ends[i] = int32(len(arena))
+			}
+			bb.arenas[x/chunk] = arena
+		})
+		merging.Wait() // the previous block, merged while this one was normalised
+		if err != nil {
+			return err
+		}
+		merging.Add(1)
+		go func() {
+			defer merging.Done()
+			merge(bb)
+		}()
+	}
+	merging.Wait()
+	return a.ctx.Err()
+}
+
+// appendSignals appends the URLs, mentions, hashtags and numbers found in message m, then its
+// attachments.
+func appendSignals(dst []signal, m int32, sig *Normalized, media []string) []signal {
+	for _, u := range sig.URLs {
+		dst = append(dst, signal{m, sigURL, canonicalURL(u)})
+	}
+	for _, u := range sig.Mentions {
+		dst = append(dst, signal{m, sigMention, u})
+	}
+	for _, u := range sig.Hashtags {
+		dst = append(dst, signal{m, sigHashtag, u})
+	}
+	for _, u := range sig.Numbers {
+		dst = append(dst, signal{m, sigNumber, u})
+	}
+	for _, u := range media {
+		dst = append(dst, signal{m, sigMedia, u})
+	}
+	return dst
+}
+
+// textArena stores strings back to back in large blocks, so that many distinct texts cost a few
+// allocations and little garbage-collector work. A block is never written again once a string
+// points into it.
+type textArena struct {
+	cur []byte
+}
+
+func (t *textArena) add(b []byte) string {
+	if cap(t.cur)-len(t.cur) < len(b) {
+		t.cur = make([]byte, 0, max(1<<20, len(b)))
+	}
+	off := len(t.cur)
+	t.cur = append(t.cur, b...)
+	return unsafe.String(&t.cur[off], len(b))
 }
 
 // internSenders numbers the senders of analysed messages.

@@ -379,6 +379,7 @@ func (a *archive) plan(src source) error {
 		seen[rel] = true
 		a.files = append(a.files, member{name: prefix + rel, kind: k, part: part, count: count})
 	}
+	var notRead []string // data files with entries that are not messages, with their count
 	if have["data/manifest.js"] {
 		if err := a.readManifest(src, prefix+"data/manifest.js"); err != nil {
 			a.sink.Problem(importers.Problem{Location: prefix + "data/manifest.js",
@@ -387,6 +388,9 @@ func (a *archive) plan(src source) error {
 		for _, f := range a.manifest {
 			k := globals[f.dataType]
 			if k == kindNone {
+				if f.count > 0 {
+					notRead = append(notRead, fmt.Sprintf("%s (%d)", strings.TrimPrefix(path.Clean(f.fileName), "data/"), f.count))
+				}
 				continue
 			}
 			rel := strings.TrimPrefix(path.Clean(f.fileName), "/")
@@ -424,6 +428,11 @@ func (a *archive) plan(src source) error {
 			add("data/js/user_details.js", kindGrailUser, 0, -1)
 		}
 		add("tweets.csv", kindGrailCSV, 0, -1)
+	}
+	if len(notRead) > 0 {
+		sort.Strings(notRead)
+		a.sink.Problem(importers.Problem{Location: prefix + "data/manifest.js", Warning: true,
+			Reason: "not imported, as they hold no messages (entries per the manifest): " + strings.Join(notRead, ", ")})
 	}
 	sort.SliceStable(a.files, func(i, j int) bool {
 		if a.files[i].kind != a.files[j].kind {

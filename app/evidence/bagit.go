@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // File names of the bag's tag files.
@@ -307,17 +308,31 @@ func (bi BagInfo) Get(label string) (string, bool) {
 	return "", false
 }
 
-// Bytes renders bag-info.txt. Values are kept on one line: line breaks become spaces.
+// Bytes renders bag-info.txt. Line breaks in values become spaces; a long value is folded at
+// spaces onto continuation lines indented by two spaces, so that lines stay within the 79
+// characters RFC 8493 section 2.2.2 recommends (a single word longer than that, such as a
+// hash, is never cut).
 func (bi BagInfo) Bytes() []byte {
+	const width = 79
 	var b bytes.Buffer
 	for _, f := range bi {
-		v := strings.Join(strings.Fields(f.Value), " ")
-		if v == "" {
+		words := strings.Fields(f.Value)
+		if len(words) == 0 {
 			continue
 		}
 		b.WriteString(f.Label)
-		b.WriteString(": ")
-		b.WriteString(v)
+		b.WriteString(":")
+		n := utf8.RuneCountInString(f.Label) + 1
+		for i, w := range words {
+			wl := utf8.RuneCountInString(w)
+			if i > 0 && n+1+wl > width {
+				b.WriteString("\n ")
+				n = 1
+			}
+			b.WriteByte(' ')
+			b.WriteString(w)
+			n += 1 + wl
+		}
 		b.WriteByte('\n')
 	}
 	return b.Bytes()

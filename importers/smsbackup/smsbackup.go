@@ -265,6 +265,40 @@ func (p *parser) trailer() {
 	}
 }
 
+// maxDepth bounds the nesting of elements inside a record: SB&R nests three deep
+// (mms/parts/part). encoding/xml keeps every open element, so a hostile file of millions of
+// nested tags would otherwise take memory far out of proportion to its size (30 MB of "<x>"
+// took 1 GB); past this depth the record is reported and reading resumes at the next one.
+const maxDepth = 64
+
+// tooDeep is the syntax error for nesting past maxDepth, which [parser.fail] recovers from as
+// from any XML error.
+func (p *parser) tooDeep() error {
+	l, _ := p.d.InputPos()
+	return &xml.SyntaxError{Msg: fmt.Sprintf("elements nested more than %d deep", maxDepth), Line: l}
+}
+
+// skip reads up to the end of the element whose start tag was just read, like
+// [xml.Decoder.Skip], but fails past maxDepth.
+func (p *parser) skip() error {
+	for depth := 1; depth > 0; {
+		tok, err := p.d.Token()
+		if err != nil {
+			return err
+		}
+		switch tok.(type) {
+		case xml.StartElement:
+			depth++
+			if depth > maxDepth {
+				return p.tooDeep()
+			}
+		case xml.EndElement:
+			depth--
+		}
+	}
+	return nil
+}
+
 // element reads one child of <smses> whose start tag is t, at line.
 func (p *parser) element(t xml.StartElement, line int) error {
 	var (
@@ -276,7 +310,7 @@ func (p *parser) element(t xml.StartElement, line int) error {
 	case "sms":
 		p.nSMS++
 		p.cur = fmt.Sprintf("/smses/sms[%d] (line %d)", p.nSMS, line)
-		if err = p.d.Skip(); err != nil {
+		if err = p.skip(); err != nil {
 			return p.fail(err, p.line())
 		}
 		rec, ws = p.sms(t.Attr)
@@ -290,7 +324,7 @@ func (p *parser) element(t xml.StartElement, line int) error {
 	default:
 		loc := fmt.Sprintf("/smses/%s (line %d)", t.Name.Local, line)
 		p.cur = loc
-		if err = p.d.Skip(); err != nil {
+		if err = p.skip(); err != nil {
 			return p.fail(err, p.line())
 		}
 		p.cur = ""
@@ -652,6 +686,9 @@ func (p *parser) mms(a attrs) (importers.Record, []string, error) {
 			depth--
 		case xml.StartElement:
 			depth++
+			if depth > maxDepth {
+				return rec, nil, p.tooDeep()
+			}
 			switch t.Name.Local {
 			case "part":
 				pa := attrs(t.Attr)

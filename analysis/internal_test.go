@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -110,4 +111,42 @@ func TestZeroBytes(t *testing.T) {
 			t.Errorf("zeroBytes(%#x) = %d, want %d", x, got, want)
 		}
 	}
+}
+
+// normalizeWith runs the normaliser with or without the ASCII fast path.
+func normalizeWith(s string, slow bool) Normalized {
+	var n normalizer
+	n.slow = slow
+	n.run(s, true)
+	n.sig.Text = string(n.out)
+	return n.sig
+}
+
+var fastPathCases = []string{
+	"", "a", "Hello", "HELLO, World!!!", "t'es qu'une sale pute", "connaaaasse", "AAAaaa bbB", "a-b_c.d",
+	"s4l0pe", "user2389 14h30", "@victime T'ES NUL", "#Boycott ça", "https://t.co/x1 voilà", "we know where you live...",
+	"<user> <url> ok", "re:re:re", "x\x01y", "😀😀 ok", "l'école", "ok!!!???", "$money$", "deg@ge", "www.exemple.fr",
+	"'quoted' (paren) [br] {cu} <an>", "7'es", "Ｗｅ know", "aaa bbb ccc", "«bonjour»", "HTTP://X.COM",
+}
+
+func TestNormalizeASCIIFastPath(t *testing.T) {
+	for _, s := range fastPathCases {
+		fast, slow := normalizeWith(s, false), normalizeWith(s, true)
+		if !reflect.DeepEqual(fast, slow) {
+			t.Errorf("normalise(%q): fast path %+v, slow path %+v", s, fast, slow)
+		}
+	}
+}
+
+// FuzzNormalizeASCIIFastPath checks that the ASCII fast path changes nothing.
+func FuzzNormalizeASCIIFastPath(f *testing.F) {
+	for _, s := range fastPathCases {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		fast, slow := normalizeWith(s, false), normalizeWith(s, true)
+		if !reflect.DeepEqual(fast, slow) {
+			t.Fatalf("normalise(%q): fast path %+v, slow path %+v", s, fast, slow)
+		}
+	})
 }

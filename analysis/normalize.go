@@ -73,6 +73,7 @@ type normalizer struct {
 	numBuf  []byte
 	emoji   rune // last emoji written and how many times in a row
 	emojiN  int
+	slow    bool // tests: never take the ASCII fast path
 }
 
 func (n *normalizer) run(s string, detail bool) {
@@ -256,6 +257,9 @@ func handleLen(s string) int {
 
 // text folds a run of text without spaces and writes its word pieces and emoji.
 func (n *normalizer) text(s string) {
+	if !n.slow && n.textASCII(s) {
+		return
+	}
 	n.tok = n.tok[:0]
 	for _, r := range s {
 		n.tok = appendFold(n.tok, r)
@@ -277,6 +281,53 @@ func (n *normalizer) text(s string) {
 	}
 	n.endPiece()
 }
+
+// textASCII is text for the common case of printable ASCII without digits, "@" or "$": letters
+// fold to lower case, any other character ends a word, and there is no leetspeak or number to
+// read. It reports false, writing nothing, when s is not such a run.
+func (n *normalizer) textASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x21 || c > 0x7e || '0' <= c && c <= '9' || c == '@' || c == '$' {
+			return false
+		}
+	}
+	for i := 0; i < len(s); {
+		if !isASCIILetter(s[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && isASCIILetter(s[j]) {
+			j++
+		}
+		// as writeRunes after endPiece: a letter repeated three times or more counts once
+		n.emojiN = 0
+		n.flushNumber()
+		n.lastNum = false
+		if len(n.out) > 0 {
+			n.out = append(n.out, ' ')
+		}
+		for k := i; k < j; {
+			c := s[k] | 0x20
+			m := k + 1
+			for m < j && s[m]|0x20 == c {
+				m++
+			}
+			if m-k >= 3 {
+				n.out = append(n.out, c)
+			} else {
+				for ; k < m; k++ {
+					n.out = append(n.out, c)
+				}
+			}
+			k = m
+		}
+		i = j
+	}
+	return true
+}
+
+func isASCIILetter(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
 
 // writeEmoji writes an emoji as a word; the same emoji repeated in a row counts once.
 func (n *normalizer) writeEmoji(r rune) {

@@ -60,10 +60,15 @@ func (a *run) do() (*Result, error) {
 	a.progress("cluster", 0.3)
 	eligible := make([]bool, len(a.texts))
 	short := make([]bool, len(a.texts))
-	for i, t := range a.texts {
-		n := informative(t)
-		eligible[i] = n >= a.p.MinChars
-		short[i] = n < a.p.ShortChars
+	err := parallel(a.ctx, a.p.workers(), len(a.texts), 4096, func(lo, hi int) {
+		for i, t := range a.texts[lo:hi] {
+			n := informative(t)
+			eligible[lo+i] = n >= a.p.MinChars
+			short[lo+i] = n < a.p.ShortChars
+		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	groups, sim, err := nearGroups(a.ctx, a.texts, a.weight, eligible, a.p)
 	if err != nil {
@@ -299,7 +304,7 @@ func (t *textArena) add(b []byte) string {
 
 // internSenders numbers the senders of analysed messages.
 func (a *run) internSenders() {
-	ids := map[string]int32{}
+	ids := make(map[string]int32, len(a.msgs)/2)
 	a.sid = make([]int32, len(a.msgs))
 	for m, t := range a.msgText {
 		if t < 0 {

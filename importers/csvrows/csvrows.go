@@ -99,7 +99,7 @@ func Rows(ctx context.Context, cr *csv.Reader, fields int, fit Fit, sink importe
 			sink.Problem(importers.Problem{Location: loc, Reason: importers.InvalidUTF8, Warning: true})
 		}
 		if swallowed(row, cr.Comma, fields) {
-			sink.Problem(swallowedProblem(loc, cr, line, len(row)))
+			sink.Problem(swallowedProblem(loc, cr, row, line))
 		}
 		if err := each(row, loc); err != nil {
 			return err
@@ -134,10 +134,13 @@ func swallowed(row []string, comma rune, fields int) bool {
 	return false
 }
 
-func swallowedProblem(loc string, cr *csv.Reader, start, fields int) importers.Problem {
-	end, _ := cr.FieldPos(fields - 1)
+// swallowedProblem is the warning for a row whose fields hold rows of their own; the row ends on
+// the line its last field starts on plus the line breaks in that field.
+func swallowedProblem(loc string, cr *csv.Reader, row []string, start int) importers.Problem {
+	end, _ := cr.FieldPos(len(row) - 1)
+	end += strings.Count(row[len(row)-1], "\n")
 	return importers.Problem{Location: loc, Warning: true, Reason: fmt.Sprintf(
-		"a field holds lines that look like rows of their own (the row runs from line %d to line %d or beyond): an unclosed quote? They were read as part of this row", start, end)}
+		"a field holds lines that look like rows of their own (the row runs from line %d to line %d): an unclosed quote? They were read as part of this row", start, end)}
 }
 
 // RepairHeader returns header, as encoding/csv with lazy quotes read it from line (the file's

@@ -64,10 +64,10 @@ func TestRows(t *testing.T) {
 			problems: "line 2 warning=false: row skipped: it has 4 fields, the header has 2 (it runs from line 2 to line 4: an unclosed quote?)\n"},
 		{name: "swallowed rows in a fitting row", input: "from,body\na,\"oops\nb,c\nd,e\"\n",
 			rows:     "line 2: [\"a\" \"oops\\nb,c\\nd,e\"]\n",
-			problems: "line 2 warning=true: a field holds lines that look like rows of their own (the row runs from line 2 to line 2 or beyond): an unclosed quote? They were read as part of this row\n"},
+			problems: "line 2 warning=true: a field holds lines that look like rows of their own (the row runs from line 2 to line 4): an unclosed quote? They were read as part of this row\n"},
 		{name: "semicolons", input: "from;body\na;\"x\ny;z\"\n", comma: ';',
 			rows:     "line 2: [\"a\" \"x\\ny;z\"]\n",
-			problems: "line 2 warning=true: a field holds lines that look like rows of their own (the row runs from line 2 to line 2 or beyond): an unclosed quote? They were read as part of this row\n"},
+			problems: "line 2 warning=true: a field holds lines that look like rows of their own (the row runs from line 2 to line 3): an unclosed quote? They were read as part of this row\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -36,6 +36,8 @@ type raidsScreen struct {
 
 	// The selected raid's page.
 	review        *widget.Label
+	timeline      *timeline // the raid's own, in the Timeline tab
+	lower         *container.AppTabs
 	flagged       []flagRow
 	flagList      *widget.List
 	lowerTab      int
@@ -160,13 +162,17 @@ func (s *raidsScreen) show(k int) {
 	if c.End.Sub(c.Start) > 12*time.Hour {
 		unit = time.Hour
 	}
+	var window [][2]time.Time // the raid window the analysis found, shaded as on the overview
+	if !c.Window.Start.IsZero() {
+		window = [][2]time.Time{{c.Window.Start, c.Window.End}}
+	}
 	tl := newTimeline(bucketize(func(yield func(time.Time) bool) {
 		for _, i := range mem {
 			if !yield(d.msgs[i].Time) {
 				return
 			}
 		}
-	}, c.Start.Add(-pad), c.End.Add(pad), unit, nil, d.loc), d.loc)
+	}, c.Start.Add(-pad), c.End.Add(pad), unit, window, d.loc), d.loc)
 
 	s.review = widget.NewLabel(s.reviewText())
 	s.review.Wrapping = fyne.TextWrapWord
@@ -223,9 +229,11 @@ func (s *raidsScreen) show(k int) {
 	flags := widget.NewLabel(s.triageText(c))
 	flags.Wrapping = fyne.TextWrapWord
 
+	// The written facts fill the upper pane; the raid's own timeline has a tab of its own below,
+	// where it gets the room a minute-by-minute histogram needs.
 	head := container.NewVBox(title, facts,
 		container.NewBorder(nil, nil, widget.NewLabelWithStyle(lang.L("Template"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), eye, s.template),
-		tl, senders, links, flags)
+		senders, links, flags)
 	foot := container.NewBorder(noteHint, nil, nil, container.NewVBox(s.noteBtn), s.note)
 	s.flagged = s.flagged[:0]
 	for _, i := range mem {
@@ -265,7 +273,9 @@ func (s *raidsScreen) show(k int) {
 	lower := container.NewAppTabs(
 		container.NewTabItem(lang.L("Members ({{.N}})", map[string]any{"N": len(mem)}), container.NewBorder(review, nil, nil, nil, s.members)),
 		container.NewTabItem(lang.L("Triage suggestions ({{.N}})", map[string]any{"N": len(s.flagged)}), s.flagList),
+		container.NewTabItem(lang.L("Timeline"), container.NewPadded(tl)),
 	)
+	s.timeline, s.lower = tl, lower
 	if s.lowerTab > 0 {
 		lower.SelectIndex(s.lowerTab)
 	}

@@ -429,3 +429,45 @@ func TestAppearance(t *testing.T) {
 		}
 	}
 }
+
+// TestRaidPage checks a raid's page on the demo case: template, one-shot and repeat senders,
+// triage line, and its own timeline (in its tab) counting exactly the raid's members.
+func TestRaidPage(t *testing.T) {
+	u, _, w := openDemoUI(t, realBackend())
+	w.Resize(fyne.NewSize(1100, 720))
+	u.tabs.SelectIndex(2)
+	s := u.raids
+	s.list.Select(0)
+	c := u.d.clusters[0]
+	texts := shownTexts(s.detail)
+	for _, want := range []string{
+		fmt.Sprintf("Raid #%d", c.ID),
+		fmt.Sprintf("Senders: %d wrote only this message, %d also sent others.", c.OneShot, c.Senders-c.OneShot),
+		"Shared links and hashtags:",
+		"Triage suggestions",
+	} {
+		if !containsText(texts, want) {
+			t.Errorf("raid page lacks %q", want)
+		}
+	}
+	if got := s.template.String(); got != mask(c.Template) {
+		t.Errorf("template shown %q, want it masked %q", got, mask(c.Template))
+	}
+	var tabs []string
+	for _, it := range s.lower.Items {
+		tabs = append(tabs, it.Text)
+	}
+	if !slices.Contains(tabs, "Timeline") {
+		t.Fatalf("raid page tabs %v, want a Timeline tab", tabs)
+	}
+	total := 0
+	for _, n := range s.timeline.h.counts {
+		total += n
+	}
+	if total != len(u.d.members[0]) {
+		t.Errorf("raid timeline counts %d messages, the raid has %d", total, len(u.d.members[0]))
+	}
+	if !c.Window.Start.IsZero() && len(s.timeline.h.marks) != 1 {
+		t.Errorf("raid timeline shades %d windows, want the raid window", len(s.timeline.h.marks))
+	}
+}

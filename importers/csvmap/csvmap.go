@@ -237,26 +237,8 @@ var fold = map[rune]rune{'à': 'a', 'â': 'a', 'ä': 'a', 'á': 'a', 'ç': 'c', 
 
 var bom = []byte("\xef\xbb\xbf")
 
-// sniffDelimiter picks the delimiter that occurs most often outside quotes in the header line.
-func sniffDelimiter(line []byte) rune {
-	counts := map[rune]int{}
-	quoted := false
-	for _, c := range line {
-		switch {
-		case c == '"':
-			quoted = !quoted
-		case !quoted && (c == ',' || c == ';' || c == '\t' || c == '|'):
-			counts[rune(c)]++
-		}
-	}
-	best, n := ',', 0
-	for _, d := range []rune{',', ';', '\t', '|'} {
-		if counts[d] > n {
-			best, n = d, counts[d]
-		}
-	}
-	return best
-}
+// sniffDelimiter picks the delimiter of a header line ([csvrows.SniffDelimiter]).
+func sniffDelimiter(line []byte) rune { return csvrows.SniffDelimiter(line) }
 
 // LegacyProblem is the warning a CSV reader reports when the file was not UTF-8 and was read as
 // Windows-1252 ([importers.LegacyReader]).

@@ -187,3 +187,25 @@ func RepairHeader(header []string, line string, comma rune) []string {
 	flush()
 	return out
 }
+
+// SniffDelimiter picks the delimiter that occurs most often outside quotes in the header line, among comma, semicolon, tab and vertical bar (comma when none occurs): a
+// CSV re-saved by a French or German Excel uses semicolons.
+func SniffDelimiter(line []byte) rune {
+	counts := map[rune]int{}
+	quoted := false
+	for _, c := range line {
+		switch {
+		case c == '"':
+			quoted = !quoted
+		case !quoted && (c == ',' || c == ';' || c == '\t' || c == '|'):
+			counts[rune(c)]++
+		}
+	}
+	best, n := ',', 0
+	for _, d := range []rune{',', ';', '\t', '|'} {
+		if counts[d] > n {
+			best, n = d, counts[d]
+		}
+	}
+	return best
+}

@@ -35,7 +35,8 @@ func normHeader(s string) string {
 }
 
 // ReadCSV reads the Twilio console's CSV export. Columns are matched by header name in any order
-// (the two documented orders and spelling variants); a UTF-8 BOM and CRLF line ends are tolerated
+// (the two documented orders and spelling variants); the delimiter is sniffed from the header
+// (a comma, or semicolons after a re-save by Excel); a UTF-8 BOM and CRLF line ends are tolerated
 // (as in encoding/csv, a CRLF inside a quoted body is read as LF); a file that is not UTF-8 and has
 // no UTF-8 accented letter is read as Windows-1252, with a warning on line 1.
 // Records are located by the line their row starts on. A row with the wrong number of fields or a
@@ -51,6 +52,7 @@ func ReadCSV(ctx context.Context, r io.Reader, opt importers.Options, sink impor
 		first = first[:i]
 	}
 	first = append([]byte(nil), first...)
+	cr.Comma = csvrows.SniffDelimiter(first)
 	header, err := cr.Read()
 	if err != nil {
 		if err == io.EOF {
@@ -116,9 +118,9 @@ func ReadCSV(ctx context.Context, r io.Reader, opt importers.Options, sink impor
 // SniffCSV claims a CSV whose header has Twilio's From, Body, SentDate and a sid or ApiVersion
 // column.
 func SniffCSV(head []byte, _ string) bool {
-	line := string(firstLine(bytes.TrimPrefix(head, bom)))
+	line := firstLine(bytes.TrimPrefix(head, bom))
 	seen := map[string]bool{}
-	for _, h := range strings.Split(line, ",") {
+	for _, h := range strings.Split(string(line), string(csvrows.SniffDelimiter(line))) {
 		seen[normHeader(h)] = true
 	}
 	return seen["from"] && seen["body"] && (seen["sentdate"] || seen["datesent"]) &&

@@ -258,6 +258,7 @@ func TestSniff(t *testing.T) {
 	files := map[string]string{
 		"console_documented_order.csv":                             "twilio-csv",
 		"console_older_order.csv":                                  "twilio-csv",
+		"console_semicolon_cp1252.csv":                             "twilio-csv",
 		"console_messy_header.csv":                                 "twilio-csv",
 		"bulk_day.jsonl.gz":                                        "twilio-bulk",
 		"bulk_day_with_bad_lines.jsonl":                            "twilio-bulk",
@@ -514,5 +515,26 @@ func TestReadCSVWindows1252(t *testing.T) {
 	}
 	if len(got.Problems) != len(want.Problems)+1 || got.Problems[0].Location != "line 1" || !strings.Contains(got.Problems[0].Reason, "Windows-1252") {
 		t.Errorf("problems: got %v, want the Windows-1252 warning then %v", got.Problems, want.Problems)
+	}
+}
+
+// TestReadCSVSemicolons: the console CSV re-saved by a French Excel (semicolons, Windows-1252,
+// CRLF, quotes only where needed) gives the same records as the original.
+func TestReadCSVSemicolons(t *testing.T) {
+	want, err := readFile(t, ReadCSV, "testdata/console_older_order.csv", importers.Options{}.WithDefaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := readFile(t, ReadCSV, "testdata/console_semicolon_cp1252.csv", importers.Options{}.WithDefaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g, w := fmt.Sprint(got.Records), fmt.Sprint(want.Records); g != w || len(got.Records) == 0 {
+		t.Errorf("records:\n got %s\nwant %s", g, w)
+	}
+	for _, p := range got.Problems {
+		if !strings.Contains(p.Reason, "Windows-1252") {
+			t.Errorf("problem %v, want none but the encoding warning", p)
+		}
 	}
 }

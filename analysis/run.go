@@ -141,15 +141,24 @@ func (a *run) do() (*Result, error) {
 		}
 		res.Clustered += clusters[ci].Size
 	}
+	// The descriptions below write disjoint fields of the clusters and of res and only read the
+	// rest, so they run side by side; each is sequential inside, so the result is the same.
 	a.progress("time", 0.8)
-	a.timeStats(res, clusters)
-	a.progress("senders", 0.85)
-	a.senderStats(res, clusters)
-	a.cadence(res, clusters)
-	a.coSignals(res)
+	var (
+		stages sync.WaitGroup
+		terr   error
+	)
+	stages.Go(func() { a.timeStats(res, clusters) })
+	stages.Go(func() { a.senderStats(res, clusters) })
+	stages.Go(func() {
+		a.cadence(res, clusters)
+		a.coSignals(res)
+	})
+	stages.Go(func() { terr = a.triage(res, clusters) })
+	stages.Wait()
 	a.progress("triage", 0.9)
-	if err := a.triage(res, clusters); err != nil {
-		return nil, err
+	if terr != nil {
+		return nil, terr
 	}
 	for ci := range clusters {
 		clusters[ci].Score = score(&clusters[ci])

@@ -1,6 +1,8 @@
 package analysis
 
 import (
+	"cmp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -105,25 +107,30 @@ func numberPatterns(senders []string) (int, []NumberBlock) {
 			nums = append(nums, strings.TrimPrefix(s, "+"))
 		}
 	}
-	vals := make([]uint64, len(nums))
+	type num struct {
+		n   int // digits
+		v   uint64
+		pre string // all but the last three digits, "" when too short
+	}
+	ns := make([]num, len(nums))
 	for i, n := range nums {
-		vals[i], _ = strconv.ParseUint(n, 10, 64)
-	}
-	idx := make([]int, len(nums))
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.Slice(idx, func(i, j int) bool {
-		a, b := idx[i], idx[j]
-		if len(nums[a]) != len(nums[b]) {
-			return len(nums[a]) < len(nums[b])
+		ns[i].n = len(n)
+		ns[i].v, _ = strconv.ParseUint(n, 10, 64)
+		if len(n) > 6 {
+			ns[i].pre = n[:len(n)-3]
 		}
-		return vals[a] < vals[b]
+	}
+	sorted := slices.Clone(ns)
+	slices.SortStableFunc(sorted, func(a, b num) int {
+		if a.n != b.n {
+			return a.n - b.n
+		}
+		return cmp.Compare(a.v, b.v)
 	})
 	seq := 0
-	for i := 0; i < len(idx); {
+	for i := 0; i < len(sorted); {
 		j := i
-		for j+1 < len(idx) && len(nums[idx[j]]) == len(nums[idx[j+1]]) && vals[idx[j+1]] == vals[idx[j]]+1 {
+		for j+1 < len(sorted) && sorted[j].n == sorted[j+1].n && sorted[j+1].v == sorted[j].v+1 {
 			j++
 		}
 		if j-i+1 >= 3 {
@@ -131,17 +138,18 @@ func numberPatterns(senders []string) (int, []NumberBlock) {
 		}
 		i = j + 1
 	}
-	blocks := map[string]int{}
-	for _, n := range nums {
-		if len(n) > 6 {
-			blocks["+"+n[:len(n)-3]]++
-		}
-	}
+	// blocks: runs of equal prefixes once sorted by prefix
+	slices.SortFunc(ns, func(a, b num) int { return strings.Compare(a.pre, b.pre) })
 	var out []NumberBlock
-	for p, n := range blocks {
-		if n >= 3 {
-			out = append(out, NumberBlock{Prefix: p, Senders: n})
+	for i := 0; i < len(ns); {
+		j := i + 1
+		for j < len(ns) && ns[j].pre == ns[i].pre {
+			j++
 		}
+		if ns[i].pre != "" && j-i >= 3 {
+			out = append(out, NumberBlock{Prefix: "+" + ns[i].pre, Senders: j - i})
+		}
+		i = j
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Senders != out[j].Senders {

@@ -33,7 +33,7 @@ type Flag struct {
 // Lexicon matches normalised texts against phrases by category.
 type Lexicon struct {
 	first    map[string][]phrase // by first word
-	wildcard map[byte][]phrase   // phrases whose first word ends in *, by its first byte
+	wildcard [256][]phrase       // phrases whose first word ends in *, by its first byte
 }
 
 type phrase struct {
@@ -47,7 +47,6 @@ type phrase struct {
 func (l *Lexicon) Parse(name string, text string) error {
 	if l.first == nil {
 		l.first = map[string][]phrase{}
-		l.wildcard = map[byte][]phrase{}
 	}
 	cat := ""
 	sc := bufio.NewScanner(strings.NewReader(text))

@@ -70,7 +70,7 @@ func Export(ctx context.Context, c *casefile.Case, dir string, opt Options, prog
 	}
 	name := bagName(m.Info.ID, now, opt.Redact)
 	final := filepath.Join(dir, name)
-	for i := 2; exists(final); i++ {
+	for i := 2; exists(final) || exists(final+".zip"); i++ {
 		final = filepath.Join(dir, fmt.Sprintf("%s-%d", name, i))
 	}
 	name = filepath.Base(final)

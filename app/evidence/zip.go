@@ -15,10 +15,11 @@ import (
 
 // zipBag writes the bag folder src as a zip whose single top-level folder is name (RFC 8493
 // section 4: a serialized bag unpacks to one folder). Entries are sorted and dated now, so the
-// same bag gives the same zip.
-func zipBag(ctx context.Context, src, name, out string, now time.Time) error {
+// same bag gives the same zip. The zip is written under a temporary ".partial-" name beside out
+// and renamed when complete, so a crash never leaves a truncated zip under its final name.
+func zipBag(ctx context.Context, src, name, out string, now time.Time) (err error) {
 	var files []string
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -32,10 +33,19 @@ func zipBag(ctx context.Context, src, name, out string, now time.Time) error {
 		return fmt.Errorf("zip: %w", err)
 	}
 	sort.Strings(files)
-	f, err := os.OpenFile(out, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	if exists(out) {
+		return fmt.Errorf("zip: %s already exists", out)
+	}
+	f, err := os.CreateTemp(filepath.Dir(out), ".partial-"+filepath.Base(out)+"-*")
 	if err != nil {
 		return fmt.Errorf("zip: %w", err)
 	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			os.Remove(tmp)
+		}
+	}()
 	zw := zip.NewWriter(f)
 	for _, rel := range files {
 		if err := ctx.Err(); err != nil {
@@ -71,5 +81,14 @@ func zipBag(ctx context.Context, src, name, out string, now time.Time) error {
 		f.Close()
 		return fmt.Errorf("zip: %w", err)
 	}
-	return f.Close()
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("zip: %w", err)
+	}
+	if err := os.Chmod(tmp, 0o644); err != nil {
+		return fmt.Errorf("zip: %w", err)
+	}
+	if err := os.Rename(tmp, out); err != nil {
+		return fmt.Errorf("zip: %w", err)
+	}
+	return nil
 }

@@ -7,8 +7,10 @@
 // location, then carries on. Nothing is dropped silently: every record in a file ends up either as
 // a Record or as a Problem.
 //
-// This package and its subpackages do no writing: they never modify, move or create files, they
-// open no network connection and they import no GUI code. Storing records is the case file's job
+// This package and its subpackages do no writing: they never modify, move or create the files they
+// read; the only files they create are the temporary copies of a database and its write-ahead log
+// that importers/sqliteread makes to read the log, removed when the import ends. They open no
+// network connection and they import no GUI code. Storing records is the case file's job
 // (app/casefile).
 package importers
 

@@ -8,7 +8,9 @@
 //
 // Options.Columns maps roles to header names: time, sender, text, recipient, name, id, direction,
 // amount, currency, plus platform (a column naming the channel, such as Plivo's message_type),
-// conversation and first_name (put before the name when a list splits "Prénom" and "Nom"). Header names match exactly, else ignoring case, spaces, underscores and accents.
+// conversation and first_name (put before the name when a list splits "Prénom" and "Nom"). Header names match exactly, else
+// ignoring case, spaces (also non-breaking ones), underscores, hyphens, quotes and accents; a
+// header whose quoted names have spaces around them ("From" ; "To") is split again by hand.
 // Without Options.Columns the header must be one of the [Presets], recognised by [DetectPreset].
 // Columns the mapping does not use are kept in Record.Extra under their header name, so nothing in
 // a row is lost (a repeated or empty header name gets "#N", N the column number, appended).

@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"errors"
 	"fmt"
 	"runtime"
 	"strings"
@@ -251,9 +252,11 @@ func newMessagesScreen(u *UI, d *caseData) *messagesScreen {
 	s.from = widget.NewEntry()
 	s.from.SetPlaceHolder(lang.L("from YYYY-MM-DD HH:MM"))
 	s.from.OnChanged = func(string) { s.schedule() }
+	s.from.Validator = func(v string) error { _, err := parseWhen(v, d.loc, false); return err }
 	s.to = widget.NewEntry()
 	s.to.SetPlaceHolder(lang.L("to YYYY-MM-DD HH:MM"))
 	s.to.OnChanged = func(string) { s.schedule() }
+	s.to.Validator = func(v string) error { _, err := parseWhen(v, d.loc, true); return err }
 	s.count = widget.NewLabel("")
 
 	s.table = widget.NewTableWithHeaders(
@@ -429,19 +432,34 @@ func (s *messagesScreen) filter() msgFilter {
 		f.cluster = s.raidIDs[i]
 	}
 	f.flagged = s.flag.Checked
-	f.from = s.parseTime(s.from.Text)
-	f.to = s.parseTime(s.to.Text)
+	f.from, _ = parseWhen(s.from.Text, s.d.loc, false)
+	f.to, _ = parseWhen(s.to.Text, s.d.loc, true)
 	return f
 }
 
-func (s *messagesScreen) parseTime(v string) time.Time {
+// parseWhen reads a time typed in a filter box, in the case's time zone: a day, a minute or a
+// second. As the end of a range (end) it means the end of that day, minute or second, so that
+// "to 2026-03-14" keeps the whole day. An empty box is the zero time; anything else an error.
+func parseWhen(v string, loc *time.Location, end bool) (time.Time, error) {
 	v = strings.TrimSpace(v)
-	for _, layout := range []string{"2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, v, s.d.loc); err == nil {
-			return t
+	if v == "" {
+		return time.Time{}, nil
+	}
+	for _, l := range []struct {
+		layout string
+		span   time.Duration
+	}{{"2006-01-02 15:04:05", time.Second}, {"2006-01-02 15:04", time.Minute}, {"2006-01-02", 24 * time.Hour}} {
+		if t, err := time.ParseInLocation(l.layout, v, loc); err == nil {
+			if end {
+				if l.span == 24*time.Hour {
+					return t.AddDate(0, 0, 1).Add(-time.Nanosecond), nil // a DST day is not 24 hours
+				}
+				t = t.Add(l.span - time.Nanosecond)
+			}
+			return t, nil
 		}
 	}
-	return time.Time{}
+	return time.Time{}, errors.New(lang.L("Write a date as YYYY-MM-DD, optionally with HH:MM"))
 }
 
 // searchDelay lets a few keystrokes pass before filtering.

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
@@ -469,5 +470,70 @@ func TestRaidPage(t *testing.T) {
 	}
 	if !c.Window.Start.IsZero() && len(s.timeline.h.marks) != 1 {
 		t.Errorf("raid timeline shades %d windows, want the raid window", len(s.timeline.h.marks))
+	}
+}
+
+// TestMessageFilters sets the Messages screen's filter controls and checks the rows, against a
+// count made here from the messages themselves.
+func TestMessageFilters(t *testing.T) {
+	u, _ := newTestUI(t)
+	d := sampleData()
+	u.showCase(d)
+	s := u.messages
+	s.syncSearch = true
+	paris := d.loc
+	count := func(keep func(m casefile.Message, i int) bool) int {
+		n := 0
+		for i, m := range d.msgs {
+			if keep(m, i) {
+				n++
+			}
+		}
+		return n
+	}
+	within := func(from, to time.Time) func(casefile.Message, int) bool {
+		return func(m casefile.Message, _ int) bool {
+			return (from.IsZero() || !m.Time.Before(from)) && (to.IsZero() || m.Time.Before(to))
+		}
+	}
+	for _, c := range []struct {
+		name      string
+		dir, raid int
+		flagged   bool
+		from, to  string
+		want      int
+		invalid   bool
+	}{
+		{name: "all", want: len(d.msgs)},
+		{name: "sent", dir: 2, want: count(func(m casefile.Message, _ int) bool { return m.Direction == "out" })},
+		{name: "received", dir: 1, want: count(func(m casefile.Message, _ int) bool { return m.Direction == "in" })},
+		{name: "in a raid", raid: 1, want: count(func(_ casefile.Message, i int) bool { return d.clusterOf[i] != 0 })},
+		{name: "in no raid", raid: 2, want: count(func(_ casefile.Message, i int) bool { return d.clusterOf[i] == 0 })},
+		{name: "raid #1", raid: 3, want: len(d.members[0])},
+		{name: "flagged or reviewed", flagged: true, want: count(func(_ casefile.Message, i int) bool { return d.flagged(i) })},
+		{name: "from a day", from: "2026-03-14",
+			want: count(within(time.Date(2026, 3, 14, 0, 0, 0, 0, paris), time.Time{}))},
+		{name: "to a day keeps that whole day", to: "2026-03-13",
+			want: count(within(time.Time{}, time.Date(2026, 3, 14, 0, 0, 0, 0, paris)))},
+		{name: "to a minute keeps that minute", to: "2026-03-14 14:05",
+			want: count(within(time.Time{}, time.Date(2026, 3, 14, 14, 6, 0, 0, paris)))},
+		{name: "a range", from: "2026-03-14 14:01", to: "2026-03-14 14:03:45",
+			want: count(within(time.Date(2026, 3, 14, 14, 1, 0, 0, paris), time.Date(2026, 3, 14, 14, 3, 46, 0, paris)))},
+		{name: "not a date", from: "hier", want: len(d.msgs), invalid: true},
+	} {
+		s.dir.SetSelectedIndex(c.dir)
+		s.raid.SetSelectedIndex(c.raid)
+		s.flag.SetChecked(c.flagged)
+		s.from.SetText(c.from)
+		s.to.SetText(c.to)
+		if got := len(s.view.rows); got != c.want {
+			t.Errorf("%s: %d rows, want %d", c.name, got, c.want)
+		}
+		if c.want == 0 || c.want == len(d.msgs) && !c.invalid && c.name != "all" {
+			t.Errorf("%s: the case does not test this filter (want %d of %d)", c.name, c.want, len(d.msgs))
+		}
+		if err := s.from.Validate(); (err != nil) != c.invalid {
+			t.Errorf("%s: from box validation %v, want invalid %v", c.name, err, c.invalid)
+		}
 	}
 }

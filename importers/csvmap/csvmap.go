@@ -149,9 +149,9 @@ func headHeader(head []byte) []string {
 	if r, legacy := importers.LegacyReader(bytes.NewReader(head)); legacy {
 		head, _ = io.ReadAll(r)
 	}
-	line, _, _ := bytes.Cut(head, []byte("\n"))
+	line, comma, _ := csvrows.HeaderLine(head)
 	cr := csv.NewReader(bytes.NewReader(line))
-	cr.Comma = sniffDelimiter(line)
+	cr.Comma = comma
 	cr.LazyQuotes = true
 	h, err := cr.Read()
 	if err != nil {
@@ -283,12 +283,12 @@ func read(ctx context.Context, r io.Reader, opt importers.Options, sink importer
 	opt = opt.WithDefaults()
 	r, legacy := importers.LegacyReader(r)
 	cr, br := csvrows.NewReader(r)
-	first, _ := br.Peek(64 << 10)
-	if i := bytes.IndexByte(first, '\n'); i >= 0 {
-		first = first[:i]
+	peek, _ := br.Peek(64 << 10)
+	first, comma, sep := csvrows.HeaderLine(peek)
+	cr.Comma = comma
+	if sep {
+		cr.Read() // the "sep=;" line
 	}
-	first = append([]byte(nil), first...) // the reader's buffer moves on
-	cr.Comma = sniffDelimiter(first)
 	header, err := cr.Read()
 	if err == io.EOF {
 		return &importers.ParseError{Line: 1, Err: errors.New("empty file, want a header row")}

@@ -413,3 +413,32 @@ func TestReadWindows1252(t *testing.T) {
 		t.Errorf("Crowdfunding.Sniff(Windows-1252 file) = false, want true")
 	}
 }
+
+// TestReadExcelSepLine: a "sep=;" first line names the delimiter and is not the header; records
+// are the same as without it, each one line further down.
+func TestReadExcelSepLine(t *testing.T) {
+	want, err := readFile(t, generic, "testdata/crowdfunding_en.csv", importers.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := readFile(t, generic, "testdata/crowdfunding_en_excel_sep.csv", importers.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Records) != len(want.Records) || len(got.Records) == 0 || len(got.Problems) != len(want.Problems) {
+		t.Fatalf("got %d records, problems %v; want %d, %v", len(got.Records), got.Problems, len(want.Records), want.Problems)
+	}
+	for i := range want.Records {
+		w := want.Records[i]
+		var n int
+		fmt.Sscanf(w.Location, "line %d", &n)
+		w.Location = fmt.Sprintf("line %d", n+1)
+		if g, w := fmt.Sprint(got.Records[i]), fmt.Sprint(w); g != w {
+			t.Errorf("record %d:\n got %s\nwant %s", i, g, w)
+		}
+	}
+	b, _ := os.ReadFile("testdata/crowdfunding_en_excel_sep.csv")
+	if !Crowdfunding.Sniff(b, "x.csv") {
+		t.Errorf("Crowdfunding.Sniff: false, want true with a sep= line")
+	}
+}

@@ -209,3 +209,33 @@ func SniffDelimiter(line []byte) rune {
 	}
 	return best
 }
+
+// ExcelSep reports whether line (a file's first line) is the "sep=;" hint some tools write for
+// Excel, and which delimiter it names. The line is no header: the header is on the next line.
+func ExcelSep(line []byte) (rune, bool) {
+	s := strings.TrimSpace(strings.TrimPrefix(string(line), string(bom)))
+	s = strings.Trim(s, `"`)
+	rest, ok := strings.CutPrefix(strings.ToLower(s), "sep=")
+	if !ok || utf8.RuneCountInString(rest) != 1 {
+		return 0, false
+	}
+	r, _ := utf8.DecodeRuneInString(rest)
+	return r, r != '"' && r != '\r' && r != '\n' && r != utf8.RuneError
+}
+
+// HeaderLine returns the header line at the start of peek (a file's first bytes after its BOM),
+// without its line end, and the delimiter: the one a "sep=" first line names, the header line then
+// being the second, else the one [SniffDelimiter] picks. sep is true when there is such a line,
+// which the caller must read past. The line returned is a copy.
+func HeaderLine(peek []byte) (line []byte, comma rune, sep bool) {
+	cut := func(b []byte) ([]byte, []byte) {
+		l, rest, _ := bytes.Cut(b, []byte("\n"))
+		return bytes.TrimSuffix(l, []byte("\r")), rest
+	}
+	line, rest := cut(peek)
+	if c, ok := ExcelSep(line); ok {
+		line, _ = cut(rest)
+		return append([]byte(nil), line...), c, true
+	}
+	return append([]byte(nil), line...), SniffDelimiter(line), false
+}

@@ -178,3 +178,26 @@ func TestRowsInvalidUTF8(t *testing.T) {
 		t.Errorf("problems: got %v, want one invalid UTF-8 warning on line 2", c.Problems)
 	}
 }
+
+func TestHeaderLine(t *testing.T) {
+	tests := []struct {
+		in    string
+		line  string
+		comma rune
+		sep   bool
+	}{
+		{"a;b;c\r\n1;2;3\n", "a;b;c", ';', false},
+		{"sep=;\r\na;b\r\n1;2\n", "a;b", ';', true},
+		{"\"sep=|\"\na|b\n", "a|b", '|', true},
+		{"SEP=,\na,b", "a,b", ',', true},
+		{"sep=;;\na;b\n", "sep=;;", ';', false}, // not the hint: two characters
+		{"sep=\na\n", "sep=", ',', false},
+		{"", "", ',', false},
+	}
+	for _, tt := range tests {
+		line, comma, sep := HeaderLine([]byte(tt.in))
+		if string(line) != tt.line || comma != tt.comma || sep != tt.sep {
+			t.Errorf("HeaderLine(%q) = %q, %q, %v; want %q, %q, %v", tt.in, line, comma, sep, tt.line, tt.comma, tt.sep)
+		}
+	}
+}

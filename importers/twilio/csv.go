@@ -47,12 +47,12 @@ func ReadCSV(ctx context.Context, r io.Reader, opt importers.Options, sink impor
 	r, legacy := importers.LegacyReader(r)
 	cr, br := csvrows.NewReader(r)
 	cr.ReuseRecord = true
-	first, _ := br.Peek(64 << 10)
-	if i := bytes.IndexByte(first, '\n'); i >= 0 {
-		first = first[:i]
+	peek, _ := br.Peek(64 << 10)
+	first, comma, sep := csvrows.HeaderLine(peek)
+	cr.Comma = comma
+	if sep {
+		cr.Read() // the "sep=;" line
 	}
-	first = append([]byte(nil), first...)
-	cr.Comma = csvrows.SniffDelimiter(first)
 	header, err := cr.Read()
 	if err != nil {
 		if err == io.EOF {
@@ -118,9 +118,9 @@ func ReadCSV(ctx context.Context, r io.Reader, opt importers.Options, sink impor
 // SniffCSV claims a CSV whose header has Twilio's From, Body, SentDate and a sid or ApiVersion
 // column.
 func SniffCSV(head []byte, _ string) bool {
-	line := firstLine(bytes.TrimPrefix(head, bom))
+	line, comma, _ := csvrows.HeaderLine(bytes.TrimPrefix(head, bom))
 	seen := map[string]bool{}
-	for _, h := range strings.Split(string(line), string(csvrows.SniffDelimiter(line))) {
+	for _, h := range strings.Split(string(line), string(comma)) {
 		seen[normHeader(h)] = true
 	}
 	return seen["from"] && seen["body"] && (seen["sentdate"] || seen["datesent"]) &&

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 
+	"raidtrace/analysis"
 	"raidtrace/app/casefile"
 	"raidtrace/importers"
 )
@@ -279,5 +280,72 @@ func TestDropFiles(t *testing.T) {
 	u.jobs.wait()
 	if n := len(u.imp.pending); n != len(want) {
 		t.Errorf("after dropping a queued file again: %d pending, want %d", n, len(want))
+	}
+}
+
+// pausingAnalysis is a real case whose Analyze stops at its first progress report until the
+// test lets it go on.
+type pausingAnalysis struct {
+	caseHandle
+	once    sync.Once
+	started chan struct{}
+	resume  chan struct{}
+}
+
+func (p *pausingAnalysis) Analyze(ctx context.Context, params analysis.Params, progress analysis.Progress) (*casefile.Analysis, error) {
+	return p.caseHandle.Analyze(ctx, params, func(stage string, frac float64) {
+		p.once.Do(func() {
+			close(p.started)
+			select {
+			case <-p.resume:
+			case <-time.After(30 * time.Second):
+			}
+		})
+		progress(stage, frac)
+	})
+}
+
+// TestCancelAnalysis cancels a running analysis from the job bar: the case keeps its previous
+// analysis, the bar goes away, no error is shown, and Analyse works again.
+func TestCancelAnalysis(t *testing.T) {
+	u, w := newTestUI(t)
+	u.openDemo()
+	u.jobs.wait()
+	if u.d == nil || u.d.an == nil {
+		t.Fatal("demo case not open or not analysed")
+	}
+	before := u.d.an.Run
+	pa := &pausingAnalysis{caseHandle: u.c, started: make(chan struct{}), resume: make(chan struct{})}
+	u.c = pa
+	test.Tap(u.analyzeBtn)
+	select {
+	case <-pa.started:
+	case <-time.After(60 * time.Second):
+		t.Fatal("the analysis never reported progress")
+	}
+	if !u.jobBar.Visible() || !u.analyzeBtn.Disabled() {
+		t.Errorf("while analysing: job bar shown %v, Analyse disabled %v; want both", u.jobBar.Visible(), u.analyzeBtn.Disabled())
+	}
+	test.Tap(u.jobCancel)
+	close(pa.resume)
+	u.jobs.wait()
+	an, err := u.c.LatestAnalysis(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if an.Run != before {
+		t.Errorf("latest analysis run %d after cancelling, want %d (the one before)", an.Run, before)
+	}
+	if u.jobBar.Visible() || u.analyzeBtn.Disabled() || u.cancelJob != nil {
+		t.Errorf("after cancelling: job bar shown %v, Analyse disabled %v, job %v", u.jobBar.Visible(), u.analyzeBtn.Disabled(), u.cancelJob != nil)
+	}
+	if w.Canvas().Overlays().Top() != nil {
+		t.Error("a dialog is open after cancelling the analysis")
+	}
+	u.c = pa.caseHandle
+	test.Tap(u.analyzeBtn)
+	u.jobs.wait()
+	if u.d.an == nil || u.d.an.Run <= before {
+		t.Errorf("Analyse after a cancelled one: run %v, want more than %d", u.d.an, before)
 	}
 }

@@ -158,6 +158,23 @@ func Verify(ctx context.Context, bag string) (*VerifyReport, error) {
 	tagAlgs := checkManifests(ctx, r, bag, all, "tagmanifest-", tagListed, false)
 	if len(tagAlgs) == 0 {
 		r.addf(fileTagMan256, Missing, "no tag manifest")
+	} else {
+		// each payload manifest's algorithm has its tag manifest (RFC 8493 section 2.2.1); the
+		// signed and time-stamped one must be there whenever a signature or request is
+		for _, a := range payloadAlgs {
+			p := "tagmanifest-" + a + ".txt"
+			if _, ok := all[p]; ok {
+				continue
+			}
+			_, sig := all[fileSig]
+			_, tsq := all[fileTSQ]
+			switch {
+			case p == fileTagMan256 && (sig || tsq):
+				r.addf(p, Missing, "the tag manifest that the signature and time-stamp request cover is missing")
+			default:
+				r.addf(p, Missing, "manifest-%s.txt has no tag manifest of the same algorithm", a)
+			}
+		}
 	}
 	known := map[string]bool{fileBagit: true, fileBagInfo: true, fileSig: true, fileTSQ: true, fileTSR: true}
 	for p := range all {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -119,7 +120,12 @@ func TestTamperOneByte(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// large files: first, middle and last byte and 8 more spread at random (seeded by name)
 		positions := []int{0, len(orig) / 2, len(orig) - 1}
+		rng := rand.New(rand.NewPCG(uint64(len(rel)), uint64(len(orig))))
+		for range 8 {
+			positions = append(positions, rng.IntN(len(orig)))
+		}
 		if len(orig) <= 200 {
 			positions = positions[:0]
 			for i := range orig {

@@ -73,7 +73,8 @@ type normalizer struct {
 	numBuf  []byte
 	emoji   rune // last emoji written and how many times in a row
 	emojiN  int
-	slow    bool // tests: never take the ASCII fast path
+	word    []byte // letters of the current word (textFast)
+	slow    bool   // tests: never take the fast path
 }
 
 func (n *normalizer) run(s string, detail bool) {
@@ -257,7 +258,7 @@ func handleLen(s string) int {
 
 // text folds a run of text without spaces and writes its word pieces and emoji.
 func (n *normalizer) text(s string) {
-	if !n.slow && n.textASCII(s) {
+	if !n.slow && n.textFast(s) {
 		return
 	}
 	n.tok = n.tok[:0]
@@ -282,49 +283,99 @@ func (n *normalizer) text(s string) {
 	n.endPiece()
 }
 
-// textASCII is text for the common case of printable ASCII without digits, "@" or "$": letters
-// fold to lower case, any other character ends a word, and there is no leetspeak or number to
-// read. It reports false, writing nothing, when s is not such a run.
-func (n *normalizer) textASCII(s string) bool {
+// textFast is text for the common case where every rune folds to nothing, to letters a–z or to
+// characters that only separate words (no digit, "@", "$", emoji or other letter): there is no
+// leetspeak or number to read, so each word is its folded letters with long runs collapsed. It
+// reports false, writing nothing, for any other run.
+func (n *normalizer) textFast(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x21 || c > 0x7e || '0' <= c && c <= '9' || c == '@' || c == '$' {
-			return false
-		}
-	}
-	for i := 0; i < len(s); {
-		if !isASCIILetter(s[i]) {
-			i++
+		if c := s[i]; c < utf8.RuneSelf {
+			if !fastClass[c] {
+				return false
+			}
 			continue
 		}
-		j := i
-		for j < len(s) && isASCIILetter(s[j]) {
-			j++
+		r, sz := utf8.DecodeRuneInString(s[i:])
+		if r >= foldTableSize || !fastClass[r] {
+			return false
 		}
-		// as writeRunes after endPiece: a letter repeated three times or more counts once
-		n.emojiN = 0
-		n.flushNumber()
-		n.lastNum = false
-		if len(n.out) > 0 {
-			n.out = append(n.out, ' ')
-		}
-		for k := i; k < j; {
-			c := s[k] | 0x20
-			m := k + 1
-			for m < j && s[m]|0x20 == c {
-				m++
-			}
-			if m-k >= 3 {
-				n.out = append(n.out, c)
-			} else {
-				for ; k < m; k++ {
-					n.out = append(n.out, c)
-				}
-			}
-			k = m
-		}
-		i = j
+		i += sz - 1
 	}
+	w := n.word[:0]
+	add := func(g rune) {
+		if 'a' <= g && g <= 'z' {
+			w = append(w, byte(g))
+		} else if len(w) > 0 {
+			n.writeWord(w)
+			w = w[:0]
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		r := rune(s[i])
+		if r >= utf8.RuneSelf {
+			var sz int
+			r, sz = utf8.DecodeRuneInString(s[i:])
+			i += sz - 1
+		}
+		switch f := foldTab[r]; {
+		case f >= 0:
+			add(f)
+		case f == foldDrop:
+		default:
+			for _, g := range foldMulti[r] {
+				add(g)
+			}
+		}
+	}
+	if len(w) > 0 {
+		n.writeWord(w)
+	}
+	n.word = w
 	return true
+}
+
+// writeWord writes a word of letters a–z as endPiece and writeRunes would: a letter repeated
+// three times or more counts once.
+func (n *normalizer) writeWord(w []byte) {
+	n.emojiN = 0
+	n.flushNumber()
+	n.lastNum = false
+	if len(n.out) > 0 {
+		n.out = append(n.out, ' ')
+	}
+	for k := 0; k < len(w); {
+		m := k + 1
+		for m < len(w) && w[m] == w[k] {
+			m++
+		}
+		if m-k >= 3 {
+			n.out = append(n.out, w[k])
+		} else {
+			n.out = append(n.out, w[k:m]...)
+		}
+		k = m
+	}
+}
+
+// fastClass marks the runes textFast handles: every rune of their folded form is a letter a–z
+// or a character that is neither a word rune nor an emoji. Built with the fold table.
+var fastClass [foldTableSize]bool
+
+func buildFastClass() {
+	ok := func(g rune) bool { return 'a' <= g && g <= 'z' || !isWordRune(g) && !isEmoji(g) }
+	for r := rune(0); r < foldTableSize; r++ {
+		switch f := foldTab[r]; {
+		case f >= 0:
+			fastClass[r] = ok(f)
+		case f == foldDrop:
+			fastClass[r] = true
+		default:
+			fastClass[r] = true
+			for _, g := range foldMulti[r] {
+				fastClass[r] = fastClass[r] && ok(g)
+			}
+		}
+	}
 }
 
 func isASCIILetter(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
@@ -530,6 +581,7 @@ func buildFold() {
 			foldMulti[r] = f
 		}
 	}
+	buildFastClass()
 }
 
 // homoglyphs maps Cyrillic and Greek letters (before case folding) to the Latin letter they look

@@ -3,6 +3,7 @@ package gui
 import (
 	"context"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -41,6 +42,27 @@ type exportDialog struct {
 	err    error
 }
 
+// defaultExportDir is where a bundle goes until the reader chooses: beside the case file, except
+// for a case kept in Raidtrace's own configuration folder (the demo), whose bundle would be
+// hidden there; that goes to the Documents folder, or the home folder.
+func (u *UI) defaultExportDir() string {
+	dir := filepath.Dir(u.c.Path())
+	if u.opt.ConfigDir == "" {
+		return dir
+	}
+	if rel, err := filepath.Rel(u.opt.ConfigDir, dir); err != nil || strings.HasPrefix(rel, "..") {
+		return dir
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return dir
+	}
+	if st, err := os.Stat(filepath.Join(home, "Documents")); err == nil && st.IsDir() {
+		return filepath.Join(home, "Documents")
+	}
+	return home
+}
+
 func (u *UI) keyDir() string { return filepath.Join(u.opt.ConfigDir, "keys") }
 
 // showExport opens the export dialog.
@@ -60,7 +82,7 @@ func (u *UI) newExportDialog() *exportDialog {
 	e.langs.SetSelected(lang.L("French and English"))
 	e.redact = widget.NewCheck(lang.L("Pseudonymise senders and numbers (for press or NGOs)"), nil)
 	e.zip = widget.NewCheck(lang.L("Also make a ZIP file"), nil)
-	e.dir = u.a.Preferences().StringWithFallback(prefExportDir, filepath.Dir(u.c.Path()))
+	e.dir = u.a.Preferences().StringWithFallback(prefExportDir, u.defaultExportDir())
 	e.dest = widget.NewLabel(e.dir)
 	e.dest.Truncation = fyne.TextTruncateEllipsis
 	choose := widget.NewButtonWithIcon(lang.L("Choose…"), theme.FolderOpenIcon(), func() {

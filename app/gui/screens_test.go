@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"math"
 	"net/url"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -536,4 +537,34 @@ func TestMessageFilters(t *testing.T) {
 			t.Errorf("%s: from box validation %v, want invalid %v", c.name, err, c.invalid)
 		}
 	}
+}
+
+// TestDefaultExportDir sends a bundle beside its case, but the demo's (kept in the configuration
+// folder) to Documents or the home folder, where the reader finds it.
+func TestDefaultExportDir(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	u, _ := newTestUI(t)
+	u.openDemo()
+	u.jobs.wait()
+	if u.c == nil {
+		t.Fatal("demo not open")
+	}
+	if got := u.newExportDialog().dir; got != home {
+		t.Errorf("demo bundle goes to %s, want the home folder %s", got, home)
+	}
+	u.jobs.wait()
+	docs := filepath.Join(home, "Documents")
+	if err := os.Mkdir(docs, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if got := u.newExportDialog().dir; got != docs {
+		t.Errorf("demo bundle goes to %s, want %s", got, docs)
+	}
+	u.jobs.wait()
+	path := newEmptyCase(t, u)
+	if got := u.newExportDialog().dir; got != filepath.Dir(path) {
+		t.Errorf("bundle of %s goes to %s, want beside it", path, got)
+	}
+	u.jobs.wait()
 }

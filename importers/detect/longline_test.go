@@ -105,6 +105,7 @@ func BenchmarkLongRecord(b *testing.B) {
 				}
 			}
 		})
+		os.Remove(path) // one 50 MB file on disk at a time
 	}
 }
 

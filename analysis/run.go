@@ -3,6 +3,8 @@ package analysis
 import (
 	"context"
 	"fmt"
+	"hash/maphash"
+	"math/bits"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -311,22 +313,46 @@ func (t *textArena) add(b []byte) string {
 	return unsafe.String(&t.cur[off], len(b))
 }
 
-// internSenders numbers the senders of analysed messages.
+// internSenders numbers the senders of analysed messages in order of first message. The
+// senders are hashed on all workers; the numbering is one pass over an open-addressing table of
+// (hash, id) slots, comparing the strings only when the hashes agree.
 func (a *run) internSenders() {
-	ids := make(map[string]int32, len(a.msgs)/2)
-	a.sid = make([]int32, len(a.msgs))
+	n := len(a.msgs)
+	a.sid = make([]int32, n)
+	hs := make([]uint64, n)
+	seed := maphash.MakeSeed() // decides only where a sender is looked for, never its id
+	_ = parallel(a.ctx, a.p.workers(), n, 8192, func(lo, hi int) {
+		for m := lo; m < hi; m++ {
+			if a.msgText[m] >= 0 {
+				hs[m] = maphash.String(seed, a.msgs[m].Sender)
+			}
+		}
+	})
+	size := 1 << bits.Len(uint(2*n+16))
+	mask := uint64(size - 1)
+	slots := make([]uint64, size) // hash (high 32 bits) and id + 1 (low 32 bits); 0: empty
 	for m, t := range a.msgText {
 		if t < 0 {
 			a.sid[m] = -1
 			continue
 		}
-		s := a.msgs[m].Sender
-		id, ok := ids[s]
-		if !ok {
-			id = int32(len(a.senders))
-			ids[s] = id
-			a.senders = append(a.senders, s)
-			a.sentCount = append(a.sentCount, 0)
+		s, h := a.msgs[m].Sender, hs[m]
+		id := int32(-1)
+		for i := h & mask; ; i = (i + 1) & mask {
+			v := slots[i]
+			if v == 0 {
+				id = int32(len(a.senders))
+				slots[i] = h>>32<<32 | uint64(id+1)
+				a.senders = append(a.senders, s)
+				a.sentCount = append(a.sentCount, 0)
+				break
+			}
+			if v>>32 == h>>32 {
+				if c := int32(uint32(v)) - 1; a.senders[c] == s {
+					id = c
+					break
+				}
+			}
 		}
 		a.sentCount[id]++
 		a.sid[m] = id

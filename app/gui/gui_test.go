@@ -191,6 +191,9 @@ func TestLanguageSwitch(t *testing.T) {
 	if got, want := u.start.createBtn.Text, "Créer l'affaire…"; got != want {
 		t.Errorf("create button after switching to French: %q, want %q", got, want)
 	}
+	if got, want := u.start.cost.PlaceHolder, "0,16"; got != want {
+		t.Errorf("cost placeholder in French: %q, want %q", got, want)
+	}
 	if got, want := raidList([]int{3, 12}), "n° 3, n° 12"; got != want {
 		t.Errorf("raid references in French: %q, want %q", got, want)
 	}

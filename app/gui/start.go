@@ -53,7 +53,7 @@ func newStartScreen(u *UI) *startScreen {
 		return nil
 	}
 	s.cost = widget.NewEntry()
-	s.cost.SetPlaceHolder("0.16")
+	s.cost.SetPlaceHolder("0" + lang.X("decimal.separator", ".") + "16") // 0,16 in French; both are read
 	s.cost.Validator = func(v string) error {
 		if strings.TrimSpace(v) == "" {
 			return nil

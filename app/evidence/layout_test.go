@@ -2,6 +2,7 @@ package evidence
 
 import (
 	"bytes"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,6 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"codeberg.org/go-pdf/fpdf"
+
+	"raidtrace/assets"
 	"raidtrace/importers"
 )
 
@@ -61,3 +65,46 @@ func htmlEsc(s string) string {
 
 // annexRow is the annex row of M000001 (the raid tables show the same time followed by "UTC").
 var annexRow = regexp.MustCompile(`M000001 +2024-05-01 20:13:07\.123 +06 12`)
+
+// TestTableHeadsFit checks, in both languages, that no word of a PDF table head is wider than
+// its column (fpdf would cut it mid-word, as it did for "One-sho|t").
+func TestTableHeadsFit(t *testing.T) {
+	m := coSignalModel()
+	m.Derive()
+	for _, lang := range []string{"fr", "en"} {
+		tr, _ := loadStrings(lang)
+		f := fpdf.New("P", "mm", "A4", "")
+		for _, fn := range []struct{ style, file string }{{"", "fonts/DejaVuSans.ttf"}, {"B", "fonts/DejaVuSans-Bold.ttf"}} {
+			b, err := fs.ReadFile(assets.Sub("report"), fn.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.AddUTF8FontFromBytes("DejaVu", fn.style, b)
+		}
+		f.SetFont("DejaVu", "B", 8)
+		pw, _ := f.GetPageSize()
+		avail := pw - 2*pdfMargin
+		tables := 0
+		for _, b := range m.document(tr) {
+			if b.Kind != bTable {
+				continue
+			}
+			tables++
+			total := 0.0
+			for _, w := range b.Widths {
+				total += w
+			}
+			for i, h := range b.Head {
+				col := b.Widths[i] / total * avail
+				for _, word := range strings.Fields(h) {
+					if w := f.GetStringWidth(word); w > col-1 {
+						t.Errorf("%s: table head %q: word %q is %.1f mm wide, its column %.1f mm", lang, h, word, w, col-1)
+					}
+				}
+			}
+		}
+		if tables < 4 {
+			t.Errorf("%s: only %d tables checked", lang, tables)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -374,7 +375,7 @@ func (p *pdfDoc) chart() {
 		f.AddPage()
 	}
 	left := pdfMargin + 10
-	x0, y0 := left, f.GetY()+2
+	x0, y0 := left, f.GetY()+5
 	w := p.w - pdfMargin - left
 	peak := 1
 	for _, v := range tl.All {
@@ -391,10 +392,7 @@ func (p *pdfDoc) chart() {
 		}
 		a, b := xt(r.Start), xt(r.End)
 		f.Rect(a, y0, max(b-a, 0.6), ch, "F")
-		f.SetTextColor(139, 30, 30)
-		f.Text(a+0.5, y0+3, fmt.Sprint(r.ID))
 	}
-	f.SetTextColor(0, 0, 0)
 	bw := w / float64(n)
 	for i, v := range tl.All {
 		if v == 0 {
@@ -408,6 +406,33 @@ func (p *pdfDoc) chart() {
 			f.Rect(x, yv(r), max(bw-0.1, 0.15), y0+ch-yv(r), "F")
 		}
 	}
+	// raid numbers above the plot, after the bars so that none hides them; windows closer
+	// than a label's width share one label ("1, 2, 3")
+	f.SetTextColor(139, 30, 30)
+	type label struct {
+		x   float64
+		ids []string
+	}
+	var starts []label
+	for _, r := range p.m.Raids {
+		if !r.Start.IsZero() {
+			starts = append(starts, label{xt(r.Start), []string{fmt.Sprint(r.ID)}})
+		}
+	}
+	sort.SliceStable(starts, func(i, j int) bool { return starts[i].x < starts[j].x })
+	var labels []label
+	for _, st := range starts {
+		if n := len(labels); n > 0 && st.x-labels[n-1].x < f.GetStringWidth(strings.Join(labels[n-1].ids, ", "))+2 {
+			labels[n-1].ids = append(labels[n-1].ids, st.ids...)
+			continue
+		}
+		labels = append(labels, st)
+	}
+	for _, l := range labels {
+		s := strings.Join(l.ids, ", ")
+		f.Text(min(l.x, x0+w-f.GetStringWidth(s)), y0-0.8, s)
+	}
+	f.SetTextColor(0, 0, 0)
 	f.SetDrawColor(50, 50, 50)
 	f.Line(x0, y0+ch, x0+w, y0+ch)
 	f.Line(x0, y0, x0, y0+ch)

@@ -157,7 +157,7 @@ func (m *Model) document(t *tr) []block {
 			rows = append(rows, []string{strconv.Itoa(k + 1), j.Sender, j.Exhibit, m.fmtT(j.Time), before, strconv.Itoa(j.Messages), os})
 		}
 		d = append(d, block{Kind: bTable, Head: []string{"#", t.T("col_sender"), t.T("col_exhibit"), t.T("col_time"),
-			t.T("col_before"), t.T("col_in_raid"), t.T("col_one_shot")}, Rows: rows, Widths: []float64{5, 24, 11, 25, 11, 10, 9}})
+			t.T("col_before"), t.T("col_in_raid"), t.T("col_one_shot")}, Rows: rows, Widths: []float64{5, 20, 11, 25, 11, 11, 12}})
 		d = append(d, m.coSignalBlocks(t, r)...)
 	}
 
@@ -203,7 +203,7 @@ func (m *Model) document(t *tr) []block {
 		srows = append(srows, []string{s.Name, s.Format, strconv.FormatInt(s.Size, 10), m.fmtT(s.Imported), strconv.Itoa(s.Records), s.SHA256 + "\n" + orig})
 	}
 	d = append(d, block{Kind: bTable, Head: []string{t.T("col_name"), t.T("col_format"), t.T("col_size"), t.T("col_imported"),
-		t.T("col_records"), "SHA-256"}, Rows: srows, Widths: []float64{16, 10, 9, 17, 8, 40}})
+		t.T("col_records"), "SHA-256"}, Rows: srows, Widths: []float64{16, 10, 9, 17, 10, 38}})
 
 	// custody
 	h(1, "custody", t.T("custody"))
@@ -322,5 +322,5 @@ func (m *Model) coSignalBlocks(t *tr, r *Raid) []block {
 			strconv.Itoa(c.Messages) + " / " + strconv.Itoa(c.Senders), strconv.Itoa(c.PeakSenders) + "\n" + m.fmtT(c.PeakStart), c.FirstExhibit})
 	}
 	return append(out, block{Kind: bTable, Head: []string{t.T("col_kind"), t.T("col_value"), t.T("col_raid_msgs"), t.T("col_raid_senders"),
-		t.T("col_case_total"), t.T("col_peak_senders"), t.T("col_first")}, Rows: rows, Widths: []float64{9, 30, 10, 10, 13, 17, 11}})
+		t.T("col_case_total"), t.T("col_peak_senders"), t.T("col_first")}, Rows: rows, Widths: []float64{9, 24, 12, 12, 14, 17, 12}})
 }

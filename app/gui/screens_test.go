@@ -439,6 +439,15 @@ func TestRaidPage(t *testing.T) {
 	w.Resize(fyne.NewSize(1100, 720))
 	u.tabs.SelectIndex(2)
 	s := u.raids
+	// Ranked: the list shows the clusters most raid-like first.
+	for k := 1; k < len(u.d.clusters); k++ {
+		if a, b := u.d.clusters[k-1], u.d.clusters[k]; a.Score < b.Score {
+			t.Errorf("raid list: #%d (score %.3f) before #%d (score %.3f)", a.ID, a.Score, b.ID, b.Score)
+		}
+	}
+	if texts := shownTexts(s.list); len(texts) == 0 || !strings.HasPrefix(texts[0], fmt.Sprintf("#%d · ", u.d.clusters[0].ID)) {
+		t.Errorf("first row of the raid list %q, want raid #%d", texts, u.d.clusters[0].ID)
+	}
 	s.list.Select(0)
 	c := u.d.clusters[0]
 	texts := shownTexts(s.detail)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"sort"
 	"strings"
 	"time"
 )
@@ -102,7 +103,7 @@ const maxVariants = 25
 // windows shaded.
 func (m *Model) writeSVG(w io.Writer, t *tr) {
 	tl := m.Timeline
-	const W, H, left, bottom, top = 1000.0, 300.0, 50.0, 40.0, 10.0
+	const W, H, left, bottom, top = 1000.0, 310.0, 50.0, 40.0, 22.0
 	n := len(tl.All)
 	peak := 1
 	for _, v := range tl.All {
@@ -121,7 +122,6 @@ func (m *Model) writeSVG(w io.Writer, t *tr) {
 		x0, x1 := xt(r.Start), xt(r.End)
 		fmt.Fprintf(w, "<rect x=\"%.1f\" y=\"%g\" width=\"%.1f\" height=\"%g\" fill=\"#f7c6c6\" opacity=\"0.6\"><title>%s</title></rect>\n",
 			x0, top, max(x1-x0, 1.5), H-bottom-top, html.EscapeString(t.F("raid_title", r.ID, r.Size, r.Senders)))
-		fmt.Fprintf(w, "<text x=\"%.1f\" y=\"%g\" font-size=\"11\" fill=\"#8b1e1e\">%d</text>\n", x0+2, top+11, r.ID)
 	}
 	for i, v := range tl.All {
 		if v == 0 {
@@ -132,6 +132,30 @@ func (m *Model) writeSVG(w io.Writer, t *tr) {
 		if r := tl.InRaid[i]; r > 0 {
 			fmt.Fprintf(w, "<rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.1f\" fill=\"#b22222\"/>\n", x, y(r), max(bw-0.5, 0.5), H-bottom-y(r))
 		}
+	}
+	// raid numbers above the plot, after the bars so that none hides them; windows closer than
+	// a label's width share one label ("1, 2, 3")
+	type label struct {
+		x   float64
+		ids []string
+	}
+	var starts, labels []label
+	for _, r := range m.Raids {
+		if !r.Start.IsZero() {
+			starts = append(starts, label{xt(r.Start), []string{fmt.Sprint(r.ID)}})
+		}
+	}
+	sort.SliceStable(starts, func(i, j int) bool { return starts[i].x < starts[j].x })
+	for _, st := range starts {
+		if n := len(labels); n > 0 && st.x-labels[n-1].x < 6.5*float64(len(strings.Join(labels[n-1].ids, ", ")))+6 {
+			labels[n-1].ids = append(labels[n-1].ids, st.ids...)
+			continue
+		}
+		labels = append(labels, st)
+	}
+	for _, l := range labels {
+		s := strings.Join(l.ids, ", ")
+		fmt.Fprintf(w, "<text x=\"%.1f\" y=\"%g\" font-size=\"11\" fill=\"#8b1e1e\">%s</text>\n", min(l.x, W-10-6.5*float64(len(s))), top-6, s)
 	}
 	fmt.Fprintf(w, "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" stroke=\"#333\"/>\n", left, H-bottom, W-10, H-bottom)
 	fmt.Fprintf(w, "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" stroke=\"#333\"/>\n", left, top, left, H-bottom)

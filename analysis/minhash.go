@@ -525,12 +525,29 @@ func nearGroups(ctx context.Context, texts []string, weight []int32, eligible []
 	fill, root = nil, nil
 	sim := make([]float32, n)
 	parts := make([][][]int32, len(roots))
-	err = parallel(ctx, p.workers(), len(roots), 16, func(lo, hi int) {
-		var sc scratch
-		for c := lo; c < hi; c++ {
-			r := roots[c]
-			parts[c] = leaderGroups(ctx, flat[count[r]:count[r+1]], texts, weight, keys, sim, atLeast, &sc, p)
+	// Components of more than one text, largest first, so that a large component does not start
+	// last while the other workers are idle; each result goes to its component's place.
+	var sched []int32
+	for c, r := range roots {
+		if count[r+1]-count[r] > 1 {
+			sched = append(sched, int32(c))
+		} else {
+			sim[r] = 1
+			parts[c] = [][]int32{flat[count[r]:count[r+1]]}
 		}
+	}
+	slices.SortStableFunc(sched, func(a, b int32) int {
+		ra, rb := roots[a], roots[b]
+		return int((count[rb+1] - count[rb]) - (count[ra+1] - count[ra]))
+	})
+	scratches := sync.Pool{New: func() any { return new(scratch) }}
+	err = parallel(ctx, p.workers(), len(sched), 1, func(lo, hi int) {
+		sc := scratches.Get().(*scratch)
+		for _, c := range sched[lo:hi] {
+			r := roots[c]
+			parts[c] = leaderGroups(ctx, flat[count[r]:count[r+1]], texts, weight, keys, sim, atLeast, sc, p)
+		}
+		scratches.Put(sc)
 	})
 	if err != nil {
 		return nil, nil, err

@@ -81,7 +81,7 @@ func newRaidsScreen(u *UI, d *caseData) *raidsScreen {
 		return s
 	}
 	split := container.NewHSplit(left, s.detail)
-	split.Offset = 0.3
+	split.Offset = 0.26 // the members list on the right needs the width to show the wording
 	s.content = split
 	s.list.Select(0)
 	return s

@@ -199,6 +199,32 @@ func TestDeterminism(t *testing.T) {
 	}
 }
 
+// TestGroupsDeterminism covers the parallel paths a small corpus does not reach: several
+// normalisation blocks merged while the next is normalised, LSH bands split across workers and a
+// raid component large enough for the parallel second leader pass.
+func TestGroupsDeterminism(t *testing.T) {
+	c := corpus.Generate(corpus.Config{Seed: 11, N: 40000, Raids: 2})
+	var want [][]int
+	for _, workers := range []int{1, 2, 5} {
+		p := analysis.DefaultParams()
+		p.Workers = workers
+		got, err := analysis.Groups(context.Background(), c.Messages, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) == 0 {
+			t.Fatal("no groups")
+		}
+		if want == nil {
+			want = got
+			continue
+		}
+		if !slices.EqualFunc(got, want, slices.Equal[[]int]) {
+			t.Fatalf("workers=%d: %d groups differ from workers=1 (%d groups)", workers, len(got), len(want))
+		}
+	}
+}
+
 func TestDossierSeenBefore(t *testing.T) {
 	tpl := "Supprime ton compte ou on s'en charge, t'as compris pétasse"
 	ms := []analysis.Message{

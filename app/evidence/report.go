@@ -203,7 +203,7 @@ func (m *Model) document(t *tr) []block {
 		srows = append(srows, []string{s.Name, s.Format, strconv.FormatInt(s.Size, 10), m.fmtT(s.Imported), strconv.Itoa(s.Records), s.SHA256 + "\n" + orig})
 	}
 	d = append(d, block{Kind: bTable, Head: []string{t.T("col_name"), t.T("col_format"), t.T("col_size"), t.T("col_imported"),
-		t.T("col_records"), "SHA-256"}, Rows: srows, Widths: []float64{16, 10, 9, 17, 10, 38}})
+		t.T("col_records"), "SHA-256"}, Rows: srows, Widths: []float64{15, 12, 9, 16, 11, 37}})
 
 	// custody
 	h(1, "custody", t.T("custody"))
@@ -322,5 +322,5 @@ func (m *Model) coSignalBlocks(t *tr, r *Raid) []block {
 			strconv.Itoa(c.Messages) + " / " + strconv.Itoa(c.Senders), strconv.Itoa(c.PeakSenders) + "\n" + m.fmtT(c.PeakStart), c.FirstExhibit})
 	}
 	return append(out, block{Kind: bTable, Head: []string{t.T("col_kind"), t.T("col_value"), t.T("col_raid_msgs"), t.T("col_raid_senders"),
-		t.T("col_case_total"), t.T("col_peak_senders"), t.T("col_first")}, Rows: rows, Widths: []float64{9, 24, 12, 12, 14, 17, 12}})
+		t.T("col_case_total"), t.T("col_peak_senders"), t.T("col_first")}, Rows: rows, Widths: []float64{9, 23, 12, 13, 14, 17, 12}})
 }

@@ -132,3 +132,20 @@ func TestChartRaidLabelsOnTop(t *testing.T) {
 		t.Errorf("raid label at y=%s, inside the plot (top 22)", s[loc[2]:loc[3]])
 	}
 }
+
+func TestCustodySummary(t *testing.T) {
+	tests := []struct {
+		in   map[string]any
+		want string
+	}{
+		{nil, ""},
+		{map[string]any{"b": "x", "a": 1}, "a=1, b=x"},
+		{map[string]any{"params": map[string]any{"bands": 20, "rows": 5}}, `params={"bands":20,"rows":5}`},
+		{map[string]any{"list": []any{"a", 2}}, `list=["a",2]`},
+	}
+	for _, tt := range tests {
+		if got := custodySummary(tt.in); got != tt.want {
+			t.Errorf("custodySummary(%v) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

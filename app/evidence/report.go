@@ -1,6 +1,7 @@
 package evidence
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -269,7 +270,17 @@ func custodySummary(d map[string]any) string {
 	sortStrings(keys)
 	var parts []string
 	for _, k := range keys {
-		v := clipRunes(fmt.Sprint(d[k]), 80)
+		var v string
+		switch x := d[k].(type) {
+		case string:
+			v = x
+		case map[string]any, []any:
+			b, _ := json.Marshal(x) // nested values as JSON, not Go's map[…] notation
+			v = string(b)
+		default:
+			v = fmt.Sprint(x)
+		}
+		v = clipRunes(v, 80)
 		parts = append(parts, k+"="+v)
 	}
 	return clipRunes(strings.Join(parts, ", "), 400)

@@ -120,8 +120,8 @@ func numberPatterns(senders []string) (int, []NumberBlock) {
 			ns[i].pre = n[:len(n)-3]
 		}
 	}
-	sorted := slices.Clone(ns)
-	slices.SortStableFunc(sorted, func(a, b num) int {
+	sorted := slices.Clone(ns) // equal elements are alike: an unstable sort gives the same runs
+	slices.SortFunc(sorted, func(a, b num) int {
 		if a.n != b.n {
 			return a.n - b.n
 		}

@@ -111,7 +111,10 @@ func (l *Lexicon) match(normalised string, buf []string) map[string][]string {
 		if out == nil {
 			out = map[string][]string{}
 		}
-		m := strings.Join(words[at:at+len(ph.words)], " ")
+		m := words[at] // a substring of the text: no copy for a one-word phrase
+		if len(ph.words) > 1 {
+			m = strings.Join(words[at:at+len(ph.words)], " ")
+		}
 		if !slices.Contains(out[ph.category], m) {
 			out[ph.category] = append(out[ph.category], m)
 		}
@@ -191,10 +194,13 @@ func (a *run) triage(res *Result, clusters []Cluster) error {
 		return err
 	}
 	byText := make([]map[string][]string, len(a.texts))
+	cats := make([][]string, len(a.texts)) // categories of each text, sorted
 	err = parallel(a.ctx, a.p.workers(), len(a.texts), 1024, func(lo, hi int) {
 		buf := make([]string, 0, 64)
 		for i := lo; i < hi; i++ {
-			byText[i] = l.match(a.texts[i], buf)
+			if byText[i] = l.match(a.texts[i], buf); len(byText[i]) > 0 {
+				cats[i] = sortedKeys(byText[i])
+			}
 		}
 	})
 	if err != nil {
@@ -206,13 +212,22 @@ func (a *run) triage(res *Result, clusters []Cluster) error {
 			phones[s.msg] = append(phones[s.msg], s.value)
 		}
 	}
+	nFlags := len(phones)
+	for _, t := range a.msgText {
+		if t >= 0 {
+			nFlags += len(cats[t])
+		}
+	}
+	if nFlags > 0 {
+		res.Flags = make([]Flag, 0, nFlags)
+	}
 	for m, t := range a.msgText {
 		if t < 0 {
 			continue
 		}
 		found := byText[t]
 		ci := a.msgCluster[m]
-		for _, c := range sortedKeys(found) {
+		for _, c := range cats[t] {
 			res.Flags = append(res.Flags, Flag{Message: m, Category: c, Matched: found[c]})
 			if ci >= 0 {
 				clusters[ci].countFlag(c)

@@ -199,24 +199,25 @@ func (a *run) normalise() error {
 	detail := !a.onlyGroups
 	type blockBuf struct {
 		lo, hi int
-		arenas [block / chunk][]byte // normalised texts of each chunk, back to back
-		ends   []int32               // end of each message's text in its chunk's arena
-		det    [][]signal
+		arenas [block / chunk][]byte   // normalised texts of each chunk, back to back
+		ends   []int32                 // end of each message's text in its chunk's arena
+		sigs   [block / chunk][]signal // signals of each chunk, back to back
+		sigEnd []int32                 // end of each message's signals in its chunk's list
 	}
 	bufs := [2]*blockBuf{}
 	for i := range bufs {
-		bufs[i] = &blockBuf{ends: make([]int32, block), det: make([][]signal, block)}
+		bufs[i] = &blockBuf{ends: make([]int32, block), sigEnd: make([]int32, block)}
 	}
 	index := make(map[string]int32, n/4)
 	var texts textArena
 	merge := func(bb *blockBuf) {
 		for i := 0; i < bb.hi-bb.lo; i++ {
-			if detail {
-				a.signals = append(a.signals, bb.det[i]...)
-			}
-			start := int32(0)
+			start, sigStart := int32(0), int32(0)
 			if i%chunk != 0 {
-				start = bb.ends[i-1]
+				start, sigStart = bb.ends[i-1], bb.sigEnd[i-1]
+			}
+			if detail {
+				a.signals = append(a.signals, bb.sigs[i/chunk][sigStart:bb.sigEnd[i]]...)
 			}
 			t := bb.arenas[i/chunk][start:bb.ends[i]]
 			if len(t) == 0 {
@@ -243,24 +244,27 @@ func (a *run) normalise() error {
 		err := parallel(a.ctx, a.p.workers(), bb.hi-bb.lo, chunk, func(x, y int) {
 			nz := pool.Get().(*normalizer)
 			defer pool.Put(nz)
-			arena := bb.arenas[x/chunk][:0]
+			arena, sigs := bb.arenas[x/chunk][:0], bb.sigs[x/chunk][:0]
+			if need := 0; cap(arena) == 0 {
+				for i := x; i < y; i++ {
+					need += len(a.msgs[lo+i].Text)
+				}
+				arena = make([]byte, 0, need+need/8)
+			}
 			for i := x; i < y; i++ {
 				m := &a.msgs[lo+i]
-				if detail {
-					bb.det[i] = bb.det[i][:0]
-				}
 				if !m.Outgoing && !m.Skip {
 					nz.run(m.Text, detail)
 					arena = append(arena, nz.out...)
 					if detail {
-						bb.det[i] = appendSignals(bb.det[i], int32(lo+i), &nz.sig, m.Media)
+						sigs = appendSignals(sigs, int32(lo+i), &nz.sig, m.Media)
 						sg := &nz.sig // copied out: keep the slices for the next message
 						sg.URLs, sg.Mentions, sg.Hashtags, sg.Numbers = sg.URLs[:0], sg.Mentions[:0], sg.Hashtags[:0], sg.Numbers[:0]
 					}
 				}
-				bb.ends[i] = int32(len(arena))
+				bb.ends[i], bb.sigEnd[i] = int32(len(arena)), int32(len(sigs))
 			}
-			bb.arenas[x/chunk] = arena
+			bb.arenas[x/chunk], bb.sigs[x/chunk] = arena, sigs
 		})
 		merging.Wait() // the previous block, merged while this one was normalised
 		if err != nil {

@@ -25,7 +25,7 @@ nav ul{columns:2}svg{width:100%;height:auto;border:1px solid #ddd}.legend span{d
 func (m *Model) WriteHTML(w io.Writer, t *tr) error {
 	bw := bufio.NewWriter(w)
 	e := html.EscapeString
-	doc := m.document(t)
+	doc := m.document(t, 0)
 	fmt.Fprintf(bw, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n", e(t.Lang))
 	bw.WriteString("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
 	bw.WriteString("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n")

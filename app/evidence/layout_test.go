@@ -86,7 +86,7 @@ func TestTableHeadsFit(t *testing.T) {
 		pw, _ := f.GetPageSize()
 		avail := pw - 2*pdfMargin
 		tables := 0
-		for _, b := range m.document(tr) {
+		for _, b := range m.document(tr, pdfAnnexLimit) {
 			if b.Kind != bTable {
 				continue
 			}

@@ -143,7 +143,7 @@ func (m *Model) WritePDF(w io.Writer, t *tr) error {
 	})
 	f.AddPage()
 	first := true
-	for _, b := range m.document(t) {
+	for _, b := range m.document(t, pdfAnnexLimit) {
 		if f.Err() {
 			break
 		}

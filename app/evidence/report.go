@@ -52,8 +52,15 @@ func fmtMoney(v float64, cur string) string {
 	return strconv.FormatFloat(v, 'f', 2, 64) + " " + cur
 }
 
-// document builds the report's blocks in language t.
-func (m *Model) document(t *tr) []block {
+// pdfAnnexLimit is the most messages the PDF's annex lists. fpdf holds the whole document in
+// memory, and a 1M-message annex would be tens of thousands of pages that nobody prints: past
+// this the PDF lists the first ones and says where the rest are (the HTML report and
+// data/messages.csv always list every message, with the same exhibit numbers).
+var pdfAnnexLimit = 20000
+
+// document builds the report's blocks in language t; the annex lists at most annexMax messages
+// (0: all of them).
+func (m *Model) document(t *tr, annexMax int) []block {
 	var d []block
 	h := func(level int, id, text string) {
 		d = append(d, block{Kind: bHeading, Level: level, ID: id, Text: text})
@@ -226,9 +233,15 @@ func (m *Model) document(t *tr) []block {
 	d = append(d, block{Kind: bPageBreak})
 	h(1, "annex", t.T("annex"))
 	p(t.T("annex_explained"))
-	arows := make([][]string, 0, len(m.Messages))
-	for i := range m.Messages {
-		msg := &m.Messages[i]
+	annex := m.Messages
+	if annexMax > 0 && len(annex) > annexMax {
+		annex = annex[:annexMax]
+		d = append(d, block{Kind: bNote, Text: t.F("annex_capped", len(m.Messages), annexMax,
+			exhibitOf(annex[0].ID), exhibitOf(annex[len(annex)-1].ID))})
+	}
+	arows := make([][]string, 0, len(annex))
+	for i := range annex {
+		msg := &annex[i]
 		// the column head says UTC; without the suffix the time fits on one line
 		who := senderLabel(msg.Sender)
 		if who == "" && msg.Direction == importers.Outgoing {

@@ -300,6 +300,9 @@ func TestTriage(t *testing.T) {
 		{"appelez-la au 06 12 34 56 78", []string{analysis.DoxxingPhone}},
 		{"bonne soirée, on se voit demain à 20h", nil},
 		{"we know the result of the match", nil},
+		{"Je suis en retard de 10 minutes, désolée", nil}, // French "late", not the English slur
+		{"you are such a retard", []string{analysis.Insult}},
+		{"r3tarded", []string{analysis.Insult}},
 	}
 	for _, tt := range tests {
 		res := analyze(t, []analysis.Message{{Time: t0, Sender: "x", Text: tt.text}})

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // describe builds a Cluster (without ID, time and sender statistics) from a group of distinct
@@ -126,14 +128,15 @@ func (a *run) diffVariants(clusters []Cluster) error {
 	}
 	return parallel(a.ctx, a.p.workers(), len(jobs), 256, func(lo, hi int) {
 		var buf []int32
-		var lead []string
+		var lead, words []string
 		leadOf := -1
 		for _, j := range jobs[lo:hi] {
 			c := &clusters[j.c]
 			if leadOf != j.c {
 				lead, leadOf = strings.Fields(c.Variants[0].Text), j.c
 			}
-			c.Variants[j.v].Diff = wordDiff(lead, strings.Fields(c.Variants[j.v].Text), &buf)
+			words = appendFields(words[:0], c.Variants[j.v].Text)
+			c.Variants[j.v].Diff = wordDiff(lead, words, &buf)
 		}
 	})
 }
@@ -186,7 +189,9 @@ func wordDiff(a, b []string, buf *[]int32) []string {
 			}
 		}
 	}
-	var out []string
+	// the marked words are written back to back into one string, then sliced
+	var text []byte
+	var ends []int
 	i, j := 0, 0
 	for i < len(a) || j < len(b) {
 		switch {
@@ -194,14 +199,49 @@ func wordDiff(a, b []string, buf *[]int32) []string {
 			i++
 			j++
 		case i < len(a) && (j == len(b) || lcs[(i+1)*w+j] >= lcs[i*w+j+1]):
-			out = append(out, "-"+a[i])
+			text = append(append(text, '-'), a[i]...)
+			ends = append(ends, len(text))
 			i++
 		default:
-			out = append(out, "+"+b[j])
+			text = append(append(text, '+'), b[j]...)
+			ends = append(ends, len(text))
 			j++
 		}
 	}
+	if len(ends) == 0 {
+		return nil
+	}
+	all := string(text)
+	out := make([]string, len(ends))
+	start := 0
+	for k, e := range ends {
+		out[k], start = all[start:e], e
+	}
 	return out
+}
+
+// appendFields appends the words of s as strings.Fields splits them.
+func appendFields(dst []string, s string) []string {
+	start := -1
+	for i := 0; i < len(s); {
+		r, sz := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, sz = utf8.DecodeRuneInString(s[i:])
+		}
+		if unicode.IsSpace(r) {
+			if start >= 0 {
+				dst = append(dst, s[start:i])
+				start = -1
+			}
+		} else if start < 0 {
+			start = i
+		}
+		i += sz
+	}
+	if start >= 0 {
+		dst = append(dst, s[start:])
+	}
+	return dst
 }
 
 // score ranks a cluster by burst strength and sender diversity rather than raw size:

@@ -152,3 +152,12 @@ func FuzzNormalizeFastPath(f *testing.F) {
 		}
 	})
 }
+
+func TestAppendFields(t *testing.T) {
+	for _, s := range []string{"", " ", "a", " a  b ", "t es\tune\nsalope", "a\u00a0b\u2003c", "🤡 <user> x", "\xff a \xfe"} {
+		got, want := appendFields(nil, s), strings.Fields(s)
+		if !slices.Equal(got, want) {
+			t.Errorf("appendFields(%q) = %q, want %q", s, got, want)
+		}
+	}
+}

@@ -144,19 +144,28 @@ func (a *run) do() (*Result, error) {
 		res.Clustered += clusters[ci].Size
 	}
 	// The descriptions below write disjoint fields of the clusters and of res and only read the
-	// rest, so they run side by side; each is sequential inside, so the result is the same.
+	// rest, so on a case of up to sideBySide messages they run side by side (a single raid is
+	// described sooner); above, one after the other, so that their working memory does not add
+	// up. Each is sequential inside: the result is the same either way.
 	a.progress("time", 0.8)
 	var (
 		stages sync.WaitGroup
 		terr   error
 	)
-	stages.Go(func() { a.timeStats(res, clusters) })
-	stages.Go(func() { a.senderStats(res, clusters) })
-	stages.Go(func() {
+	stage := func(f func()) {
+		if len(a.msgs) <= sideBySide && a.p.workers() > 1 {
+			stages.Go(f)
+		} else {
+			f()
+		}
+	}
+	stage(func() { a.timeStats(res, clusters) })
+	stage(func() { a.senderStats(res, clusters) })
+	stage(func() {
 		a.cadence(res, clusters)
 		a.coSignals(res)
 	})
-	stages.Go(func() { terr = a.triage(res, clusters) })
+	stage(func() { terr = a.triage(res, clusters) })
 	stages.Wait()
 	a.progress("triage", 0.9)
 	if terr != nil {
@@ -173,6 +182,9 @@ func (a *run) do() (*Result, error) {
 	a.progress("done", 1)
 	return res, a.ctx.Err()
 }
+
+// sideBySide is the largest case whose descriptions run side by side.
+const sideBySide = 100000
 
 // Groups returns only the near-duplicate clusters [Analyze] would find with p, as lists of message
 // indexes in time order, in order of their first distinct text; it skips the time, sender,

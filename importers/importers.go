@@ -200,6 +200,10 @@ type Options struct {
 	// Progress, when set, is called with bytes read so far and the total size (0 if unknown).
 	// Calls may be frequent; the receiver throttles.
 	Progress func(done, total int64)
+	// MaxRecord is the longest record, in bytes, a parser holds in memory (a line of chat text or
+	// JSON lines, a CSV row, an SMS Backup & Restore message's text); a longer one is reported as
+	// a problem ([TooLong]) and skipped. 0 means [DefaultMaxRecord]. See [Options.RecordLimit].
+	MaxRecord int
 }
 
 // WithDefaults returns o with Region "FR" and Location UTC where they are unset.

@@ -73,7 +73,7 @@ type entry struct {
 // error, naming the line, is returned.
 func Read(ctx context.Context, r io.Reader, opt importers.Options, sink importers.Sink) error {
 	opt = opt.WithDefaults()
-	entries, readErr := scan(ctx, r)
+	entries, readErr := scan(ctx, r, opt.RecordLimit())
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -105,16 +105,20 @@ func Read(ctx context.Context, r io.Reader, opt importers.Options, sink importer
 }
 
 // scan is the first pass: it splits the stream into entries.
-func scan(ctx context.Context, r io.Reader) ([]entry, error) {
+// A line longer than limit bytes is skipped unread and reported as an entry of its own; the
+// lines after it that continue its message are reported with it.
+func scan(ctx context.Context, r io.Reader, limit int) ([]entry, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	var entries []entry
+	var buf []byte
 	cur := -1 // index of the message continuation lines belong to
 	for n := 1; ; n++ {
-		s, err := br.ReadString('\n')
+		b, tooLong, err := importers.ReadLine(br, buf[:0], limit)
+		buf = b
 		if err != nil && err != io.EOF {
 			return entries, &importers.ParseError{Line: n, Err: fmt.Errorf("read: %w", err)}
 		}
-		if s == "" && err == io.EOF {
+		if len(b) == 0 && !tooLong && err == io.EOF {
 			return entries, nil
 		}
 		if n%4096 == 0 {
@@ -122,8 +126,16 @@ func scan(ctx context.Context, r io.Reader) ([]entry, error) {
 				return nil, err
 			}
 		}
-		s = strings.TrimSuffix(s, "\n")
-		s = strings.TrimSuffix(s, "\r")
+		if tooLong {
+			// Whether it opens a message or continues one cannot be told without reading it:
+			// the lines after it stay with the message before it.
+			entries = append(entries, entry{line: n, problem: importers.TooLong(limit)})
+			if err == io.EOF {
+				return entries, nil
+			}
+			continue
+		}
+		s := string(b)
 		if n == 1 {
 			s = strings.TrimPrefix(s, "\ufeff")
 		}

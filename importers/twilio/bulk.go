@@ -30,9 +30,16 @@ func ReadBulk(ctx context.Context, r io.Reader, opt importers.Options, sink impo
 		defer zr.Close()
 		br = bufio.NewReaderSize(zr, 64<<10)
 	}
-	lr := lineReader{r: br}
+	lr := lineReader{r: br, limit: opt.RecordLimit()}
 	for {
 		line, err := lr.next()
+		if lr.tooLong {
+			sink.Problem(importers.Problem{Location: fmt.Sprintf("line %d", lr.n), Reason: importers.TooLong(lr.limit)})
+			if err == nil {
+				continue
+			}
+			line = nil
+		}
 		if err != nil && err != io.EOF {
 			if len(line) > 0 { // the stream broke inside this line: it is not a whole record
 				return &importers.ParseError{Line: lr.n, Err: readError(err)}
@@ -72,29 +79,32 @@ func readError(err error) error {
 	return err
 }
 
-// lineReader returns lines of any length without their line ending; n is the number of the line
-// last returned. At the end it returns a nil line and io.EOF.
+// lineReader returns lines without their line ending; n is the number of the line last returned.
+// A line longer than limit is dropped unread: next returns a nil line with tooLong set. At the
+// end it returns a nil line and io.EOF.
 type lineReader struct {
-	r   *bufio.Reader
-	buf []byte
-	n   int
+	r       *bufio.Reader
+	buf     []byte
+	n       int
+	limit   int
+	tooLong bool
 }
 
 func (l *lineReader) next() ([]byte, error) {
-	l.buf = l.buf[:0]
-	for {
-		chunk, err := l.r.ReadSlice('\n')
-		l.buf = append(l.buf, chunk...)
-		if err == bufio.ErrBufferFull {
-			continue
-		}
-		if len(l.buf) == 0 {
+	line, tooLong, err := importers.ReadLine(l.r, l.buf[:0], l.limit)
+	l.buf, l.tooLong = line, tooLong
+	if len(line) == 0 && !tooLong {
+		if err != nil {
 			return nil, err
 		}
 		l.n++
-		line := bytes.TrimSuffix(l.buf, []byte("\n"))
-		return bytes.TrimSuffix(line, []byte("\r")), err
+		return []byte{}, nil // a blank line: not the end
 	}
+	l.n++
+	if tooLong {
+		return nil, err
+	}
+	return line, err
 }
 
 // SniffBulk claims BulkExport files: gzip whose text starts with a whole Message resource on its

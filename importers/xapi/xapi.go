@@ -63,7 +63,7 @@ func Sniff(head []byte, name string) bool {
 // record, ctx is done, or a pretty-printed document is cut short (a [importers.ParseError] wrapping
 // [importers.ErrTruncated], after the complete records before the break were sent).
 func Read(ctx context.Context, r io.Reader, opt importers.Options, sink importers.Sink) error {
-	d := &decoder{ctx: ctx, sink: sink, owner: ownerKey(opt.Owner)}
+	d := &decoder{ctx: ctx, sink: sink, owner: ownerKey(opt.Owner), limit: opt.RecordLimit()}
 	br := bufio.NewReaderSize(r, 64<<10)
 	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\ufeff")) {
 		br.Discard(3)
@@ -73,9 +73,14 @@ func Read(ctx context.Context, r io.Reader, opt importers.Options, sink importer
 	var line []byte
 	var err error
 	n := 0
+	long := false // the first line is longer than the limit: only its start was read
 	next := func() ([]byte, bool, error) { // next non-blank line
 		for {
-			line, err = readLine(br, line[:0])
+			line, long, err = readLine(br, line[:0], d.limit)
+			if long {
+				consumed.Write(line)
+				return nil, false, nil
+			}
 			if len(line) == 0 && err != nil {
 				return nil, false, err
 			}
@@ -91,6 +96,11 @@ func Read(ctx context.Context, r io.Reader, opt importers.Options, sink importer
 		}
 	}
 	first, ok, ferr := next()
+	if long {
+		// A first line longer than the limit: one big JSON document on one line (a v1.1
+		// timeline array, a v2 response page), read as a document, value by value.
+		return d.document(io.MultiReader(bytes.NewReader(consumed.Bytes()), br))
+	}
 	if !ok {
 		if ferr == io.EOF {
 			return nil
@@ -104,6 +114,14 @@ func Read(ctx context.Context, r io.Reader, opt importers.Options, sink importer
 		// with a bad first line; a pretty-printed document has a "key": value line there.
 		firstCopy := append([]byte(nil), first...)
 		second, ok, serr := next()
+		if long { // the second line is too long: the first line alone decides
+			d.problem(lineLoc(firstLine), "not valid JSON: "+jsonReason(firstCopy))
+			d.problem(lineLoc(firstLine+1), importers.TooLong(d.limit))
+			if err := skipLine(br); err != nil {
+				return d.lines(br, firstLine+1, err)
+			}
+			return d.lines(br, firstLine+1, nil)
+		}
 		if ok && second[0] == '{' && json.Valid(second) {
 			d.problem(lineLoc(firstLine), "not valid JSON: "+jsonReason(firstCopy))
 			if err := d.line(second, n); err != nil {
@@ -122,12 +140,18 @@ func Read(ctx context.Context, r io.Reader, opt importers.Options, sink importer
 }
 
 // readLine appends the next line of br (without its end of line) to buf. It returns io.EOF with
-// the last line when the input does not end with a newline.
-func readLine(br *bufio.Reader, buf []byte) ([]byte, error) {
+// the last line when the input does not end with a newline. When the line is longer than limit
+// bytes it stops there and returns long true with the bytes read so far (at most limit plus the
+// reader's buffer), the rest of the line left unread in br.
+func readLine(br *bufio.Reader, buf []byte, limit int) ([]byte, bool, error) {
+	start := len(buf)
 	for {
 		chunk, err := br.ReadSlice('\n')
 		buf = append(buf, chunk...)
 		if err == bufio.ErrBufferFull {
+			if len(buf)-start > limit {
+				return buf, true, nil
+			}
 			continue
 		}
 		if err == nil {
@@ -136,7 +160,23 @@ func readLine(br *bufio.Reader, buf []byte) ([]byte, error) {
 				buf = buf[:len(buf)-1]
 			}
 		}
-		return buf, err
+		if len(buf)-start > limit {
+			if err == nil {
+				return buf, true, nil
+			}
+			return buf, true, err
+		}
+		return buf, false, err
+	}
+}
+
+// skipLine reads br past the end of the current line; it returns io.EOF when the input ends first.
+func skipLine(br *bufio.Reader) error {
+	for {
+		_, err := br.ReadSlice('\n')
+		if err != bufio.ErrBufferFull {
+			return err
+		}
 	}
 }
 
@@ -146,6 +186,7 @@ type decoder struct {
 	sink  importers.Sink
 	owner string // lower-case handle or id of the case owner, "" when unknown
 	count int
+	limit int // longest line read in line mode ([importers.Options.RecordLimit])
 }
 
 func ownerKey(s string) string {
@@ -181,7 +222,17 @@ func (d *decoder) warn(loc, reason string) {
 func (d *decoder) lines(br *bufio.Reader, n int, err error) error {
 	var line []byte
 	for err == nil {
-		line, err = readLine(br, line[:0])
+		var long bool
+		line, long, err = readLine(br, line[:0], d.limit)
+		if long {
+			n++
+			d.problem(lineLoc(n), importers.TooLong(d.limit))
+			line = line[:0]
+			if err == nil {
+				err = skipLine(br)
+			}
+			continue
+		}
 		if len(line) == 0 && err != nil {
 			break
 		}

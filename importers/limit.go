@@ -1,0 +1,76 @@
+package importers
+
+import (
+	"bufio"
+	"fmt"
+)
+
+// DefaultMaxRecord is the longest record (a line of a line-oriented format, a row of a CSV file)
+// a parser holds in memory when [Options.MaxRecord] is unset: far longer than any real message,
+// short enough that a crafted file with a one-gigabyte line cannot exhaust memory.
+const DefaultMaxRecord = 64 << 20
+
+// RecordLimit returns o.MaxRecord, or [DefaultMaxRecord] when it is unset or not positive.
+func (o Options) RecordLimit() int {
+	if o.MaxRecord > 0 {
+		return o.MaxRecord
+	}
+	return DefaultMaxRecord
+}
+
+// TooLong is the reason of the problem a parser reports for a record longer than limit bytes,
+// which it skips without holding it in memory.
+func TooLong(limit int) string {
+	return "record longer than " + sizeText(limit) + ": skipped"
+}
+
+// sizeText writes n bytes as "64 MiB", "512 KiB" or "100 bytes".
+func sizeText(n int) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// ReadLine appends the next line of br, without its end of line ("\n" or "\r\n"), to buf and
+// returns it. A line longer than limit bytes is read to its end and dropped: ReadLine then
+// returns buf as it was passed, tooLong true, and holds at most the reader's buffer of it in
+// memory. At the end of the input it returns io.EOF, with the last line when the input does not
+// end with a newline (a nil-length line and io.EOF when nothing is left).
+func ReadLine(br *bufio.Reader, buf []byte, limit int) (line []byte, tooLong bool, err error) {
+	start := len(buf)
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if !tooLong {
+			if len(buf)-start+len(chunk) > limit+2 { // +2: the line end is no part of the line
+				tooLong = true
+				buf = buf[:start]
+			} else {
+				buf = append(buf, chunk...)
+			}
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		if tooLong {
+			return buf[:start], true, err
+		}
+		line := buf[start:]
+		if err == nil {
+			line = line[:len(line)-1]
+			if len(line) > 0 && line[len(line)-1] == '\r' {
+				line = line[:len(line)-1]
+			}
+			if len(line) > limit {
+				return buf[:start], true, nil
+			}
+		}
+		if len(line) > limit {
+			return buf[:start], true, err
+		}
+		return buf[:start+len(line)], false, err
+	}
+}

@@ -118,7 +118,7 @@ func newUI(a fyne.App, w fyne.Window, opt Options, be backend) *UI {
 	u.start = newStartScreen(u)
 	u.root.Objects = []fyne.CanvasObject{u.start.content}
 	w.SetContent(u.root)
-	w.Resize(fyne.NewSize(1200, 780))
+	w.Resize(fyne.NewSize(1100, 680)) // fits a 1366×768 laptop screen with its task bar and title bar
 	w.SetMainMenu(u.menu())
 	w.SetOnDropped(u.dropped)
 	w.SetOnClosed(func() {

@@ -284,7 +284,7 @@ func (s *raidsScreen) show(k int) {
 	}
 	lower.OnSelected = func(*container.TabItem) { s.lowerTab = lower.SelectedIndex() }
 	split := container.NewVSplit(container.NewVScroll(head), container.NewBorder(nil, foot, nil, nil, lower))
-	split.Offset = 0.38
+	split.Offset = 0.28 // the head scrolls; the members list gets the height (about 5 rows at 1024×700)
 	page := split
 	s.detail.Objects = []fyne.CanvasObject{container.NewPadded(page)}
 	s.detail.Refresh()

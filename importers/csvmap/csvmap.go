@@ -282,7 +282,7 @@ type mapping struct {
 func read(ctx context.Context, r io.Reader, opt importers.Options, sink importers.Sink, preset string) error {
 	opt = opt.WithDefaults()
 	r, legacy := importers.LegacyReader(r)
-	cr, br := csvrows.NewReader(r)
+	cr, br := csvrows.NewReader(r, opt.RecordLimit())
 	peek, _ := br.Peek(64 << 10)
 	first, comma, sep := csvrows.HeaderLine(peek)
 	cr.Comma = comma

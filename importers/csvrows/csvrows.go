@@ -26,18 +26,28 @@ import (
 // bom is the UTF-8 byte order mark some exporters (Excel) write first.
 var bom = []byte("\xef\xbb\xbf")
 
-// NewReader returns a csv.Reader over r past a UTF-8 BOM, reading rows of any length
+// Reader is a csv.Reader that holds at most one row of a bounded length in memory (see NewReader).
+type Reader struct {
+	*csv.Reader
+	lim *limiter
+}
+
+// NewReader returns a csv.Reader over r past a UTF-8 BOM, reading rows of any number of fields
 // (FieldsPerRecord -1) and stray quotes as text (LazyQuotes), and the buffered reader under it,
-// on which the header line can be peeked (to choose the delimiter) before the first Read.
-func NewReader(r io.Reader) (*csv.Reader, *bufio.Reader) {
+// on which the header line can be peeked (to choose the delimiter) before the first Read. A row
+// longer than limit bytes ([importers.Options.RecordLimit]) is never held: [Rows] reports it and
+// skips it, and a header row that long is a read error.
+func NewReader(r io.Reader, limit int) (*Reader, *bufio.Reader) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	if b, _ := br.Peek(3); bytes.Equal(b, bom) {
 		br.Discard(3)
 	}
-	cr := csv.NewReader(br)
+	lim := &limiter{r: br, limit: limit, line: 1}
+	cr := csv.NewReader(lim)
+	lim.comma = &cr.Comma
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
-	return cr, br
+	return &Reader{Reader: cr, lim: lim}, br
 }
 
 // Fit says how many fields a row must have for the header's fields.
@@ -67,7 +77,11 @@ func (f Fit) fits(row []string, fields int) bool {
 // skipped; a row with a quoting error or that does not fit is reported to sink and skipped. It
 // stops at the end of the input, at each's first error, when ctx is done, or at a read error
 // (returned as an *importers.ParseError naming the byte offset).
-func Rows(ctx context.Context, cr *csv.Reader, fields int, fit Fit, sink importers.Sink, each func(row []string, loc string) error) error {
+//
+// A row longer than the reader's limit is reported, in its place among the others, and skipped.
+func Rows(ctx context.Context, r *Reader, fields int, fit Fit, sink importers.Sink, each func(row []string, loc string) error) error {
+	cr := r.Reader
+	r.lim.armed = true
 	for n := 0; ; n++ {
 		if n%256 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -76,17 +90,20 @@ func Rows(ctx context.Context, cr *csv.Reader, fields int, fit Fit, sink importe
 		}
 		row, err := cr.Read()
 		if err == io.EOF {
+			r.lim.flush(sink, 0)
 			return nil
 		}
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
+				r.lim.flush(sink, pe.StartLine)
 				sink.Problem(importers.Problem{Location: fmt.Sprintf("line %d", pe.StartLine), Reason: "row skipped: " + pe.Err.Error()})
 				continue
 			}
 			return &importers.ParseError{Location: fmt.Sprintf("byte %d", cr.InputOffset()), Err: err}
 		}
 		line, _ := cr.FieldPos(0)
+		r.lim.flush(sink, line)
 		loc := fmt.Sprintf("line %d", line)
 		if len(row) == 1 && strings.TrimSpace(row[0]) == "" {
 			continue // a blank line

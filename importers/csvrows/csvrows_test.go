@@ -15,7 +15,7 @@ import (
 
 // read runs Rows over input (header first) and returns what each saw and the problems, one a line.
 func read(t testing.TB, input string, fit Fit, comma rune) (rows, problems string, err error) {
-	cr, _ := NewReader(strings.NewReader(input))
+	cr, _ := NewReader(strings.NewReader(input), importers.DefaultMaxRecord)
 	if comma != 0 {
 		cr.Comma = comma
 	}
@@ -87,7 +87,7 @@ func TestRows(t *testing.T) {
 
 func TestRowsStops(t *testing.T) {
 	stop := errors.New("sink full")
-	cr, _ := NewReader(strings.NewReader("a,b\n1,2\n3,4\n"))
+	cr, _ := NewReader(strings.NewReader("a,b\n1,2\n3,4\n"), importers.DefaultMaxRecord)
 	cr.Read()
 	n := 0
 	err := Rows(context.Background(), cr, 2, Exact, &importers.Collector{}, func([]string, string) error { n++; return stop })
@@ -96,7 +96,7 @@ func TestRowsStops(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	cr, _ = NewReader(strings.NewReader("a,b\n1,2\n"))
+	cr, _ = NewReader(strings.NewReader("a,b\n1,2\n"), importers.DefaultMaxRecord)
 	cr.Read()
 	if err := Rows(ctx, cr, 2, Exact, &importers.Collector{}, func([]string, string) error { return nil }); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: got %v, want context.Canceled", err)
@@ -111,7 +111,7 @@ func FuzzRows(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, input string, fit uint8) {
-		cr, _ := NewReader(strings.NewReader(input))
+		cr, _ := NewReader(strings.NewReader(input), importers.DefaultMaxRecord)
 		header, err := cr.Read()
 		if err != nil {
 			return
@@ -158,7 +158,7 @@ func TestRepairHeader(t *testing.T) {
 }
 
 func TestRowsInvalidUTF8(t *testing.T) {
-	cr, _ := NewReader(strings.NewReader("from,body\nx,caf\xe9\ny,été\n"))
+	cr, _ := NewReader(strings.NewReader("from,body\nx,caf\xe9\ny,été\n"), importers.DefaultMaxRecord)
 	if _, err := cr.Read(); err != nil {
 		t.Fatal(err)
 	}

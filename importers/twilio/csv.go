@@ -45,7 +45,7 @@ func ReadCSV(ctx context.Context, r io.Reader, opt importers.Options, sink impor
 	opt = opt.WithDefaults()
 	ph := importers.NewPhones(opt.Region)
 	r, legacy := importers.LegacyReader(r)
-	cr, br := csvrows.NewReader(r)
+	cr, br := csvrows.NewReader(r, opt.RecordLimit())
 	cr.ReuseRecord = true
 	peek, _ := br.Peek(64 << 10)
 	first, comma, sep := csvrows.HeaderLine(peek)

@@ -114,13 +114,13 @@ func Read(ctx context.Context, r io.Reader, opt importers.Options, sink importer
 		// with a bad first line; a pretty-printed document has a "key": value line there.
 		firstCopy := append([]byte(nil), first...)
 		second, ok, serr := next()
-		if long { // the second line is too long: the first line alone decides
+		if long || len(second) > d.limit { // the second line is too long: the first line alone decides
 			d.problem(lineLoc(firstLine), "not valid JSON: "+jsonReason(firstCopy))
 			d.problem(lineLoc(firstLine+1), importers.TooLong(d.limit))
-			if err := skipLine(br); err != nil {
-				return d.lines(br, firstLine+1, err)
+			if long {
+				serr = skipLine(br)
 			}
-			return d.lines(br, firstLine+1, nil)
+			return d.lines(br, n, serr)
 		}
 		if ok && second[0] == '{' && json.Valid(second) {
 			d.problem(lineLoc(firstLine), "not valid JSON: "+jsonReason(firstCopy))
@@ -141,8 +141,9 @@ func Read(ctx context.Context, r io.Reader, opt importers.Options, sink importer
 
 // readLine appends the next line of br (without its end of line) to buf. It returns io.EOF with
 // the last line when the input does not end with a newline. When the line is longer than limit
-// bytes it stops there and returns long true with the bytes read so far (at most limit plus the
-// reader's buffer), the rest of the line left unread in br.
+// bytes and does not fit in br's buffer, it stops and returns long true with the bytes read so
+// far (at most limit plus the reader's buffer), the rest of the line left unread in br; a line
+// read whole may be that much longer than limit, and the caller checks its length.
 func readLine(br *bufio.Reader, buf []byte, limit int) ([]byte, bool, error) {
 	start := len(buf)
 	for {
@@ -159,12 +160,6 @@ func readLine(br *bufio.Reader, buf []byte, limit int) ([]byte, bool, error) {
 			if len(buf) > 0 && buf[len(buf)-1] == '\r' {
 				buf = buf[:len(buf)-1]
 			}
-		}
-		if len(buf)-start > limit {
-			if err == nil {
-				return buf, true, nil
-			}
-			return buf, true, err
 		}
 		return buf, false, err
 	}
@@ -224,11 +219,11 @@ func (d *decoder) lines(br *bufio.Reader, n int, err error) error {
 	for err == nil {
 		var long bool
 		line, long, err = readLine(br, line[:0], d.limit)
-		if long {
+		if long || len(line) > d.limit {
 			n++
 			d.problem(lineLoc(n), importers.TooLong(d.limit))
 			line = line[:0]
-			if err == nil {
+			if long && err == nil {
 				err = skipLine(br)
 			}
 			continue

@@ -73,7 +73,7 @@ func Read(ctx context.Context, r io.Reader, opt importers.Options, sink importer
 	var line []byte
 	var err error
 	n := 0
-	long := false // the first line is longer than the limit: only its start was read
+	long := false                          // the first line is longer than the limit: only its start was read
 	next := func() ([]byte, bool, error) { // next non-blank line
 		for {
 			line, long, err = readLine(br, line[:0], d.limit)

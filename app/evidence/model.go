@@ -20,7 +20,10 @@ type Model struct {
 	Generated time.Time // the export's clock
 	Agent     string    // software name and version
 	Sources   []casefile.Source
-	Messages  []casefile.Message // ordered by time then ID
+	// Messages are the full messages of a hand-built model, ordered by time then ID by Derive.
+	// BuildModel leaves it empty: it keeps only what the reports need of each message and streams
+	// the full rows from the case when the tables are written, so memory does not hold them all.
+	Messages  []casefile.Message
 	Analysis  *casefile.Analysis // nil when no analysis was run
 	Decisions []casefile.Decision
 	Custody   []casefile.CustodyEntry
@@ -37,8 +40,93 @@ type Model struct {
 	Senders   []SenderRow
 	Figures   Figures
 	Timeline  Timeline
-	clusterOf map[int64]int
-	byID      map[int64]*casefile.Message
+	msgs      []msgLite                                   // one per message, ordered by time then ID (Derive)
+	byID      []int32                                     // positions in msgs, ordered by message ID
+	stream    func(fn func(casefile.Message) error) error // the case's messages, in its order; nil: Messages
+	redactKey []byte                                      // pseudonym key applied to streamed messages
+}
+
+// msgLite is what the derivations and reports need of one message; the other fields are read
+// again from the case when messages.csv, messages.jsonl and the RSMF file are written.
+type msgLite struct {
+	ID        int64
+	Time      time.Time
+	Direction importers.Direction
+	Sender    importers.Party
+	Text      string
+	Cluster   int // in the latest analysis (Derive), 0 when in none
+	stored    int // the case's own cluster id, used when there is no analysis
+}
+
+func liteOf(msg *casefile.Message) msgLite {
+	return msgLite{ID: msg.ID, Time: msg.Time, Direction: msg.Direction, Sender: msg.Sender, Text: msg.Text,
+		stored: msg.ClusterID}
+}
+
+// find returns the message with this id, nil when the model has none.
+func (m *Model) find(id int64) *msgLite {
+	i := sort.Search(len(m.byID), func(i int) bool { return m.msgs[m.byID[i]].ID >= id })
+	if i < len(m.byID) && m.msgs[m.byID[i]].ID == id {
+		return &m.msgs[m.byID[i]]
+	}
+	return nil
+}
+
+// errStreamDone stops a pass over the case's messages early.
+var errStreamDone = errors.New("done")
+
+// eachFull calls fn with every full message and its derived fields, in the model's order: from
+// Messages for a hand-built model, else read from the case as it goes (pseudonymised for a
+// redacted model). The case lists messages without a time last and the model first, so that
+// takes two passes when there are some.
+func (m *Model) eachFull(fn func(msg *casefile.Message, l *msgLite) error) error {
+	if m.stream == nil {
+		var zero msgLite
+		for i := range m.Messages {
+			l := &zero
+			if i < len(m.msgs) && m.msgs[i].ID == m.Messages[i].ID {
+				l = &m.msgs[i]
+			}
+			if err := fn(&m.Messages[i], l); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	k := 0
+	for k < len(m.msgs) {
+		start := k
+		err := m.stream(func(msg casefile.Message) error {
+			if k >= len(m.msgs) {
+				return errStreamDone
+			}
+			if msg.ID != m.msgs[k].ID {
+				return nil // not yet, or imported after the model was read
+			}
+			if m.redactKey != nil {
+				redactMessage(m.redactKey, &msg)
+			}
+			if err := fn(&msg, &m.msgs[k]); err != nil {
+				return err
+			}
+			k++
+			return nil
+		})
+		if err != nil && !errors.Is(err, errStreamDone) {
+			return err
+		}
+		if k == start {
+			return fmt.Errorf("message %s: no longer in the case", exhibitOf(m.msgs[k].ID))
+		}
+	}
+	return nil
+}
+
+func lessLite(a, b *msgLite) bool {
+	if !a.Time.Equal(b.Time) {
+		return a.Time.Before(b.Time)
+	}
+	return a.ID < b.ID
 }
 
 // Figures are the report's key figures.
@@ -147,9 +235,25 @@ func BuildModel(ctx context.Context, c *casefile.Case, opt BuildOptions) (*Model
 	if m.Sources, err = c.Sources(ctx); err != nil {
 		return nil, fmt.Errorf("read sources: %w", err)
 	}
-	if m.Messages, err = c.Messages(ctx); err != nil {
+	var key []byte
+	if opt.Redact {
+		key = pseudonymKey(m.Info.ID, opt.Signer)
+		m.redactKey = key
+	}
+	if n, err := c.CountMessages(ctx); err == nil {
+		m.msgs = make([]msgLite, 0, n)
+	}
+	err = c.EachMessage(ctx, func(msg casefile.Message) error {
+		if key != nil {
+			redactMessage(key, &msg)
+		}
+		m.msgs = append(m.msgs, liteOf(&msg))
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("read messages: %w", err)
 	}
+	m.stream = func(fn func(casefile.Message) error) error { return c.EachMessage(ctx, fn) }
 	switch a, err := c.LatestAnalysis(ctx); {
 	case errors.Is(err, casefile.ErrNotFound):
 	case err != nil:
@@ -167,7 +271,7 @@ func BuildModel(ctx context.Context, c *casefile.Case, opt BuildOptions) (*Model
 		m.Fingerprint = opt.Signer.Fingerprint()
 	}
 	if opt.Redact {
-		m.Redact(pseudonymKey(m.Info.ID, opt.Signer))
+		m.Redact(key)
 	}
 	m.Derive()
 	return m, nil
@@ -190,18 +294,29 @@ func senderLabel(p importers.Party) string {
 // Derive computes the raids, senders, figures and timeline from the plain fields. Export calls
 // it; tests building a Model by hand call it too.
 func (m *Model) Derive() {
-	sort.SliceStable(m.Messages, func(i, j int) bool {
-		a, b := m.Messages[i], m.Messages[j]
-		if !a.Time.Equal(b.Time) {
-			return a.Time.Before(b.Time)
+	if m.stream == nil {
+		sort.SliceStable(m.Messages, func(i, j int) bool {
+			a, b := m.Messages[i], m.Messages[j]
+			if !a.Time.Equal(b.Time) {
+				return a.Time.Before(b.Time)
+			}
+			return a.ID < b.ID
+		})
+		m.msgs = make([]msgLite, len(m.Messages))
+		for i := range m.Messages {
+			m.msgs[i] = liteOf(&m.Messages[i])
 		}
-		return a.ID < b.ID
-	})
-	m.byID = make(map[int64]*casefile.Message, len(m.Messages))
-	for i := range m.Messages {
-		m.byID[m.Messages[i].ID] = &m.Messages[i]
+	} else {
+		sort.SliceStable(m.msgs, func(i, j int) bool { return lessLite(&m.msgs[i], &m.msgs[j]) })
 	}
-	m.clusterOf = map[int64]int{}
+	m.byID = make([]int32, len(m.msgs))
+	for i := range m.byID {
+		m.byID[i] = int32(i)
+	}
+	sort.Slice(m.byID, func(i, j int) bool { return m.msgs[m.byID[i]].ID < m.msgs[m.byID[j]].ID })
+	for i := range m.msgs {
+		m.msgs[i].Cluster = 0
+	}
 	var clusters []analysis.Cluster
 	if m.Analysis != nil && m.Analysis.Result != nil {
 		clusters = m.Analysis.Result.Clusters
@@ -219,23 +334,24 @@ func (m *Model) Derive() {
 		for _, cl := range clusters {
 			for _, idx := range cl.Members {
 				if idx >= 0 && idx < len(m.Analysis.MessageIDs) {
-					m.clusterOf[m.Analysis.MessageIDs[idx]] = cl.ID
+					if l := m.find(m.Analysis.MessageIDs[idx]); l != nil {
+						l.Cluster = cl.ID
+					}
 				}
 			}
 		}
 	} else {
-		for _, msg := range m.Messages {
-			if msg.ClusterID != 0 {
-				m.clusterOf[msg.ID] = msg.ClusterID
-			}
+		for i := range m.msgs {
+			m.msgs[i].Cluster = m.msgs[i].stored
 		}
 	}
 
 	// senders
 	perSender := map[string]*SenderRow{}
 	var keys []string
-	f := Figures{Messages: len(m.Messages), UnitCost: m.Info.UnitCost, Currency: m.Info.Currency}
-	for _, msg := range m.Messages {
+	f := Figures{Messages: len(m.msgs), UnitCost: m.Info.UnitCost, Currency: m.Info.Currency}
+	for i := range m.msgs {
+		msg := &m.msgs[i]
 		if !msg.Time.IsZero() {
 			if f.First.IsZero() || msg.Time.Before(f.First) {
 				f.First = msg.Time
@@ -267,15 +383,15 @@ func (m *Model) Derive() {
 				s.Last = msg.Time
 			}
 		}
-		if cl := m.clusterOf[msg.ID]; cl != 0 && !containsInt(s.Clusters, cl) {
+		if cl := msg.Cluster; cl != 0 && !containsInt(s.Clusters, cl) {
 			s.Clusters = append(s.Clusters, cl)
 		}
 	}
 	sort.Strings(keys)
 	m.Senders = m.Senders[:0]
 	incomingSenders := map[string]bool{}
-	for _, msg := range m.Messages {
-		if msg.Direction != importers.Outgoing && msg.Sender.Key() != "" {
+	for i := range m.msgs {
+		if msg := &m.msgs[i]; msg.Direction != importers.Outgoing && msg.Sender.Key() != "" {
 			incomingSenders[msg.Sender.Key()] = true
 		}
 	}
@@ -292,13 +408,13 @@ func (m *Model) Derive() {
 	for _, cl := range clusters {
 		r := Raid{ID: cl.ID, Template: cl.Template, Size: cl.Size, Senders: cl.Senders,
 			Start: cl.Start, End: cl.End, Score: cl.Score}
-		var members []*casefile.Message
+		var members []*msgLite
 		seen := map[int64]int{} // message id -> the analysis' SeenBefore, when it gives it
 		for k, idx := range cl.Members {
 			if idx < 0 || idx >= len(m.Analysis.MessageIDs) {
 				continue
 			}
-			if msg := m.byID[m.Analysis.MessageIDs[idx]]; msg != nil {
+			if msg := m.find(m.Analysis.MessageIDs[idx]); msg != nil {
 				members = append(members, msg)
 				if len(cl.SeenBefore) == len(cl.Members) {
 					seen[msg.ID] = cl.SeenBefore[k]
@@ -439,7 +555,8 @@ func (m *Model) buildTimeline() Timeline {
 	start := f.First.Truncate(w)
 	n := int(f.Last.Sub(start)/w) + 1
 	t := Timeline{Start: start, Width: w, All: make([]int, n), InRaid: make([]int, n)}
-	for _, msg := range m.Messages {
+	for i := range m.msgs {
+		msg := &m.msgs[i]
 		if msg.Time.IsZero() || msg.Direction == importers.Outgoing {
 			continue
 		}
@@ -448,7 +565,7 @@ func (m *Model) buildTimeline() Timeline {
 			continue
 		}
 		t.All[i]++
-		if m.clusterOf[msg.ID] != 0 {
+		if msg.Cluster != 0 {
 			t.InRaid[i]++
 		}
 	}
@@ -577,12 +694,12 @@ func (m *Model) raidCoSignals(members []int) []RaidCoSignal {
 		rc := RaidCoSignal{Kind: cs.Kind, Value: cs.Value, Messages: cs.Messages, Senders: cs.Senders,
 			PeakSenders: cs.PeakSenders, PeakStart: cs.PeakStart}
 		senders := map[string]bool{}
-		var first *casefile.Message
+		var first *msgLite
 		for _, idx := range cs.Members {
 			if !in[idx] || idx < 0 || idx >= len(m.Analysis.MessageIDs) {
 				continue
 			}
-			msg := m.byID[m.Analysis.MessageIDs[idx]]
+			msg := m.find(m.Analysis.MessageIDs[idx])
 			if msg == nil {
 				continue
 			}

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 
+	"raidtrace/app/casefile"
 	"raidtrace/importers"
 )
 
@@ -63,20 +64,7 @@ func redactParty(key []byte, p importers.Party) importers.Party {
 func (m *Model) Redact(key []byte) {
 	m.Redacted = true
 	for i := range m.Messages {
-		msg := &m.Messages[i]
-		msg.Sender = redactParty(key, msg.Sender)
-		for j := range msg.Recipients {
-			msg.Recipients[j] = redactParty(key, msg.Recipients[j])
-		}
-		msg.Text = MaskText(msg.Text)
-		msg.PlatformID = ""
-		msg.Extra = nil
-		if msg.Conversation != "" {
-			msg.Conversation = Pseudonym(key, "conversation:"+msg.Conversation)
-		}
-		for j := range msg.Attachments {
-			msg.Attachments[j].Name = ""
-		}
+		redactMessage(key, &m.Messages[i])
 	}
 	for i := range m.Sources {
 		m.Sources[i].Name = fmt.Sprintf("source-%d", m.Sources[i].ID)
@@ -100,5 +88,22 @@ func (m *Model) Redact(key []byte) {
 	}
 	for i := range m.Decisions {
 		m.Decisions[i].Note = MaskText(m.Decisions[i].Note)
+	}
+}
+
+// redactMessage pseudonymises one message as [Model.Redact] does.
+func redactMessage(key []byte, msg *casefile.Message) {
+	msg.Sender = redactParty(key, msg.Sender)
+	for j := range msg.Recipients {
+		msg.Recipients[j] = redactParty(key, msg.Recipients[j])
+	}
+	msg.Text = MaskText(msg.Text)
+	msg.PlatformID = ""
+	msg.Extra = nil
+	if msg.Conversation != "" {
+		msg.Conversation = Pseudonym(key, "conversation:"+msg.Conversation)
+	}
+	for j := range msg.Attachments {
+		msg.Attachments[j].Name = ""
 	}
 }

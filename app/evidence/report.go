@@ -173,8 +173,8 @@ func (m *Model) document(t *tr, annexMax int) []block {
 	h(1, "threats", t.T("threats"))
 	p(t.T("threats_explained"))
 	var trows [][]string
-	for i := range m.Messages {
-		msg := &m.Messages[i]
+	for i := range m.msgs {
+		msg := &m.msgs[i]
 		sug, dec := m.triageText(msg.ID), m.flagDecisions(msg.ID)
 		if sug == "" && dec == "" {
 			continue
@@ -233,10 +233,10 @@ func (m *Model) document(t *tr, annexMax int) []block {
 	d = append(d, block{Kind: bPageBreak})
 	h(1, "annex", t.T("annex"))
 	p(t.T("annex_explained"))
-	annex := m.Messages
+	annex := m.msgs
 	if annexMax > 0 && len(annex) > annexMax {
 		annex = annex[:annexMax]
-		d = append(d, block{Kind: bNote, Text: t.F("annex_capped", len(m.Messages), annexMax,
+		d = append(d, block{Kind: bNote, Text: t.F("annex_capped", len(m.msgs), annexMax,
 			exhibitOf(annex[0].ID), exhibitOf(annex[len(annex)-1].ID))})
 	}
 	arows := make([][]string, 0, len(annex))
@@ -247,7 +247,7 @@ func (m *Model) document(t *tr, annexMax int) []block {
 		if who == "" && msg.Direction == importers.Outgoing {
 			who = t.T("outgoing_sender") // exports often leave the owner's own number out
 		}
-		arows = append(arows, []string{exhibitOf(msg.ID), strings.TrimSuffix(m.fmtT(msg.Time), " UTC"), who, msg.Text, clusterText(m.clusterOf[msg.ID])})
+		arows = append(arows, []string{exhibitOf(msg.ID), strings.TrimSuffix(m.fmtT(msg.Time), " UTC"), who, msg.Text, clusterText(msg.Cluster)})
 	}
 	d = append(d, block{Kind: bTable, Head: []string{t.T("col_exhibit"), t.T("col_time"), t.T("col_sender"), t.T("col_text"), t.T("col_raid")},
 		Rows: arows, Widths: []float64{10, 23, 15, 46, 6}})

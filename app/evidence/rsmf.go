@@ -2,15 +2,16 @@ package evidence
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
-	"strings"
 	"time"
 
+	"raidtrace/app/casefile"
 	"raidtrace/importers"
 )
 
@@ -65,72 +66,44 @@ type rsmfManifest struct {
 	Events        []rsmfEvent        `json:"events"`
 }
 
-// rsmfManifestOf builds the manifest: one participant per party, one conversation per source
-// conversation id (or, when the source gives none, per platform and sender: a direct
-// conversation with the case owner), one message event per message, carrying its exhibit id,
-// cluster and source hash as custom fields.
-func (m *Model) rsmfManifestOf() rsmfManifest {
+// rsmfManifestOf builds the manifest without its events: one participant per party, one
+// conversation per source conversation id (or, when the source gives none, per platform and
+// sender: a direct conversation with the case owner). [Model.rsmfEvent] gives the events.
+func (m *Model) rsmfManifestOf() (rsmfManifest, error) {
 	man := rsmfManifest{Version: "1.0.0"}
 	parts := map[string]bool{}
-	addPart := func(p importers.Party) string {
-		k := p.Key()
-		if k == "" {
-			return ""
-		}
-		if !parts[k] {
+	addPart := func(p importers.Party) {
+		if k := p.Key(); k != "" && !parts[k] {
 			parts[k] = true
 			man.Participants = append(man.Participants, rsmfParticipant{ID: k, Display: senderLabel(p), AccountID: p.ID})
 		}
-		return k
 	}
 	convs := map[string]*rsmfConversation{}
 	var corder []string
-	for i := range m.Messages {
-		msg := &m.Messages[i]
-		from := addPart(msg.Sender)
-		var to []string
+	err := m.eachFull(func(msg *casefile.Message, _ *msgLite) error {
+		addPart(msg.Sender)
 		for _, r := range msg.Recipients {
-			if k := addPart(r); k != "" {
-				to = append(to, k)
-			}
+			addPart(r)
 		}
-		cid := msg.Conversation
-		typ := "channel"
-		if cid == "" {
-			other := from
-			if msg.Direction == importers.Outgoing && len(to) > 0 {
-				other = to[0]
-			}
-			cid = msg.Platform + ":" + other
-			typ = "direct"
-		}
+		from, to, cid, typ := rsmfConversationOf(msg)
 		c := convs[cid]
 		if c == nil {
 			c = &rsmfConversation{ID: cid, Display: cid, Platform: msg.Platform, Type: typ}
 			convs[cid] = c
 			corder = append(corder, cid)
 		}
-		for _, p := range append([]string{from}, to...) {
-			if p != "" && !containsStr(c.Participants, p) {
+		if from != "" && !containsStr(c.Participants, from) {
+			c.Participants = append(c.Participants, from)
+		}
+		for _, p := range to {
+			if !containsStr(c.Participants, p) {
 				c.Participants = append(c.Participants, p)
 			}
 		}
-		ev := rsmfEvent{ID: exhibitOf(msg.ID), Type: "message", Participant: from, Conversation: cid,
-			Body: msg.Text, Timestamp: fmtTime(msg.Time)}
-		switch msg.Direction {
-		case importers.Incoming:
-			ev.Direction = "incoming"
-		case importers.Outgoing:
-			ev.Direction = "outgoing"
-		}
-		for j, a := range msg.Attachments {
-			ev.Attachments = append(ev.Attachments, rsmfAttachment{ID: fmt.Sprintf("%s-%d", exhibitOf(msg.ID), j+1), Display: a.Name, Size: a.Size})
-		}
-		ev.Custom = []rsmfCustom{{"exhibit_id", exhibitOf(msg.ID)}, {"source_sha256", msg.SourceSHA256}, {"location", msg.Location}}
-		if cl := m.clusterOf[msg.ID]; cl != 0 {
-			ev.Custom = append(ev.Custom, rsmfCustom{"cluster_id", fmt.Sprint(cl)})
-		}
-		man.Events = append(man.Events, ev)
+		return nil
+	})
+	if err != nil {
+		return man, err
 	}
 	sort.Slice(man.Participants, func(i, j int) bool { return man.Participants[i].ID < man.Participants[j].ID })
 	for _, id := range corder {
@@ -142,10 +115,93 @@ func (m *Model) rsmfManifestOf() rsmfManifest {
 	if man.Conversations == nil {
 		man.Conversations = []rsmfConversation{}
 	}
-	if man.Events == nil {
-		man.Events = []rsmfEvent{}
+	man.Events = []rsmfEvent{}
+	return man, nil
+}
+
+// rsmfConversationOf is a message's sender and recipient participant ids and its conversation.
+func rsmfConversationOf(msg *casefile.Message) (from string, to []string, cid, typ string) {
+	from = msg.Sender.Key()
+	for _, r := range msg.Recipients {
+		if k := r.Key(); k != "" {
+			to = append(to, k)
+		}
 	}
-	return man
+	cid = msg.Conversation
+	typ = "channel"
+	if cid == "" {
+		other := from
+		if msg.Direction == importers.Outgoing && len(to) > 0 {
+			other = to[0]
+		}
+		cid = msg.Platform + ":" + other
+		typ = "direct"
+	}
+	return from, to, cid, typ
+}
+
+// rsmfEvent is the message event of one message, carrying its exhibit id, cluster and source
+// hash as custom fields.
+func rsmfEventOf(msg *casefile.Message, cluster int) rsmfEvent {
+	from, _, cid, _ := rsmfConversationOf(msg)
+	ev := rsmfEvent{ID: exhibitOf(msg.ID), Type: "message", Participant: from, Conversation: cid,
+		Body: msg.Text, Timestamp: fmtTime(msg.Time)}
+	switch msg.Direction {
+	case importers.Incoming:
+		ev.Direction = "incoming"
+	case importers.Outgoing:
+		ev.Direction = "outgoing"
+	}
+	for j, a := range msg.Attachments {
+		ev.Attachments = append(ev.Attachments, rsmfAttachment{ID: fmt.Sprintf("%s-%d", exhibitOf(msg.ID), j+1), Display: a.Name, Size: a.Size})
+	}
+	ev.Custom = []rsmfCustom{{"exhibit_id", exhibitOf(msg.ID)}, {"source_sha256", msg.SourceSHA256}, {"location", msg.Location}}
+	if cluster != 0 {
+		ev.Custom = append(ev.Custom, rsmfCustom{"cluster_id", fmt.Sprint(cluster)})
+	}
+	return ev
+}
+
+// writeRSMFManifest writes rsmf_manifest.json as json.MarshalIndent(manifest, "", " ") would,
+// one event at a time.
+func (m *Model) writeRSMFManifest(w io.Writer) error {
+	man, err := m.rsmfManifestOf()
+	if err != nil {
+		return err
+	}
+	head, err := json.MarshalIndent(man, "", " ")
+	if err != nil {
+		return err
+	}
+	const tail = "[]\n}"
+	if !bytes.HasSuffix(head, []byte(tail)) {
+		return fmt.Errorf("rsmf manifest: unexpected layout")
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.Write(head[:len(head)-len(tail)])
+	bw.WriteString("[")
+	n := 0
+	err = m.eachFull(func(msg *casefile.Message, l *msgLite) error {
+		ev, err := json.MarshalIndent(rsmfEventOf(msg, l.Cluster), "  ", " ")
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			bw.WriteString(",")
+		}
+		bw.WriteString("\n  ")
+		_, err = bw.Write(ev)
+		n++
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		bw.WriteString("\n ")
+	}
+	bw.WriteString("]\n}")
+	return bw.Flush()
 }
 
 func containsStr(s []string, v string) bool {
@@ -157,25 +213,25 @@ func containsStr(s []string, v string) bool {
 	return false
 }
 
-// WriteRSMF writes the messages as one RSMF 1.0 file (MIME, with rsmf.zip attached).
+// WriteRSMF writes the messages as one RSMF 1.0 file (MIME, with rsmf.zip attached). The
+// manifest is compressed as it is written; only the compressed zip is held in memory, as its
+// hash names the MIME boundary.
 func (m *Model) WriteRSMF(w io.Writer) error {
-	man := m.rsmfManifestOf()
-	mj, err := json.MarshalIndent(man, "", " ")
-	if err != nil {
-		return err
-	}
 	var zbuf bytes.Buffer
 	zw := zip.NewWriter(&zbuf)
 	fw, err := zw.CreateHeader(&zip.FileHeader{Name: "rsmf_manifest.json", Method: zip.Deflate, Modified: m.Generated})
 	if err != nil {
 		return err
 	}
-	fw.Write(mj)
+	if err := m.writeRSMFManifest(fw); err != nil {
+		return err
+	}
 	if err := zw.Close(); err != nil {
 		return err
 	}
 	var begin, end time.Time
-	for _, msg := range m.Messages {
+	for i := range m.msgs {
+		msg := &m.msgs[i]
 		if msg.Time.IsZero() {
 			continue
 		}
@@ -187,8 +243,8 @@ func (m *Model) WriteRSMF(w io.Writer) error {
 		}
 	}
 	boundary := "raidtrace-" + sha256Hex(zbuf.Bytes())[:24]
-	var b bytes.Buffer
-	hdr := func(k, v string) { fmt.Fprintf(&b, "%s: %s\r\n", k, v) }
+	b := bufio.NewWriterSize(w, 64<<10)
+	hdr := func(k, v string) { fmt.Fprintf(b, "%s: %s\r\n", k, v) }
 	hdr("From", "raidtrace@localhost")
 	hdr("To", "raidtrace@localhost")
 	hdr("Subject", "Raidtrace case "+m.Info.ID)
@@ -196,7 +252,7 @@ func (m *Model) WriteRSMF(w io.Writer) error {
 	hdr("MIME-Version", "1.0")
 	hdr("X-RSMF-Version", "1.0.0")
 	hdr("X-RSMF-Generator", m.Agent)
-	hdr("X-RSMF-EventCount", fmt.Sprint(len(man.Events)))
+	hdr("X-RSMF-EventCount", fmt.Sprint(len(m.msgs)))
 	if !begin.IsZero() {
 		hdr("X-RSMF-BeginDate", fmtTime(begin))
 		hdr("X-RSMF-EndDate", fmtTime(end))
@@ -204,26 +260,58 @@ func (m *Model) WriteRSMF(w io.Writer) error {
 	hdr("X-RSMF-HasAttachments", "false")
 	hdr("Content-Type", `multipart/mixed; boundary="`+boundary+`"`)
 	b.WriteString("\r\n")
-	fmt.Fprintf(&b, "--%s\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n", boundary)
-	var text strings.Builder
-	for _, msg := range m.Messages {
-		fmt.Fprintf(&text, "%s  %s  %s: %s\n", exhibitOf(msg.ID), fmtTime(msg.Time), senderLabel(msg.Sender), msg.Text)
+	fmt.Fprintf(b, "--%s\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n", boundary)
+	text := newBase64Lines(b)
+	for i := range m.msgs {
+		msg := &m.msgs[i]
+		fmt.Fprintf(text, "%s  %s  %s: %s\n", exhibitOf(msg.ID), fmtTime(msg.Time), senderLabel(msg.Sender), msg.Text)
 	}
-	writeBase64Lines(&b, []byte(text.String()))
-	fmt.Fprintf(&b, "--%s\r\nContent-Type: application/zip\r\nContent-Disposition: attachment; filename=\"rsmf.zip\"\r\nContent-Transfer-Encoding: base64\r\n\r\n", boundary)
-	writeBase64Lines(&b, zbuf.Bytes())
-	fmt.Fprintf(&b, "--%s--\r\n", boundary)
-	_, err = w.Write(b.Bytes())
+	text.Close()
+	fmt.Fprintf(b, "--%s\r\nContent-Type: application/zip\r\nContent-Disposition: attachment; filename=\"rsmf.zip\"\r\nContent-Transfer-Encoding: base64\r\n\r\n", boundary)
+	z := newBase64Lines(b)
+	z.Write(zbuf.Bytes())
+	z.Close()
+	fmt.Fprintf(b, "--%s--\r\n", boundary)
+	return b.Flush()
+}
+
+// base64Lines encodes what is written to it in base64, in lines of 76 characters each ended by
+// CRLF (the last one may be shorter; an empty input gives one empty line).
+type base64Lines struct {
+	enc  io.WriteCloser
+	w    *bufio.Writer
+	line *crlfLines
+}
+
+func newBase64Lines(w *bufio.Writer) *base64Lines {
+	l := &crlfLines{w: w}
+	return &base64Lines{enc: base64.NewEncoder(base64.StdEncoding, l), w: w, line: l}
+}
+
+func (b *base64Lines) Write(p []byte) (int, error) { return b.enc.Write(p) }
+
+func (b *base64Lines) Close() error {
+	err := b.enc.Close()
+	b.w.WriteString("\r\n")
 	return err
 }
 
-func writeBase64Lines(b *bytes.Buffer, data []byte) {
-	s := base64.StdEncoding.EncodeToString(data)
-	for len(s) > 76 {
-		b.WriteString(s[:76])
-		b.WriteString("\r\n")
-		s = s[76:]
+type crlfLines struct {
+	w   *bufio.Writer
+	col int
+}
+
+func (l *crlfLines) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 {
+		if l.col == 76 {
+			l.w.WriteString("\r\n")
+			l.col = 0
+		}
+		k := min(76-l.col, len(p))
+		l.w.Write(p[:k])
+		l.col += k
+		p = p[k:]
 	}
-	b.WriteString(s)
-	b.WriteString("\r\n")
+	return n, nil
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"raidtrace/app/casefile"
 	"raidtrace/importers"
 )
 
@@ -70,16 +71,16 @@ func (m *Model) WriteMessagesCSV(w io.Writer) error {
 	if err := cw.Write(MessageColumns); err != nil {
 		return err
 	}
-	for i := range m.Messages {
-		msg := &m.Messages[i]
+	err := m.eachFull(func(msg *casefile.Message, l *msgLite) error {
 		row := []string{exhibitOf(msg.ID), msg.SourceSHA256, msg.Location, fmtTime(msg.Time), msg.RawTime,
 			msg.TimeZone, senderLabel(msg.Sender), msg.Sender.E164, msg.Sender.Handle, msg.Sender.Name,
 			msg.Sender.ID, partiesText(msg.Recipients), string(msg.Direction), msg.Platform, msg.PlatformID,
-			msg.Text, attachmentsText(msg.Attachments), clusterText(m.clusterOf[msg.ID]),
+			msg.Text, attachmentsText(msg.Attachments), clusterText(l.Cluster),
 			m.triageText(msg.ID), m.decisionText(msg.ID), msg.Conversation, msg.Kind, msg.Hash}
-		if err := cw.Write(row); err != nil {
-			return err
-		}
+		return cw.Write(row)
+	})
+	if err != nil {
+		return err
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
@@ -117,16 +118,16 @@ func (m *Model) WriteMessagesJSONL(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
-	for i := range m.Messages {
-		msg := &m.Messages[i]
-		if err := enc.Encode(messageJSON{ExhibitID: exhibitOf(msg.ID), SourceSHA256: msg.SourceSHA256,
+	err := m.eachFull(func(msg *casefile.Message, l *msgLite) error {
+		return enc.Encode(messageJSON{ExhibitID: exhibitOf(msg.ID), SourceSHA256: msg.SourceSHA256,
 			Location: msg.Location, TimeUTC: fmtTime(msg.Time), RawTime: msg.RawTime, TimeZone: msg.TimeZone,
 			Sender: msg.Sender, Recipients: msg.Recipients, Direction: string(msg.Direction),
 			Platform: msg.Platform, PlatformID: msg.PlatformID, Conversation: msg.Conversation, Kind: msg.Kind,
-			Text: msg.Text, Attachments: msg.Attachments, Extra: msg.Extra, ClusterID: m.clusterOf[msg.ID],
-			Triage: m.Suggestions[msg.ID], Decision: m.decisionText(msg.ID), RecordHash: msg.Hash}); err != nil {
-			return err
-		}
+			Text: msg.Text, Attachments: msg.Attachments, Extra: msg.Extra, ClusterID: l.Cluster,
+			Triage: m.Suggestions[msg.ID], Decision: m.decisionText(msg.ID), RecordHash: msg.Hash})
+	})
+	if err != nil {
+		return err
 	}
 	return bw.Flush()
 }

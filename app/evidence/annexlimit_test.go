@@ -34,7 +34,7 @@ func TestPDFAnnexLimit(t *testing.T) {
 				case inAnnex && b.Kind == bNote:
 					note = b.Text
 				case inAnnex && b.Kind == bTable:
-					rows = len(b.Rows)
+					rows = b.rowCount()
 				}
 			}
 			return rows, note

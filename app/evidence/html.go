@@ -58,13 +58,13 @@ func (m *Model) WriteHTML(w io.Writer, t *tr) error {
 				fmt.Fprintf(bw, "<th>%s</th>", e(c))
 			}
 			bw.WriteString("</tr></thead>\n<tbody>\n")
-			for _, r := range b.Rows {
+			b.eachRow(func(r []string) {
 				bw.WriteString("<tr>")
 				for _, c := range r {
 					fmt.Fprintf(bw, "<td>%s</td>", strings.ReplaceAll(e(c), "\n", "<br>"))
 				}
 				bw.WriteString("</tr>\n")
-			}
+			})
 			bw.WriteString("</tbody></table>\n")
 		case bMono:
 			fmt.Fprintf(bw, "<pre>%s</pre>\n", e(b.Text))

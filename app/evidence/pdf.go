@@ -197,9 +197,9 @@ func (p *pdfDoc) block(b block, first *bool) {
 		f.SetDrawColor(0, 0, 0)
 		f.Ln(2)
 	case bKV:
-		p.table(nil, b.Rows, []float64{30, 70}, true)
+		p.table(nil, b.allRows(), []float64{30, 70}, true)
 	case bTable:
-		p.table(b.Head, b.Rows, b.Widths, false)
+		p.table(b.Head, b.allRows(), b.Widths, false)
 	case bMono:
 		// monospaced, so the command lines and the file list of the read-me stay aligned
 		f.SetFont("DejaVuMono", "", 7)

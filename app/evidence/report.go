@@ -36,6 +36,33 @@ type block struct {
 	Rows   [][]string
 	Widths []float64
 	Raid   *Raid
+	// A table can also make its rows one at a time, after Rows: NRows rows, row i given by
+	// Row(i). The annex does, so that a million-message annex is never held in memory whole.
+	NRows int
+	Row   func(i int) []string
+}
+
+// rowCount is the number of rows of a table.
+func (b *block) rowCount() int { return len(b.Rows) + b.NRows }
+
+// eachRow calls fn with every row of a table, in order.
+func (b *block) eachRow(fn func(r []string)) {
+	for _, r := range b.Rows {
+		fn(r)
+	}
+	for i := 0; i < b.NRows; i++ {
+		fn(b.Row(i))
+	}
+}
+
+// allRows returns every row of a table at once.
+func (b *block) allRows() [][]string {
+	if b.NRows == 0 {
+		return b.Rows
+	}
+	out := make([][]string, 0, b.rowCount())
+	b.eachRow(func(r []string) { out = append(out, r) })
+	return out
 }
 
 func (m *Model) fmtT(t time.Time) string {
@@ -239,18 +266,18 @@ func (m *Model) document(t *tr, annexMax int) []block {
 		d = append(d, block{Kind: bNote, Text: t.F("annex_capped", len(m.msgs), annexMax,
 			exhibitOf(annex[0].ID), exhibitOf(annex[len(annex)-1].ID))})
 	}
-	arows := make([][]string, 0, len(annex))
-	for i := range annex {
+	outgoing := t.T("outgoing_sender") // exports often leave the owner's own number out
+	arow := func(i int) []string {
 		msg := &annex[i]
 		// the column head says UTC; without the suffix the time fits on one line
 		who := senderLabel(msg.Sender)
 		if who == "" && msg.Direction == importers.Outgoing {
-			who = t.T("outgoing_sender") // exports often leave the owner's own number out
+			who = outgoing
 		}
-		arows = append(arows, []string{exhibitOf(msg.ID), strings.TrimSuffix(m.fmtT(msg.Time), " UTC"), who, msg.Text, clusterText(msg.Cluster)})
+		return []string{exhibitOf(msg.ID), strings.TrimSuffix(m.fmtT(msg.Time), " UTC"), who, msg.Text, clusterText(msg.Cluster)}
 	}
 	d = append(d, block{Kind: bTable, Head: []string{t.T("col_exhibit"), t.T("col_time"), t.T("col_sender"), t.T("col_text"), t.T("col_raid")},
-		Rows: arows, Widths: []float64{10, 23, 15, 46, 6}})
+		NRows: len(annex), Row: arow, Widths: []float64{10, 23, 15, 46, 6}})
 	return d
 }
 

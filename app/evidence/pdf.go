@@ -197,9 +197,9 @@ func (p *pdfDoc) block(b block, first *bool) {
 		f.SetDrawColor(0, 0, 0)
 		f.Ln(2)
 	case bKV:
-		p.table(nil, b.allRows(), []float64{30, 70}, true)
+		p.table(nil, &b, []float64{30, 70}, true)
 	case bTable:
-		p.table(b.Head, b.allRows(), b.Widths, false)
+		p.table(b.Head, &b, b.Widths, false)
 	case bMono:
 		// monospaced, so the command lines and the file list of the read-me stay aligned
 		f.SetFont("DejaVuMono", "", 7)
@@ -216,7 +216,7 @@ func (p *pdfDoc) block(b block, first *bool) {
 }
 
 // table draws rows with wrapped cells, repeating the header on each page.
-func (p *pdfDoc) table(head []string, rows [][]string, widths []float64, kv bool) {
+func (p *pdfDoc) table(head []string, b *block, widths []float64, kv bool) {
 	f := p.f
 	total := 0.0
 	for _, w := range widths {
@@ -242,7 +242,7 @@ func (p *pdfDoc) table(head []string, rows [][]string, widths []float64, kv bool
 	}
 	header()
 	f.SetFont("DejaVu", "", size)
-	for _, r := range rows {
+	b.eachRow(func(r []string) {
 		if kv {
 			f.SetFont("DejaVu", "B", size)
 		}
@@ -265,7 +265,7 @@ func (p *pdfDoc) table(head []string, rows [][]string, widths []float64, kv bool
 			f.SetFont("DejaVu", "", size)
 		}
 		p.drawRow(cells, ws, lh, h, kv, false)
-	}
+	})
 	f.Ln(3)
 }
 

@@ -55,16 +55,6 @@ func (b *block) eachRow(fn func(r []string)) {
 	}
 }
 
-// allRows returns every row of a table at once.
-func (b *block) allRows() [][]string {
-	if b.NRows == 0 {
-		return b.Rows
-	}
-	out := make([][]string, 0, b.rowCount())
-	b.eachRow(func(r []string) { out = append(out, r) })
-	return out
-}
-
 func (m *Model) fmtT(t time.Time) string {
 	if t.IsZero() {
 		return "—"
@@ -179,40 +169,43 @@ func (m *Model) document(t *tr, annexMax int) []block {
 			d = append(d, block{Kind: bVariants, Raid: r})
 		}
 		p(t.T("joined_explained"))
-		rows := make([][]string, 0, len(r.Joined))
-		for k, j := range r.Joined {
+		yes := t.T("yes")
+		row := func(k int) []string {
+			j := &r.Joined[k]
 			os := ""
 			if j.OneShot {
-				os = t.T("yes")
+				os = yes
 			}
 			before := strconv.Itoa(j.Before)
 			if j.Before < 0 {
 				before = "—"
 			}
-			rows = append(rows, []string{strconv.Itoa(k + 1), j.Sender, j.Exhibit, m.fmtT(j.Time), before, strconv.Itoa(j.Messages), os})
+			return []string{strconv.Itoa(k + 1), j.Sender, j.Exhibit, m.fmtT(j.Time), before, strconv.Itoa(j.Messages), os}
 		}
 		d = append(d, block{Kind: bTable, Head: []string{"#", t.T("col_sender"), t.T("col_exhibit"), t.T("col_time"),
-			t.T("col_before"), t.T("col_in_raid"), t.T("col_one_shot")}, Rows: rows, Widths: []float64{5, 20, 11, 25, 11, 11, 12}})
+			t.T("col_before"), t.T("col_in_raid"), t.T("col_one_shot")}, NRows: len(r.Joined), Row: row, Widths: []float64{5, 20, 11, 25, 11, 11, 12}})
 		d = append(d, m.coSignalBlocks(t, r)...)
 	}
 
 	// threats
 	h(1, "threats", t.T("threats"))
 	p(t.T("threats_explained"))
-	var trows [][]string
+	var threats []int32 // positions in m.msgs
 	for i := range m.msgs {
-		msg := &m.msgs[i]
-		sug, dec := m.triageText(msg.ID), m.flagDecisions(msg.ID)
-		if sug == "" && dec == "" {
-			continue
+		if id := m.msgs[i].ID; m.triageText(id) != "" || m.flagDecisions(id) != "" {
+			threats = append(threats, int32(i))
 		}
-		trows = append(trows, []string{exhibitOf(msg.ID), m.fmtT(msg.Time), senderLabel(msg.Sender), msg.Text, orDash(sug), orDash(dec)})
 	}
-	if len(trows) == 0 {
+	trow := func(k int) []string {
+		msg := &m.msgs[threats[k]]
+		return []string{exhibitOf(msg.ID), m.fmtT(msg.Time), senderLabel(msg.Sender), msg.Text,
+			orDash(m.triageText(msg.ID)), orDash(m.flagDecisions(msg.ID))}
+	}
+	if len(threats) == 0 {
 		p(t.T("no_threats"))
 	} else {
 		d = append(d, block{Kind: bTable, Head: []string{t.T("col_exhibit"), t.T("col_time"), t.T("col_sender"), t.T("col_text"),
-			t.T("col_suggestion"), t.T("col_decision")}, Rows: trows, Widths: []float64{10, 16, 14, 34, 13, 13}})
+			t.T("col_suggestion"), t.T("col_decision")}, NRows: len(threats), Row: trow, Widths: []float64{10, 16, 14, 34, 13, 13}})
 	}
 
 	// method

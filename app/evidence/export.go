@@ -1,6 +1,7 @@
 package evidence
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -211,19 +212,7 @@ func writeBag(ctx context.Context, m *Model, open originalOpener, root string, o
 		}
 		return writeJSON(wr, p)
 	}
-	result := func(wr io.Writer) error {
-		if m.Analysis == nil {
-			return writeJSON(wr, nil)
-		}
-		ex := make([]string, len(m.Analysis.MessageIDs))
-		for i, id := range m.Analysis.MessageIDs {
-			ex[i] = exhibitOf(id)
-		}
-		return writeJSON(wr, struct {
-			*casefile.Analysis
-			ExhibitIDs []string `json:"exhibit_ids"`
-		}{m.Analysis, ex})
-	}
+	result := func(wr io.Writer) error { return writeResultJSON(wr, m.Analysis) }
 	gens := []gen{
 		{"data/messages.csv", m.WriteMessagesCSV},
 		{"data/messages.jsonl", m.WriteMessagesJSONL},
@@ -447,4 +436,58 @@ func (m *Model) bagInfo(now time.Time, oxum, head string) BagInfo {
 		BagInfoField{"Raidtrace-Redacted", fmt.Sprint(m.Redacted)},
 	)
 	return bi
+}
+
+// writeResultJSON writes data/analysis/result.json: the analysis with the exhibit id of each
+// input message, as writeJSON would, but encoding the clusters (most of the file) one at a time
+// so that the whole indented text is never held in memory.
+func writeResultJSON(w io.Writer, a *casefile.Analysis) error {
+	if a == nil {
+		return writeJSON(w, nil)
+	}
+	ex := make([]string, len(a.MessageIDs))
+	for i, id := range a.MessageIDs {
+		ex[i] = exhibitOf(id)
+	}
+	type withExhibits struct {
+		*casefile.Analysis
+		ExhibitIDs []string `json:"exhibit_ids"`
+	}
+	if a.Result == nil || len(a.Result.Clusters) == 0 {
+		return writeJSON(w, withExhibits{a, ex})
+	}
+	// everything but the clusters, then the clusters spliced in where "null" stands for them
+	ac, rc := *a, *a.Result
+	rc.Clusters = nil
+	ac.Result = &rc
+	var rest bytes.Buffer
+	if err := writeJSON(&rest, withExhibits{&ac, ex}); err != nil {
+		return err
+	}
+	const slot = "\n    \"clusters\": null"
+	head, tail, ok := bytes.Cut(rest.Bytes(), []byte(slot))
+	if !ok || bytes.Contains(tail, []byte(slot)) {
+		return writeJSON(w, withExhibits{a, ex})
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.Write(head)
+	bw.WriteString(slot[:len(slot)-len("null")] + "[")
+	var one bytes.Buffer
+	enc := json.NewEncoder(&one)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("      ", "  ")
+	for i := range a.Result.Clusters {
+		one.Reset()
+		if err := enc.Encode(&a.Result.Clusters[i]); err != nil {
+			return err
+		}
+		if i > 0 {
+			bw.WriteString(",")
+		}
+		bw.WriteString("\n      ")
+		bw.Write(bytes.TrimSuffix(one.Bytes(), []byte("\n")))
+	}
+	bw.WriteString("\n    ]")
+	bw.Write(tail)
+	return bw.Flush()
 }

@@ -1,0 +1,196 @@
+package evidence
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"raidtrace/analysis"
+	"raidtrace/app/casefile"
+	"raidtrace/importers"
+)
+
+// untimedFormat reads lines "sender|text" into messages without a time.
+var untimedFormat = importers.StreamFormat("fake-untimed", "Fake untimed lines",
+	func(head []byte, name string) bool { return strings.HasSuffix(name, ".untimed") },
+	func(ctx context.Context, r io.Reader, opt importers.Options, sink importers.Sink) error {
+		sc := bufio.NewScanner(r)
+		for n := 1; sc.Scan(); n++ {
+			sender, text, _ := strings.Cut(sc.Text(), "|")
+			rec := importers.Record{Location: fmt.Sprintf("line %d", n), Platform: "sms", Sender: importers.Party{Raw: sender},
+				Direction: importers.Incoming, Text: text, Kind: "message", Conversation: "groupe"}
+			if err := sink.Record(rec); err != nil {
+				return err
+			}
+		}
+		return sc.Err()
+	})
+
+// TestStreamedModelMatchesInMemory checks that a model built from a case, which streams the
+// full messages from it, writes the same files as one holding every message in memory, also
+// when some messages have no time (the case lists them last, the model first) and when
+// redacted.
+func TestStreamedModelMatchesInMemory(t *testing.T) {
+	ctx := context.Background()
+	c := newTestCase(t)
+	src := filepath.Join(t.TempDir(), "sans-heure.untimed")
+	body := "+33 6 55 55 55 55|sans heure <b>&</b> 06 12 34 56 78\n@raider_04|t'es qu'une conasse, dégage de twitter\n"
+	if err := os.WriteFile(src, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Import(ctx, src, untimedFormat, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Analyze(ctx, analysis.DefaultParams(), nil); err != nil {
+		t.Fatal(err)
+	}
+	all, err := c.Messages(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := loadStrings("en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writers := []struct {
+		name string
+		fn   func(m *Model, w io.Writer) error
+	}{
+		{"messages.csv", (*Model).WriteMessagesCSV},
+		{"messages.jsonl", (*Model).WriteMessagesJSONL},
+		{"raidtrace.rsmf", (*Model).WriteRSMF},
+		{"report.html", func(m *Model, w io.Writer) error { return m.WriteHTML(w, tr) }},
+		{"report.pdf", func(m *Model, w io.Writer) error { return m.WritePDF(w, tr) }},
+	}
+	for _, redact := range []bool{false, true} {
+		opt := BuildOptions{Now: testNow, Agent: "raidtrace/test", Redact: redact, Signer: testSigner(t)}
+		streamed, err := BuildModel(ctx, c, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if streamed.Messages != nil || streamed.stream == nil {
+			t.Fatalf("redact=%v: BuildModel holds %d full messages, want none (streamed)", redact, len(streamed.Messages))
+		}
+		mem, err := BuildModel(ctx, c, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mem.stream, mem.redactKey = nil, nil
+		mem.Messages = make([]casefile.Message, len(all))
+		for i, msg := range all {
+			msg.Recipients = append([]importers.Party(nil), msg.Recipients...)
+			msg.Attachments = append([]importers.Attachment(nil), msg.Attachments...)
+			if redact {
+				redactMessage(pseudonymKey(mem.Info.ID, opt.Signer), &msg)
+			}
+			mem.Messages[i] = msg
+		}
+		mem.Derive()
+		for _, w := range writers {
+			var got, want bytes.Buffer
+			if err := w.fn(streamed, &got); err != nil {
+				t.Fatalf("redact=%v %s streamed: %v", redact, w.name, err)
+			}
+			if err := w.fn(mem, &want); err != nil {
+				t.Fatalf("redact=%v %s in memory: %v", redact, w.name, err)
+			}
+			if !bytes.Equal(got.Bytes(), want.Bytes()) {
+				t.Errorf("redact=%v %s: streamed output (%d bytes) differs from the in-memory one (%d bytes)", redact, w.name, got.Len(), want.Len())
+			}
+		}
+		// the untimed messages come first, in id order
+		var b bytes.Buffer
+		if err := streamed.WriteMessagesCSV(&b); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := csv.NewReader(&b).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := len(rows), len(all)+1; got != want {
+			t.Fatalf("redact=%v: messages.csv has %d rows, want %d", redact, got, want)
+		}
+		for i, want := range []string{"", ""} {
+			if got := rows[1+i][3]; got != want {
+				t.Errorf("redact=%v: row %d time_utc = %q, want %q (untimed first)", redact, 1+i, got, want)
+			}
+		}
+		if rows[3][3] == "" {
+			t.Errorf("redact=%v: row 3 has no time, want the first timed message", redact)
+		}
+	}
+}
+
+// TestResultJSONStreamed checks that result.json, written cluster by cluster, is what writeJSON
+// writes for the whole analysis (HTML characters unescaped, same indentation).
+func TestResultJSONStreamed(t *testing.T) {
+	m := handModel()
+	m.Analysis.Result.Clusters = append(m.Analysis.Result.Clusters, analysis.Cluster{ID: 2, Members: []int{2},
+		Template: `<script>"&"</script>`, Size: 1, Senders: 1})
+	m.Analysis.Result.Flags = []analysis.Flag{{Message: 1, Category: "insult"}}
+	type withExhibits struct {
+		*casefile.Analysis
+		ExhibitIDs []string `json:"exhibit_ids"`
+	}
+	for _, tc := range []struct {
+		name     string
+		clusters []analysis.Cluster
+	}{
+		{"two clusters", m.Analysis.Result.Clusters},
+		{"one cluster", m.Analysis.Result.Clusters[:1]},
+		{"none", []analysis.Cluster{}},
+		{"nil", nil},
+	} {
+		a := *m.Analysis
+		r := *a.Result
+		r.Clusters = tc.clusters
+		a.Result = &r
+		var got, want bytes.Buffer
+		if err := writeResultJSON(&got, &a); err != nil {
+			t.Fatal(err)
+		}
+		ex := []string{exhibitOf(1), exhibitOf(2), exhibitOf(3)}
+		if err := writeJSON(&want, withExhibits{&a, ex}); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("%s: got\n%s\nwant\n%s", tc.name, got.String(), want.String())
+		}
+	}
+}
+
+// TestBase64Lines checks the streamed base64 against encoding the whole input at once and
+// cutting it into lines of 76 characters, each ended by CRLF.
+func TestBase64Lines(t *testing.T) {
+	for _, n := range []int{0, 1, 56, 57, 58, 114, 200, 1000} {
+		data := bytes.Repeat([]byte("raid\xff"), n)[:n]
+		s := base64.StdEncoding.EncodeToString(data)
+		var want strings.Builder
+		for len(s) > 76 {
+			want.WriteString(s[:76] + "\r\n")
+			s = s[76:]
+		}
+		want.WriteString(s + "\r\n")
+		var got bytes.Buffer
+		bw := bufio.NewWriter(&got)
+		l := newBase64Lines(bw)
+		for i := 0; i < n; i += 7 { // in uneven pieces
+			l.Write(data[i:min(i+7, n)])
+		}
+		if err := l.Close(); err != nil {
+			t.Fatal(err)
+		}
+		bw.Flush()
+		if got.String() != want.String() {
+			t.Errorf("%d bytes: got %q, want %q", n, got.String(), want.String())
+		}
+	}
+}

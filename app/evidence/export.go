@@ -17,6 +17,7 @@ import (
 	"time"
 	"unicode"
 
+	"raidtrace/analysis"
 	"raidtrace/app/casefile"
 )
 
@@ -80,6 +81,7 @@ func Export(ctx context.Context, c *casefile.Case, dir string, opt Options, prog
 		return "", fmt.Errorf("export: %w", err)
 	}
 	defer os.RemoveAll(tmp) // no-op after the rename
+	m.once = true
 	b, err := writeBag(ctx, m, c.Original, tmp, opt, progress)
 	if err != nil {
 		return "", fmt.Errorf("export: %w", err)
@@ -236,6 +238,10 @@ func writeBag(ctx context.Context, m *Model, open originalOpener, root string, o
 		if err := writeGen(w, g.path, g.fn); err != nil {
 			return nil, err
 		}
+	}
+
+	if m.once {
+		m.releaseTables()
 	}
 
 	// the evidence list: every payload file so far, relative to data/, in sha256sum format
@@ -490,4 +496,19 @@ func writeResultJSON(w io.Writer, a *casefile.Analysis) error {
 	bw.WriteString("\n    ]")
 	bw.Write(tail)
 	return bw.Flush()
+}
+
+// releaseTables lets go of what only the data tables need (the per-sender rows, the analysis'
+// per-message lists) before the reports, the peak of an export's memory. The model cannot write
+// the tables again afterwards.
+func (m *Model) releaseTables() {
+	m.Senders = nil
+	if a := m.Analysis; a != nil {
+		slim := &casefile.Analysis{Run: a.Run, At: a.At}
+		if a.Result != nil {
+			slim.Result = &analysis.Result{Params: a.Result.Params, Messages: a.Result.Messages, Analysed: a.Result.Analysed,
+				Distinct: a.Result.Distinct, Clustered: a.Result.Clustered}
+		}
+		m.Analysis = slim
+	}
 }

@@ -216,8 +216,6 @@ func writeBag(ctx context.Context, m *Model, open originalOpener, root string, o
 	}
 	result := func(wr io.Writer) error { return writeResultJSON(wr, m.Analysis) }
 	gens := []gen{
-		{"data/messages.csv", m.WriteMessagesCSV},
-		{"data/messages.jsonl", m.WriteMessagesJSONL},
 		{"data/clusters.csv", m.WriteClustersCSV},
 		{"data/senders.csv", m.WriteSendersCSV},
 		{"data/sources.csv", m.WriteSourcesCSV},
@@ -229,6 +227,10 @@ func writeBag(ctx context.Context, m *Model, open originalOpener, root string, o
 		{fileCustody, m.WriteCustodyJSONL},
 		{"data/rsmf/raidtrace.rsmf", m.WriteRSMF},
 		{"data/README.txt", m.WriteReadme},
+	}
+	progress("tables", 0)
+	if err := m.writeMessageFiles(w); err != nil {
+		return nil, err
 	}
 	for i, g := range gens {
 		if err := ctx.Err(); err != nil {
@@ -511,4 +513,44 @@ func (m *Model) releaseTables() {
 		}
 		m.Analysis = slim
 	}
+}
+
+// writeMessageFiles writes data/messages.csv and data/messages.jsonl in one pass over the
+// messages, gathering the RSMF participants and conversations on the way.
+func (m *Model) writeMessageFiles(w *bagWriter) error {
+	const csvPath, jsonlPath = "data/messages.csv", "data/messages.jsonl"
+	ch, err := w.create(csvPath)
+	if err != nil {
+		return err
+	}
+	jh, err := w.create(jsonlPath)
+	if err != nil {
+		ch.f.Close()
+		return err
+	}
+	t, err := m.newMessageTables(ch, jh)
+	if err == nil {
+		head := newRSMFHead()
+		t.also = func(msg *casefile.Message, _ *msgLite) { head.add(msg) }
+		if err = m.eachFull(t.add); err == nil {
+			m.rsmfPre = head
+		}
+	}
+	if err == nil {
+		err = t.flushCSV()
+	}
+	if err != nil {
+		ch.f.Close()
+		jh.f.Close()
+		return fmt.Errorf("write %s: %w", csvPath, err)
+	}
+	if err := ch.Close(); err != nil {
+		jh.f.Close()
+		return err
+	}
+	if err := t.flushJSONL(); err != nil {
+		jh.f.Close()
+		return fmt.Errorf("write %s: %w", jsonlPath, err)
+	}
+	return jh.Close()
 }

@@ -44,6 +44,7 @@ type Model struct {
 	byID      []int32                                     // positions in msgs, ordered by message ID
 	stream    func(fn func(casefile.Message) error) error // the case's messages, in its order; nil: Messages
 	redactKey []byte                                      // pseudonym key applied to streamed messages
+	rsmfPre   *rsmfHead                                   // RSMF participants and conversations gathered by writeBag's pass
 	once      bool                                        // Export's model: writeBag may release what only the tables need
 }
 

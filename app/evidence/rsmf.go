@@ -68,46 +68,68 @@ type rsmfManifest struct {
 
 // rsmfManifestOf builds the manifest without its events: one participant per party, one
 // conversation per source conversation id (or, when the source gives none, per platform and
-// sender: a direct conversation with the case owner). [Model.rsmfEvent] gives the events.
+// sender: a direct conversation with the case owner). [rsmfEventOf] gives the events. It uses
+// the participants and conversations gathered while messages.csv was written, when there are.
 func (m *Model) rsmfManifestOf() (rsmfManifest, error) {
-	man := rsmfManifest{Version: "1.0.0"}
-	parts := map[string]bool{}
-	addPart := func(p importers.Party) {
-		if k := p.Key(); k != "" && !parts[k] {
-			parts[k] = true
-			man.Participants = append(man.Participants, rsmfParticipant{ID: k, Display: senderLabel(p), AccountID: p.ID})
-		}
+	if h := m.rsmfPre; h != nil {
+		m.rsmfPre = nil
+		return h.manifest(), nil
 	}
-	convs := map[string]*rsmfConversation{}
-	var corder []string
+	h := newRSMFHead()
 	err := m.eachFull(func(msg *casefile.Message, _ *msgLite) error {
-		addPart(msg.Sender)
-		for _, r := range msg.Recipients {
-			addPart(r)
-		}
-		from, to, cid, typ := rsmfConversationOf(msg)
-		c := convs[cid]
-		if c == nil {
-			c = &rsmfConversation{ID: cid, Display: cid, Platform: msg.Platform, Type: typ}
-			convs[cid] = c
-			corder = append(corder, cid)
-		}
-		if from != "" && !containsStr(c.Participants, from) {
-			c.Participants = append(c.Participants, from)
-		}
-		for _, p := range to {
-			if !containsStr(c.Participants, p) {
-				c.Participants = append(c.Participants, p)
-			}
-		}
+		h.add(msg)
 		return nil
 	})
-	if err != nil {
-		return man, err
+	return h.manifest(), err
+}
+
+// rsmfHead gathers the participants and conversations of the RSMF manifest, message by message.
+type rsmfHead struct {
+	man    rsmfManifest
+	parts  map[string]bool
+	convs  map[string]*rsmfConversation
+	corder []string
+}
+
+func newRSMFHead() *rsmfHead {
+	return &rsmfHead{man: rsmfManifest{Version: "1.0.0"}, parts: map[string]bool{}, convs: map[string]*rsmfConversation{}}
+}
+
+func (h *rsmfHead) addPart(p importers.Party) {
+	if k := p.Key(); k != "" && !h.parts[k] {
+		h.parts[k] = true
+		h.man.Participants = append(h.man.Participants, rsmfParticipant{ID: k, Display: senderLabel(p), AccountID: p.ID})
 	}
+}
+
+func (h *rsmfHead) add(msg *casefile.Message) {
+	h.addPart(msg.Sender)
+	for _, r := range msg.Recipients {
+		h.addPart(r)
+	}
+	from, to, cid, typ := rsmfConversationOf(msg)
+	c := h.convs[cid]
+	if c == nil {
+		c = &rsmfConversation{ID: cid, Display: cid, Platform: msg.Platform, Type: typ}
+		h.convs[cid] = c
+		h.corder = append(h.corder, cid)
+	}
+	if from != "" && !containsStr(c.Participants, from) {
+		c.Participants = append(c.Participants, from)
+	}
+	for _, p := range to {
+		if !containsStr(c.Participants, p) {
+			c.Participants = append(c.Participants, p)
+		}
+	}
+}
+
+// manifest is the manifest so far, participants sorted, with no events.
+func (h *rsmfHead) manifest() rsmfManifest {
+	man := h.man
 	sort.Slice(man.Participants, func(i, j int) bool { return man.Participants[i].ID < man.Participants[j].ID })
-	for _, id := range corder {
-		man.Conversations = append(man.Conversations, *convs[id])
+	for _, id := range h.corder {
+		man.Conversations = append(man.Conversations, *h.convs[id])
 	}
 	if man.Participants == nil {
 		man.Participants = []rsmfParticipant{}
@@ -116,7 +138,7 @@ func (m *Model) rsmfManifestOf() (rsmfManifest, error) {
 		man.Conversations = []rsmfConversation{}
 	}
 	man.Events = []rsmfEvent{}
-	return man, nil
+	return man
 }
 
 // rsmfConversationOf is a message's sender and recipient participant ids and its conversation.

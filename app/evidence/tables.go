@@ -66,27 +66,108 @@ func clusterText(id int) string {
 // are verbatim (a spreadsheet may read a text starting with "=" as a formula: open the file as
 // text).
 func (m *Model) WriteMessagesCSV(w io.Writer) error {
-	bw := bufio.NewWriter(w)
-	cw := csv.NewWriter(bw)
-	if err := cw.Write(MessageColumns); err != nil {
+	t, err := m.newMessageTables(w, nil)
+	if err != nil {
 		return err
 	}
-	err := m.eachFull(func(msg *casefile.Message, l *msgLite) error {
+	if err := m.eachFull(t.add); err != nil {
+		return err
+	}
+	return t.flush()
+}
+
+// WriteMessagesJSONL writes every message as one JSON object per line.
+func (m *Model) WriteMessagesJSONL(w io.Writer) error {
+	t, err := m.newMessageTables(nil, w)
+	if err != nil {
+		return err
+	}
+	if err := m.eachFull(t.add); err != nil {
+		return err
+	}
+	return t.flush()
+}
+
+// messageTables writes messages.csv and/or messages.jsonl, so that one pass over the case's
+// messages can write both.
+type messageTables struct {
+	m    *Model
+	cbw  *bufio.Writer
+	cw   *csv.Writer
+	jbw  *bufio.Writer
+	enc  *json.Encoder
+	also func(msg *casefile.Message, l *msgLite) // called for every message too, when set
+}
+
+// newMessageTables starts the tables whose writer is not nil (the CSV header first).
+func (m *Model) newMessageTables(csvW, jsonlW io.Writer) (*messageTables, error) {
+	t := &messageTables{m: m}
+	if csvW != nil {
+		t.cbw = bufio.NewWriter(csvW)
+		t.cw = csv.NewWriter(t.cbw)
+		if err := t.cw.Write(MessageColumns); err != nil {
+			return nil, err
+		}
+	}
+	if jsonlW != nil {
+		t.jbw = bufio.NewWriter(jsonlW)
+		t.enc = json.NewEncoder(t.jbw)
+		t.enc.SetEscapeHTML(false)
+	}
+	return t, nil
+}
+
+func (t *messageTables) add(msg *casefile.Message, l *msgLite) error {
+	m := t.m
+	if t.also != nil {
+		t.also(msg, l)
+	}
+	dec := m.decisionText(msg.ID)
+	if t.cw != nil {
 		row := []string{exhibitOf(msg.ID), msg.SourceSHA256, msg.Location, fmtTime(msg.Time), msg.RawTime,
 			msg.TimeZone, senderLabel(msg.Sender), msg.Sender.E164, msg.Sender.Handle, msg.Sender.Name,
 			msg.Sender.ID, partiesText(msg.Recipients), string(msg.Direction), msg.Platform, msg.PlatformID,
 			msg.Text, attachmentsText(msg.Attachments), clusterText(l.Cluster),
-			m.triageText(msg.ID), m.decisionText(msg.ID), msg.Conversation, msg.Kind, msg.Hash}
-		return cw.Write(row)
-	})
-	if err != nil {
+			m.triageText(msg.ID), dec, msg.Conversation, msg.Kind, msg.Hash}
+		if err := t.cw.Write(row); err != nil {
+			return err
+		}
+	}
+	if t.enc != nil {
+		return t.enc.Encode(messageJSON{ExhibitID: exhibitOf(msg.ID), SourceSHA256: msg.SourceSHA256,
+			Location: msg.Location, TimeUTC: fmtTime(msg.Time), RawTime: msg.RawTime, TimeZone: msg.TimeZone,
+			Sender: msg.Sender, Recipients: msg.Recipients, Direction: string(msg.Direction),
+			Platform: msg.Platform, PlatformID: msg.PlatformID, Conversation: msg.Conversation, Kind: msg.Kind,
+			Text: msg.Text, Attachments: msg.Attachments, Extra: msg.Extra, ClusterID: l.Cluster,
+			Triage: m.Suggestions[msg.ID], Decision: dec, RecordHash: msg.Hash})
+	}
+	return nil
+}
+
+// flushCSV and flushJSONL end each table.
+func (t *messageTables) flushCSV() error {
+	if t.cw == nil {
+		return nil
+	}
+	t.cw.Flush()
+	if err := t.cw.Error(); err != nil {
 		return err
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	return t.cbw.Flush()
+}
+
+func (t *messageTables) flushJSONL() error {
+	if t.jbw == nil {
+		return nil
+	}
+	return t.jbw.Flush()
+}
+
+func (t *messageTables) flush() error {
+	if err := t.flushCSV(); err != nil {
 		return err
 	}
-	return bw.Flush()
+	return t.flushJSONL()
 }
 
 // messageJSON is one line of data/messages.jsonl.
@@ -111,25 +192,6 @@ type messageJSON struct {
 	Triage       []string               `json:"triage,omitempty"`
 	Decision     string                 `json:"reviewer_decision,omitempty"`
 	RecordHash   string                 `json:"record_hash"`
-}
-
-// WriteMessagesJSONL writes every message as one JSON object per line.
-func (m *Model) WriteMessagesJSONL(w io.Writer) error {
-	bw := bufio.NewWriter(w)
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
-	err := m.eachFull(func(msg *casefile.Message, l *msgLite) error {
-		return enc.Encode(messageJSON{ExhibitID: exhibitOf(msg.ID), SourceSHA256: msg.SourceSHA256,
-			Location: msg.Location, TimeUTC: fmtTime(msg.Time), RawTime: msg.RawTime, TimeZone: msg.TimeZone,
-			Sender: msg.Sender, Recipients: msg.Recipients, Direction: string(msg.Direction),
-			Platform: msg.Platform, PlatformID: msg.PlatformID, Conversation: msg.Conversation, Kind: msg.Kind,
-			Text: msg.Text, Attachments: msg.Attachments, Extra: msg.Extra, ClusterID: l.Cluster,
-			Triage: m.Suggestions[msg.ID], Decision: m.decisionText(msg.ID), RecordHash: msg.Hash})
-	})
-	if err != nil {
-		return err
-	}
-	return bw.Flush()
 }
 
 func writeCSV(w io.Writer, rows [][]string) error {

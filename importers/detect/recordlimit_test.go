@@ -19,7 +19,15 @@ import (
 var recordLine = map[string]int{"chattext": 2, "x-api": 2, "twilio-bulk": 2, "csv-plivo": 3, "twilio-csv": 3, "smsbackup": 4}
 
 // limited reports whether a format applies Options.MaxRecord to its records.
-func limited(format string) bool { return format != "smsbackup" }
+func limited(format string) bool { return true }
+
+// recordLoc is where a format locates the record on line n.
+func recordLoc(format string, n int) string {
+	if format == "smsbackup" {
+		return "/smses/sms[2] (line " + strconv.Itoa(n) + ")"
+	}
+	return "line " + strconv.Itoa(n)
+}
 
 // TestRecordLimit: with Options.MaxRecord set, a second record whose line is one byte longer than
 // the limit is reported as a problem on its line and skipped, and the records before and after it
@@ -83,7 +91,7 @@ func TestRecordLimit(t *testing.T) {
 				}
 				var want []importers.Problem
 				if tt.extra > 0 {
-					want = []importers.Problem{{Location: "line " + itoa(recordLine[file.format]), Reason: importers.TooLong(limit)}}
+					want = []importers.Problem{{Location: recordLoc(file.format, recordLine[file.format]), Reason: importers.TooLong(limit)}}
 				}
 				if len(errs) != len(want) || len(want) > 0 && errs[0] != want[0] {
 					t.Errorf("problems: got %v, want %v", errs, want)
@@ -93,7 +101,6 @@ func TestRecordLimit(t *testing.T) {
 	}
 }
 
-func itoa(n int) string { return strconv.Itoa(n) }
 
 // BenchmarkRecordLimit imports each format whose records are limited with an 8 MiB limit and a
 // record four times as long in the middle, and reports the peak heap during the import

@@ -6,6 +6,8 @@ import (
 	"io"
 	"strconv"
 	"unicode/utf8"
+
+	"raidtrace/importers"
 )
 
 // A fix is one change the cleaner made to the byte stream so that encoding/xml accepts it.
@@ -65,6 +67,25 @@ type cleaner struct {
 	partOff   int64 // offset of that tag's "<"
 	media     *b64  // inside its data value: the decoder
 	mediaDone []partMedia
+
+	// A record (from its <sms or <mms to the next one) whose cleaned bytes pass limit is cut
+	// there: the cleaner writes poison, which the XML decoder rejects, and then only the line
+	// breaks of the input up to the next <sms, <mms or </smses, where the parser resumes. The
+	// media values it strips do not count, so a large MMS is not cut for its pictures.
+	limit     int64
+	recStart  int64 // offset of the current record's first byte
+	skipping  bool  // dropping input after poison
+	poisonOff int64 // offset of the last poison, -1 when none
+}
+
+// poison is what the cleaner writes where a record passes the limit: "<" cannot follow "<" in
+// text, in a tag or in an attribute value, so the XML decoder fails there.
+const poison = "<<"
+
+// overLimit reports whether the XML decoder's error at offset off (in the cleaned stream) is
+// the cleaner's poison for a record longer than the limit.
+func (c *cleaner) overLimit(off int64) bool {
+	return c.poisonOff >= 0 && off >= c.poisonOff
 }
 
 type partMedia struct {
@@ -132,7 +153,8 @@ func init() {
 }
 
 func newCleaner(r io.Reader) *cleaner {
-	return &cleaner{r: r, in: make([]byte, cleanChunk+lookahead), strip: stripMedia}
+	return &cleaner{r: r, in: make([]byte, cleanChunk+lookahead), strip: stripMedia,
+		limit: importers.DefaultMaxRecord, poisonOff: -1}
 }
 
 // offset returns the cleaned-stream offset of the next byte written to out.
@@ -212,6 +234,14 @@ func (c *cleaner) process() {
 	b := c.in[:c.il]
 	i := c.ip
 	for i < len(b) {
+		if c.skipping {
+			n, wait := c.skip(b[i:])
+			i += n
+			if wait {
+				break
+			}
+			continue
+		}
 		if c.term != "" {
 			k := bytes.Index(b[i:], []byte(c.term))
 			if k < 0 {
@@ -246,6 +276,12 @@ func (c *cleaner) process() {
 		for j < len(b) && !table[b[j]] {
 			j++
 		}
+		if k := c.runCut(b[i:j]); k >= 0 {
+			c.out = append(c.out, b[i:i+k]...)
+			i += k
+			c.cutHere()
+			continue
+		}
 		c.out = append(c.out, b[i:j]...)
 		i = j
 		if i == len(b) {
@@ -271,8 +307,10 @@ func (c *cleaner) process() {
 					switch string(b[i+1 : i+4]) {
 					case "sms":
 						c.marks = append(c.marks, mark{c.offset(), false})
+						c.recStart = c.offset()
 					case "mms":
 						c.marks = append(c.marks, mark{c.offset(), true})
+						c.recStart = c.offset()
 					}
 				}
 				if c.strip && len(b)-i > 5 && delimiter(b[i+5]) && string(b[i+1:i+5]) == "part" {
@@ -299,8 +337,68 @@ func (c *cleaner) process() {
 		default:
 			i += c.char(b[i:])
 		}
+		c.cut()
 	}
 	c.ip = i
+}
+
+// runCut returns where in run, a run of plain bytes about to be written, the current record
+// passes the limit: the first byte past it that is not white space (the line break and
+// indentation after a record are no part of it), or -1 when the record stays within the limit.
+func (c *cleaner) runCut(run []byte) int {
+	room := c.recStart + c.limit - c.offset()
+	if int64(len(run)) <= room {
+		return -1
+	}
+	k := int(max(room, 0))
+	for k < len(run) && (run[k] == ' ' || run[k] == '\t' || run[k] == '\r' || run[k] == '\n') {
+		k++
+	}
+	if k == len(run) {
+		return -1
+	}
+	return k
+}
+
+// cut writes poison and starts skipping when the current record has passed the limit; the
+// caller has just written a byte that is not white space, or is at a byte runCut chose.
+func (c *cleaner) cut() bool {
+	if c.term != "" || c.offset()-c.recStart <= c.limit {
+		return false
+	}
+	c.cutHere()
+	return true
+}
+
+// cutHere writes poison and starts skipping.
+func (c *cleaner) cutHere() {
+	c.out = append(c.out, poison...)
+	c.poisonOff = c.offset() - int64(len(poison))
+	c.skipping, c.ptag, c.pq, c.media = true, false, 0, nil
+}
+
+// skip drops the input at the start of b, but for its line breaks, up to the next "<sms",
+// "<mms" or "</smses" tag, which it leaves for process. It returns the bytes consumed and whether
+// it must wait for more input to judge a "<".
+func (c *cleaner) skip(b []byte) (int, bool) {
+	for i := 0; i < len(b); i++ {
+		switch b[i] {
+		case '\n':
+			c.out = append(c.out, '\n')
+		case '<':
+			rest := b[i:]
+			if !c.eof && len(rest) < len("</smses") {
+				return i, true
+			}
+			if len(rest) > 4 && delimiter(rest[4]) && (string(rest[1:4]) == "sms" || string(rest[1:4]) == "mms") ||
+				bytes.HasPrefix(rest, []byte("</smses")) {
+				c.skipping = false
+				c.recStart = c.offset()
+				return i, false
+			}
+		}
+	}
+	return len(b), !c.eof
 }
 
 // char cleans the "&", control character or non-ASCII byte at b[0] into out and returns how

@@ -159,6 +159,7 @@ func utf8Input(r io.Reader) io.Reader {
 // gives a [*importers.ParseError] wrapping [importers.ErrNotFormat].
 func Read(ctx context.Context, r io.Reader, opt importers.Options, sink importers.Sink) error {
 	c := newCleaner(utf8Input(r))
+	c.limit = int64(opt.RecordLimit())
 	d := xml.NewDecoder(c)
 	// The input is already UTF-8 (see utf8Input), whatever the declaration says.
 	d.CharsetReader = func(_ string, in io.Reader) (io.Reader, error) { return in, nil }
@@ -442,8 +443,14 @@ func (p *parser) fail(err error, line int) error {
 				what = "record skipped"
 			}
 			p.fixesUntil(p.base+int64(len(rootTag)), loc)
-			p.sink.Problem(importers.Problem{Location: loc,
-				Reason: fmt.Sprintf("XML error: %s; %s, reading resumed at line %d", se.Msg, what, resumeLine)})
+			reason := fmt.Sprintf("XML error: %s; %s, reading resumed at line %d", se.Msg, what, resumeLine)
+			if p.c.overLimit(start) {
+				reason = importers.TooLong(int(p.c.limit))
+			}
+			if p.c.poisonOff >= 0 && p.c.poisonOff < p.c.delivered() {
+				p.c.poisonOff = -1 // read past: a later error is not this one
+			}
+			p.sink.Problem(importers.Problem{Location: loc, Reason: reason})
 			p.cur = ""
 			return nil
 		}

@@ -101,7 +101,6 @@ func TestRecordLimit(t *testing.T) {
 	}
 }
 
-
 // BenchmarkRecordLimit imports each format whose records are limited with an 8 MiB limit and a
 // record four times as long in the middle, and reports the peak heap during the import
 // (peak-MiB, sampled every millisecond; it counts garbage not yet collected, such as the buffers

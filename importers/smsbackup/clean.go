@@ -75,7 +75,7 @@ type cleaner struct {
 	limit     int64
 	recStart  int64 // offset of the current record's first byte
 	skipping  bool  // dropping input after poison
-	poisonOff int64 // offset of the last poison, -1 when none
+	poisons   []int64 // offsets of the poison not yet read past by the parser
 }
 
 // poison is what the cleaner writes where a record passes the limit: "<" cannot follow "<" in
@@ -85,7 +85,17 @@ const poison = "<<"
 // overLimit reports whether the XML decoder's error at offset off (in the cleaned stream) is
 // the cleaner's poison for a record longer than the limit.
 func (c *cleaner) overLimit(off int64) bool {
-	return c.poisonOff >= 0 && off >= c.poisonOff
+	return len(c.poisons) > 0 && off >= c.poisons[0]
+}
+
+// readPast forgets the poison before the next byte to be delivered, which the parser has read
+// past: a later error is not caused by it.
+func (c *cleaner) readPast() {
+	n := 0
+	for n < len(c.poisons) && c.poisons[n] < c.delivered() {
+		n++
+	}
+	c.poisons = c.poisons[:copy(c.poisons, c.poisons[n:])]
 }
 
 type partMedia struct {
@@ -154,7 +164,7 @@ func init() {
 
 func newCleaner(r io.Reader) *cleaner {
 	return &cleaner{r: r, in: make([]byte, cleanChunk+lookahead), strip: stripMedia,
-		limit: importers.DefaultMaxRecord, poisonOff: -1}
+		limit: importers.DefaultMaxRecord}
 }
 
 // offset returns the cleaned-stream offset of the next byte written to out.
@@ -373,7 +383,7 @@ func (c *cleaner) cut() bool {
 // cutHere writes poison and starts skipping.
 func (c *cleaner) cutHere() {
 	c.out = append(c.out, poison...)
-	c.poisonOff = c.offset() - int64(len(poison))
+	c.poisons = append(c.poisons, c.offset()-int64(len(poison)))
 	c.skipping, c.ptag, c.pq, c.media = true, false, 0, nil
 }
 

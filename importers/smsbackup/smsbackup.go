@@ -447,9 +447,7 @@ func (p *parser) fail(err error, line int) error {
 			if p.c.overLimit(start) {
 				reason = importers.TooLong(int(p.c.limit))
 			}
-			if p.c.poisonOff >= 0 && p.c.poisonOff < p.c.delivered() {
-				p.c.poisonOff = -1 // read past: a later error is not this one
-			}
+			p.c.readPast()
 			p.sink.Problem(importers.Problem{Location: loc, Reason: reason})
 			p.cur = ""
 			return nil

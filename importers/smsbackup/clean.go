@@ -72,10 +72,10 @@ type cleaner struct {
 	// there: the cleaner writes poison, which the XML decoder rejects, and then only the line
 	// breaks of the input up to the next <sms, <mms or </smses, where the parser resumes. The
 	// media values it strips do not count, so a large MMS is not cut for its pictures.
-	limit     int64
-	recStart  int64 // offset of the current record's first byte
-	skipping  bool  // dropping input after poison
-	poisons   []int64 // offsets of the poison not yet read past by the parser
+	limit    int64
+	recStart int64   // offset of the current record's first byte
+	skipping bool    // dropping input after poison
+	poisons  []int64 // offsets of the poison not yet read past by the parser
 }
 
 // poison is what the cleaner writes where a record passes the limit: "<" cannot follow "<" in

@@ -6,6 +6,8 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -87,4 +89,26 @@ func TestRecordLimit(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzReadLimit reads hostile input with a 64-byte record limit: it must end without a panic,
+// and no record may carry a text longer than the limit.
+func FuzzReadLimit(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "*.xml"))
+	for _, name := range files {
+		if b, err := os.ReadFile(name); err == nil && len(b) < 1<<16 {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte(`<smses><sms body="` + strings.Repeat("A", 100) + `"/><sms body="b"/><mms><parts><part text="` + strings.Repeat("&#233;", 30) + `"/></parts></mms></smses>`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		const limit = 64
+		var c importers.Collector
+		Read(context.Background(), bytes.NewReader(data), importers.Options{MaxRecord: limit}, &c)
+		for _, r := range c.Records {
+			if len(r.Text) > limit {
+				t.Errorf("%s: text of %d bytes, limit %d", r.Location, len(r.Text), limit)
+			}
+		}
+	})
 }

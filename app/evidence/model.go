@@ -227,7 +227,10 @@ type BuildOptions struct {
 	Signer *Signer
 }
 
-// BuildModel reads everything the bundle needs from c. It only reads the case.
+// BuildModel reads everything the bundle needs from c. It only reads the case. It keeps a
+// compact row per message: the model reads the full messages again from c (with ctx) when it
+// writes messages.csv, messages.jsonl and the RSMF file, so c must stay open until then, and a
+// message deleted from c meanwhile is an error (one imported meanwhile is left out).
 func BuildModel(ctx context.Context, c *casefile.Case, opt BuildOptions) (*Model, error) {
 	m := &Model{Generated: opt.Now.UTC(), Agent: opt.Agent}
 	var err error

@@ -49,7 +49,7 @@ func ReadLine(br *bufio.Reader, buf []byte, limit int) (line []byte, tooLong boo
 				tooLong = true
 				buf = buf[:start]
 			} else {
-				buf = append(buf, chunk...)
+				buf = AppendBounded(buf, chunk, start+limit+2)
 			}
 		}
 		if err == bufio.ErrBufferFull {
@@ -73,4 +73,24 @@ func ReadLine(br *bufio.Reader, buf []byte, limit int) (line []byte, tooLong boo
 		}
 		return buf[:start+len(line)], false, err
 	}
+}
+
+// AppendBounded appends chunk to buf, growing it by doubling rather than by append's factor of
+// 1.25 for large slices, but never past max bytes (len(buf)+len(chunk) must not exceed it): a
+// record read chunk by chunk up to the limit then leaves about the limit in garbage, not four
+// times it.
+func AppendBounded(buf, chunk []byte, max int) []byte {
+	if need := len(buf) + len(chunk); need > cap(buf) {
+		nb := make([]byte, len(buf), min(maxInt(2*cap(buf), need), maxInt(max, need)))
+		copy(nb, buf)
+		buf = nb
+	}
+	return append(buf, chunk...)
+}
+
+func maxInt(a, b int) int {
+	if a > b {
+		return a
+	}
+	return b
 }

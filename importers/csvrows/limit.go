@@ -71,7 +71,7 @@ func (l *limiter) nextRow() {
 			l.rec = l.rec[:0]
 		}
 		if !drop {
-			l.rec = append(l.rec, chunk...)
+			l.rec = importers.AppendBounded(l.rec, chunk, l.limit+2)
 		}
 		end := false
 		for i := 0; i < len(chunk); i++ {

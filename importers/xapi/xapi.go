@@ -148,7 +148,7 @@ func readLine(br *bufio.Reader, buf []byte, limit int) ([]byte, bool, error) {
 	start := len(buf)
 	for {
 		chunk, err := br.ReadSlice('\n')
-		buf = append(buf, chunk...)
+		buf = importers.AppendBounded(buf, chunk, start+limit+len(chunk))
 		if err == bufio.ErrBufferFull {
 			if len(buf)-start > limit {
 				return buf, true, nil

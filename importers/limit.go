@@ -2,7 +2,9 @@ package importers
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
+	"io"
 )
 
 // DefaultMaxRecord is the longest record (a line of a line-oriented format, a row of a CSV file)
@@ -93,4 +95,31 @@ func maxInt(a, b int) int {
 		return a
 	}
 	return b
+}
+
+// ErrRecordTooLong is the error of a [RecordReader] past its bound.
+var ErrRecordTooLong = errors.New("a record is far longer than the record limit; the rest of the file cannot be split into records safely and is not read")
+
+// RecordReader guards a decoder that holds one value in memory at a time (encoding/json's
+// Decoder reading the elements of a one-document file): it counts the bytes read from R since
+// the last Mark and fails with [ErrRecordTooLong] once they pass Max, so that one huge value
+// stops the read instead of growing memory without bound. The decoder reads ahead, so Max must
+// leave room for that: callers use a few times the record limit and check each value's length
+// against the limit itself.
+type RecordReader struct {
+	R   io.Reader
+	Max int64
+	n   int64
+}
+
+// Mark starts counting again, after a value has been decoded.
+func (r *RecordReader) Mark() { r.n = 0 }
+
+func (r *RecordReader) Read(p []byte) (int, error) {
+	if r.n > r.Max {
+		return 0, ErrRecordTooLong
+	}
+	n, err := r.R.Read(p)
+	r.n += int64(n)
+	return n, err
 }

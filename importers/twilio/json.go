@@ -16,10 +16,15 @@ import (
 // saved into one file) are read in turn. Records are located by JSON pointer ("/messages/3", "/"
 // for a single resource), followed by " (document N)" from the second document on. An element
 // that is not a Message resource is reported and skipped; a syntax error stops the read with a
-// [importers.ParseError] after the records before it have been sent.
+// [importers.ParseError] after the records before it have been sent. A message longer than
+// opt.RecordLimit() is reported and skipped; one more than four times that long stops the read
+// ([importers.ErrRecordTooLong]), since an array cannot be resynchronised safely after it.
 func ReadJSON(ctx context.Context, r io.Reader, opt importers.Options, sink importers.Sink) error {
 	opt = opt.WithDefaults()
-	jr := &jsonReader{dec: json.NewDecoder(r), opt: opt, ph: importers.NewPhones(opt.Region), sink: sink}
+	// One element far longer than the limit stops the read: a JSON array cannot be resynchronised
+	// safely after it. One longer than the limit but within the guard is skipped.
+	guard := &importers.RecordReader{R: r, Max: 4 * int64(opt.RecordLimit())}
+	jr := &jsonReader{dec: json.NewDecoder(guard), guard: guard, opt: opt, ph: importers.NewPhones(opt.Region), sink: sink}
 	for jr.doc = 1; ; jr.doc++ {
 		if jr.doc > 1 && !jr.dec.More() {
 			if _, err := jr.dec.Token(); err != io.EOF {
@@ -38,11 +43,12 @@ func ReadJSON(ctx context.Context, r io.Reader, opt importers.Options, sink impo
 
 // jsonReader reads a stream of JSON documents; doc counts them from 1.
 type jsonReader struct {
-	dec  *json.Decoder
-	opt  importers.Options
-	ph   *importers.Phones
-	sink importers.Sink
-	doc  int
+	dec   *json.Decoder
+	guard *importers.RecordReader
+	opt   importers.Options
+	ph    *importers.Phones
+	sink  importers.Sink
+	doc   int
 }
 
 // loc turns a JSON pointer inside the current document into a Location.
@@ -101,6 +107,7 @@ func (jr *jsonReader) document(ctx context.Context) error {
 		if err := dec.Decode(&raw); err != nil {
 			return jr.error("/"+key, err)
 		}
+		jr.guard.Mark()
 		single[key] = raw
 	}
 	if _, err := dec.Token(); err != nil { // the closing brace
@@ -143,7 +150,12 @@ func (jr *jsonReader) array(ctx context.Context, prefix string) error {
 		if err := jr.dec.Decode(&raw); err != nil {
 			return jr.error(ptr, err)
 		}
+		jr.guard.Mark()
 		loc := jr.loc(ptr)
+		if len(raw) > jr.opt.RecordLimit() {
+			jr.sink.Problem(importers.Problem{Location: loc, Reason: importers.TooLong(jr.opt.RecordLimit())})
+			continue
+		}
 		rec, err := decodeMessage(raw, loc, jr.opt, jr.ph, jr.sink)
 		if err != nil {
 			jr.sink.Problem(importers.Problem{Location: loc, Reason: err.Error()})

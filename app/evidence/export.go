@@ -3,6 +3,7 @@ package evidence
 import (
 	"bufio"
 	"bytes"
+	"compress/flate"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -516,7 +517,7 @@ func (m *Model) releaseTables() {
 }
 
 // writeMessageFiles writes data/messages.csv and data/messages.jsonl in one pass over the
-// messages, gathering the RSMF participants and conversations on the way.
+// messages, gathering the RSMF participants, conversations and (compressed) events on the way.
 func (m *Model) writeMessageFiles(w *bagWriter) error {
 	const csvPath, jsonlPath = "data/messages.csv", "data/messages.jsonl"
 	ch, err := w.create(csvPath)
@@ -530,10 +531,17 @@ func (m *Model) writeMessageFiles(w *bagWriter) error {
 	}
 	t, err := m.newMessageTables(ch, jh)
 	if err == nil {
-		head := newRSMFHead()
-		t.also = func(msg *casefile.Message, _ *msgLite) { head.add(msg) }
+		head, events := newRSMFHead(), &rsmfEvents{}
+		events.fw, _ = flate.NewWriter(&events.z, flate.BestSpeed)
+		t.also = func(msg *casefile.Message, l *msgLite) error {
+			head.add(msg)
+			return events.add(events.fw, msg, l)
+		}
 		if err = m.eachFull(t.add); err == nil {
-			m.rsmfPre = head
+			err = events.fw.Close()
+		}
+		if err == nil {
+			m.rsmfPre, m.rsmfEvents = head, events
 		}
 	}
 	if err == nil {

@@ -36,16 +36,17 @@ type Model struct {
 	RootHash    string // SHA-256 of data/evidence-sha256.txt, set by Export before the reports
 
 	// Derived by Derive.
-	Raids     []Raid
-	Senders   []SenderRow
-	Figures   Figures
-	Timeline  Timeline
-	msgs      []msgLite                                   // one per message, ordered by time then ID (Derive)
-	byID      []int32                                     // positions in msgs, ordered by message ID
-	stream    func(fn func(casefile.Message) error) error // the case's messages, in its order; nil: Messages
-	redactKey []byte                                      // pseudonym key applied to streamed messages
-	rsmfPre   *rsmfHead                                   // RSMF participants and conversations gathered by writeBag's pass
-	once      bool                                        // Export's model: writeBag may release what only the tables need
+	Raids      []Raid
+	Senders    []SenderRow
+	Figures    Figures
+	Timeline   Timeline
+	msgs       []msgLite                                   // one per message, ordered by time then ID (Derive)
+	byID       []int32                                     // positions in msgs, ordered by message ID
+	stream     func(fn func(casefile.Message) error) error // the case's messages, in its order; nil: Messages
+	redactKey  []byte                                      // pseudonym key applied to streamed messages
+	rsmfPre    *rsmfHead                                   // RSMF participants and conversations gathered by writeBag's pass
+	rsmfEvents *rsmfEvents                                 // RSMF events gathered by writeBag's pass
+	once       bool                                        // Export's model: writeBag may release what only the tables need
 }
 
 // msgLite is what the derivations and reports need of one message; the other fields are read

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
+	"compress/flate"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -141,6 +142,31 @@ func (h *rsmfHead) manifest() rsmfManifest {
 	return man
 }
 
+// rsmfEvents holds the manifest's events as written between its "[" and "]", compressed.
+type rsmfEvents struct {
+	z  bytes.Buffer
+	n  int
+	fw *flate.Writer
+}
+
+// add writes msg's event to w, after a comma for all but the first.
+func (e *rsmfEvents) add(w io.Writer, msg *casefile.Message, l *msgLite) error {
+	ev, err := json.MarshalIndent(rsmfEventOf(msg, l.Cluster), "  ", " ")
+	if err != nil {
+		return err
+	}
+	sep := "\n  "
+	if e.n > 0 {
+		sep = ",\n  "
+	}
+	e.n++
+	if _, err := io.WriteString(w, sep); err != nil {
+		return err
+	}
+	_, err = w.Write(ev)
+	return err
+}
+
 // rsmfConversationOf is a message's sender and recipient participant ids and its conversation.
 func rsmfConversationOf(msg *casefile.Message) (from string, to []string, cid, typ string) {
 	from = msg.Sender.Key()
@@ -203,21 +229,19 @@ func (m *Model) writeRSMFManifest(w io.Writer) error {
 	bw.Write(head[:len(head)-len(tail)])
 	bw.WriteString("[")
 	n := 0
-	err = m.eachFull(func(msg *casefile.Message, l *msgLite) error {
-		ev, err := json.MarshalIndent(rsmfEventOf(msg, l.Cluster), "  ", " ")
-		if err != nil {
+	if pre := m.rsmfEvents; pre != nil {
+		// gathered (compressed) while messages.csv was written
+		m.rsmfEvents = nil
+		if _, err := io.Copy(bw, flate.NewReader(bytes.NewReader(pre.z.Bytes()))); err != nil {
+			return fmt.Errorf("rsmf events: %w", err)
+		}
+		n = pre.n
+	} else {
+		ev := &rsmfEvents{}
+		if err := m.eachFull(func(msg *casefile.Message, l *msgLite) error { return ev.add(bw, msg, l) }); err != nil {
 			return err
 		}
-		if n > 0 {
-			bw.WriteString(",")
-		}
-		bw.WriteString("\n  ")
-		_, err = bw.Write(ev)
-		n++
-		return err
-	})
-	if err != nil {
-		return err
+		n = ev.n
 	}
 	if n > 0 {
 		bw.WriteString("\n ")

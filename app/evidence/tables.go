@@ -96,7 +96,7 @@ type messageTables struct {
 	cw   *csv.Writer
 	jbw  *bufio.Writer
 	enc  *json.Encoder
-	also func(msg *casefile.Message, l *msgLite) // called for every message too, when set
+	also func(msg *casefile.Message, l *msgLite) error // called for every message too, when set
 }
 
 // newMessageTables starts the tables whose writer is not nil (the CSV header first).
@@ -120,7 +120,9 @@ func (m *Model) newMessageTables(csvW, jsonlW io.Writer) (*messageTables, error)
 func (t *messageTables) add(msg *casefile.Message, l *msgLite) error {
 	m := t.m
 	if t.also != nil {
-		t.also(msg, l)
+		if err := t.also(msg, l); err != nil {
+			return err
+		}
 	}
 	dec := m.decisionText(msg.ID)
 	if t.cw != nil {

@@ -65,7 +65,7 @@ type grailTweet struct {
 }
 
 func (a *archive) readGrailJS(r *bufio.Reader, m member) error {
-	_, err := a.elements(r, func(i int, raw json.RawMessage) error {
+	_, err := a.elements(r, m.name, func(i int, raw json.RawMessage) error {
 		loc := fmt.Sprintf("%s#/%d", m.name, i)
 		var t grailTweet
 		id := func() string {

@@ -115,11 +115,17 @@ func (a *archive) learn(id, handle, name string) {
 // elements decodes the JSON array that follows the first open bracket of r (after a
 // "window.YTD.x.part0 = " or "Grailbird.data.y =" wrapper), one element at a time. A syntax
 // error or early end stops it with a ParseError whose Location is the element's pointer.
-func (a *archive) elements(r *bufio.Reader, fn func(i int, raw json.RawMessage) error) (int, error) {
+//
+// An element longer than the record limit (opt.RecordLimit()) is reported at name#/i and skipped;
+// one more than four times that long stops it with [importers.ErrRecordTooLong], as the array
+// cannot be resynchronised safely after it: the file as a whole may be any size.
+func (a *archive) elements(r *bufio.Reader, name string, fn func(i int, raw json.RawMessage) error) (int, error) {
 	if err := skipTo(r, '['); err != nil {
 		return 0, err
 	}
-	dec := json.NewDecoder(io.MultiReader(strings.NewReader("["), r))
+	limit := a.opt.RecordLimit()
+	guard := &importers.RecordReader{R: r, Max: 4 * int64(limit)}
+	dec := json.NewDecoder(io.MultiReader(strings.NewReader("["), guard))
 	if _, err := dec.Token(); err != nil {
 		return 0, jsonError(dec, "#", err)
 	}
@@ -130,7 +136,15 @@ func (a *archive) elements(r *bufio.Reader, fn func(i int, raw json.RawMessage) 
 		}
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
+			if errors.Is(err, importers.ErrRecordTooLong) {
+				return i, &importers.ParseError{Location: name + "#/" + strconv.Itoa(i), Err: err}
+			}
 			return i, jsonError(dec, "#/"+strconv.Itoa(i), err)
+		}
+		guard.Mark()
+		if len(raw) > limit {
+			a.problem(name+"#/"+strconv.Itoa(i), importers.TooLong(limit))
+			continue
 		}
 		if err := fn(i, raw); err != nil {
 			return i, err
@@ -260,7 +274,7 @@ func (a *archive) checkCount(m member, n int) {
 }
 
 func (a *archive) readAccount(r *bufio.Reader, m member) error {
-	_, err := a.elements(r, func(i int, raw json.RawMessage) error {
+	_, err := a.elements(r, m.name, func(i int, raw json.RawMessage) error {
 		var e struct {
 			Account struct {
 				AccountID   string `json:"accountId"`
@@ -291,7 +305,7 @@ type note struct {
 }
 
 func (a *archive) readNotes(r *bufio.Reader, m member) error {
-	n, err := a.elements(r, func(i int, raw json.RawMessage) error {
+	n, err := a.elements(r, m.name, func(i int, raw json.RawMessage) error {
 		loc := fmt.Sprintf("%s#/%d/noteTweet", m.name, i)
 		var e struct {
 			NoteTweet *struct {
@@ -417,7 +431,7 @@ func (t *tweetJS) text() (string, bool) {
 }
 
 func (a *archive) readTweets(r *bufio.Reader, m member) error {
-	n, err := a.elements(r, func(i int, raw json.RawMessage) error {
+	n, err := a.elements(r, m.name, func(i int, raw json.RawMessage) error {
 		loc := fmt.Sprintf("%s#/%d/tweet", m.name, i)
 		var e struct {
 			Tweet json.RawMessage `json:"tweet"`
@@ -519,7 +533,7 @@ var dmEventKeys = []string{"joinConversation", "participantsJoin", "participants
 
 func (a *archive) readDMs(r *bufio.Reader, m member) error {
 	platform := "x-dm"
-	n, err := a.elements(r, func(i int, raw json.RawMessage) error {
+	n, err := a.elements(r, m.name, func(i int, raw json.RawMessage) error {
 		loc := fmt.Sprintf("%s#/%d/dmConversation", m.name, i)
 		var e struct {
 			Conv *struct {

@@ -2,6 +2,7 @@ package xapi
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -31,25 +32,31 @@ func TestRecordLimit(t *testing.T) {
 		name, in string
 		records  int
 		problems []importers.Problem
+		err      error
 	}{
-		{"one-line v1.1 array", "[" + strings.Join(statuses[:50], ",") + "]\n", 50, nil},
-		{"one-line v1.1 array past the buffer", "[" + strings.Join(statuses, ",") + "]\n", 1000, nil},
-		{"one-line v2 page", `{"data":[` + strings.Join(tweets[:50], ",") + `]}` + "\n", 50, nil},
-		{"one-line v2 page past the buffer", `{"data":[` + strings.Join(tweets, ",") + `]}`, 1000, nil},
+		{"one-line v1.1 array", "[" + strings.Join(statuses[:50], ",") + "]\n", 50, nil, nil},
+		{"one-line v1.1 array past the buffer", "[" + strings.Join(statuses, ",") + "]\n", 1000, nil, nil},
+		{"one-line v2 page", `{"data":[` + strings.Join(tweets[:50], ",") + `]}` + "\n", 50, nil, nil},
+		{"one-line v2 page past the buffer", `{"data":[` + strings.Join(tweets, ",") + `]}`, 1000, nil, nil},
 		{"long line in the middle", v2(1, "one") + "\n" + v2(2, long) + "\n" + v2(3, "three") + "\n", 2,
-			[]importers.Problem{{Location: "line 2", Reason: importers.TooLong(limit)}}},
+			[]importers.Problem{{Location: "line 2", Reason: importers.TooLong(limit)}}, nil},
 		{"long line read past the buffer", v2(1, "one") + "\n" + v2(2, strings.Repeat("A", 200<<10)) + "\n" + v2(3, "three") + "\n", 2,
-			[]importers.Problem{{Location: "line 2", Reason: importers.TooLong(limit)}}},
+			[]importers.Problem{{Location: "line 2", Reason: importers.TooLong(limit)}}, nil},
 		{"long second line after a bad first", "{broken\n" + v2(2, long) + "\n" + v2(3, "three") + "\n", 1,
-			[]importers.Problem{{Location: "line 1"}, {Location: "line 2", Reason: importers.TooLong(limit)}}},
+			[]importers.Problem{{Location: "line 1"}, {Location: "line 2", Reason: importers.TooLong(limit)}}, nil},
+		{"one-line v1.1 array with a long tweet", "[" + strings.Join(statuses[:600], ",") + "," + status(0)[:len(status(0))-1] + `,"x":"` + long + `"}` + "," + strings.Join(statuses[600:], ",") + "]\n", 1000,
+			[]importers.Problem{{Location: "#/600", Reason: importers.TooLong(limit)}}, nil},
+		{"one-line v1.1 array with a huge tweet", "[" + strings.Join(statuses[:600], ",") + "," + `{"x":"` + strings.Repeat(long, 100) + `"}` + "," + strings.Join(statuses[600:], ",") + "]\n", 600,
+			nil, importers.ErrRecordTooLong},
 		{"long last line without line end", v2(1, "one") + "\n" + v2(2, long), 1,
-			[]importers.Problem{{Location: "line 2", Reason: importers.TooLong(limit)}}},
+			[]importers.Problem{{Location: "line 2", Reason: importers.TooLong(limit)}}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var c importers.Collector
-			if err := Read(context.Background(), strings.NewReader(tt.in), importers.Options{MaxRecord: limit}, &c); err != nil {
-				t.Fatalf("Read: %v", err)
+			err := Read(context.Background(), strings.NewReader(tt.in), importers.Options{MaxRecord: limit}, &c)
+			if !errors.Is(err, tt.err) || (err == nil) != (tt.err == nil) {
+				t.Errorf("error: got %v, want %v", err, tt.err)
 			}
 			if len(c.Records) != tt.records {
 				t.Errorf("got %d records, want %d", len(c.Records), tt.records)

@@ -29,6 +29,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -292,8 +293,14 @@ func syntaxReason(err error) string {
 }
 
 // document decodes a pretty-printed capture: one or more JSON values, one after the other.
+//
+// The elements of a top-level array (a v1.1 timeline) are bounded like lines: one longer than
+// the record limit is reported and skipped, one more than four times that long stops the read
+// ([importers.ErrRecordTooLong]). A top-level object (a v2 page) is held whole, since its
+// "includes" resolve the authors of its "data".
 func (d *decoder) document(r io.Reader) error {
-	dec := json.NewDecoder(r)
+	guard := &importers.RecordReader{R: r, Max: math.MaxInt64}
+	dec := json.NewDecoder(guard)
 	dec.UseNumber()
 	for k := 1; ; k++ {
 		base := ""
@@ -309,15 +316,26 @@ func (d *decoder) document(r io.Reader) error {
 		}
 		switch tok {
 		case json.Delim('['):
+			guard.Max = 4 * int64(d.limit)
+			guard.Mark()
 			for i := 0; dec.More(); i++ {
 				var raw json.RawMessage
 				if err := dec.Decode(&raw); err != nil {
+					if errors.Is(err, importers.ErrRecordTooLong) {
+						return &importers.ParseError{Location: join(base, "/"+strconv.Itoa(i)), Err: err}
+					}
 					return d.docError(dec, join(base, "/"+strconv.Itoa(i)), err)
+				}
+				guard.Mark()
+				if len(raw) > d.limit {
+					d.problem(join(base, "/"+strconv.Itoa(i)), importers.TooLong(d.limit))
+					continue
 				}
 				if err := d.value(raw, base, "/"+strconv.Itoa(i)); err != nil {
 					return err
 				}
 			}
+			guard.Max = math.MaxInt64
 			if _, err := dec.Token(); err != nil {
 				return d.docError(dec, join(base, ""), err)
 			}

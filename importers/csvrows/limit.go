@@ -2,6 +2,7 @@ package csvrows
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"io"
 	"strconv"
@@ -30,6 +31,8 @@ type limiter struct {
 	skipped []int
 	err     error
 }
+
+var nl = []byte("\n")
 
 // errHeaderTooLong is returned for a header row longer than the limit.
 var errHeaderTooLong = errors.New("header row longer than the record limit")
@@ -75,6 +78,29 @@ func (l *limiter) nextRow() {
 		}
 		end := false
 		for i := 0; i < len(chunk); i++ {
+			// Inside a field, jump to the next byte that can change the state: most of a long
+			// row is text.
+			switch state {
+			case quoted:
+				k := bytes.IndexByte(chunk[i:], '"')
+				if k < 0 {
+					k = len(chunk) - i
+				}
+				lines += bytes.Count(chunk[i:i+k], nl)
+				i += k
+			case unquoted:
+				k := bytes.IndexByte(chunk[i:], '\n')
+				if k < 0 {
+					k = len(chunk) - i
+				}
+				if j := bytes.IndexByte(chunk[i:i+k], comma[0]); j >= 0 {
+					k = j
+				}
+				i += k
+			}
+			if i == len(chunk) {
+				break
+			}
 			c := chunk[i]
 			if c == '\n' {
 				lines++

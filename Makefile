@@ -46,8 +46,11 @@ no-network: build
 
 # Benchmarks print their own figures (msgs/s, MB/s, peak MB, F1…). Sizes: RAIDTRACE_BENCH_N
 # (messages, analysis and case file), RAIDTRACE_BENCH_SMS_MB (generated SMS backup size).
+# The comparison with the ekzhu/minhash-lsh anchor is a separate module (analysis/anchorbench),
+# on RAIDTRACE_ANCHOR_N messages (default 20,000: the anchor is quadratic on raids).
 bench:
 	$(GO) test -tags ci -run '^$$' -bench . -benchmem -benchtime=1x ./... 2>&1 | grep -v '^ok\|no test files\|^PASS'
+	cd analysis/anchorbench && $(GO) test -run '^$$' -bench . -benchtime=1x . 2>&1 | grep -v '^ok\|^PASS'
 
 # Each fuzz target for FUZZTIME (default 20s).
 FUZZTIME ?= 20s

@@ -286,6 +286,12 @@ func TestImport(t *testing.T) {
 		{"broken.txt", fakeLines(200, 5) + "garbage\n" + "x|y", 5, 0, 2, 2, false}, // bad line + truncated
 		{"badtime.txt", "yesterday|+33600000000|hello\n", 1, 0, 0, 1, false},       // warning only
 		{"empty.txt", "", 0, 0, 0, 0, false},
+		// the same record three times in one file is three messages (three identical donations,
+		// "lol" sent three times in one minute); a re-export holding them is recognised, and one
+		// holding a fourth adds only that one
+		{"repeat.txt", strings.Repeat("1763000500000|+33611112222|lol\n", 3) + "1763000500000|+33622223333|lol\n", 4, 0, 0, 0, false},
+		{"repeat-again.txt", "1763000400000|+33633334444|x\n" + strings.Repeat("1763000500000|+33611112222|lol\n", 3), 1, 3, 0, 0, false},
+		{"repeat-more.txt", strings.Repeat("1763000500000|+33611112222|lol\n", 4), 1, 3, 0, 0, false},
 	}
 	c := newCase(t)
 	total := 0

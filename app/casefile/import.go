@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -14,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -377,6 +379,7 @@ type sink struct {
 
 	inserted, duplicates, skipped, dropped int
 	problems                               []importers.Problem
+	repeats                                repeatCounter
 	bytes                                  int64
 	progress                               func()
 	err                                    error
@@ -449,7 +452,7 @@ func (s *sink) Record(r importers.Record) error {
 	p := r.Sender
 	s.batch = append(s.batch, s.sourceID, r.Location, r.Platform, r.PlatformID, r.Conversation, t,
 		r.RawTime, r.TimeZone, p.Key(), p.Raw, p.E164, p.Handle, p.Name, p.ID,
-		rec, string(r.Direction), r.Text, att, r.Kind, extra, hashBytes(r.Hash()))
+		rec, string(r.Direction), r.Text, att, r.Kind, extra, s.repeats.key(hashBytes(r.Hash())))
 	s.n++
 	if s.n == batchSize {
 		if err := s.flush(); err != nil {
@@ -618,6 +621,71 @@ func (r *chunkReader) Read(p []byte) (int, error) {
 }
 
 func (r *chunkReader) Close() error { r.done, r.buf = true, nil; return nil }
+
+// repeatCounter numbers the identical records of one source file, so that a file holding the
+// same record n times (three donations of 5 EUR by "Anonymous" on one day, "lol" sent three times
+// in one minute of a chat export) stores n messages, while a re-import of the same or an
+// overlapping file still finds each of them in the case. The first occurrence keeps the record
+// hash; the n-th (n ≥ 2) is keyed by SHA-256 of the hash followed by ":n". Hashes seen once are
+// kept in a flat table of their first 8 bytes (16 bytes a record); repeats in a map.
+type repeatCounter struct {
+	slots []uint64 // 0: empty
+	n     int
+	more  map[uint64]int // occurrences so far of the hashes seen more than once
+}
+
+// key returns the stored key of the next record whose hash is h (32 raw bytes).
+func (c *repeatCounter) key(h []byte) []byte {
+	if len(h) < 8 {
+		return h
+	}
+	k := binary.LittleEndian.Uint64(h) | 1
+	if 2*(c.n+1) > len(c.slots) {
+		c.grow()
+	}
+	mask := uint64(len(c.slots) - 1)
+	i := k & mask
+	for c.slots[i] != 0 && c.slots[i] != k {
+		i = (i + 1) & mask
+	}
+	if c.slots[i] == 0 {
+		c.slots[i] = k
+		c.n++
+		return h
+	}
+	if c.more == nil {
+		c.more = map[uint64]int{}
+	}
+	occ, ok := c.more[k]
+	if !ok {
+		occ = 1
+	}
+	occ++
+	c.more[k] = occ
+	return RepeatKey(h, occ)
+}
+
+func (c *repeatCounter) grow() {
+	old := c.slots
+	c.slots = make([]uint64, max(1024, 2*len(old)))
+	mask := uint64(len(c.slots) - 1)
+	for _, k := range old {
+		if k != 0 {
+			i := k & mask
+			for c.slots[i] != 0 {
+				i = (i + 1) & mask
+			}
+			c.slots[i] = k
+		}
+	}
+}
+
+// RepeatKey is the stored key of the n-th (n ≥ 2) identical record of one source file whose record
+// hash is h (raw bytes): SHA-256 of the hash's hex form followed by ":n".
+func RepeatKey(h []byte, n int) []byte {
+	sum := sha256.Sum256([]byte(hex.EncodeToString(h) + ":" + strconv.Itoa(n)))
+	return sum[:]
+}
 
 // hashBytes stores a hex record hash as raw bytes, which keeps the unique index small enough to
 // stay in the page cache during a million-record import.

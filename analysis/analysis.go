@@ -285,6 +285,23 @@ func Damage(n int, unitCost float64) float64 { return float64(n) * unitCost }
 // Damage is the cluster's damage estimate at unitCost per message.
 func (c *Cluster) Damage(unitCost float64) float64 { return Damage(c.Size, unitCost) }
 
+// Bursting reports whether the cluster arrived in at least one burst against its channel's normal
+// rate: what the key figures call a raid.
+func (c *Cluster) Bursting() bool { return len(c.Bursts) > 0 }
+
+// RaidMessages is the number of messages in the clusters that arrived in a burst, the count the
+// damage estimate multiplies: a cluster of ordinary texts repeated slowly over weeks (greetings,
+// "ok") is not counted.
+func RaidMessages(clusters []Cluster) int {
+	n := 0
+	for i := range clusters {
+		if clusters[i].Bursting() {
+			n += clusters[i].Size
+		}
+	}
+	return n
+}
+
 // Analyze clusters msgs with p and describes each cluster. It returns ctx's error if cancelled.
 func Analyze(ctx context.Context, msgs []Message, p Params, progress Progress) (*Result, error) {
 	if err := p.fill(); err != nil {

@@ -518,3 +518,36 @@ func ExampleDossier() {
 	// cluster 1: 3 messages of the raid from 3 other senders had arrived before
 	// true map[death_threat:1 insult:1]
 }
+
+// TestRaidMessages: the damage estimate counts the messages of a cluster that arrived in a burst,
+// not those of a text that many contacts sent slowly over days.
+func TestRaidMessages(t *testing.T) {
+	var ms []analysis.Message
+	for i := 0; i < 200; i++ { // background: one message every 30 min for ~4 days
+		ms = append(ms, analysis.Message{Time: t0.Add(time.Duration(i) * 30 * time.Minute), Sender: "bg", Text: fmt.Sprintf("message ordinaire numéro %d sur le canal", i), Channel: "sms"})
+	}
+	for i := 0; i < 12; i++ { // the same long greeting from 12 contacts, one every 8 hours
+		ms = append(ms, analysis.Message{Time: t0.Add(time.Duration(i) * 8 * time.Hour), Sender: fmt.Sprintf("c%d", i), Text: "Joyeux anniversaire, passe une très belle journée avec tes proches", Channel: "sms"})
+	}
+	for i := 0; i < 120; i++ { // raid: 120 messages in 20 minutes
+		ms = append(ms, analysis.Message{Time: t0.Add(48*time.Hour + time.Duration(i)*10*time.Second), Sender: fmt.Sprintf("r%d", i), Text: "Ferme ta gueule une bonne fois pour toutes", Channel: "sms"})
+	}
+	res := analyze(t, ms)
+	var slow, raid int
+	for _, c := range res.Clusters {
+		switch {
+		case c.Size == 12 && !c.Bursting():
+			slow++
+		case c.Size == 120 && c.Bursting():
+			raid++
+		default:
+			t.Errorf("cluster %d: size %d, bursting %v", c.ID, c.Size, c.Bursting())
+		}
+	}
+	if slow != 1 || raid != 1 {
+		t.Fatalf("got %d slow and %d bursting clusters, want 1 and 1", slow, raid)
+	}
+	if got := analysis.RaidMessages(res.Clusters); got != 120 {
+		t.Errorf("RaidMessages = %d, want 120", got)
+	}
+}

@@ -196,14 +196,15 @@ func (d *caseData) figures() figures { return d.figs }
 
 // figures are the key figures of the overview.
 type figures struct {
-	messages, senders, raids, raidMessages int
-	peak                                   int       // most messages in one minute
-	peakAt                                 time.Time // that minute
-	damage                                 float64   // raid messages × unit cost
+	messages, senders   int
+	raids, raidMessages int       // clusters that arrived in a burst, and their messages
+	peak                int       // most messages in one minute
+	peakAt              time.Time // that minute
+	damage              float64   // raid messages × unit cost
 }
 
 func (d *caseData) computeFigures() figures {
-	f := figures{messages: len(d.msgs), senders: len(d.senders), raids: len(d.clusters)}
+	f := figures{messages: len(d.msgs), senders: len(d.senders)}
 	perMin := map[int64]int{}
 	for _, m := range d.msgs {
 		if m.Time.IsZero() {
@@ -215,9 +216,13 @@ func (d *caseData) computeFigures() figures {
 			f.peak, f.peakAt = c, time.Unix(k*60, 0).UTC()
 		}
 	}
-	for _, mm := range d.members {
-		f.raidMessages += len(mm)
+	f.raids = 0
+	for k := range d.clusters {
+		if d.clusters[k].Bursting() {
+			f.raids++
+		}
 	}
+	f.raidMessages = analysis.RaidMessages(d.clusters)
 	f.damage = float64(f.raidMessages) * d.info.UnitCost
 	return f
 }

@@ -52,7 +52,8 @@ func sampleData() *caseData {
 	d.an = &casefile.Analysis{Run: 1, At: t0.Add(3 * time.Hour), MessageIDs: ids, Result: &analysis.Result{
 		Clusters: []analysis.Cluster{{ID: 1, Members: idx, Template: "Ferme ta ligne, personne ne t'écoute #fermezla",
 			Size: 12, Senders: 10, Start: t0, End: t0.Add(11 * 75 * time.Second), OneShot: 8, SeenBefore: seen,
-			PeakPerMinute: 2, Triage: map[string]int{"insult": 1}}},
+			PeakPerMinute: 2, Triage: map[string]int{"insult": 1},
+			Bursts: []analysis.Burst{{Start: t0, End: t0.Add(11 * 75 * time.Second), Channel: "sms", Messages: 12, Expected: 0.5, Log10P: 9}}}},
 		Flags: []analysis.Flag{{Message: 2, Category: analysis.Insult, Matched: []string{"ferme ta ligne"}}},
 	}}
 	d.build([]casefile.Decision{{MessageID: ids[0], ClusterID: 1, Subject: subjectMember, Verdict: verdictConfirmed}})

@@ -428,8 +428,10 @@ func (p *parser) fail(err error, line int) error {
 	}
 	truncated := err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) ||
 		se != nil && strings.Contains(se.Msg, "unexpected EOF")
+	// The error returned names the record at loc, the location of the problem reported for it, so
+	// that a caller reporting the error too (the case file) sees the same problem, not a second.
 	if !truncated && se == nil { // a read error: nothing to resume from
-		perr := &importers.ParseError{Location: p.cur, Line: line,
+		perr := &importers.ParseError{Location: loc, Line: line,
 			Err: fmt.Errorf("after %d records: %w", p.imported, err)}
 		p.fixesUntil(p.off()+1, loc)
 		p.sink.Problem(importers.Problem{Location: loc, Reason: perr.Err.Error()})
@@ -452,10 +454,19 @@ func (p *parser) fail(err error, line int) error {
 			p.cur = ""
 			return nil
 		}
+		// No record starts after the error and </smses> never comes: one problem says both, so
+		// that the broken record is counted once.
+		what := "XML error: " + se.Msg
+		if p.c.overLimit(start) {
+			what = importers.TooLong(int(p.c.limit))
+		}
+		perr := &importers.ParseError{Location: loc, Line: line,
+			Err: fmt.Errorf("%s; after %d records: %w", what, p.imported, importers.ErrTruncated)}
 		p.fixesUntil(start+1, loc)
-		p.sink.Problem(importers.Problem{Location: loc, Reason: fmt.Sprintf("XML error: %s", se.Msg)})
+		p.sink.Problem(importers.Problem{Location: loc, Reason: perr.Err.Error()})
+		return perr
 	}
-	perr := &importers.ParseError{Location: p.cur, Line: line,
+	perr := &importers.ParseError{Location: loc, Line: line,
 		Err: fmt.Errorf("after %d records: %w", p.imported, importers.ErrTruncated)}
 	p.fixesUntil(p.off()+1, loc)
 	p.sink.Problem(importers.Problem{Location: loc, Reason: perr.Err.Error()})

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -181,6 +182,9 @@ func TestTruncated(t *testing.T) {
 					}
 					if !reported {
 						t.Errorf("cut at %d: truncation not reported as a problem; got %v", cut, c.Problems)
+					}
+					if s := skippedProblems(asCaseFile(c, err)); len(s) != 1 {
+						t.Errorf("cut at %d: got skipped problems %v, want one (the truncation, reported once)", cut, s)
 					}
 				}
 			}
@@ -897,5 +901,78 @@ func TestTrailer(t *testing.T) {
 		if err != nil || len(c.Records) != 1 || len(c.Problems) != tt.problems {
 			t.Errorf("tail %q: got %d records, problems %v, %v; want 1 record and %d problems", tt.tail, len(c.Records), c.Problems, err, tt.problems)
 		}
+	}
+}
+
+// asCaseFile returns the problems of c with the error Read returned added as the case file adds
+// it (app/casefile's problemOnce): located at the ParseError's Location, else its line, and left
+// out when a problem with the same location and reason was already reported.
+func asCaseFile(c *importers.Collector, err error) []importers.Problem {
+	ps := slices.Clone(c.Problems)
+	var pe *importers.ParseError
+	if !errors.As(err, &pe) {
+		return ps
+	}
+	p := importers.Problem{Location: pe.Location, Reason: pe.Err.Error()}
+	switch {
+	case p.Location == "" && pe.Line > 0:
+		p.Location = fmt.Sprintf("line %d", pe.Line)
+	case p.Location == "":
+		p.Location = "end of file"
+	}
+	for _, q := range ps {
+		if q.Location == p.Location && q.Reason == p.Reason {
+			return ps
+		}
+	}
+	return append(ps, p)
+}
+
+func skippedProblems(ps []importers.Problem) []importers.Problem {
+	var out []importers.Problem
+	for _, p := range ps {
+		if !p.Warning {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// TestTruncatedOnce: a file cut inside a record, or broken in its last record with no </smses>
+// after it, gives one problem for that record, also once the case file has added the error Read
+// returned: the records imported and the one skipped add up to the elements in the file.
+func TestTruncatedOnce(t *testing.T) {
+	cutMMS, err := os.ReadFile("testdata/cut_mms.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const head = "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count=\"3\">\n" +
+		"  <sms address=\"+33611111111\" date=\"1500000000000\" type=\"1\" body=\"one\" />\n"
+	tests := []struct {
+		name, data, loc string
+	}{
+		{"cut in an mms attribute", string(cutMMS), "/smses/mms[2] (line 8), line 9"},
+		{"cut between the parts of an mms", head + "  <mms date=\"1500000001000\" msg_box=\"1\" address=\"+33622222222\">\n" +
+			"    <parts><part seq=\"0\" ct=\"text/plain\" text=\"two\" />\n", "/smses/mms[1] (line 4), line 6"},
+		{"cut in an sms start tag", head + "  <sms address=\"+33622222222\" date=\"15000", "/smses/sms[2] (line 4)"},
+		{"cut after an mms start tag", head + "  <mms date=\"1500000001000\" msg_box=\"1\">", "/smses/mms[1] (line 4), line 4"},
+		{"XML error in the last record", head + "  <mms date=\"1500000001000\" msg_box=\"1\">\n" +
+			"    <parts><part seq=\"0\" ct=\"text/plain\" text=\"broken\" <oops/></parts>\n  </mms>\n", "/smses/mms[1] (line 4), line 5"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := read(t, []byte(tt.data))
+			if !errors.Is(err, importers.ErrTruncated) {
+				t.Fatalf("got error %v, want ErrTruncated", err)
+			}
+			skipped := skippedProblems(asCaseFile(c, err))
+			if len(skipped) != 1 || skipped[0].Location != tt.loc {
+				t.Errorf("got skipped problems %v, want one at %q", skipped, tt.loc)
+			}
+			elements := len(elementRE.FindAllString(tt.data, -1))
+			if got := len(c.Records) + len(skipped); got != elements {
+				t.Errorf("got %d records + %d skipped, want %d elements", len(c.Records), len(skipped), elements)
+			}
+		})
 	}
 }

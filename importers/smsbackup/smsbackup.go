@@ -21,7 +21,9 @@
 // Files in UTF-16 (with a byte-order mark, or starting with "<" and a zero byte) and files
 // declaring a legacy encoding such as ISO-8859-1 are decoded to UTF-8 first. The `count`
 // attribute is ignored. Dates below 10^11 are read as Unix seconds, others as milliseconds;
-// readable_date is kept in Extra but never parsed. A file that ends before </smses> keeps every
+// readable_date is kept in Extra but never parsed. The Cc and Bcc addresses of an MMS (<addr>
+// types 130 and 129) are recipients as its To addresses (151) are, and are also listed,
+// space-separated, in Extra["cc"] and Extra["bcc"] so that their role is kept. A file that ends before </smses> keeps every
 // record completed before the break and ends with a [*importers.ParseError] wrapping
 // [importers.ErrTruncated], which is also reported as a Problem.
 //
@@ -747,6 +749,11 @@ func (p *parser) mms(a attrs) (importers.Record, []string, error) {
 					from = append(from, addr)
 				case "151", "130", "129":
 					to = append(to, addr)
+					// Recipients has no role: the Cc and Bcc addresses are also kept in Extra,
+					// space-separated, as importers/androiddb keeps them.
+					if k := ccKeys[aa.value("type")]; k != "" {
+						rec.Extra[k] = strings.TrimPrefix(rec.Extra[k]+" "+addr, " ")
+					}
 				}
 			}
 		}
@@ -815,6 +822,9 @@ func (p *parser) mms(a attrs) (importers.Record, []string, error) {
 	}
 	return rec, ws, nil
 }
+
+// ccKeys names the Extra keys of the Cc (130) and Bcc (129) addresses of an MMS.
+var ccKeys = map[string]string{"130": "cc", "129": "bcc"}
 
 // groupNames maps each member of a "~"-joined address group to its contact name, when
 // contact_name lists as many ", "-joined names.

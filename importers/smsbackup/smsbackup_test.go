@@ -976,3 +976,39 @@ func TestTruncatedOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestMMSRoles: the Cc (130) and Bcc (129) addresses of an MMS are recipients and are also kept
+// in Extra["cc"] and Extra["bcc"], space-separated in document order, as importers/androiddb
+// keeps them; To (151) addresses have no key of their own.
+func TestMMSRoles(t *testing.T) {
+	c := fixture(t, "roles.xml")
+	tests := []struct {
+		recipients, cc, bcc string
+	}{
+		{"+33622222222 +33633333333 +33644444444", "+33622222222 +33633333333", "+33644444444"},
+		{"+33611111111", "", ""},
+		{"+33622222222 +33633333333", "", "+33622222222 +33633333333"},
+	}
+	if len(c.Records) != len(tests) {
+		t.Fatalf("got %d records, want %d", len(c.Records), len(tests))
+	}
+	for i, tt := range tests {
+		r := c.Records[i]
+		var keys []string
+		for _, p := range r.Recipients {
+			keys = append(keys, p.Key())
+		}
+		if got := strings.Join(keys, " "); got != tt.recipients {
+			t.Errorf("%s: got recipients %q, want %q", r.Location, got, tt.recipients)
+		}
+		for k, want := range map[string]string{"cc": tt.cc, "bcc": tt.bcc} {
+			got, ok := r.Extra[k]
+			if got != want || ok != (want != "") {
+				t.Errorf("%s: got Extra[%s] %q (present %v), want %q", r.Location, k, got, ok, want)
+			}
+		}
+		if _, ok := r.Extra["to"]; ok {
+			t.Errorf("%s: got Extra[to] %q, want none", r.Location, r.Extra["to"])
+		}
+	}
+}

@@ -18,6 +18,9 @@
 //     The original character is not kept in the text; the warning names it.
 //   - An "&" that starts no valid reference is kept literally as text.
 //
+// Raw line ends inside attribute values are kept as written: CR LF and a lone CR, which
+// encoding/xml alone would turn into LF, as well as LF (formats.md §3.2, 7).
+//
 // Files in UTF-16 (with a byte-order mark, or starting with "<" and a zero byte) and files
 // declaring a legacy encoding such as ISO-8859-1 are decoded to UTF-8 first. The `count`
 // attribute is ignored. Dates below 10^11 are read as Unix seconds, others as milliseconds;

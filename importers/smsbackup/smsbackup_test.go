@@ -1012,3 +1012,52 @@ func TestMMSRoles(t *testing.T) {
 		}
 	}
 }
+
+// TestRawLineEnds: raw CR LF, lone CR and LF inside attribute values are kept as written (the
+// fixture's lines also end in CR LF, between attributes and elements), whether the value is
+// an SMS body or an MMS text part, read in one piece or a byte at a time, with no warning; a
+// CR LF inside base64 media data is white space and leaves its hash alone.
+func TestRawLineEnds(t *testing.T) {
+	data, err := os.ReadFile("testdata/crlf.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(data, []byte("one\r\ntwo")) || !bytes.Contains(data, []byte("one\rtwo")) {
+		t.Fatal("testdata/crlf.xml has lost its carriage returns (a checkout converting line ends?)")
+	}
+	want := []string{
+		"crlf one\r\ntwo",
+		"lone cr one\rtwo",
+		"lf one\ntwo, mixed \r\n\r and a \"quote\" \r\nend",
+		"part\r\nline\rend",
+	}
+	for _, r := range []struct {
+		name string
+		in   io.Reader
+	}{{"whole", bytes.NewReader(data)}, {"byte by byte", iotest.OneByteReader(bytes.NewReader(data))}} {
+		var c importers.Collector
+		if err := Read(context.Background(), r.in, importers.Options{}, &c); err != nil {
+			t.Fatalf("%s: got error %v, want nil", r.name, err)
+		}
+		if len(c.Problems) != 0 {
+			t.Errorf("%s: got problems %v, want none", r.name, c.Problems)
+		}
+		if len(c.Records) != len(want) {
+			t.Fatalf("%s: got %d records, want %d", r.name, len(c.Records), len(want))
+		}
+		for i, w := range want {
+			if got := c.Records[i].Text; got != w {
+				t.Errorf("%s: %s: got text %q, want %q", r.name, c.Records[i].Location, got, w)
+			}
+		}
+		if got := c.Records[0].Sender.Name; got != "Léa" {
+			t.Errorf("%s: got contact name %q after a CR LF between attributes, want Léa", r.name, got)
+		}
+		// sha256("hello world")
+		wantAtt := importers.Attachment{Name: "a.jpg", MIME: "image/jpeg", Size: 11,
+			SHA256: "b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9"}
+		if atts := c.Records[3].Attachments; len(atts) != 1 || atts[0] != wantAtt {
+			t.Errorf("%s: got attachments %+v, want %+v", r.name, atts, wantAtt)
+		}
+	}
+}

@@ -312,6 +312,10 @@ func (c *cleaner) process() {
 		if !c.eof && len(b)-i < lookahead {
 			break // judge it once more bytes are in
 		}
+		if b[i] != '<' && c.offset()-c.recStart >= c.limit {
+			c.cutHere() // before the byte that passes the limit: it may be the ">" that ends the record
+			continue
+		}
 		switch x := b[i]; {
 		case x == '<':
 			c.tag, c.ptag, c.pq = false, false, 0
@@ -326,6 +330,9 @@ func (c *cleaner) process() {
 				i += 2
 			default:
 				c.tag = len(b)-i < 2 || b[i+1] != '!' // a doctype is copied as it is
+				if bytes.HasPrefix(b[i:], []byte("</smses")) {
+					c.recStart = c.offset() // the last record has ended
+				}
 				if len(b)-i > 4 && delimiter(b[i+4]) {
 					switch string(b[i+1 : i+4]) {
 					case "sms":

@@ -26,9 +26,11 @@
 // attribute is ignored. Dates below 10^11 are read as Unix seconds, others as milliseconds;
 // readable_date is kept in Extra but never parsed. The Cc and Bcc addresses of an MMS (<addr>
 // types 130 and 129) are recipients as its To addresses (151) are, and are also listed,
-// space-separated, in Extra["cc"] and Extra["bcc"] so that their role is kept. A file that ends before </smses> keeps every
-// record completed before the break and ends with a [*importers.ParseError] wrapping
-// [importers.ErrTruncated], which is also reported as a Problem.
+// space-separated, in Extra["cc"] and Extra["bcc"] so that their role is kept.
+//
+// A file that ends before </smses> keeps every record completed before the break and ends with
+// a [*importers.ParseError] wrapping [importers.ErrTruncated], which is also reported as one
+// Problem with the same location and reason (the record cut, counted once).
 //
 // The package only reads: it never writes, moves or creates files, opens no network connection
 // and imports no GUI code.

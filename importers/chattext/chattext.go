@@ -69,7 +69,7 @@ type entry struct {
 
 // Read parses a chat text export, sending one record per message and system line ("line N" is the
 // line its timestamp is on) once the whole stream has been read. Text before the first timestamp
-// is reported and skipped. If reading fails, the messages before the failure are sent and the
+// (a preamble, which [Sniff] tolerates) is reported and skipped, one problem per non-blank line. If reading fails, the messages before the failure are sent and the
 // error, naming the line, is returned.
 func Read(ctx context.Context, r io.Reader, opt importers.Options, sink importers.Sink) error {
 	opt = opt.WithDefaults()
@@ -386,18 +386,32 @@ func attachment(text string) (a importers.Attachment, marker, caption string, ok
 	return importers.Attachment{}, "", "", false
 }
 
-// Sniff claims a file whose first non-empty line opens a chat message.
+// sniffLines is how many non-blank lines at the head of a file Sniff looks at.
+const sniffLines = 20
+
+// Sniff claims a file whose first lines are those of a chat export. Of the first [sniffLines]
+// non-blank lines of head, some open a message; the lines before the first of them are a
+// preamble (a title or a note pasted on top, which Read reports and skips). The file is claimed
+// when at least one line opens a message and those lines are at least as many as the preamble's,
+// or number three or more: a file whose first non-blank line opens a message is claimed; a page
+// of prose with one dated line in it is not.
 func Sniff(head []byte, _ string) bool {
 	head = bytes.TrimPrefix(head, []byte("\ufeff"))
-	for len(head) > 0 {
+	preamble, headers := 0, 0
+	for n := 0; len(head) > 0 && n < sniffLines; {
 		line, rest, _ := bytes.Cut(head, []byte("\n"))
 		head = rest
 		s := strings.TrimRight(string(line), "\r")
 		if strings.TrimSpace(s) == "" {
 			continue
 		}
-		_, ok := parseHeader(s)
-		return ok
+		n++
+		switch _, ok := parseHeader(s); {
+		case ok:
+			headers++
+		case headers == 0:
+			preamble++
+		}
 	}
-	return false
+	return headers > 0 && (headers >= preamble || headers >= 3)
 }

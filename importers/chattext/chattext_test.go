@@ -165,6 +165,10 @@ func TestFixtures(t *testing.T) {
 			{3, "", "30/01/24, 25:00", "Bob", "", "impossible hour", "message", "whatsapp", ""},
 			{4, "2024-01-30T10:00:00Z", "30/01/24, 10:00", "Bob", "", "fine", "message", "whatsapp", ""},
 		}, []string{"line 1: skipped: text before the first message", `line 2: timestamp "31/02/24, 10:00"`, `line 3: timestamp "30/01/24, 25:00"`}},
+		{"preamble.txt", importers.Options{Location: time.UTC}, []want{
+			{3, "2020-01-20T10:00:00Z", "20/01/2020, 10:00", "Alice", "", "a", "message", "whatsapp", ""},
+			{4, "2020-01-20T10:01:00Z", "20/01/2020, 10:01", "Bob", "", "b\nsuite de b", "message", "whatsapp", ""},
+		}, []string{"line 1: skipped: text before the first message (no timestamp)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file+tt.opt.DateOrder, func(t *testing.T) {
@@ -231,6 +235,16 @@ func TestSniff(t *testing.T) {
 		{"12/03/2024 is a date\n", false},
 		{"[14/03/2024, 21:14:03 Léa: unclosed bracket", false},
 		{"", false}, // a folder: detection passes no head
+		// A preamble: claimed when the lines opening a message are at least as many as the
+		// lines before them, or three or more, among the first 20 non-blank lines.
+		{"garbage preamble line\n20/01/2020, 10:00 - Alice: a\n", true},
+		{"title\r\n\r\nnote\n20/01/2020, 10:00 - Alice: a\n20/01/2020, 10:01 - Bob: b\n", true},
+		{"title\n20/01/2020, 10:00 - Alice: a long message\n" + strings.Repeat("on many lines\n", 30), true},
+		{strings.Repeat("a preamble line\n", 10) + strings.Repeat("20/01/2020, 10:00 - Alice: a\n", 3), true},
+		{strings.Repeat("a preamble line\n", 10) + strings.Repeat("20/01/2020, 10:00 - Alice: a\n", 2), false},
+		{"one\ntwo\n20/01/2020, 10:00 - Alice: a\nprose\n", false},
+		{strings.Repeat("a preamble line\n", 20) + strings.Repeat("20/01/2020, 10:00 - Alice: a\n", 5), false},
+		{"hello\nworld\n", false},
 	}
 	for _, tt := range tests {
 		if got := Sniff([]byte(tt.head), "x.txt"); got != tt.want {

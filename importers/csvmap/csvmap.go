@@ -18,10 +18,19 @@
 // # Times
 //
 // Options.TimeLayout is a Go layout; when empty, RFC 3339, "2006-01-02 15:04:05", "02/01/2006 15:04"
-// (day first, or month first when Options.DateOrder is "MDY"), a few neighbours of these, and Unix
-// epoch seconds or milliseconds are tried. A value without a zone is read in Options.Location and
-// Record.TimeZone names that zone. Record.RawTime keeps the value as written. A value that cannot be
-// read is reported as a warning naming the line, column and value; the row is kept without a time.
+// (day and month in either order, see below), a few neighbours of these, and Unix epoch seconds or
+// milliseconds are tried. A value without a zone is read in Options.Location and Record.TimeZone
+// names that zone. Record.RawTime keeps the value as written. A value that cannot be read is
+// reported as a warning naming the line, column and value; the row is kept without a time.
+//
+// Day and month order comes from Options.DateOrder ("DMY" or "MDY"; "YMD" reads day/month
+// values day first), else from the whole time column, as importers/chattext infers it: a first
+// field above 12 means day first, a second field above 12 month first. While no row has settled
+// it, the rows from the first one it changes (02/01/2024) are held back, in memory, and sent once a
+// row settles it; when the file never does, they are read day first with one warning (location
+// "file") naming the assumption and the option to set, so that the user can re-import. At most
+// 32 MiB of rows are held: past that, day first is assumed there, with the same warning, and a
+// later row that can only be month first gets a warning too.
 //
 // # File shape
 //
@@ -304,11 +313,30 @@ func read(ctx context.Context, r io.Reader, opt importers.Options, sink importer
 	if legacy {
 		sink.Problem(LegacyProblem)
 	}
-	layouts := timeLayouts(opt)
+	layouts := map[string][]layout{"DMY": timeLayouts(opt, "DMY"), "MDY": timeLayouts(opt, "MDY")}
 	ph := importers.NewPhones(opt.Region)
-	return csvrows.Rows(ctx, cr, len(header), csvrows.TrailingEmpty, sink, func(row []string, loc string) error {
-		return sink.Record(m.record(row, header, loc, layouts, opt, ph, sink))
-	})
+	o := &orderer{sink: sink, timeCol: -1, order: strings.ToUpper(opt.DateOrder),
+		send: func(row []string, loc, order string) error {
+			return sink.Record(m.record(row, header, loc, layouts[order], opt, ph, sink))
+		}}
+	switch o.order {
+	case "MDY":
+	case "DMY", "YMD": // a year-first value is read by the ISO layouts
+		o.order = "DMY"
+	default:
+		o.order = defaultOrder
+		if i, ok := m.cols["time"]; ok && opt.TimeLayout == "" {
+			o.timeCol, o.column, o.order = i, header[i], ""
+		}
+	}
+	err = csvrows.Rows(ctx, cr, len(header), csvrows.TrailingEmpty, o, o.row)
+	var pe *importers.ParseError
+	if err == nil || errors.As(err, &pe) && ctx.Err() == nil { // a read error: the rows before it are sent
+		if ferr := o.finish(); ferr != nil {
+			return ferr
+		}
+	}
+	return err
 }
 
 // resolve builds the mapping from explicit columns, else from the named or detected preset.
@@ -482,13 +510,14 @@ type layout struct {
 	zoned  bool
 }
 
-// timeLayouts lists the layouts to try, the user's alone when given.
-func timeLayouts(opt importers.Options) []layout {
+// timeLayouts lists the layouts to try, the user's alone when given, with day and month in
+// order ("DMY" or "MDY").
+func timeLayouts(opt importers.Options, order string) []layout {
 	if opt.TimeLayout != "" {
 		return []layout{{opt.TimeLayout, hasZone(opt.TimeLayout)}}
 	}
 	dm := "2/1/2006"
-	if strings.ToUpper(opt.DateOrder) == "MDY" {
+	if order == "MDY" {
 		dm = "1/2/2006"
 	}
 	return []layout{

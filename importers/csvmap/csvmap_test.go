@@ -442,3 +442,113 @@ func TestReadExcelSepLine(t *testing.T) {
 		t.Errorf("Crowdfunding.Sniff: false, want true with a sep= line")
 	}
 }
+
+// TestDateOrder: without Options.DateOrder, the day/month order of the time column is inferred
+// from the whole file, as the chat-text importer infers it; a file that never settles it is read
+// day first with one warning naming the assumption and the option, and the rows held back
+// meanwhile keep their order among the other rows and problems.
+func TestDateOrder(t *testing.T) {
+	cols := map[string]string{"time": "Date", "sender": "From", "text": "Text"}
+	type rec struct{ loc, time string }
+	tests := []struct {
+		name     string
+		file     string
+		order    string
+		maxHeld  int
+		records  []rec
+		problems []string
+	}{
+		{"never settled", "dm_ambiguous.csv", "", 0, []rec{
+			{"line 2", "2024-01-01T09:00:00Z"}, {"line 3", "2024-01-02T15:04:00Z"}, {"line 5", "2024-01-03T09:00:00Z"}, {"line 6", "2024-05-05T10:00:00Z"},
+		}, []string{
+			`file: day/month order is ambiguous: no date in the file has a field above 12 in column "Date" (the first date it changes: line 3, "02/01/2024 15:04"); read as day/month/year. If the file is month first, re-import with the date order set to MDY (raidtrace import --date-order MDY)`,
+			"line 4: row skipped: it has 1 fields",
+		}},
+		{"never settled, order given", "dm_ambiguous.csv", "MDY", 0, []rec{
+			{"line 2", "2024-01-01T09:00:00Z"}, {"line 3", "2024-02-01T15:04:00Z"}, {"line 5", "2024-03-01T09:00:00Z"}, {"line 6", "2024-05-05T10:00:00Z"},
+		}, []string{"line 4: row skipped: it has 1 fields"}},
+		{"never settled, day first given", "dm_ambiguous.csv", "DMY", 0, []rec{
+			{"line 2", "2024-01-01T09:00:00Z"}, {"line 3", "2024-01-02T15:04:00Z"}, {"line 5", "2024-01-03T09:00:00Z"}, {"line 6", "2024-05-05T10:00:00Z"},
+		}, []string{"line 4: row skipped: it has 1 fields"}},
+		{"settled month first by a later row", "dm_month_first.csv", "", 0, []rec{
+			{"line 2", "2024-02-01T15:04:00Z"}, {"line 3", "2024-05-05T10:00:00Z"}, {"line 4", "2024-01-13T10:00:00Z"}, {"line 5", "2024-03-01T09:00:00Z"},
+		}, nil},
+		{"settled, then contradicted", "dm_contradiction.csv", "", 0, []rec{
+			{"line 2", "2024-01-02T15:04:00Z"}, {"line 3", "2024-01-13T10:00:00Z"}, {"line 4", ""},
+		}, []string{
+			`file: day/month order: in column "Date", line 3, "13/01/2024 10:00" is only valid as day/month/year but line 4, "01/13/2024 10:00" only as month/day/year; read as day/month/year`,
+			`line 4: column "Date": time "01/13/2024 10:00": not a recognised date`,
+		}},
+		{"too many rows held: day first assumed", "dm_month_first.csv", "", 1, []rec{
+			{"line 2", "2024-01-02T15:04:00Z"}, {"line 3", "2024-05-05T10:00:00Z"}, {"line 4", ""}, {"line 5", "2024-01-03T09:00:00Z"},
+		}, []string{
+			`file: day/month order is ambiguous: no date up to line 2 has a field above 12 in column "Date" (the first date it changes: line 2, "02/01/2024 15:04"); read as day/month/year.`,
+			`file: day/month order: line 4, "01/13/2024 10:00" in column "Date" can only be read as month/day/year, but the rows before it were read as day/month/year (the order was not settled then); re-import with the date order set to MDY (raidtrace import --date-order MDY)`,
+			`line 4: column "Date": time "01/13/2024 10:00": not a recognised date`,
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.maxHeld > 0 {
+				saved := maxHeld
+				maxHeld = tt.maxHeld
+				t.Cleanup(func() { maxHeld = saved })
+			}
+			opt := importers.Options{Columns: cols, DateOrder: tt.order, Location: time.UTC}
+			for _, r := range []struct {
+				name string
+				wrap func(io.Reader) io.Reader
+			}{{"whole", func(r io.Reader) io.Reader { return r }}, {"byte by byte", iotest.OneByteReader}} {
+				data, err := os.ReadFile(filepath.Join("testdata", tt.file))
+				if err != nil {
+					t.Fatal(err)
+				}
+				var c importers.Collector
+				if err := Read(context.Background(), r.wrap(bytes.NewReader(data)), opt, &c); err != nil {
+					t.Fatalf("%s: Read: %v", r.name, err)
+				}
+				var got []rec
+				for _, x := range c.Records {
+					g := rec{loc: x.Location}
+					if !x.Time.IsZero() {
+						g.time = x.Time.Format(time.RFC3339)
+					}
+					got = append(got, g)
+				}
+				if fmt.Sprint(got) != fmt.Sprint(tt.records) {
+					t.Errorf("%s: records:\n got %v\nwant %v", r.name, got, tt.records)
+				}
+				if len(c.Problems) != len(tt.problems) {
+					t.Fatalf("%s: problems: got %v, want %v", r.name, c.Problems, tt.problems)
+				}
+				for i, p := range c.Problems {
+					if !strings.HasPrefix(p.String(), tt.problems[i]) {
+						t.Errorf("%s: problem %d:\n got %q\nwant prefix %q", r.name, i, p, tt.problems[i])
+					}
+					if strings.HasPrefix(p.Location, "file") && !p.Warning {
+						t.Errorf("%s: problem %d: got %v, want a warning", r.name, i, p)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestEvidence(t *testing.T) {
+	tests := []struct{ v, want string }{
+		{"02/01/2024 15:04", "?"},
+		{" 2.1.24", "?"},
+		{"13/01/2024", "DMY"},
+		{"01-13-2024 10:00", "MDY"},
+		{"05/05/2024", ""},
+		{"13/13/2024", ""},
+		{"2024-01-02 10:00", ""},
+		{"1710450843", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := evidence(tt.v); got != tt.want {
+			t.Errorf("evidence(%q): got %q, want %q", tt.v, got, tt.want)
+		}
+	}
+}

@@ -93,6 +93,7 @@ func TestDetectUnknown(t *testing.T) {
 		{"garbage.bin", "\x00\x01\x02garbage\xff\xfe"},
 		{"sms.xml", "<?xml version='1.0'?><SMSRecord/>"}, // the name alone decides nothing
 		{"text.txt", "hello\nworld\n"},
+		{"notes.txt", "notes\nof a meeting\n20/01/2020, 10:00 - Alice: a date line\nmore prose\n"},
 	}
 	for _, tt := range tests {
 		p := filepath.Join(dir, tt.name)
@@ -128,6 +129,9 @@ func TestDetectByContent(t *testing.T) {
 	tests := []struct{ name, content, want string }{
 		{"backup.txt", "\xEF\xBB\xBF<?xml version='1.0'?>\n<smses count='0'></smses>", "smsbackup"},
 		{"export.dat", "PK\x05\x06" + strings.Repeat("\x00", 18), "zip"},
+		// A chat export whose first line is no message header: its preamble is skipped on import.
+		{"chat.txt", "garbage preamble line\n20/01/2020, 10:00 - Alice: a\n", "chattext"},
+		{"chat2.txt", "Chat\n\nexported\n20/01/2020, 10:00 - Alice: a\n20/01/2020, 10:01 - Bob: b\n", "chattext"},
 	}
 	for _, tt := range tests {
 		p := filepath.Join(dir, tt.name)

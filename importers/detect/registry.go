@@ -28,5 +28,5 @@ var formats = []importers.Format{
 	csvmap.Vonage,        // header with message_id, from, to, date_*
 	csvmap.Crowdfunding,  // header with a contributor name and an amount
 	csvmap.CSV,           // generic CSV: claims only what a preset above recognises
-	chattext.Format,      // first line opens with a chat timestamp
+	chattext.Format,      // lines opening with a chat timestamp at the head (a short preamble allowed)
 }

@@ -32,7 +32,10 @@ const maxFixes = 1000
 //     or beyond U+10FFFF, a raw control character, a raw U+FFFE/U+FFFF and an invalid UTF-8
 //     byte become U+FFFD, since encoding/xml would otherwise fail the whole decode;
 //   - an "&" that starts no valid reference (a bare "&", "&#12 ", "&eacute;") becomes "&amp;",
-//     so the text is kept literally as the writer wrote it.
+//     so the text is kept literally as the writer wrote it;
+//   - a raw carriage return inside an attribute value becomes "&#13;", since encoding/xml would
+//     turn a raw CR LF, and a lone CR, into LF: the text keeps the line ends the writer wrote
+//     (a raw LF is kept as LF by encoding/xml, with no change here).
 //
 // With strip set, the value of each data attribute of a <part> start tag is also taken out of
 // the stream (only its line breaks are kept) and fed to a base64 decoder; the parser collects
@@ -41,9 +44,10 @@ const maxFixes = 1000
 // Comments and processing instructions are copied verbatim (SB&R's header comment contains a
 // bare "&"). CDATA sections are not expected in these files and get no special treatment.
 //
-// Every change except the first is recorded as a fix, which the parser reports as a warning on
-// the record that contains it. Line breaks are never added or removed, so line numbers are those
-// of the original file.
+// Every change but a joined surrogate pair and an escaped carriage return, which keep the text
+// as written, is recorded as a fix, which the parser reports as a warning on the record that
+// contains it. Line breaks are never added or removed, so line numbers are those of the
+// original file.
 type cleaner struct {
 	r      io.Reader
 	in     []byte // raw input; in[ip:il] is not processed yet
@@ -58,12 +62,13 @@ type cleaner struct {
 	marks  []mark // <sms and <mms start tags seen, for counting elements across a resync
 	mhead  int    // marks[:mhead] are counted
 	tail   []byte // the last bytes of the previous out, for dataAttr
+	tag    bool   // inside a tag (not a comment, processing instruction or doctype)
+	pq     byte   // inside one of its attribute values: the quote that ends it
 
 	// With strip set, the data attributes of <part> elements (base64 media, the bulk of large
 	// backups) are decoded and hashed here rather than passed to the XML decoder.
 	strip     bool
 	ptag      bool  // inside a <part start tag
-	pq        byte  // inside one of its attribute values: the quote that ends it
 	partOff   int64 // offset of that tag's "<"
 	media     *b64  // inside its data value: the decoder
 	mediaDone []partMedia
@@ -147,7 +152,9 @@ const (
 	maxName   = 32
 )
 
-var special, specialTag [256]bool
+// special are the bytes the cleaner judges one by one in text, specialTag in a tag,
+// specialValue in an attribute value.
+var special, specialTag, specialValue [256]bool
 
 func init() {
 	for b := 0; b < 0x20; b++ {
@@ -160,6 +167,8 @@ func init() {
 	}
 	specialTag = special
 	specialTag['"'], specialTag['\''], specialTag['>'] = true, true, true
+	specialValue = special
+	specialValue['"'], specialValue['\''], specialValue['\r'] = true, true, true
 }
 
 func newCleaner(r io.Reader) *cleaner {
@@ -279,7 +288,10 @@ func (c *cleaner) process() {
 			continue
 		}
 		table := &special
-		if c.ptag {
+		switch {
+		case c.pq != 0:
+			table = &specialValue
+		case c.tag:
 			table = &specialTag
 		}
 		j := i
@@ -300,9 +312,13 @@ func (c *cleaner) process() {
 		if !c.eof && len(b)-i < lookahead {
 			break // judge it once more bytes are in
 		}
+		if b[i] != '<' && c.offset()-c.recStart >= c.limit {
+			c.cutHere() // before the byte that passes the limit: it may be the ">" that ends the record
+			continue
+		}
 		switch x := b[i]; {
 		case x == '<':
-			c.ptag, c.pq = false, 0
+			c.tag, c.ptag, c.pq = false, false, 0
 			switch {
 			case bytes.HasPrefix(b[i:], []byte("<!--")):
 				c.term = "-->"
@@ -313,6 +329,10 @@ func (c *cleaner) process() {
 				c.out = append(c.out, "<?"...)
 				i += 2
 			default:
+				c.tag = len(b)-i < 2 || b[i+1] != '!' // a doctype is copied as it is
+				if bytes.HasPrefix(b[i:], []byte("</smses")) {
+					c.recStart = c.offset() // the last record has ended
+				}
 				if len(b)-i > 4 && delimiter(b[i+4]) {
 					switch string(b[i+1 : i+4]) {
 					case "sms":
@@ -329,14 +349,17 @@ func (c *cleaner) process() {
 				c.out = append(c.out, '<')
 				i++
 			}
-		case c.ptag && (x == '"' || x == '\'' || x == '>'):
+		case c.pq != 0 && x == '\r': // encoding/xml would make it "\n"
+			c.out = append(c.out, "&#13;"...)
+			i++
+		case c.tag && (x == '"' || x == '\'' || x == '>'):
 			switch {
 			case c.pq == x: // end of an attribute value
 				c.pq = 0
-			case c.pq != 0: // the other quote or ">" inside a value
+			case c.pq != 0: // the other quote inside a value
 			case x == '>':
-				c.ptag = false
-			case c.dataAttr():
+				c.tag, c.ptag = false, false
+			case c.ptag && c.dataAttr():
 				c.pq = x
 				c.media = newB64()
 			default:
@@ -384,7 +407,7 @@ func (c *cleaner) cut() bool {
 func (c *cleaner) cutHere() {
 	c.out = append(c.out, poison...)
 	c.poisons = append(c.poisons, c.offset()-int64(len(poison)))
-	c.skipping, c.ptag, c.pq, c.media = true, false, 0, nil
+	c.skipping, c.tag, c.ptag, c.pq, c.media = true, false, false, 0, nil
 }
 
 // skip drops the input at the start of b, but for its line breaks, up to the next "<sms",
@@ -469,7 +492,7 @@ func (c *cleaner) mediaValue(b []byte) (int, bool) {
 			c.out = append(c.out, x)
 			return i + 1, false
 		case x == '<': // the decoder will report it, exactly as without this shortcut
-			c.media, c.pq, c.ptag = nil, 0, false
+			c.media, c.pq, c.tag, c.ptag = nil, 0, false, false
 			return i, false
 		case x == '\n':
 			c.out = append(c.out, '\n')

@@ -35,6 +35,9 @@ func TestRecordLimit(t *testing.T) {
 		return `<?xml version="1.0" encoding="UTF-8"?>` + "\n<smses>\n" + strings.Join(body, "") + "</smses>\n"
 	}
 	long := strings.Repeat("A", limit)
+	// fill is a text that makes sms(fill(n)) a line of limit+n bytes: one byte over the limit is
+	// the ">" that closes the element.
+	fill := func(n int) string { return strings.Repeat("B", limit+n-(len(sms(""))-1)) }
 	tests := []struct {
 		name     string
 		in       string
@@ -47,6 +50,12 @@ func TestRecordLimit(t *testing.T) {
 			[]string{"one", "three"}, []importers.Problem{{Location: "/smses/sms[2] (line 4)", Reason: importers.TooLong(limit)}}},
 		{"mms text over the limit", doc(sms("one"), mms(long, "aGVsbG8="), sms("three")),
 			[]string{"one", "three"}, []importers.Problem{{Location: "/smses/mms[1] (line 4), line 5", Reason: importers.TooLong(limit)}}},
+		{"sms at the limit", doc(sms("one"), sms(fill(0)), sms("three")),
+			[]string{"one", fill(0), "three"}, nil},
+		{"sms one byte over, its closing >", doc(sms("one"), sms(fill(1)), sms("three")),
+			[]string{"one", "three"}, []importers.Problem{{Location: "/smses/sms[2] (line 4)", Reason: importers.TooLong(limit)}}},
+		{"last sms at the limit", doc(sms("one"), sms(fill(0))),
+			[]string{"one", fill(0)}, nil},
 		{"two in a row", doc(sms("one"), sms(long), sms(long+long), sms("four")),
 			[]string{"one", "four"}, []importers.Problem{
 				{Location: "/smses/sms[2] (line 4)", Reason: importers.TooLong(limit)},

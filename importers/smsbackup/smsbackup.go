@@ -18,12 +18,19 @@
 //     The original character is not kept in the text; the warning names it.
 //   - An "&" that starts no valid reference is kept literally as text.
 //
+// Raw line ends inside attribute values are kept as written: CR LF and a lone CR, which
+// encoding/xml alone would turn into LF, as well as LF (formats.md §3.2, 7).
+//
 // Files in UTF-16 (with a byte-order mark, or starting with "<" and a zero byte) and files
 // declaring a legacy encoding such as ISO-8859-1 are decoded to UTF-8 first. The `count`
 // attribute is ignored. Dates below 10^11 are read as Unix seconds, others as milliseconds;
-// readable_date is kept in Extra but never parsed. A file that ends before </smses> keeps every
-// record completed before the break and ends with a [*importers.ParseError] wrapping
-// [importers.ErrTruncated], which is also reported as a Problem.
+// readable_date is kept in Extra but never parsed. The Cc and Bcc addresses of an MMS (<addr>
+// types 130 and 129) are recipients as its To addresses (151) are, and are also listed,
+// space-separated, in Extra["cc"] and Extra["bcc"] so that their role is kept.
+//
+// A file that ends before </smses> keeps every record completed before the break and ends with
+// a [*importers.ParseError] wrapping [importers.ErrTruncated], which is also reported as one
+// Problem with the same location and reason (the record cut, counted once).
 //
 // The package only reads: it never writes, moves or creates files, opens no network connection
 // and imports no GUI code.
@@ -428,8 +435,10 @@ func (p *parser) fail(err error, line int) error {
 	}
 	truncated := err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) ||
 		se != nil && strings.Contains(se.Msg, "unexpected EOF")
+	// The error returned names the record at loc, the location of the problem reported for it, so
+	// that a caller reporting the error too (the case file) sees the same problem, not a second.
 	if !truncated && se == nil { // a read error: nothing to resume from
-		perr := &importers.ParseError{Location: p.cur, Line: line,
+		perr := &importers.ParseError{Location: loc, Line: line,
 			Err: fmt.Errorf("after %d records: %w", p.imported, err)}
 		p.fixesUntil(p.off()+1, loc)
 		p.sink.Problem(importers.Problem{Location: loc, Reason: perr.Err.Error()})
@@ -452,10 +461,19 @@ func (p *parser) fail(err error, line int) error {
 			p.cur = ""
 			return nil
 		}
+		// No record starts after the error and </smses> never comes: one problem says both, so
+		// that the broken record is counted once.
+		what := "XML error: " + se.Msg
+		if p.c.overLimit(start) {
+			what = importers.TooLong(int(p.c.limit))
+		}
+		perr := &importers.ParseError{Location: loc, Line: line,
+			Err: fmt.Errorf("%s; after %d records: %w", what, p.imported, importers.ErrTruncated)}
 		p.fixesUntil(start+1, loc)
-		p.sink.Problem(importers.Problem{Location: loc, Reason: fmt.Sprintf("XML error: %s", se.Msg)})
+		p.sink.Problem(importers.Problem{Location: loc, Reason: perr.Err.Error()})
+		return perr
 	}
-	perr := &importers.ParseError{Location: p.cur, Line: line,
+	perr := &importers.ParseError{Location: loc, Line: line,
 		Err: fmt.Errorf("after %d records: %w", p.imported, importers.ErrTruncated)}
 	p.fixesUntil(p.off()+1, loc)
 	p.sink.Problem(importers.Problem{Location: loc, Reason: perr.Err.Error()})
@@ -736,6 +754,11 @@ func (p *parser) mms(a attrs) (importers.Record, []string, error) {
 					from = append(from, addr)
 				case "151", "130", "129":
 					to = append(to, addr)
+					// Recipients has no role: the Cc and Bcc addresses are also kept in Extra,
+					// space-separated, as importers/androiddb keeps them.
+					if k := ccKeys[aa.value("type")]; k != "" {
+						rec.Extra[k] = strings.TrimPrefix(rec.Extra[k]+" "+addr, " ")
+					}
 				}
 			}
 		}
@@ -804,6 +827,9 @@ func (p *parser) mms(a attrs) (importers.Record, []string, error) {
 	}
 	return rec, ws, nil
 }
+
+// ccKeys names the Extra keys of the Cc (130) and Bcc (129) addresses of an MMS.
+var ccKeys = map[string]string{"130": "cc", "129": "bcc"}
 
 // groupNames maps each member of a "~"-joined address group to its contact name, when
 // contact_name lists as many ", "-joined names.

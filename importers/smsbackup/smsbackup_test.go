@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -181,6 +182,9 @@ func TestTruncated(t *testing.T) {
 					}
 					if !reported {
 						t.Errorf("cut at %d: truncation not reported as a problem; got %v", cut, c.Problems)
+					}
+					if s := skippedProblems(asCaseFile(c, err)); len(s) != 1 {
+						t.Errorf("cut at %d: got skipped problems %v, want one (the truncation, reported once)", cut, s)
 					}
 				}
 			}
@@ -896,6 +900,164 @@ func TestTrailer(t *testing.T) {
 		c, err := read(t, []byte("<smses><sms address='1' date='1500000000000' type='1' body='x'/></smses>"+tt.tail))
 		if err != nil || len(c.Records) != 1 || len(c.Problems) != tt.problems {
 			t.Errorf("tail %q: got %d records, problems %v, %v; want 1 record and %d problems", tt.tail, len(c.Records), c.Problems, err, tt.problems)
+		}
+	}
+}
+
+// asCaseFile returns the problems of c with the error Read returned added as the case file adds
+// it (app/casefile's problemOnce): located at the ParseError's Location, else its line, and left
+// out when a problem with the same location and reason was already reported.
+func asCaseFile(c *importers.Collector, err error) []importers.Problem {
+	ps := slices.Clone(c.Problems)
+	var pe *importers.ParseError
+	if !errors.As(err, &pe) {
+		return ps
+	}
+	p := importers.Problem{Location: pe.Location, Reason: pe.Err.Error()}
+	switch {
+	case p.Location == "" && pe.Line > 0:
+		p.Location = fmt.Sprintf("line %d", pe.Line)
+	case p.Location == "":
+		p.Location = "end of file"
+	}
+	for _, q := range ps {
+		if q.Location == p.Location && q.Reason == p.Reason {
+			return ps
+		}
+	}
+	return append(ps, p)
+}
+
+func skippedProblems(ps []importers.Problem) []importers.Problem {
+	var out []importers.Problem
+	for _, p := range ps {
+		if !p.Warning {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// TestTruncatedOnce: a file cut inside a record, or broken in its last record with no </smses>
+// after it, gives one problem for that record, also once the case file has added the error Read
+// returned: the records imported and the one skipped add up to the elements in the file.
+func TestTruncatedOnce(t *testing.T) {
+	cutMMS, err := os.ReadFile("testdata/cut_mms.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const head = "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count=\"3\">\n" +
+		"  <sms address=\"+33611111111\" date=\"1500000000000\" type=\"1\" body=\"one\" />\n"
+	tests := []struct {
+		name, data, loc string
+	}{
+		{"cut in an mms attribute", string(cutMMS), "/smses/mms[2] (line 8), line 9"},
+		{"cut between the parts of an mms", head + "  <mms date=\"1500000001000\" msg_box=\"1\" address=\"+33622222222\">\n" +
+			"    <parts><part seq=\"0\" ct=\"text/plain\" text=\"two\" />\n", "/smses/mms[1] (line 4), line 6"},
+		{"cut in an sms start tag", head + "  <sms address=\"+33622222222\" date=\"15000", "/smses/sms[2] (line 4)"},
+		{"cut after an mms start tag", head + "  <mms date=\"1500000001000\" msg_box=\"1\">", "/smses/mms[1] (line 4), line 4"},
+		{"XML error in the last record", head + "  <mms date=\"1500000001000\" msg_box=\"1\">\n" +
+			"    <parts><part seq=\"0\" ct=\"text/plain\" text=\"broken\" <oops/></parts>\n  </mms>\n", "/smses/mms[1] (line 4), line 5"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := read(t, []byte(tt.data))
+			if !errors.Is(err, importers.ErrTruncated) {
+				t.Fatalf("got error %v, want ErrTruncated", err)
+			}
+			skipped := skippedProblems(asCaseFile(c, err))
+			if len(skipped) != 1 || skipped[0].Location != tt.loc {
+				t.Errorf("got skipped problems %v, want one at %q", skipped, tt.loc)
+			}
+			elements := len(elementRE.FindAllString(tt.data, -1))
+			if got := len(c.Records) + len(skipped); got != elements {
+				t.Errorf("got %d records + %d skipped, want %d elements", len(c.Records), len(skipped), elements)
+			}
+		})
+	}
+}
+
+// TestMMSRoles: the Cc (130) and Bcc (129) addresses of an MMS are recipients and are also kept
+// in Extra["cc"] and Extra["bcc"], space-separated in document order, as importers/androiddb
+// keeps them; To (151) addresses have no key of their own.
+func TestMMSRoles(t *testing.T) {
+	c := fixture(t, "roles.xml")
+	tests := []struct {
+		recipients, cc, bcc string
+	}{
+		{"+33622222222 +33633333333 +33644444444", "+33622222222 +33633333333", "+33644444444"},
+		{"+33611111111", "", ""},
+		{"+33622222222 +33633333333", "", "+33622222222 +33633333333"},
+	}
+	if len(c.Records) != len(tests) {
+		t.Fatalf("got %d records, want %d", len(c.Records), len(tests))
+	}
+	for i, tt := range tests {
+		r := c.Records[i]
+		var keys []string
+		for _, p := range r.Recipients {
+			keys = append(keys, p.Key())
+		}
+		if got := strings.Join(keys, " "); got != tt.recipients {
+			t.Errorf("%s: got recipients %q, want %q", r.Location, got, tt.recipients)
+		}
+		for k, want := range map[string]string{"cc": tt.cc, "bcc": tt.bcc} {
+			got, ok := r.Extra[k]
+			if got != want || ok != (want != "") {
+				t.Errorf("%s: got Extra[%s] %q (present %v), want %q", r.Location, k, got, ok, want)
+			}
+		}
+		if _, ok := r.Extra["to"]; ok {
+			t.Errorf("%s: got Extra[to] %q, want none", r.Location, r.Extra["to"])
+		}
+	}
+}
+
+// TestRawLineEnds: raw CR LF, lone CR and LF inside attribute values are kept as written (the
+// fixture's lines also end in CR LF, between attributes and elements), whether the value is
+// an SMS body or an MMS text part, read in one piece or a byte at a time, with no warning; a
+// CR LF inside base64 media data is white space and leaves its hash alone.
+func TestRawLineEnds(t *testing.T) {
+	data, err := os.ReadFile("testdata/crlf.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(data, []byte("one\r\ntwo")) || !bytes.Contains(data, []byte("one\rtwo")) {
+		t.Fatal("testdata/crlf.xml has lost its carriage returns (a checkout converting line ends?)")
+	}
+	want := []string{
+		"crlf one\r\ntwo",
+		"lone cr one\rtwo",
+		"lf one\ntwo, mixed \r\n\r and a \"quote\" \r\nend",
+		"part\r\nline\rend",
+	}
+	for _, r := range []struct {
+		name string
+		in   io.Reader
+	}{{"whole", bytes.NewReader(data)}, {"byte by byte", iotest.OneByteReader(bytes.NewReader(data))}} {
+		var c importers.Collector
+		if err := Read(context.Background(), r.in, importers.Options{}, &c); err != nil {
+			t.Fatalf("%s: got error %v, want nil", r.name, err)
+		}
+		if len(c.Problems) != 0 {
+			t.Errorf("%s: got problems %v, want none", r.name, c.Problems)
+		}
+		if len(c.Records) != len(want) {
+			t.Fatalf("%s: got %d records, want %d", r.name, len(c.Records), len(want))
+		}
+		for i, w := range want {
+			if got := c.Records[i].Text; got != w {
+				t.Errorf("%s: %s: got text %q, want %q", r.name, c.Records[i].Location, got, w)
+			}
+		}
+		if got := c.Records[0].Sender.Name; got != "Léa" {
+			t.Errorf("%s: got contact name %q after a CR LF between attributes, want Léa", r.name, got)
+		}
+		// sha256("hello world")
+		wantAtt := importers.Attachment{Name: "a.jpg", MIME: "image/jpeg", Size: 11,
+			SHA256: "b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9"}
+		if atts := c.Records[3].Attachments; len(atts) != 1 || atts[0] != wantAtt {
+			t.Errorf("%s: got attachments %+v, want %+v", r.name, atts, wantAtt)
 		}
 	}
 }

@@ -103,7 +103,7 @@ func runImport(ctx context.Context, env *Env, args []string) int {
 	format := flags.String("format", "", "format ID instead of detection (see raidtrace formats)")
 	columns := flags.String("columns", "", "CSV column mapping, e.g. time=Date,sender=From,text=Body")
 	layout := flags.String("time-layout", "", "Go time layout of the CSV time column")
-	order := flags.String("date-order", "", "day/month order for chat exports: DMY, MDY or YMD")
+	order := flags.String("date-order", "", "day/month order of chat exports and CSV dates: DMY, MDY or YMD (default: inferred from the file)")
 	owner := flags.String("owner", "", "the case owner's own number or account, when the source cannot tell")
 	paths, err := parse(flags, args)
 	if err != nil {

@@ -98,7 +98,7 @@ func create(ctx context.Context, path string, info Info) (*Case, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create case %s: %w", path, writeErr(err))
 	}
-	c, err := openDB(ctx, tmp, true)
+	c, err := openDB(ctx, tmp, true, nil)
 	if err == nil {
 		err = c.initMeta(ctx, info)
 		if err == nil {
@@ -183,10 +183,17 @@ func open(ctx context.Context, path string) (*Case, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open case %s: %w", path, err)
 	}
-	if err := checkHeader(abs); err != nil {
+	// Lock first: checkHeader closes a descriptor of the database, which would drop the POSIX
+	// locks of an instance of this process that has the case open already.
+	lk, err := lockFile(abs)
+	if err != nil {
 		return nil, fmt.Errorf("open case %s: %w", path, err)
 	}
-	c, err := openDB(ctx, abs, false)
+	if err := checkHeader(abs); err != nil {
+		lk.release()
+		return nil, fmt.Errorf("open case %s: %w", path, err)
+	}
+	c, err := openDB(ctx, abs, false, lk)
 	if err != nil {
 		return nil, fmt.Errorf("open case %s: %w", path, err)
 	}
@@ -212,10 +219,12 @@ func checkHeader(path string) error {
 
 // openDB locks path, opens both pools and brings the schema up to date. Only creating marks an
 // empty database as a case.
-func openDB(ctx context.Context, path string, creating bool) (_ *Case, err error) {
-	lk, err := lockFile(path + ".lock")
-	if err != nil {
-		return nil, err
+// lk is the lock already taken on path, or nil to take it here.
+func openDB(ctx context.Context, path string, creating bool, lk *fileLock) (_ *Case, err error) {
+	if lk == nil {
+		if lk, err = lockFile(path); err != nil {
+			return nil, err
+		}
 	}
 	c := &Case{impl{p: path, lock: lk}}
 	defer func() {

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -251,6 +252,57 @@ func TestSecondInstanceLocked(t *testing.T) {
 	c2.Close()
 }
 
+// TestLockedByAnyName: the lock is on the file, not its name: while a case is open, opening it
+// through a hard link, a symbolic link or another spelling of its path is refused, in this
+// process and in another one (a child test binary), and the refusals leave the first instance
+// writable.
+func TestLockedByAnyName(t *testing.T) {
+	if p := os.Getenv("RAIDTRACE_LOCK_CHILD"); p != "" {
+		c, err := Open(context.Background(), p)
+		if err == nil {
+			c.Close()
+		}
+		fmt.Printf("lockchild: %v\n", errors.Is(err, ErrLocked))
+		return
+	}
+	ctx := context.Background()
+	c := newCase(t)
+	dir := filepath.Dir(c.Path())
+	hard := filepath.Join(dir, "hard"+Extension)
+	if err := os.Link(c.Path(), hard); err != nil {
+		t.Skip("no hard links here:", err)
+	}
+	soft := filepath.Join(dir, "soft"+Extension)
+	if err := os.Symlink(c.Path(), soft); err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(dir, ".", "x", "..", filepath.Base(c.Path()))
+	os.Mkdir(filepath.Join(dir, "x"), 0o700)
+	for _, p := range []string{c.Path(), hard, soft, other} {
+		if c2, err := Open(ctx, p); !errors.Is(err, ErrLocked) {
+			if err == nil {
+				c2.Close()
+			}
+			t.Errorf("in-process Open(%s): got %v, want ErrLocked", p, err)
+		}
+		cmd := exec.Command(os.Args[0], "-test.run=^TestLockedByAnyName$", "-test.count=1")
+		cmd.Env = append(os.Environ(), "RAIDTRACE_LOCK_CHILD="+p)
+		out, err := cmd.CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "lockchild: true") {
+			t.Errorf("second process Open(%s): got %q, %v, want ErrLocked", p, out, err)
+		}
+		if _, err := c.Log(ctx, "note", map[string]any{"text": "still writable"}); err != nil {
+			t.Fatalf("after the refused Open(%s): %v", p, err)
+		}
+	}
+	c.Close()
+	c2, err := Open(ctx, hard)
+	if err != nil {
+		t.Fatalf("Open through the hard link after Close: %v", err)
+	}
+	c2.Close()
+}
+
 func TestPermissions(t *testing.T) {
 	ctx := context.Background()
 	c := newCase(t)
@@ -258,7 +310,7 @@ func TestPermissions(t *testing.T) {
 	if _, err := c.Import(ctx, p, lineFormat, nil); err != nil {
 		t.Fatal(err)
 	}
-	for _, suffix := range []string{"", "-wal", "-shm", ".lock"} {
+	for _, suffix := range []string{"", "-wal", "-shm"} {
 		st, err := os.Stat(c.Path() + suffix)
 		if err != nil {
 			t.Errorf("%s: %v", suffix, err)

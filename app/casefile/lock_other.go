@@ -9,14 +9,14 @@ import (
 	"syscall"
 )
 
-// fileLock on systems without flock: the lock file is opened and kept open, which on Windows
+// fileLock on systems without flock: the database file is opened and kept open, which on Windows
 // does not exclude a second instance. SQLite's own locking still prevents two writers from
 // corrupting the case; the second instance then sees "database is locked" errors instead of
 // ErrLocked.
 type fileLock struct{ f *os.File }
 
 func lockFile(name string) (*fileLock, error) {
-	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := os.Open(name)
 	if err != nil {
 		return nil, fmt.Errorf("lock %s: %w", name, err)
 	}

@@ -6,45 +6,77 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync"
 	"syscall"
 )
 
-// fileLock is an exclusive advisory lock (flock) on PATH.lock, held while a case is open. The lock
-// is taken on a separate file because closing any descriptor of the database itself would drop
-// SQLite's own POSIX locks.
+// fileLock is an exclusive advisory lock (flock) on the database file itself, held while a case is
+// open. Locking the file, not a name beside it, makes a second instance refuse the case whatever
+// path it is opened by: a symbolic link, another spelling of the folder or a hard link.
+//
+// flock locks are independent of the POSIX locks SQLite takes, but closing any descriptor of the
+// database drops every POSIX lock this process holds on it. So the descriptor is opened only
+// when this process does not have the case open already (openFiles), and closed only after SQLite
+// has closed its own.
 type fileLock struct {
-	f    *os.File
-	name string
+	f   *os.File
+	key fileKey
+}
+
+type fileKey struct{ dev, ino uint64 }
+
+// openFiles are the case files this process holds open, by device and inode.
+var openFiles = struct {
+	sync.Mutex
+	m map[fileKey]bool
+}{m: map[fileKey]bool{}}
+
+func keyOf(st os.FileInfo) (fileKey, bool) {
+	s, ok := st.Sys().(*syscall.Stat_t)
+	if !ok {
+		return fileKey{}, false
+	}
+	return fileKey{dev: uint64(s.Dev), ino: uint64(s.Ino)}, true
 }
 
 func lockFile(name string) (*fileLock, error) {
-	for range 10 {
-		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o600)
-		if err != nil {
-			return nil, fmt.Errorf("lock %s: %w", name, writeErr(err))
-		}
-		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-			f.Close()
-			if errors.Is(err, syscall.EWOULDBLOCK) {
-				return nil, ErrLocked
-			}
-			return nil, fmt.Errorf("lock %s: %w", name, err)
-		}
-		// The holder removes the lock file when it closes; make sure we locked the file that is
-		// still at name, not one just unlinked.
-		st1, err1 := f.Stat()
-		st2, err2 := os.Stat(name)
-		if err1 == nil && err2 == nil && os.SameFile(st1, st2) {
-			return &fileLock{f: f, name: name}, nil
-		}
-		f.Close()
+	openFiles.Lock()
+	defer openFiles.Unlock()
+	st, err := os.Stat(name)
+	if err != nil {
+		return nil, err
 	}
-	return nil, ErrLocked
+	key, ok := keyOf(st)
+	if ok && openFiles.m[key] {
+		return nil, ErrLocked
+	}
+	f, err := os.Open(name) // read-only: a case on read-only media can be locked too
+	if err != nil {
+		return nil, err
+	}
+	if fst, err := f.Stat(); err != nil || !os.SameFile(st, fst) {
+		f.Close()
+		return nil, fmt.Errorf("lock %s: the file changed while being opened", name)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close() // this process holds no POSIX lock on the file (not in openFiles)
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, ErrLocked
+		}
+		return nil, fmt.Errorf("lock %s: %w", name, err)
+	}
+	if ok {
+		openFiles.m[key] = true
+	}
+	return &fileLock{f: f, key: key}, nil
 }
 
 func (l *fileLock) release() error {
-	os.Remove(l.name) // while still holding the lock, see lockFile
-	return l.f.Close()
+	openFiles.Lock()
+	defer openFiles.Unlock()
+	err := l.f.Close()
+	delete(openFiles.m, l.key)
+	return err
 }
 
 func isNoSpace(err error) bool {

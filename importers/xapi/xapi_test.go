@@ -492,3 +492,62 @@ func (c *countSink) Record(importers.Record) error {
 	return nil
 }
 func (c *countSink) Problem(importers.Problem) { c.problems++ }
+
+// TestDamagedDocuments: in a pretty-printed document, a damaged element of an envelope or
+// top-level array is reported at its pointer and the elements after it import; a document cut
+// short imports every complete element before the cut, then reports the cut at its pointer.
+func TestDamagedDocuments(t *testing.T) {
+	tests := []struct {
+		file     string
+		ids      []string            // the records imported, in order
+		problems []importers.Problem // reasons match by prefix
+		err      string              // the returned error's text, by prefix; "" for none
+	}{
+		{file: "dm_events_cut.json", ids: []string{"856574281366605831", "856571192978927619"},
+			err: "#/events/2 (byte 1222): file ends in the middle of a record (truncated): the file ends inside this element; the last 66 bytes of the file, from byte 1222, were not imported"},
+		{file: "search_bad_status.json", ids: []string{"1500000000000000201", "1500000000000000203", "1500000000000000204"},
+			problems: []importers.Problem{{Location: "#/statuses/1", Reason: "not valid JSON: invalid character '@' looking for beginning of value at byte 1045; bytes 903 to 1778 skipped"}}},
+		{file: "premium_cut.json", ids: []string{"1500000000000000205", "1500000000000000206"},
+			err: "#/results/2 (byte 1786): file ends in the middle of a record (truncated)"},
+		{file: "timeline_bad_element.json", ids: []string{"1500000000000000208", "1500000000000000210", "1500000000000000211"},
+			problems: []importers.Problem{{Location: "#/1", Reason: "not valid JSON: invalid character '2' in literal true (expecting 'r') at byte 952; bytes 817 to 1619 skipped"}}},
+		{file: "timeline_missing_quote.json", ids: []string{"1500000000000000208", "1500000000000000210", "1500000000000000211"},
+			problems: []importers.Problem{{Location: "#/1", Reason: "not valid JSON: invalid character"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			c, err := readFile(t, filepath.Join("testdata", tt.file), importers.Options{})
+			var ids []string
+			for _, r := range c.Records {
+				ids = append(ids, r.PlatformID)
+			}
+			if strings.Join(ids, " ") != strings.Join(tt.ids, " ") {
+				t.Errorf("records: got %v, want %v", ids, tt.ids)
+			}
+			var skipped []importers.Problem
+			for _, p := range c.Problems {
+				if !p.Warning {
+					skipped = append(skipped, p)
+				}
+			}
+			if len(skipped) != len(tt.problems) {
+				t.Fatalf("problems: got %v, want %v", skipped, tt.problems)
+			}
+			for i, p := range skipped {
+				if p.Location != tt.problems[i].Location || !strings.HasPrefix(p.Reason, tt.problems[i].Reason) {
+					t.Errorf("problem %d: got %v, want %v", i, p, tt.problems[i])
+				}
+			}
+			var pe *importers.ParseError
+			switch {
+			case tt.err == "" && err != nil:
+				t.Errorf("error: got %v, want none", err)
+			case tt.err != "" && (!errors.As(err, &pe) || !strings.HasPrefix(err.Error(), tt.err)):
+				t.Errorf("error: got %v, want a ParseError %q", err, tt.err)
+			case tt.err != "" && strings.Contains(tt.err, "truncated") && !errors.Is(err, importers.ErrTruncated):
+				t.Errorf("error: got %v, want it to wrap ErrTruncated", err)
+			}
+		})
+	}
+}
+

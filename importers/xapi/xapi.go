@@ -20,6 +20,14 @@
 // every complete element before the cut. An envelope (an API response page, a few MB at most) is
 // held in memory while its users are matched to its tweets.
 //
+// # Direction
+//
+// A tweet or DM whose author is the case owner ([importers.Options.Owner]) is outgoing, any other
+// incoming. Without an owner, tweets are incoming and the direct messages of the file are held
+// until its end: the one account party (sender or recipient) to all of them, when there is one,
+// is taken for the owner and a warning says so; otherwise their direction is left unknown and
+// one warning asks for --owner.
+//
 // This package does not open files other than through [Format], writes nothing, and opens no
 // network connection.
 package xapi
@@ -68,6 +76,17 @@ func Sniff(head []byte, name string) bool {
 // records before the break were sent).
 func Read(ctx context.Context, r io.Reader, opt importers.Options, sink importers.Sink) error {
 	d := &decoder{ctx: ctx, sink: sink, owner: ownerKey(opt.Owner), limit: opt.RecordLimit()}
+	err := d.read(r)
+	var pe *importers.ParseError
+	if err == nil || errors.As(err, &pe) { // the records before a break are sent
+		if ferr := d.flushDMs(); ferr != nil {
+			return ferr
+		}
+	}
+	return err
+}
+
+func (d *decoder) read(r io.Reader) error {
 	br := bufio.NewReaderSize(r, 64<<10)
 	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\ufeff")) {
 		br.Discard(3)
@@ -186,6 +205,10 @@ type decoder struct {
 	owner string // lower-case handle or id of the case owner, "" when unknown
 	count int
 	limit int // longest line read in line mode ([importers.Options.RecordLimit])
+	// Without an owner, direct messages wait in held for the end of the input; common holds the
+	// accounts party to every one of them.
+	held   []importers.Record
+	common map[string]bool
 }
 
 func ownerKey(s string) string {

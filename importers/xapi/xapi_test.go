@@ -551,3 +551,73 @@ func TestDamagedDocuments(t *testing.T) {
 	}
 }
 
+// TestDMOwnerInferred: without --owner, the account party to every direct message of a file is
+// taken for the owner (and a warning says so); when no one account is, the directions stay
+// unknown with one warning naming --owner. Tweets are not held back.
+func TestDMOwnerInferred(t *testing.T) {
+	in, out, unknown := importers.Incoming, importers.Outgoing, importers.Unknown
+	tests := []struct {
+		name    string
+		file    string // under testdata, or the input itself when it starts with "{"
+		owner   string
+		dirs    map[string]importers.Direction // by platform id
+		warning string                         // the one warning about the owner, by prefix; "" for none
+	}{
+		{name: "inferred", file: "dm_events_users.json",
+			dirs:    map[string]importers.Direction{"1100000000000000001": in, "1100000000000000002": out, "1100000000000000004": in},
+			warning: "no case owner given (--owner): account 1122334455, party to all 3 direct messages of the file, is taken for the owner"},
+		{name: "given", file: "dm_events_users.json", owner: "901234567890123456",
+			dirs: map[string]importers.Direction{"1100000000000000001": out, "1100000000000000002": in, "1100000000000000004": in}},
+		{name: "one conversation", file: "legacy_dms.json",
+			dirs:    map[string]importers.Direction{"240136858829479935": unknown, "240136858829479936": unknown},
+			warning: "no case owner given (--owner), and no one account is party to all 2 direct messages of the file: their direction is left unknown; import again with --owner"},
+		{name: "cut short", file: "dm_events_cut.json",
+			dirs:    map[string]importers.Direction{"856574281366605831": in, "856571192978927619": in},
+			warning: "no case owner given (--owner): account 22095868, party to all 2 direct messages"},
+		{name: "tweets are not held", file: "premium_results.json",
+			dirs: map[string]importers.Direction{"1500000000000000010": in, "1500000000000000011": in}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, _ := readFile(t, filepath.Join("testdata", tt.file), importers.Options{Owner: tt.owner})
+			got := map[string]importers.Direction{}
+			for _, r := range c.Records {
+				got[r.PlatformID] = r.Direction
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tt.dirs) {
+				t.Errorf("directions: got %v, want %v", got, tt.dirs)
+			}
+			var warnings []string
+			for _, p := range c.Problems {
+				if p.Warning && strings.Contains(p.Reason, "--owner") {
+					warnings = append(warnings, p.Reason)
+				}
+			}
+			switch {
+			case tt.warning == "" && len(warnings) > 0:
+				t.Errorf("warnings: got %q, want none", warnings)
+			case tt.warning != "" && (len(warnings) != 1 || !strings.HasPrefix(warnings[0], tt.warning)):
+				t.Errorf("warnings: got %q, want one %q", warnings, tt.warning)
+			}
+		})
+	}
+	// The sample from the API documentation: 3 of its 16 events are the owner's.
+	f := filepath.Join(samples, "twitter-api-v1.1", "direct_message_events.json")
+	if _, err := os.Stat(f); err != nil {
+		t.Skipf("sample %s absent: %v", f, err)
+	}
+	c, err := readFile(t, f, importers.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := map[importers.Direction]int{}
+	for _, r := range c.Records {
+		n[r.Direction]++
+		if (r.Direction == out) != (r.Sender.ID == "22095868") {
+			t.Errorf("%s: sender %s, direction %q", r.Location, r.Sender.ID, r.Direction)
+		}
+	}
+	if n[out] != 3 || n[in] != 13 {
+		t.Errorf("sample directions: got %v, want 3 out, 13 in", n)
+	}
+}

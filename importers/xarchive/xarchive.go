@@ -472,22 +472,23 @@ func (a *archive) read(src source) error {
 		}
 		var pe *importers.ParseError
 		if !errors.As(err, &pe) {
-			pe = &importers.ParseError{File: m.name, Err: err}
+			pe = &importers.ParseError{Err: err}
 		}
-		pe.File = m.name
-		loc, reason := m.name, pe.Err.Error()
+		loc, cause := m.name, pe.Err
 		switch {
 		case strings.HasPrefix(pe.Location, "#") || loc == "":
 			loc += pe.Location
 		case pe.Location != "":
-			reason = pe.Location + ": " + reason
+			cause = fmt.Errorf("%s: %w", pe.Location, pe.Err)
 		}
 		if loc == "" {
 			loc = "start of file"
 		}
-		a.sink.Problem(importers.Problem{Location: loc, Reason: reason})
+		a.sink.Problem(importers.Problem{Location: loc, Reason: cause.Error()})
 		if a.failed == nil {
-			a.failed = pe
+			// Located as the problem just reported, so that a caller reporting the error too
+			// (the case file does) shows it once.
+			a.failed = &importers.ParseError{Location: loc, Err: cause}
 		}
 	}
 	a.flushNotes()

@@ -256,8 +256,12 @@ func TestTruncated(t *testing.T) {
 	if !errors.As(err, &pe) || !errors.Is(err, importers.ErrTruncated) {
 		t.Fatalf("error: got %v, want a ParseError wrapping ErrTruncated", err)
 	}
-	if pe.File != "data/tweets.js" || !strings.HasPrefix(pe.Location, "#/2") {
-		t.Errorf("error position: got %q %q, want data/tweets.js #/2", pe.File, pe.Location)
+	if !strings.HasPrefix(pe.Location, "data/tweets.js#/2 (byte 1846)") {
+		t.Errorf("error position: got %q, want data/tweets.js#/2 (byte 1846)", pe.Location)
+	}
+	// The error is the problem reported: a caller that reports it too can show it once.
+	if n := len(c.Problems); n != 1 || c.Problems[0].Location != pe.Location || c.Problems[0].Reason != pe.Err.Error() {
+		t.Errorf("problems: got %v, want the one for the returned error %v", c.Problems, pe)
 	}
 	var got []string
 	for _, r := range c.Records {
@@ -265,6 +269,27 @@ func TestTruncated(t *testing.T) {
 	}
 	if want := "message 0;message 1;toujours là"; strings.Join(got, ";") != want {
 		t.Errorf("records: got %q, want %q (the complete tweets, then the other files)", got, want)
+	}
+}
+
+// TestDamagedElement: an element of tweet.js that is not valid JSON is reported once, at its
+// member path and pointer, and the tweets after it import.
+func TestDamagedElement(t *testing.T) {
+	c, err := importPath(t, "testdata/damaged", importers.Options{})
+	if err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	var locs []string
+	for _, r := range c.Records {
+		locs = append(locs, strings.TrimPrefix(r.Location, "data/tweet.js#/"))
+	}
+	if want := "0/tweet 1/tweet 2/tweet 3/tweet 5/tweet 6/tweet"; strings.Join(locs, " ") != want {
+		t.Errorf("records: got %v, want %s", locs, want)
+	}
+	want := importers.Problem{Location: "data/tweet.js#/4",
+		Reason: "not valid JSON: invalid character 'w' in literal true (expecting 'r') at byte 3201; bytes 2601 to 3238 skipped"}
+	if len(c.Problems) != 1 || c.Problems[0] != want {
+		t.Errorf("problems: got %v, want only %v", c.Problems, want)
 	}
 }
 
@@ -469,7 +494,7 @@ func TestLoneFile(t *testing.T) {
 
 // TestGolden compares the whole output for each fixture archive with testdata/golden/<name>.json.
 func TestGolden(t *testing.T) {
-	for _, name := range []string{"archive", "archive-2021", "truncated", "grailbird"} {
+	for _, name := range []string{"archive", "archive-2021", "truncated", "grailbird", "damaged"} {
 		t.Run(name, func(t *testing.T) {
 			c, err := importPath(t, filepath.Join("testdata", name), importers.Options{})
 			out := struct {

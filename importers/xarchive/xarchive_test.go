@@ -216,6 +216,85 @@ func TestZip(t *testing.T) {
 	}
 }
 
+// copyDir copies the files under src to a new folder dst.
+func copyDir(t testing.TB, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRenamedFolder: an unzipped archive is recognised by its content, whatever the folder's name
+// (cp -r twitter-… myexport), and imports as the archive it is: with its owner, DM directions and
+// long posts merged, and with the same record hashes as the ZIP of the same archive, so that
+// importing one after the other finds the records already there.
+func TestRenamedFolder(t *testing.T) {
+	for _, src := range []string{"testdata/archive", "testdata/archive-2021", "testdata/grailbird"} {
+		t.Run(filepath.Base(src), func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "myexport")
+			copyDir(t, src, dir)
+			if !Sniff(nil, "myexport") || !Probe(dir) {
+				t.Fatalf("Sniff/Probe(%s): refused a copy of %s", dir, src)
+			}
+			want, err := importPath(t, src, importers.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := importPath(t, dir, importers.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			zp := filepath.Join(t.TempDir(), "twitter-2024-11-12-abc123.zip")
+			zipDir(t, dir, "", zp)
+			fromZip, err := importPath(t, zp, importers.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			hashes := func(c *importers.Collector) string {
+				var hs []string
+				for _, r := range c.Records {
+					hs = append(hs, r.Hash())
+				}
+				sort.Strings(hs)
+				return strings.Join(hs, " ")
+			}
+			if len(got.Records) != len(want.Records) || hashes(got) != hashes(want) {
+				t.Errorf("renamed folder: got %d records, want %d with the same hashes as %s", len(got.Records), len(want.Records), src)
+			}
+			if hashes(fromZip) != hashes(got) {
+				t.Errorf("ZIP of the folder: the record hashes differ from the folder's")
+			}
+			for _, r := range got.Records {
+				if r.Sender.ID == "" && r.Sender.Handle == "" || r.Direction == importers.Unknown {
+					t.Errorf("%s: sender %+v, direction %q: the owner was not read", r.Location, r.Sender, r.Direction)
+				}
+			}
+		})
+	}
+	// A folder of other files, or with a tweets.csv that is not Grailbird's, is not an archive.
+	other := filepath.Join(t.TempDir(), "myexport")
+	os.MkdirAll(filepath.Join(other, "data"), 0o755)
+	os.WriteFile(filepath.Join(other, "tweets.csv"), []byte("date,from,text\n"), 0o644)
+	os.WriteFile(filepath.Join(other, "data", "notes.js"), []byte("var x = 1"), 0o644)
+	if Probe(other) {
+		t.Errorf("Probe(%s): got true for a folder that is no archive", other)
+	}
+}
+
 func TestZipRefusals(t *testing.T) {
 	zp := filepath.Join(t.TempDir(), "evil.zip")
 	f, _ := os.Create(zp)
@@ -401,7 +480,7 @@ func TestSniffProbe(t *testing.T) {
 		{"2021 folder", nil, "testdata/archive-2021", true, true, true},
 		{"grailbird folder", nil, "testdata/grailbird", true, true, true},
 		{"other folder", nil, "testdata/archive/data/tweets_media", true, false, true},
-		{"unrelated folder name", nil, "", false, false, false},
+		{"any folder name", nil, "", true, false, false}, // Probe decides from the content
 		{"tweets.js alone", head("testdata/archive/data/tweets.js"), "", true, false, false},
 		{"group DMs alone", head("testdata/archive/data/direct-messages-group.js"), "", true, false, false},
 		{"account.js alone", head("testdata/archive/data/account.js"), "", false, false, false},

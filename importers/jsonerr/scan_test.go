@@ -1,6 +1,7 @@
 package jsonerr
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -178,4 +179,55 @@ func TestObject(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzScanner: Array never panics and never hands on invalid JSON; on a valid array it hands on
+// exactly the elements encoding/json finds, with no problem.
+func FuzzScanner(f *testing.F) {
+	for _, s := range []string{`[{"a":1},{"a":2}]`, `[{"a":1,"t":"x},{"a":2}]`, "[\n{\"a\":\"\\\"]\"},\n{\"b\":[1,{}]}\n]",
+		`[1,,2,]`, `[{"a":1} {"a":2}]`, `[{"a":[}],{"a":{]}]`, `[`, `[{"a":"`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		if !strings.HasPrefix(in, "[") {
+			in = "[" + in
+		}
+		s := NewScanner(strings.NewReader(in), 0, 64)
+		var got []string
+		problems := 0
+		last := int64(-1)
+		err := s.Array("", func(e Element) error {
+			if e.Offset <= last && !e.Warning {
+				t.Fatalf("offset %d after %d", e.Offset, last)
+			}
+			if !e.Warning {
+				last = e.Offset
+			}
+			if e.Problem != "" {
+				problems++
+				return nil
+			}
+			if !json.Valid(e.Raw) {
+				t.Fatalf("element %s handed on but not valid JSON: %q", e.Pointer, e.Raw)
+			}
+			got = append(got, string(e.Raw))
+			return nil
+		})
+		var want []json.RawMessage
+		if json.Unmarshal([]byte(in), &want) == nil {
+			if err != nil || problems > 0 {
+				t.Fatalf("valid array %q: error %v, %d problems", in, err, problems)
+			}
+			var ws []string
+			for _, w := range want {
+				if len(w) > 64 {
+					return // skipped as too long: counted as a problem above
+				}
+				ws = append(ws, string(w))
+			}
+			if fmt.Sprint(got) != fmt.Sprint(ws) {
+				t.Fatalf("valid array %q: got %q, want %q", in, got, ws)
+			}
+		}
+	})
 }

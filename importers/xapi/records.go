@@ -339,9 +339,14 @@ func (d *decoder) holdDM(r importers.Record) {
 			parties[k] = true
 		}
 	}
-	if len(d.held) == 0 {
+	switch {
+	case len(parties) < 2:
+		// A message whose sender or recipient is not known says nothing about the owner, and
+		// the owner cannot be told to be party to it: no one is taken for the owner.
+		d.common = map[string]bool{}
+	case len(d.held) == 0:
 		d.common = parties
-	} else {
+	default:
 		for k := range d.common {
 			if !parties[k] {
 				delete(d.common, k)

@@ -425,6 +425,9 @@ func (d *decoder) object(s *jsonerr.Scanner, base string) error {
 		}
 		return d.value(rest.Bytes(), base, "")
 	}
+	if cerr := d.ctx.Err(); cerr != nil {
+		return cerr
+	}
 	var o object
 	json.Unmarshal(rest.Bytes(), &o) // members of unexpected types are left out
 	us := decodeUsers(o.Users)

@@ -574,12 +574,24 @@ func TestDMOwnerInferred(t *testing.T) {
 		{name: "cut short", file: "dm_events_cut.json",
 			dirs:    map[string]importers.Direction{"856574281366605831": in, "856571192978927619": in},
 			warning: "no case owner given (--owner): account 22095868, party to all 2 direct messages"},
+		{name: "a recipient unknown", file: `{"events":[` +
+			`{"type":"message_create","id":"1","created_timestamp":"1583183700123","message_create":{"target":{"recipient_id":"7"},"sender_id":"8","message_data":{"text":"a"}}},` +
+			`{"type":"message_create","id":"2","created_timestamp":"1583183700124","message_create":{"target":{"recipient_id":"9"},"sender_id":"8","message_data":{"text":"b"}}},` +
+			`{"type":"message_create","id":"3","created_timestamp":"1583183700125","message_create":{"sender_id":"8","message_data":{"text":"c"}}}]}`,
+			dirs:    map[string]importers.Direction{"1": unknown, "2": unknown, "3": unknown},
+			warning: "no case owner given (--owner), and no one account is party to all 3"},
 		{name: "tweets are not held", file: "premium_results.json",
 			dirs: map[string]importers.Direction{"1500000000000000010": in, "1500000000000000011": in}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, _ := readFile(t, filepath.Join("testdata", tt.file), importers.Options{Owner: tt.owner})
+			var c *importers.Collector
+			if strings.HasPrefix(tt.file, "{") {
+				c = &importers.Collector{}
+				Read(context.Background(), strings.NewReader(tt.file), importers.Options{Owner: tt.owner}, c)
+			} else {
+				c, _ = readFile(t, filepath.Join("testdata", tt.file), importers.Options{Owner: tt.owner})
+			}
 			got := map[string]importers.Direction{}
 			for _, r := range c.Records {
 				got[r.PlatformID] = r.Direction

@@ -197,3 +197,39 @@ func TestDetectProbe(t *testing.T) {
 		t.Errorf("in a zip: got %v, %v; want a problem saying to unzip first", c.Problems, err)
 	}
 }
+
+// TestDetectRenamedArchive: an unzipped X archive is recognised by its content whatever the
+// folder is called, so that importing it (the CLI, the GUI) reads it as one archive rather than
+// file by file; a folder of other files is still no format.
+func TestDetectRenamedArchive(t *testing.T) {
+	src := "../xarchive/testdata/archive"
+	dst := filepath.Join(t.TempDir(), "myexport")
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f, err := Detect(dst); err != nil || f.ID != "x-archive" {
+		t.Errorf("Detect(%s): got %q, %v; want x-archive", dst, f.ID, err)
+	}
+	os.Remove(filepath.Join(dst, "data", "manifest.js"))
+	if f, err := Detect(dst); err != nil || f.ID != "x-archive" {
+		t.Errorf("Detect(%s) without manifest.js: got %q, %v; want x-archive (data/account.js)", dst, f.ID, err)
+	}
+	os.Remove(filepath.Join(dst, "data", "account.js"))
+	if f, err := Detect(dst); !errors.Is(err, ErrUnknown) {
+		t.Errorf("Detect(%s) without manifest.js or account.js: got %q, %v; want ErrUnknown", dst, f.ID, err)
+	}
+}

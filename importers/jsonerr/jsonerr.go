@@ -1,10 +1,14 @@
-// Package jsonerr explains the errors of encoding/json the way an import reports them: a
-// truncated or invalid document as an *importers.ParseError naming where it broke and at which
-// byte, a value of the wrong type in words a user reads ("text is a number, expected a string")
-// rather than Go type names.
+// Package jsonerr reads damaged JSON the way an import needs: [Scanner] walks the arrays and
+// objects of a document element by element, so that a broken element is reported at its JSON
+// pointer and the elements after it still import, and a document cut short is reported where it
+// ends, after the complete elements before the cut. It also explains the errors of encoding/json
+// in words a user reads: a truncated or invalid document as an *importers.ParseError naming
+// where it broke and at which byte, a value of the wrong type as "text is a number, expected a
+// string" rather than Go type names.
 //
-// It must not decide what to skip, warn about or keep: the importers (X API captures, X archives)
-// do. It only reads errors, and imports no GUI code.
+// It must not decide what to skip, warn about or keep: the importers (X API captures, X
+// archives, Twilio API JSON) do; Scanner only tells them what it found. It reads, never writes,
+// and imports no GUI code.
 package jsonerr
 
 import (

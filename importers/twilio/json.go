@@ -1,122 +1,140 @@
 package twilio
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"raidtrace/importers"
+	"raidtrace/importers/jsonerr"
 )
 
 // ReadJSON reads Twilio API JSON: a list page ({"messages":[…], "page", …}), a single Message
 // resource, or a bare array of Message resources; several of them one after the other (pages
 // saved into one file) are read in turn. Records are located by JSON pointer ("/messages/3", "/"
-// for a single resource), followed by " (document N)" from the second document on. An element
-// that is not a Message resource is reported and skipped; a syntax error stops the read with a
-// [importers.ParseError] after the records before it have been sent. A message longer than
-// opt.RecordLimit() is reported and skipped; one more than four times that long stops the read
-// ([importers.ErrRecordTooLong]), since an array cannot be resynchronised safely after it.
+// for a single resource), followed by " (document N)" from the second document on.
+//
+// The messages of a list or array are read one at a time with [jsonerr.Scanner]: an element that
+// is not a Message resource, is not valid JSON or is longer than opt.RecordLimit() is reported
+// at its pointer and skipped, and the messages after it import. When the input ends inside a
+// document, the messages before the cut are sent and a [importers.ParseError] wrapping
+// [importers.ErrTruncated] names where it ends.
 func ReadJSON(ctx context.Context, r io.Reader, opt importers.Options, sink importers.Sink) error {
 	opt = opt.WithDefaults()
-	// One element far longer than the limit stops the read: a JSON array cannot be resynchronised
-	// safely after it. One longer than the limit but within the guard is skipped.
-	guard := &importers.RecordReader{R: r, Max: 4 * int64(opt.RecordLimit())}
-	jr := &jsonReader{dec: json.NewDecoder(guard), guard: guard, opt: opt, ph: importers.NewPhones(opt.Region), sink: sink}
+	br := bufio.NewReaderSize(r, 64<<10)
+	base := int64(0)
+	if b, _ := br.Peek(len(bom)); bytes.Equal(b, bom) {
+		br.Discard(len(bom))
+		base = int64(len(bom))
+	}
+	jr := &jsonReader{s: jsonerr.NewScanner(br, base, opt.RecordLimit()), opt: opt, ph: importers.NewPhones(opt.Region), sink: sink}
 	for jr.doc = 1; ; jr.doc++ {
-		if jr.doc > 1 && !jr.dec.More() {
-			if _, err := jr.dec.Token(); err != io.EOF {
-				if err == nil {
-					err = errors.New("unexpected data after the last JSON document")
-				}
-				return jr.error("/", err)
-			}
+		c, err := jr.s.Peek()
+		switch {
+		case err == io.EOF && jr.doc == 1:
+			return &importers.ParseError{Location: "/", Err: fmt.Errorf("empty file: %w", importers.ErrNotFormat)}
+		case err == io.EOF:
 			return nil
+		case err != nil:
+			return fmt.Errorf("read twilio json: %w", err)
 		}
-		if err := jr.document(ctx); err != nil {
-			return err
+		switch {
+		case c == '[':
+			err = jr.s.Array("", func(e jsonerr.Element) error { return jr.element(ctx, e) })
+		case c == '{':
+			err = jr.document(ctx)
+		case jr.doc == 1:
+			return &importers.ParseError{Location: "/", Err: fmt.Errorf("want a JSON object or array, got %q: %w", c, importers.ErrNotFormat)}
+		default:
+			return &importers.ParseError{Location: fmt.Sprintf("%s (byte %d)", jr.loc("/"), jr.s.Offset()),
+				Err: errors.New("unexpected data after the last JSON document")}
+		}
+		if err != nil {
+			return jr.error(err)
 		}
 	}
 }
 
 // jsonReader reads a stream of JSON documents; doc counts them from 1.
 type jsonReader struct {
-	dec   *json.Decoder
-	guard *importers.RecordReader
-	opt   importers.Options
-	ph    *importers.Phones
-	sink  importers.Sink
-	doc   int
+	s    *jsonerr.Scanner
+	opt  importers.Options
+	ph   *importers.Phones
+	sink importers.Sink
+	doc  int
+	n    int // elements read, for the cancellation checks
 }
 
 // loc turns a JSON pointer inside the current document into a Location.
 func (jr *jsonReader) loc(ptr string) string {
+	if ptr == "" {
+		ptr = "/"
+	}
 	if jr.doc <= 1 {
 		return ptr
 	}
 	return fmt.Sprintf("%s (document %d)", ptr, jr.doc)
 }
 
-// document reads one top-level value.
+// document reads one top-level object: a list page, whose messages are read one by one, or a
+// single Message resource, held whole and not imported when one of its members is damaged.
 func (jr *jsonReader) document(ctx context.Context) error {
-	dec := jr.dec
-	tok, err := dec.Token()
-	if err == io.EOF && jr.doc == 1 && dec.InputOffset() == 0 {
-		return &importers.ParseError{Location: "/", Err: fmt.Errorf("empty file: %w", importers.ErrNotFormat)}
-	}
-	if err != nil {
-		return jr.error("/", err)
-	}
-	switch tok {
-	case json.Delim('['):
-		return jr.array(ctx, "")
-	case json.Delim('{'):
-	default:
-		return &importers.ParseError{Location: jr.loc("/"), Err: fmt.Errorf("want a JSON object or array, got %v: %w", tok, importers.ErrNotFormat)}
-	}
 	single := map[string]json.RawMessage{}
+	var damaged []string
 	list := false
-	for dec.More() {
-		kt, err := dec.Token()
-		if err != nil {
-			return jr.error("/", err)
-		}
-		key, _ := kt.(string)
-		if key == "messages" {
-			vt, err := dec.Token()
-			if err != nil {
-				return jr.error("/messages", err)
-			}
-			switch vt {
-			case nil: // "messages": null, an empty page
+	err := jr.s.Object("", func(m *jsonerr.Member) error {
+		if m.Key == "messages" {
+			switch m.Kind() {
+			case 'n': // "messages": null, an empty page
 				list = true
-				continue
-			case json.Delim('['):
+				return nil
+			case '[':
 				list = true
-				if err := jr.array(ctx, "/messages"); err != nil {
-					return err
-				}
-				continue
+				return m.Elements(func(e jsonerr.Element) error { return jr.element(ctx, e) })
 			default:
-				return &importers.ParseError{Location: jr.loc("/messages"), Err: fmt.Errorf("messages is %v, not an array", vt)}
+				list = true
+				jr.sink.Problem(importers.Problem{Location: jr.loc(m.Pointer), Reason: fmt.Sprintf("messages begins with %q, not an array: not read", m.Kind())})
+				return nil
 			}
 		}
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return jr.error("/"+key, err)
+		if m.Problem != "" {
+			if m.Warning {
+				jr.sink.Problem(importers.Problem{Location: jr.loc(m.Pointer), Reason: m.Problem, Warning: true})
+			} else {
+				damaged = append(damaged, m.Pointer+": "+m.Problem)
+			}
+			return nil
 		}
-		jr.guard.Mark()
-		single[key] = raw
-	}
-	if _, err := dec.Token(); err != nil { // the closing brace
-		return jr.error("/", err)
+		raw, problem, err := m.Value()
+		if err != nil {
+			return err
+		}
+		if problem != "" {
+			damaged = append(damaged, m.Pointer+": "+problem)
+			return nil
+		}
+		single[m.Key] = raw
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if list {
+		for _, d := range damaged { // beside the messages: nothing lost but the page's metadata
+			jr.sink.Problem(importers.Problem{Location: jr.loc("/"), Reason: d + "; the messages are imported without it", Warning: true})
+		}
 		return nil
 	}
 	loc := jr.loc("/")
+	if len(damaged) > 0 {
+		jr.sink.Problem(importers.Problem{Location: loc, Reason: "not imported, damaged: " + strings.Join(damaged, "; ")})
+		return nil
+	}
 	if _, ok := single["sid"]; !ok {
 		err := errors.New("neither a Message resource (no sid) nor a list page (no messages)")
 		if jr.doc == 1 {
@@ -137,46 +155,33 @@ func (jr *jsonReader) document(ctx context.Context) error {
 	return jr.sink.Record(rec)
 }
 
-// array reads the elements of an array whose '[' has been read, and its ']'.
-func (jr *jsonReader) array(ctx context.Context, prefix string) error {
-	for i := 0; jr.dec.More(); i++ {
-		ptr := fmt.Sprintf("%s/%d", prefix, i)
-		if i%256 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
-		var raw json.RawMessage
-		if err := jr.dec.Decode(&raw); err != nil {
-			return jr.error(ptr, err)
-		}
-		jr.guard.Mark()
-		loc := jr.loc(ptr)
-		if len(raw) > jr.opt.RecordLimit() {
-			jr.sink.Problem(importers.Problem{Location: loc, Reason: importers.TooLong(jr.opt.RecordLimit())})
-			continue
-		}
-		rec, err := decodeMessage(raw, loc, jr.opt, jr.ph, jr.sink)
-		if err != nil {
-			jr.sink.Problem(importers.Problem{Location: loc, Reason: err.Error()})
-			continue
-		}
-		if err := jr.sink.Record(rec); err != nil {
+// element imports one element of a list or array, or reports why it cannot.
+func (jr *jsonReader) element(ctx context.Context, e jsonerr.Element) error {
+	if jr.n++; jr.n%256 == 0 {
+		if err := ctx.Err(); err != nil {
 			return err
 		}
 	}
-	if _, err := jr.dec.Token(); err != nil {
-		return jr.error(prefix, err)
+	loc := jr.loc(e.Pointer)
+	if e.Problem != "" {
+		jr.sink.Problem(importers.Problem{Location: loc, Reason: e.Problem, Warning: e.Warning})
+		return nil
 	}
-	return nil
+	rec, err := decodeMessage(e.Raw, loc, jr.opt, jr.ph, jr.sink)
+	if err != nil {
+		jr.sink.Problem(importers.Problem{Location: loc, Reason: err.Error()})
+		return nil
+	}
+	return jr.sink.Record(rec)
 }
 
-// error wraps a decoder error with where it happened; an early end is ErrTruncated.
-func (jr *jsonReader) error(ptr string, err error) error {
-	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		err = fmt.Errorf("%w: %w", importers.ErrTruncated, err)
+// error locates an error of the scanner in the current document; others pass unchanged.
+func (jr *jsonReader) error(err error) error {
+	var d *jsonerr.Damage
+	if errors.As(err, &d) {
+		return d.At(jr.loc(d.Pointer))
 	}
-	return &importers.ParseError{Location: fmt.Sprintf("%s (byte %d)", jr.loc(ptr), jr.dec.InputOffset()), Err: err}
+	return err
 }
 
 // decodeMessage decodes one Message resource; the error says why it is not one.

@@ -179,6 +179,8 @@ func TestReadJSON(t *testing.T) {
 		{"message_whatsapp.json", []string{"/"}, nil, false},
 		{"list_page_bad_element.json", []string{"/messages/0", "/messages/2", "/messages/3"}, []string{"/messages/1"}, false},
 		{"list_page_truncated.json", []string{"/messages/0", "/messages/2"}, []string{"/messages/1"}, true},
+		// An unquoted body and a missing closing quote: each message is reported, the others import.
+		{"list_page_syntax_error.json", []string{"/messages/0", "/messages/2", "/messages/4"}, []string{"/messages/1", "/messages/3"}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -201,7 +203,16 @@ func TestReadJSON(t *testing.T) {
 			}
 		})
 	}
-	c, _ := readFile(t, ReadJSON, "testdata/message_whatsapp.json", importers.Options{})
+	c, _ := readFile(t, ReadJSON, "testdata/list_page_syntax_error.json", importers.Options{})
+	for i, want := range []string{
+		"not valid JSON: invalid character 'e' in literal true (expecting 'r') at byte 866; bytes 755 to 1356 skipped",
+		"not valid JSON: invalid character '\\n' in string literal at byte 2098; bytes 1974 to 2581 skipped",
+	} {
+		if i >= len(c.Problems) || c.Problems[i].Reason != want {
+			t.Errorf("problem %d: got %v, want reason %q", i, c.Problems, want)
+		}
+	}
+	c, _ = readFile(t, ReadJSON, "testdata/message_whatsapp.json", importers.Options{})
 	r := c.Records[0]
 	if r.Platform != "whatsapp" || r.Sender.E164 != "+33612345678" || r.Recipients[0].E164 != "+33700000001" ||
 		r.Time != time.Date(2015, 7, 30, 20, 12, 31, 0, time.UTC) || r.Extra["error_code"] != "30004" ||

@@ -302,15 +302,104 @@ func decodeUsers(raw json.RawMessage) users {
 	return us
 }
 
-// emit sends r after setting its location and direction.
+// emit sends r after setting its location and direction. Without a case owner, direct messages
+// are held until the end of the input, when [decoder.flushDMs] settles their direction.
 func (d *decoder) emit(r importers.Record, loc string) error {
 	r.Location = loc
 	r.Kind = "message"
+	if d.owner == "" && r.Platform == "x-dm" {
+		d.holdDM(r)
+		return nil
+	}
 	if d.owner != "" && (r.Sender.ID == d.owner || strings.ToLower(r.Sender.Handle) == d.owner) {
 		r.Direction = importers.Outgoing
 	} else {
 		r.Direction = importers.Incoming
 	}
+	return d.send(r)
+}
+
+// partyKey returns the ids (or, when there is none, lower-case handles) of p.
+func partyKey(p importers.Party) string {
+	if p.ID != "" {
+		return p.ID
+	}
+	return strings.ToLower(p.Handle)
+}
+
+// holdDM keeps r, a direct message read without a case owner, and narrows the accounts party to
+// every direct message held so far.
+func (d *decoder) holdDM(r importers.Record) {
+	parties := map[string]bool{}
+	if k := partyKey(r.Sender); k != "" {
+		parties[k] = true
+	}
+	for _, p := range r.Recipients {
+		if k := partyKey(p); k != "" {
+			parties[k] = true
+		}
+	}
+	switch {
+	case len(parties) < 2:
+		// A message whose sender or recipient is not known says nothing about the owner, and
+		// the owner cannot be told to be party to it: no one is taken for the owner.
+		d.common = map[string]bool{}
+	case len(d.held) == 0:
+		d.common = parties
+	default:
+		for k := range d.common {
+			if !parties[k] {
+				delete(d.common, k)
+			}
+		}
+	}
+	d.held = append(d.held, r)
+}
+
+// flushDMs sends the direct messages held for want of a case owner. When exactly one account is
+// party (sender or recipient) to every one of them, it is taken for the owner: its messages are
+// outgoing, the others incoming, and a warning says so. Otherwise their direction stays unknown
+// and one warning asks for the owner.
+func (d *decoder) flushDMs() error {
+	held := d.held
+	d.held = nil
+	if len(held) == 0 {
+		return nil
+	}
+	owner := ""
+	if len(d.common) == 1 {
+		for k := range d.common {
+			owner = k
+		}
+	}
+	first := held[0].Location
+	switch {
+	case owner != "":
+		d.warn(first, fmt.Sprintf("no case owner given (--owner): account %s, party to all %d direct messages of the file, is taken for the owner; the directions of the messages follow from it", owner, len(held)))
+	case len(held) == 1:
+		d.warn(first, "no case owner given (--owner): the direction of this direct message is left unknown; import again with --owner and the owner's account id or handle to set it")
+	default:
+		d.warn(first, fmt.Sprintf("no case owner given (--owner), and no one account is party to all %d direct messages of the file: their direction is left unknown; import again with --owner and the owner's account id or handle to set it", len(held)))
+	}
+	for _, r := range held {
+		switch {
+		case owner == "":
+			r.Direction = importers.Unknown
+		case partyKey(r.Sender) == owner:
+			r.Direction = importers.Outgoing
+		default:
+			r.Direction = importers.Incoming
+		}
+		if err := d.send(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// send reports r's missing time, if so, and hands r to the sink.
+func (d *decoder) send(r importers.Record) error {
+	loc := r.Location
 	if r.Time.IsZero() {
 		d.warn(loc, fmt.Sprintf("time %q not understood; imported without a time", r.RawTime))
 	}

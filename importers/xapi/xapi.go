@@ -13,9 +13,20 @@
 // first line holds a complete JSON value the file is taken as line-delimited: each line is decoded
 // on its own, blank lines (keep-alives) are skipped and a line that cannot be decoded is reported
 // as a [importers.Problem] located "line N" while the rest imports. Otherwise the file is one
-// pretty-printed JSON document: a top-level array is decoded element by element; a top-level
-// object (an API response page, a few MB at most) is held in memory while its users are matched
-// to its tweets.
+// pretty-printed JSON document, read with [jsonerr.Scanner]: the elements of a top-level array,
+// and of the arrays of a response page or envelope ({"data":[…]}, {"statuses":[…]},
+// {"results":[…]}, {"events":[…]}), are read one by one, so that a damaged element is reported
+// at its JSON pointer ("#/statuses/3") and the next ones import, and a document cut short imports
+// every complete element before the cut. An envelope (an API response page, a few MB at most) is
+// held in memory while its users are matched to its tweets.
+//
+// # Direction
+//
+// A tweet or DM whose author is the case owner ([importers.Options.Owner]) is outgoing, any other
+// incoming. Without an owner, tweets are incoming and the direct messages of the file are held
+// until its end: the one account party (sender or recipient) to all of them, when there is one,
+// is taken for the owner and a warning says so; otherwise their direction is left unknown and
+// one warning asks for --owner.
 //
 // This package does not open files other than through [Format], writes nothing, and opens no
 // network connection.
@@ -29,7 +40,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -62,9 +72,21 @@ func Sniff(head []byte, name string) bool {
 // Read decodes an API capture from r, sending each tweet or direct message to sink and each entry
 // it cannot decode as a problem. It returns an error only when reading fails, sink refuses a
 // record, ctx is done, or a pretty-printed document is cut short (a [importers.ParseError] wrapping
-// [importers.ErrTruncated], after the complete records before the break were sent).
+// [importers.ErrTruncated], located at the element where the input ends, after the complete
+// records before the break were sent).
 func Read(ctx context.Context, r io.Reader, opt importers.Options, sink importers.Sink) error {
 	d := &decoder{ctx: ctx, sink: sink, owner: ownerKey(opt.Owner), limit: opt.RecordLimit()}
+	err := d.read(r)
+	var pe *importers.ParseError
+	if err == nil || errors.As(err, &pe) { // the records before a break are sent
+		if ferr := d.flushDMs(); ferr != nil {
+			return ferr
+		}
+	}
+	return err
+}
+
+func (d *decoder) read(r io.Reader) error {
 	br := bufio.NewReaderSize(r, 64<<10)
 	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\ufeff")) {
 		br.Discard(3)
@@ -183,6 +205,10 @@ type decoder struct {
 	owner string // lower-case handle or id of the case owner, "" when unknown
 	count int
 	limit int // longest line read in line mode ([importers.Options.RecordLimit])
+	// Without an owner, direct messages wait in held for the end of the input; common holds the
+	// accounts party to every one of them.
+	held   []importers.Record
+	common map[string]bool
 }
 
 func ownerKey(s string) string {
@@ -294,93 +320,159 @@ func syntaxReason(err error) string {
 
 // document decodes a pretty-printed capture: one or more JSON values, one after the other.
 //
-// The elements of a top-level array (a v1.1 timeline) are bounded like lines: one longer than
-// the record limit is reported and skipped, one more than four times that long stops the read
-// ([importers.ErrRecordTooLong]). A top-level object (a v2 page) is held whole, since its
-// "includes" resolve the authors of its "data".
+// The elements of a top-level array (a v1.1 timeline) and of the arrays of a response page or
+// envelope ("data", "statuses", "results", "events", "direct_message_events") are read one at a
+// time with [jsonerr.Scanner]: one that is damaged or longer than the record limit is reported at
+// its pointer and the next one is read; when the file ends inside the array, the complete
+// elements before the break are imported and the break is returned. An envelope's other members
+// ("includes", "users", "apps") are held until the object ends, since they name the authors of
+// its elements, so an envelope's elements are decoded when the object is complete (or broken).
 func (d *decoder) document(r io.Reader) error {
-	guard := &importers.RecordReader{R: r, Max: math.MaxInt64}
-	dec := json.NewDecoder(guard)
-	dec.UseNumber()
+	s := jsonerr.NewScanner(r, 0, d.limit)
 	for k := 1; ; k++ {
 		base := ""
 		if k > 1 {
 			base = "value " + strconv.Itoa(k)
 		}
-		tok, err := dec.Token()
+		c, err := s.Peek()
 		if err == io.EOF {
 			return nil
 		}
 		if err != nil {
-			return d.docError(dec, join(base, ""), err)
+			return fmt.Errorf("read api capture: %w", err)
 		}
-		switch tok {
-		case json.Delim('['):
-			guard.Max = 4 * int64(d.limit)
-			guard.Mark()
-			for i := 0; dec.More(); i++ {
-				var raw json.RawMessage
-				if err := dec.Decode(&raw); err != nil {
-					if errors.Is(err, importers.ErrRecordTooLong) {
-						return &importers.ParseError{Location: join(base, "/"+strconv.Itoa(i)), Err: err}
-					}
-					return d.docError(dec, join(base, "/"+strconv.Itoa(i)), err)
-				}
-				guard.Mark()
-				if len(raw) > d.limit {
-					d.problem(join(base, "/"+strconv.Itoa(i)), importers.TooLong(d.limit))
-					continue
-				}
-				if err := d.value(raw, base, "/"+strconv.Itoa(i)); err != nil {
-					return err
-				}
-			}
-			guard.Max = math.MaxInt64
-			if _, err := dec.Token(); err != nil {
-				return d.docError(dec, join(base, ""), err)
-			}
-		case json.Delim('{'):
-			// Rebuild the object's bytes key by key; the object is a response page.
-			var buf bytes.Buffer
-			buf.WriteByte('{')
-			for i := 0; dec.More(); i++ {
-				key, err := dec.Token()
-				if err != nil {
-					return d.docError(dec, join(base, ""), err)
-				}
-				ks, _ := key.(string)
-				var raw json.RawMessage
-				if err := dec.Decode(&raw); err != nil {
-					return d.docError(dec, join(base, "/"+ks), err)
-				}
-				if i > 0 {
-					buf.WriteByte(',')
-				}
-				kb, _ := json.Marshal(ks)
-				buf.Write(kb)
-				buf.WriteByte(':')
-				buf.Write(raw)
-			}
-			if _, err := dec.Token(); err != nil {
-				return d.docError(dec, join(base, ""), err)
-			}
-			buf.WriteByte('}')
-			if err := d.value(buf.Bytes(), base, ""); err != nil {
-				return err
-			}
+		switch c {
+		case '[':
+			err = s.Array("", func(e jsonerr.Element) error { return d.element(e, base, nil, nil) })
+		case '{':
+			err = d.object(s, base)
 		default:
-			return &importers.ParseError{Location: join(base, ""),
-				Err: fmt.Errorf("%w: top-level value is %v, not an object or array", importers.ErrNotFormat, tok)}
+			return &importers.ParseError{Location: fmt.Sprintf("%s (byte %d)", join(base, ""), s.Offset()),
+				Err: fmt.Errorf("%w: top-level value begins with %q, not an object or array", importers.ErrNotFormat, c)}
+		}
+		if err != nil {
+			return d.docError(err, base)
 		}
 	}
 }
 
-func (d *decoder) docError(dec *json.Decoder, where string, err error) error {
-	if perr := jsonerr.Damaged(dec, where, err); perr != nil {
-		return perr
+// envelopeKeys are the members whose array holds the messages of a page or envelope.
+var envelopeKeys = map[string]bool{"data": true, "statuses": true, "results": true, "events": true,
+	"direct_message_events": true}
+
+// entry is an element of an envelope, or a problem with one of its members, in document order.
+type entry struct {
+	el              jsonerr.Element
+	problem, reason string // location and reason of a damaged member
+	warning         bool   // nothing was lost (a stray comma)
+	aside           bool   // a member beside the messages: an envelope's messages import without it
+}
+
+// object reads one top-level object. An envelope's arrays are read element by element and its
+// other members held; any other object (a status, a DM) is decoded whole, and not at all when one
+// of its members is damaged.
+func (d *decoder) object(s *jsonerr.Scanner, base string) error {
+	var entries []entry
+	var rest bytes.Buffer // the members other than the envelope arrays, as an object
+	rest.WriteByte('{')
+	envelope := false
+	err := s.Object("", func(m *jsonerr.Member) error {
+		if m.Problem != "" {
+			entries = append(entries, entry{problem: join(base, m.Pointer), reason: m.Problem, warning: m.Warning})
+			return nil
+		}
+		if envelopeKeys[m.Key] && m.Kind() == '[' {
+			envelope = true
+			return m.Elements(func(e jsonerr.Element) error {
+				entries = append(entries, entry{el: e})
+				return d.ctx.Err()
+			})
+		}
+		raw, problem, err := m.Value()
+		if err != nil {
+			return err
+		}
+		if problem != "" {
+			// A member other than the messages: if this is an envelope, they import without it.
+			entries = append(entries, entry{problem: join(base, m.Pointer), reason: problem, aside: !envelopeKeys[m.Key]})
+			return nil
+		}
+		if rest.Len() > 1 {
+			rest.WriteByte(',')
+		}
+		kb, _ := json.Marshal(m.Key)
+		rest.Write(kb)
+		rest.WriteByte(':')
+		rest.Write(raw)
+		return nil
+	})
+	rest.WriteByte('}')
+	if !envelope {
+		if err != nil {
+			return err
+		}
+		var bad []string
+		for _, e := range entries { // no element: an object that is not an envelope
+			if e.warning {
+				d.warn(e.problem, e.reason)
+			} else {
+				bad = append(bad, strings.TrimPrefix(e.problem, join(base, ""))+": "+e.reason)
+			}
+		}
+		if len(bad) > 0 {
+			d.problem(join(base, ""), "not imported, damaged: "+strings.Join(bad, "; "))
+			return nil
+		}
+		return d.value(rest.Bytes(), base, "")
+	}
+	if cerr := d.ctx.Err(); cerr != nil {
+		return cerr
+	}
+	var o object
+	json.Unmarshal(rest.Bytes(), &o) // members of unexpected types are left out
+	us := decodeUsers(o.Users)
+	if o.Includes != nil {
+		for _, u := range o.Includes.Users {
+			us[u.id()] = u
+		}
+	}
+	apps := map[string]string{}
+	for id, a := range o.Apps {
+		apps[id] = a.Name
+	}
+	for _, e := range entries {
+		if e.problem != "" {
+			reason := e.reason
+			if e.aside {
+				reason += "; the messages are imported without it"
+			}
+			d.sink.Problem(importers.Problem{Location: e.problem, Reason: reason, Warning: e.warning || e.aside})
+			continue
+		}
+		if err := d.element(e.el, base, us, apps); err != nil {
+			return err
+		}
+	}
+	return err
+}
+
+// element decodes one element of an array read by the scanner, or reports why it cannot be.
+func (d *decoder) element(e jsonerr.Element, base string, us users, apps map[string]string) error {
+	if e.Problem != "" {
+		d.sink.Problem(importers.Problem{Location: join(base, e.Pointer), Reason: e.Problem, Warning: e.Warning})
+		return nil
+	}
+	return d.valueWith(e.Raw, base, e.Pointer, us, apps)
+}
+
+// docError locates an error of the scanner in the document; other errors pass unchanged.
+func (d *decoder) docError(err error, base string) error {
+	var dmg *jsonerr.Damage
+	if errors.As(err, &dmg) {
+		return dmg.At(join(base, dmg.Pointer))
 	}
 	if d.ctx.Err() != nil {
 		return d.ctx.Err()
 	}
-	return &importers.ParseError{Location: fmt.Sprintf("%s (byte %d)", where, dec.InputOffset()), Err: err}
+	return err
 }

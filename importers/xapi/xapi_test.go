@@ -492,3 +492,144 @@ func (c *countSink) Record(importers.Record) error {
 	return nil
 }
 func (c *countSink) Problem(importers.Problem) { c.problems++ }
+
+// TestDamagedDocuments: in a pretty-printed document, a damaged element of an envelope or
+// top-level array is reported at its pointer and the elements after it import; a document cut
+// short imports every complete element before the cut, then reports the cut at its pointer.
+func TestDamagedDocuments(t *testing.T) {
+	tests := []struct {
+		file     string
+		ids      []string            // the records imported, in order
+		problems []importers.Problem // reasons match by prefix
+		err      string              // the returned error's text, by prefix; "" for none
+	}{
+		{file: "dm_events_cut.json", ids: []string{"856574281366605831", "856571192978927619"},
+			err: "#/events/2 (byte 1222): file ends in the middle of a record (truncated): the file ends inside this element; the last 66 bytes of the file, from byte 1222, were not imported"},
+		{file: "search_bad_status.json", ids: []string{"1500000000000000201", "1500000000000000203", "1500000000000000204"},
+			problems: []importers.Problem{{Location: "#/statuses/1", Reason: "not valid JSON: invalid character '@' looking for beginning of value at byte 1045; bytes 903 to 1778 skipped"}}},
+		{file: "premium_cut.json", ids: []string{"1500000000000000205", "1500000000000000206"},
+			err: "#/results/2 (byte 1786): file ends in the middle of a record (truncated)"},
+		{file: "timeline_bad_element.json", ids: []string{"1500000000000000208", "1500000000000000210", "1500000000000000211"},
+			problems: []importers.Problem{{Location: "#/1", Reason: "not valid JSON: invalid character '2' in literal true (expecting 'r') at byte 952; bytes 817 to 1619 skipped"}}},
+		{file: "timeline_missing_quote.json", ids: []string{"1500000000000000208", "1500000000000000210", "1500000000000000211"},
+			problems: []importers.Problem{{Location: "#/1", Reason: "not valid JSON: invalid character"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			c, err := readFile(t, filepath.Join("testdata", tt.file), importers.Options{})
+			var ids []string
+			for _, r := range c.Records {
+				ids = append(ids, r.PlatformID)
+			}
+			if strings.Join(ids, " ") != strings.Join(tt.ids, " ") {
+				t.Errorf("records: got %v, want %v", ids, tt.ids)
+			}
+			var skipped []importers.Problem
+			for _, p := range c.Problems {
+				if !p.Warning {
+					skipped = append(skipped, p)
+				}
+			}
+			if len(skipped) != len(tt.problems) {
+				t.Fatalf("problems: got %v, want %v", skipped, tt.problems)
+			}
+			for i, p := range skipped {
+				if p.Location != tt.problems[i].Location || !strings.HasPrefix(p.Reason, tt.problems[i].Reason) {
+					t.Errorf("problem %d: got %v, want %v", i, p, tt.problems[i])
+				}
+			}
+			var pe *importers.ParseError
+			switch {
+			case tt.err == "" && err != nil:
+				t.Errorf("error: got %v, want none", err)
+			case tt.err != "" && (!errors.As(err, &pe) || !strings.HasPrefix(err.Error(), tt.err)):
+				t.Errorf("error: got %v, want a ParseError %q", err, tt.err)
+			case tt.err != "" && strings.Contains(tt.err, "truncated") && !errors.Is(err, importers.ErrTruncated):
+				t.Errorf("error: got %v, want it to wrap ErrTruncated", err)
+			}
+		})
+	}
+}
+
+// TestDMOwnerInferred: without --owner, the account party to every direct message of a file is
+// taken for the owner (and a warning says so); when no one account is, the directions stay
+// unknown with one warning naming --owner. Tweets are not held back.
+func TestDMOwnerInferred(t *testing.T) {
+	in, out, unknown := importers.Incoming, importers.Outgoing, importers.Unknown
+	tests := []struct {
+		name    string
+		file    string // under testdata, or the input itself when it starts with "{"
+		owner   string
+		dirs    map[string]importers.Direction // by platform id
+		warning string                         // the one warning about the owner, by prefix; "" for none
+	}{
+		{name: "inferred", file: "dm_events_users.json",
+			dirs:    map[string]importers.Direction{"1100000000000000001": in, "1100000000000000002": out, "1100000000000000004": in},
+			warning: "no case owner given (--owner): account 1122334455, party to all 3 direct messages of the file, is taken for the owner"},
+		{name: "given", file: "dm_events_users.json", owner: "901234567890123456",
+			dirs: map[string]importers.Direction{"1100000000000000001": out, "1100000000000000002": in, "1100000000000000004": in}},
+		{name: "one conversation", file: "legacy_dms.json",
+			dirs:    map[string]importers.Direction{"240136858829479935": unknown, "240136858829479936": unknown},
+			warning: "no case owner given (--owner), and no one account is party to all 2 direct messages of the file: their direction is left unknown; import again with --owner"},
+		{name: "cut short", file: "dm_events_cut.json",
+			dirs:    map[string]importers.Direction{"856574281366605831": in, "856571192978927619": in},
+			warning: "no case owner given (--owner): account 22095868, party to all 2 direct messages"},
+		{name: "a recipient unknown", file: `{"events":[` +
+			`{"type":"message_create","id":"1","created_timestamp":"1583183700123","message_create":{"target":{"recipient_id":"7"},"sender_id":"8","message_data":{"text":"a"}}},` +
+			`{"type":"message_create","id":"2","created_timestamp":"1583183700124","message_create":{"target":{"recipient_id":"9"},"sender_id":"8","message_data":{"text":"b"}}},` +
+			`{"type":"message_create","id":"3","created_timestamp":"1583183700125","message_create":{"sender_id":"8","message_data":{"text":"c"}}}]}`,
+			dirs:    map[string]importers.Direction{"1": unknown, "2": unknown, "3": unknown},
+			warning: "no case owner given (--owner), and no one account is party to all 3"},
+		{name: "tweets are not held", file: "premium_results.json",
+			dirs: map[string]importers.Direction{"1500000000000000010": in, "1500000000000000011": in}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var c *importers.Collector
+			if strings.HasPrefix(tt.file, "{") {
+				c = &importers.Collector{}
+				Read(context.Background(), strings.NewReader(tt.file), importers.Options{Owner: tt.owner}, c)
+			} else {
+				c, _ = readFile(t, filepath.Join("testdata", tt.file), importers.Options{Owner: tt.owner})
+			}
+			got := map[string]importers.Direction{}
+			for _, r := range c.Records {
+				got[r.PlatformID] = r.Direction
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tt.dirs) {
+				t.Errorf("directions: got %v, want %v", got, tt.dirs)
+			}
+			var warnings []string
+			for _, p := range c.Problems {
+				if p.Warning && strings.Contains(p.Reason, "--owner") {
+					warnings = append(warnings, p.Reason)
+				}
+			}
+			switch {
+			case tt.warning == "" && len(warnings) > 0:
+				t.Errorf("warnings: got %q, want none", warnings)
+			case tt.warning != "" && (len(warnings) != 1 || !strings.HasPrefix(warnings[0], tt.warning)):
+				t.Errorf("warnings: got %q, want one %q", warnings, tt.warning)
+			}
+		})
+	}
+	// The sample from the API documentation: 3 of its 16 events are the owner's.
+	f := filepath.Join(samples, "twitter-api-v1.1", "direct_message_events.json")
+	if _, err := os.Stat(f); err != nil {
+		t.Skipf("sample %s absent: %v", f, err)
+	}
+	c, err := readFile(t, f, importers.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := map[importers.Direction]int{}
+	for _, r := range c.Records {
+		n[r.Direction]++
+		if (r.Direction == out) != (r.Sender.ID == "22095868") {
+			t.Errorf("%s: sender %s, direction %q", r.Location, r.Sender.ID, r.Direction)
+		}
+	}
+	if n[out] != 3 || n[in] != 13 {
+		t.Errorf("sample directions: got %v, want 3 out, 13 in", n)
+	}
+}

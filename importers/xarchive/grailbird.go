@@ -17,7 +17,7 @@ import (
 const grailTime = "2006-01-02 15:04:05 -0700"
 
 func (a *archive) readGrailUser(r *bufio.Reader, m member) error {
-	if err := skipTo(r, '{'); err != nil {
+	if _, err := skipTo(r, '{'); err != nil {
 		return err
 	}
 	var u struct {

@@ -113,72 +113,57 @@ func (a *archive) learn(id, handle, name string) {
 }
 
 // elements decodes the JSON array that follows the first open bracket of r (after a
-// "window.YTD.x.part0 = " or "Grailbird.data.y =" wrapper), one element at a time. A syntax
-// error or early end stops it with a ParseError whose Location is the element's pointer.
-//
-// An element longer than the record limit (opt.RecordLimit()) is reported at name#/i and skipped;
-// one more than four times that long stops it with [importers.ErrRecordTooLong], as the array
-// cannot be resynchronised safely after it: the file as a whole may be any size.
+// "window.YTD.x.part0 = " or "Grailbird.data.y =" wrapper), one element at a time, with
+// [jsonerr.Scanner], and returns how many elements it read. An element that is not valid JSON or
+// is longer than the record limit (opt.RecordLimit()) is reported at name#/i and the next one is
+// read; when the file ends inside the array, the complete elements before the end are decoded
+// and a ParseError located at the element where it ends is returned.
 func (a *archive) elements(r *bufio.Reader, name string, fn func(i int, raw json.RawMessage) error) (int, error) {
-	if err := skipTo(r, '['); err != nil {
+	skipped, err := skipTo(r, '[')
+	if err != nil {
 		return 0, err
 	}
-	limit := a.opt.RecordLimit()
-	guard := &importers.RecordReader{R: r, Max: 4 * int64(limit)}
-	dec := json.NewDecoder(io.MultiReader(strings.NewReader("["), guard))
-	if _, err := dec.Token(); err != nil {
-		return 0, jsonError(dec, "#", err)
-	}
-	i := 0
-	for ; dec.More(); i++ {
+	s := jsonerr.NewScanner(io.MultiReader(strings.NewReader("["), r), skipped-1, a.opt.RecordLimit())
+	n := 0
+	err = s.Array("", func(e jsonerr.Element) error {
+		n++
 		if err := a.ctx.Err(); err != nil {
-			return i, err
+			return err
 		}
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			if errors.Is(err, importers.ErrRecordTooLong) {
-				return i, &importers.ParseError{Location: name + "#/" + strconv.Itoa(i), Err: err}
+		if e.Problem != "" {
+			a.sink.Problem(importers.Problem{Location: name + "#" + e.Pointer, Reason: e.Problem, Warning: e.Warning})
+			if e.Warning {
+				n--
 			}
-			return i, jsonError(dec, "#/"+strconv.Itoa(i), err)
+			return nil
 		}
-		guard.Mark()
-		if len(raw) > limit {
-			a.problem(name+"#/"+strconv.Itoa(i), importers.TooLong(limit))
-			continue
-		}
-		if err := fn(i, raw); err != nil {
-			return i, err
-		}
+		return fn(e.Index, e.Raw)
+	})
+	var d *jsonerr.Damage
+	if errors.As(err, &d) {
+		return n, d.At("#" + d.Pointer)
 	}
-	if _, err := dec.Token(); err != nil {
-		return i, jsonError(dec, "#/"+strconv.Itoa(i), err)
-	}
-	return i, nil
+	return n, err
 }
 
-// skipTo reads r up to and including the first c; the JS wrapper before it is not JSON.
-func skipTo(r *bufio.Reader, c byte) error {
+// skipTo reads r up to and including the first c, and returns how many bytes it read; the JS
+// wrapper before it is not JSON.
+func skipTo(r *bufio.Reader, c byte) (int64, error) {
+	var n int64
 	for {
 		b, err := r.ReadByte()
 		if err == io.EOF {
-			return &importers.ParseError{Location: "start of file",
+			return n, &importers.ParseError{Location: "start of file",
 				Err: fmt.Errorf("%w: no JSON %q found", importers.ErrTruncated, string(c))}
 		}
 		if err != nil {
-			return err
+			return n, err
 		}
+		n++
 		if b == c {
-			return nil
+			return n, nil
 		}
 	}
-}
-
-// jsonError locates err from dec at where when the document is cut short or not JSON.
-func jsonError(dec *json.Decoder, where string, err error) error {
-	if perr := jsonerr.Damaged(dec, where, err); perr != nil {
-		return perr
-	}
-	return err
 }
 
 // unmarshal decodes raw into v. A field of an unexpected type is only a warning when ok()
@@ -216,7 +201,7 @@ func (a *archive) readManifest(src source, name string) error {
 	}
 	defer rc.Close()
 	r := bufio.NewReader(rc)
-	if err := skipTo(r, '{'); err != nil {
+	if _, err := skipTo(r, '{'); err != nil {
 		return err
 	}
 	var m struct {

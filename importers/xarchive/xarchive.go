@@ -68,12 +68,12 @@ var (
 
 // Sniff reports whether head (nil for a directory) may be an archive: a ZIP whose first member
 // names (read from the local headers in head) are an archive's; one archive data file on its own
-// (window.YTD.tweets…, Grailbird.data.tweets_…, the Grailbird tweets.csv header); or a directory
-// whose name is an archive's (twitter-2024-11-12-…, or naming twitter, tweets or an archive).
-// A directory's name is all Sniff gets, so [Probe] checks its content.
+// (window.YTD.tweets…, Grailbird.data.tweets_…, the Grailbird tweets.csv header); or any
+// directory, whatever its name, since a directory's name is all Sniff gets: [Probe] then decides
+// from its content.
 func Sniff(head []byte, name string) bool {
 	if head == nil {
-		return dirName.MatchString(name)
+		return true
 	}
 	if bytes.HasPrefix(head, zipMagic) {
 		names := zipHeadNames(head)
@@ -88,6 +88,30 @@ func Sniff(head []byte, name string) bool {
 		return false
 	}
 	return loneKind(head) != kindNone
+}
+
+// archiveRoot reports whether the folder dir holds what only the root of an X archive holds:
+// data/manifest.js or data/account.js, data/js/tweet_index.js, or tweets.csv with the Grailbird
+// header.
+func archiveRoot(dir string) bool {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return false
+	}
+	defer root.Close()
+	for _, name := range []string{"data/manifest.js", "data/account.js", "data/js/tweet_index.js"} {
+		if st, err := root.Stat(name); err == nil && st.Mode().IsRegular() {
+			return true
+		}
+	}
+	f, err := root.Open("tweets.csv")
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, len(csvHeader)+3)
+	n, _ := io.ReadFull(f, head)
+	return loneKind(head[:n]) == kindGrailCSV
 }
 
 // zipHeadNames returns the member names of the ZIP local file headers found in head.
@@ -111,8 +135,12 @@ func zipHeadNames(head []byte) []string {
 	}
 }
 
-// Probe confirms a Sniff match from the archive itself: a ZIP whose central directory, or a
-// folder whose data/ folder, holds an archive's manifest or message files.
+// Probe confirms a Sniff match from the archive itself: a ZIP whose central directory holds an
+// archive's manifest or message files; a folder, whatever its name, holding data/manifest.js or
+// data/account.js (the archive since 2019), data/js/tweet_index.js or a Grailbird tweets.csv
+// (the older one); or a folder whose name is an archive's (twitter-2024-11-12-…, or naming
+// twitter, tweets or an archive) holding an archive's data files, at its root or in one folder
+// inside it.
 func Probe(p string) bool {
 	st, err := os.Stat(p)
 	if err != nil {
@@ -121,6 +149,12 @@ func Probe(p string) bool {
 	var src source
 	switch {
 	case st.IsDir():
+		if archiveRoot(p) {
+			return true
+		}
+		if !dirName.MatchString(filepath.Base(p)) {
+			return false
+		}
 		d, err := openDir(p)
 		if err != nil {
 			return false
@@ -297,7 +331,8 @@ func loneKind(head []byte) kind {
 var fileNames = regexp.MustCompile(`^data/(account|note-tweet|tweets|tweet|deleted-tweets|direct-messages|direct-messages-group)(-part(\d+))?\.js$`)
 
 // dirName matches the names an archive folder is likely to have: the platform names the ZIP,
-// and so its unzipped folder, twitter-YYYY-MM-DD-<hash>.
+// and so its unzipped folder, twitter-YYYY-MM-DD-<hash>. Only a folder so named may hold the
+// archive one folder down (see [Probe]).
 var dirName = regexp.MustCompile(`(?i)twitter|tweets|grailbird|archive|^x[-_ ]`)
 
 // archiveMember matches member names only X archives have, modern or Grailbird, at the root or
@@ -472,22 +507,23 @@ func (a *archive) read(src source) error {
 		}
 		var pe *importers.ParseError
 		if !errors.As(err, &pe) {
-			pe = &importers.ParseError{File: m.name, Err: err}
+			pe = &importers.ParseError{Err: err}
 		}
-		pe.File = m.name
-		loc, reason := m.name, pe.Err.Error()
+		loc, cause := m.name, pe.Err
 		switch {
 		case strings.HasPrefix(pe.Location, "#") || loc == "":
 			loc += pe.Location
 		case pe.Location != "":
-			reason = pe.Location + ": " + reason
+			cause = fmt.Errorf("%s: %w", pe.Location, pe.Err)
 		}
 		if loc == "" {
 			loc = "start of file"
 		}
-		a.sink.Problem(importers.Problem{Location: loc, Reason: reason})
+		a.sink.Problem(importers.Problem{Location: loc, Reason: cause.Error()})
 		if a.failed == nil {
-			a.failed = pe
+			// Located as the problem just reported, so that a caller reporting the error too
+			// (the case file does) shows it once.
+			a.failed = &importers.ParseError{Location: loc, Err: cause}
 		}
 	}
 	a.flushNotes()

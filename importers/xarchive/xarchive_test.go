@@ -216,6 +216,85 @@ func TestZip(t *testing.T) {
 	}
 }
 
+// copyDir copies the files under src to a new folder dst.
+func copyDir(t testing.TB, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRenamedFolder: an unzipped archive is recognised by its content, whatever the folder's name
+// (cp -r twitter-… myexport), and imports as the archive it is: with its owner, DM directions and
+// long posts merged, and with the same record hashes as the ZIP of the same archive, so that
+// importing one after the other finds the records already there.
+func TestRenamedFolder(t *testing.T) {
+	for _, src := range []string{"testdata/archive", "testdata/archive-2021", "testdata/grailbird"} {
+		t.Run(filepath.Base(src), func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "myexport")
+			copyDir(t, src, dir)
+			if !Sniff(nil, "myexport") || !Probe(dir) {
+				t.Fatalf("Sniff/Probe(%s): refused a copy of %s", dir, src)
+			}
+			want, err := importPath(t, src, importers.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := importPath(t, dir, importers.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			zp := filepath.Join(t.TempDir(), "twitter-2024-11-12-abc123.zip")
+			zipDir(t, dir, "", zp)
+			fromZip, err := importPath(t, zp, importers.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			hashes := func(c *importers.Collector) string {
+				var hs []string
+				for _, r := range c.Records {
+					hs = append(hs, r.Hash())
+				}
+				sort.Strings(hs)
+				return strings.Join(hs, " ")
+			}
+			if len(got.Records) != len(want.Records) || hashes(got) != hashes(want) {
+				t.Errorf("renamed folder: got %d records, want %d with the same hashes as %s", len(got.Records), len(want.Records), src)
+			}
+			if hashes(fromZip) != hashes(got) {
+				t.Errorf("ZIP of the folder: the record hashes differ from the folder's")
+			}
+			for _, r := range got.Records {
+				if r.Sender.ID == "" && r.Sender.Handle == "" || r.Direction == importers.Unknown {
+					t.Errorf("%s: sender %+v, direction %q: the owner was not read", r.Location, r.Sender, r.Direction)
+				}
+			}
+		})
+	}
+	// A folder of other files, or with a tweets.csv that is not Grailbird's, is not an archive.
+	other := filepath.Join(t.TempDir(), "myexport")
+	os.MkdirAll(filepath.Join(other, "data"), 0o755)
+	os.WriteFile(filepath.Join(other, "tweets.csv"), []byte("date,from,text\n"), 0o644)
+	os.WriteFile(filepath.Join(other, "data", "notes.js"), []byte("var x = 1"), 0o644)
+	if Probe(other) {
+		t.Errorf("Probe(%s): got true for a folder that is no archive", other)
+	}
+}
+
 func TestZipRefusals(t *testing.T) {
 	zp := filepath.Join(t.TempDir(), "evil.zip")
 	f, _ := os.Create(zp)
@@ -256,8 +335,12 @@ func TestTruncated(t *testing.T) {
 	if !errors.As(err, &pe) || !errors.Is(err, importers.ErrTruncated) {
 		t.Fatalf("error: got %v, want a ParseError wrapping ErrTruncated", err)
 	}
-	if pe.File != "data/tweets.js" || !strings.HasPrefix(pe.Location, "#/2") {
-		t.Errorf("error position: got %q %q, want data/tweets.js #/2", pe.File, pe.Location)
+	if !strings.HasPrefix(pe.Location, "data/tweets.js#/2 (byte 1846)") {
+		t.Errorf("error position: got %q, want data/tweets.js#/2 (byte 1846)", pe.Location)
+	}
+	// The error is the problem reported: a caller that reports it too can show it once.
+	if n := len(c.Problems); n != 1 || c.Problems[0].Location != pe.Location || c.Problems[0].Reason != pe.Err.Error() {
+		t.Errorf("problems: got %v, want the one for the returned error %v", c.Problems, pe)
 	}
 	var got []string
 	for _, r := range c.Records {
@@ -265,6 +348,27 @@ func TestTruncated(t *testing.T) {
 	}
 	if want := "message 0;message 1;toujours là"; strings.Join(got, ";") != want {
 		t.Errorf("records: got %q, want %q (the complete tweets, then the other files)", got, want)
+	}
+}
+
+// TestDamagedElement: an element of tweet.js that is not valid JSON is reported once, at its
+// member path and pointer, and the tweets after it import.
+func TestDamagedElement(t *testing.T) {
+	c, err := importPath(t, "testdata/damaged", importers.Options{})
+	if err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	var locs []string
+	for _, r := range c.Records {
+		locs = append(locs, strings.TrimPrefix(r.Location, "data/tweet.js#/"))
+	}
+	if want := "0/tweet 1/tweet 2/tweet 3/tweet 5/tweet 6/tweet"; strings.Join(locs, " ") != want {
+		t.Errorf("records: got %v, want %s", locs, want)
+	}
+	want := importers.Problem{Location: "data/tweet.js#/4",
+		Reason: "not valid JSON: invalid character 'w' in literal true (expecting 'r') at byte 3201; bytes 2601 to 3238 skipped"}
+	if len(c.Problems) != 1 || c.Problems[0] != want {
+		t.Errorf("problems: got %v, want only %v", c.Problems, want)
 	}
 }
 
@@ -376,7 +480,7 @@ func TestSniffProbe(t *testing.T) {
 		{"2021 folder", nil, "testdata/archive-2021", true, true, true},
 		{"grailbird folder", nil, "testdata/grailbird", true, true, true},
 		{"other folder", nil, "testdata/archive/data/tweets_media", true, false, true},
-		{"unrelated folder name", nil, "", false, false, false},
+		{"any folder name", nil, "", true, false, false}, // Probe decides from the content
 		{"tweets.js alone", head("testdata/archive/data/tweets.js"), "", true, false, false},
 		{"group DMs alone", head("testdata/archive/data/direct-messages-group.js"), "", true, false, false},
 		{"account.js alone", head("testdata/archive/data/account.js"), "", false, false, false},
@@ -469,7 +573,7 @@ func TestLoneFile(t *testing.T) {
 
 // TestGolden compares the whole output for each fixture archive with testdata/golden/<name>.json.
 func TestGolden(t *testing.T) {
-	for _, name := range []string{"archive", "archive-2021", "truncated", "grailbird"} {
+	for _, name := range []string{"archive", "archive-2021", "truncated", "grailbird", "damaged"} {
 		t.Run(name, func(t *testing.T) {
 			c, err := importPath(t, filepath.Join("testdata", name), importers.Options{})
 			out := struct {

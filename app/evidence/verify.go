@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -41,16 +43,19 @@ func (p Problem) String() string { return fmt.Sprintf("%s: %s: %s", p.Path, p.Ki
 
 // VerifyReport is the outcome of [Verify].
 type VerifyReport struct {
-	Bag         string    `json:"bag"`
-	Files       int       `json:"files"`        // payload files checked
-	Bytes       int64     `json:"bytes"`        // payload bytes checked
-	Signed      bool      `json:"signed"`       // a signature is present and valid
-	Fingerprint string    `json:"fingerprint"`  // of the key that signed, when Signed
-	Stamped     bool      `json:"stamped"`      // a time-stamp response is present and answers the request
-	CaseID      string    `json:"case_id"`      // from bag-info.txt
-	CustodyHead string    `json:"custody_head"` // last entry hash of data/custody.jsonl
-	RootHash    string    `json:"root_hash"`    // SHA-256 of data/evidence-sha256.txt, as printed in the report
-	Problems    []Problem `json:"problems"`
+	Bag         string `json:"bag"`
+	Files       int    `json:"files"`        // payload files checked
+	Bytes       int64  `json:"bytes"`        // payload bytes checked
+	Signed      bool   `json:"signed"`       // a signature is present and valid
+	Fingerprint string `json:"fingerprint"`  // of the key that signed, when Signed
+	Stamped     bool   `json:"stamped"`      // a time-stamp response is present and answers the request
+	CaseID      string `json:"case_id"`      // from bag-info.txt
+	CustodyHead string `json:"custody_head"` // last entry hash of data/custody.jsonl
+	// CustodyMasked counts the custody entries of a pseudonymised bag whose details were masked:
+	// their order and links are checked, their content hash cannot be.
+	CustodyMasked int       `json:"custody_masked,omitempty"`
+	RootHash      string    `json:"root_hash"` // SHA-256 of data/evidence-sha256.txt, as printed in the report
+	Problems      []Problem `json:"problems"`
 }
 
 // OK reports whether the bag is intact.
@@ -395,8 +400,10 @@ var errCustody = errors.New("custody log broken")
 
 // checkCustodyLog reads a custody JSONL stream (one [casefile.CustodyEntry] per line) and checks
 // its chain with [casefile.VerifyChain]; it returns the head hash and the number of entries, or
-// an error naming the first bad line or entry.
-func checkCustodyLog(data []byte) (head string, n int, err error) {
+// an error naming the first bad line or entry. In a pseudonymised bag (redacted), an entry
+// that lists masked details under "redacted" keeps the hash of its unmasked content, which can
+// no longer be recomputed: its links are checked but not its content; masked counts them.
+func checkCustodyLog(data []byte, redacted bool) (head string, n, masked int, err error) {
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 0, 64*1024), 16<<20)
 	var entries []casefile.CustodyEntry
@@ -411,20 +418,51 @@ func checkCustodyLog(data []byte) (head string, n int, err error) {
 		dec.DisallowUnknownFields()
 		var e casefile.CustodyEntry
 		if err := dec.Decode(&e); err != nil {
-			return "", 0, fmt.Errorf("line %d: %w: %v", line, errCustody, err)
+			return "", 0, 0, fmt.Errorf("line %d: %w: %v", line, errCustody, err)
 		}
 		entries = append(entries, e)
 	}
 	if err := sc.Err(); err != nil {
-		return "", 0, fmt.Errorf("line %d: %w: %v", line+1, errCustody, err)
+		return "", 0, 0, fmt.Errorf("line %d: %w: %v", line+1, errCustody, err)
 	}
-	if err := casefile.VerifyChain(entries); err != nil {
-		return "", 0, err
+	if !redacted {
+		err = casefile.VerifyChain(entries)
+	} else {
+		masked, err = verifyMaskedChain(entries)
+	}
+	if err != nil {
+		return "", 0, 0, err
 	}
 	if len(entries) > 0 {
 		head = entries[len(entries)-1].Hash
 	}
-	return head, len(entries), nil
+	return head, len(entries), masked, nil
+}
+
+// verifyMaskedChain is [casefile.VerifyChain] for the custody log of a pseudonymised bag, with
+// the same checks and wording, except that an entry whose details carry the "redacted" list is
+// held to its sequence number, its link to the previous entry and a well-formed hash, not to its
+// content hash.
+func verifyMaskedChain(entries []casefile.CustodyEntry) (masked int, err error) {
+	prev := ""
+	for i, e := range entries {
+		if want := int64(i + 1); e.Seq != want {
+			return masked, fmt.Errorf("%w: entry %d: sequence number %d, want %d (entry missing or inserted)", casefile.ErrChain, want, e.Seq, want)
+		}
+		if e.Prev != prev {
+			return masked, fmt.Errorf("%w: entry %d: prev %.12s… does not match the previous entry's hash %.12s…", casefile.ErrChain, e.Seq, e.Prev, prev)
+		}
+		if _, ok := e.Details[custodyRedactedKey]; ok {
+			if b, err := hex.DecodeString(e.Hash); err != nil || len(b) != sha256.Size {
+				return masked, fmt.Errorf("%w: entry %d (%s): hash %q is not a SHA-256", casefile.ErrChain, e.Seq, e.Action, clip(e.Hash, 70))
+			}
+			masked++
+		} else if casefile.EntryHash(e) != e.Hash {
+			return masked, fmt.Errorf("%w: entry %d (%s): content does not match its hash", casefile.ErrChain, e.Seq, e.Action)
+		}
+		prev = e.Hash
+	}
+	return masked, nil
 }
 
 func verifyCustody(r *VerifyReport, bag string, info BagInfo) {
@@ -432,12 +470,13 @@ func verifyCustody(r *VerifyReport, bag string, info BagInfo) {
 	if err != nil {
 		return // a missing payload file is already reported by the manifests
 	}
-	head, _, err := checkCustodyLog(b)
+	redacted, _ := info.Get("Raidtrace-Redacted")
+	head, _, masked, err := checkCustodyLog(b, redacted == "true")
 	if err != nil {
 		r.addf(fileCustody, Custody, "%v", err)
 		return
 	}
-	r.CustodyHead = head
+	r.CustodyHead, r.CustodyMasked = head, masked
 	if want, ok := info.Get("Raidtrace-Custody-Head"); ok && want != head {
 		r.addf(fileCustody, Custody, "the last entry's hash is %s, bag-info.txt says %s", head, want)
 	}

@@ -15,6 +15,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hiddeco/sshsig"
+
 	"raidtrace/app/casefile"
 )
 
@@ -281,6 +283,8 @@ func checkManifests(ctx context.Context, r *VerifyReport, bag string, all map[st
 		entries, err := ParseManifest(bytes.NewReader(b))
 		if err != nil {
 			r.addf(name, BagIt, "%v", err)
+		} else if d := canonicalDiff(b, canonicalManifest(entries)); d != "" {
+			r.addf(name, BagIt, "malformed: %s", d)
 		}
 		seen := map[string]bool{}
 		for _, e := range entries {
@@ -359,6 +363,44 @@ func checkManifests(ctx context.Context, r *VerifyReport, bag string, all map[st
 	return algs
 }
 
+// canonicalManifest is the one form in which this package writes a manifest of entries: one
+// "<lower-case hex>  <encoded path>\n" line per file, sorted by path, nothing else.
+func canonicalManifest(entries []ManifestEntry) []byte {
+	es := append([]ManifestEntry(nil), entries...)
+	sort.SliceStable(es, func(i, j int) bool { return es[i].Path < es[j].Path })
+	var b bytes.Buffer
+	for _, e := range es {
+		b.WriteString(strings.ToLower(e.Sum))
+		b.WriteString("  ")
+		b.WriteString(encodePath(e.Path))
+		b.WriteByte('\n')
+	}
+	return b.Bytes()
+}
+
+// canonicalDiff says where got departs from want, its canonical form ("" when it does not):
+// the first line that differs, an extra or a missing byte at the end. A tag manifest that no
+// signature covers (tagmanifest-sha512.txt) can only be checked this way: any byte added or
+// removed that the parser would forgive (a blank line, a CR, a second space) is named.
+func canonicalDiff(got, want []byte) string {
+	if bytes.Equal(got, want) {
+		return ""
+	}
+	const form = `sorted "<hex>  <path>" lines ending in LF, nothing else`
+	gl, wl := bytes.SplitAfter(got, []byte("\n")), bytes.SplitAfter(want, []byte("\n"))
+	for i := 0; i < len(gl) || i < len(wl); i++ {
+		switch {
+		case i >= len(wl) || len(wl[i]) == 0:
+			return fmt.Sprintf("line %d: %q after the last entry; the canonical form is %s", i+1, clip(string(gl[i]), 80), form)
+		case i >= len(gl) || len(gl[i]) == 0:
+			return fmt.Sprintf("line %d: ends early, the canonical form has %q (%s)", i+1, clip(string(wl[i]), 80), form)
+		case !bytes.Equal(gl[i], wl[i]):
+			return fmt.Sprintf("line %d is %q, the canonical form has %q (%s)", i+1, clip(string(gl[i]), 100), clip(string(wl[i]), 100), form)
+		}
+	}
+	return "differs from its canonical form (" + form + ")"
+}
+
 // verifySig checks the signature. Problems with allowed_signers and bag-info are added to r;
 // a signature that does not verify is returned, for Verify to attribute.
 func verifySig(r *VerifyReport, bag string, info BagInfo, tm []byte) error {
@@ -384,6 +426,12 @@ func verifySig(r *VerifyReport, bag string, info BagInfo, tm []byte) error {
 	got, err := verifySignature(tm, sig, keys)
 	if err != nil {
 		return err
+	}
+	// the signature is good; the file must also be nothing but its armoring (pem.Decode, and so
+	// ssh-keygen, ignore what surrounds the block)
+	if parsed, err := sshsig.Unarmor(sig); err == nil && !bytes.Equal(sig, sshsig.Armor(parsed)) {
+		r.addf(fileSig, Signature, "malformed: not byte for byte the armored signature it holds (%d bytes, the armoring is %d)",
+			len(sig), len(sshsig.Armor(parsed)))
 	}
 	switch {
 	case claimed && got != fp:

@@ -191,7 +191,7 @@ const custodyMasked = "[redacted]"
 
 // redactCustody returns the custody log for a pseudonymised bundle: source names become
 // "source-<id>" (as in sources.csv), paths and the case name are masked, notes are masked like
-// texts. An entry whose details changed lists the masked keys under "redacted"; it keeps its
+// texts. An entry whose details changed lists the masked keys under "masked"; it keeps its
 // hash and its link to the previous entry, so the chain's order and head can still be checked
 // and compared with the full bundle's, but its content hash can no longer be recomputed
 // ([Verify] allows that only in a bag whose bag-info.txt says Raidtrace-Redacted: true).
@@ -217,15 +217,16 @@ func redactCustody(entries []casefile.CustodyEntry) []casefile.CustodyEntry {
 			for j, k := range masked {
 				list[j] = k
 			}
-			d[custodyRedactedKey] = list
+			d[custodyMaskedKey] = list
 			out[i].Details = d
 		}
 	}
 	return out
 }
 
-// custodyRedactedKey is the details key listing what redactCustody masked in an entry.
-const custodyRedactedKey = "redacted"
+// custodyMaskedKey is the details key listing what redactCustody masked in an entry (not
+// "redacted": export entries already say under that name whether their bag was).
+const custodyMaskedKey = "masked"
 
 // redactDetail is the pseudonymised value of one custody detail.
 func redactDetail(action, k string, v any, all map[string]any) any {

@@ -338,11 +338,12 @@ func TestRedactedRecordHash(t *testing.T) {
 }
 
 // TestRedactedCustodyChain checks the custody log of a pseudonymised bag: source names, paths
-// and the case name are masked and listed under "redacted", the hashes are the case's, Verify
+// and the case name are masked and listed under "masked", the hashes are the case's, Verify
 // accepts the masked entries there (and only there) and still catches a changed unmasked entry
 // or a broken link.
 func TestRedactedCustodyChain(t *testing.T) {
 	c := newTestCase(t)
+	exportTest(t, c, Options{Key: testSigner(t)}) // an export entry, which says "redacted": false
 	full, err := c.Custody(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -364,8 +365,8 @@ func TestRedactedCustodyChain(t *testing.T) {
 		if e.Hash != full[i].Hash || e.Prev != full[i].Prev {
 			t.Errorf("entry %d: hash %s prev %s, the case has %s %s", e.Seq, e.Hash, e.Prev, full[i].Hash, full[i].Prev)
 		}
-		if _, ok := e.Details[custodyRedactedKey]; ok {
-			masked = append(masked, fmt.Sprintf("%s %v", e.Action, e.Details[custodyRedactedKey]))
+		if _, ok := e.Details[custodyMaskedKey]; ok {
+			masked = append(masked, fmt.Sprintf("%s %v", e.Action, e.Details[custodyMaskedKey]))
 		}
 		if e.Action == "import" {
 			if e.Details["path"] != custodyMasked || e.Details["name"] != "source-1" || e.Details["sha256"] != full[i].Details["sha256"] {
@@ -390,9 +391,11 @@ func TestRedactedCustodyChain(t *testing.T) {
 		entry string
 	}{
 		{"unmasked entry changed", bag, 2, `"who":"`, `"who":"X`, "entry 3 "},
+		{"export entry changed", bag, 4, `"langs":"fr,en"`, `"langs":"fr"`, "entry 5 "},
+		{"masked list naming no detail", bag, 1, `"masked":["name","path"]`, `"masked":["name","paths"]`, "entry 2 "},
 		{"masked entry's link broken", bag, 1, `"prev":"`, `"prev":"0`, "entry 2:"},
 		{"masked entry's hash not a hash", bag, 1, `"hash":"`, `"hash":"x`, "entry 2 "},
-		{"a redacted list in a full bag", sharedBag(t), 1, `"details":{`, `"details":{"redacted":["path"],`, "entry 2 "},
+		{"a redacted list in a full bag", sharedBag(t), 1, `"details":{`, `"details":{"masked":["path"],`, "entry 2 "},
 	}
 	for _, tt := range tamper {
 		t.Run(tt.name, func(t *testing.T) {

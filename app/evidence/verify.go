@@ -449,7 +449,7 @@ var errCustody = errors.New("custody log broken")
 // checkCustodyLog reads a custody JSONL stream (one [casefile.CustodyEntry] per line) and checks
 // its chain with [casefile.VerifyChain]; it returns the head hash and the number of entries, or
 // an error naming the first bad line or entry. In a pseudonymised bag (redacted), an entry
-// that lists masked details under "redacted" keeps the hash of its unmasked content, which can
+// that lists masked details under "masked" keeps the hash of its unmasked content, which can
 // no longer be recomputed: its links are checked but not its content; masked counts them.
 func checkCustodyLog(data []byte, redacted bool) (head string, n, masked int, err error) {
 	sc := bufio.NewScanner(bytes.NewReader(data))
@@ -488,7 +488,7 @@ func checkCustodyLog(data []byte, redacted bool) (head string, n, masked int, er
 }
 
 // verifyMaskedChain is [casefile.VerifyChain] for the custody log of a pseudonymised bag, with
-// the same checks and wording, except that an entry whose details carry the "redacted" list is
+// the same checks and wording, except that an entry whose details carry the "masked" list is
 // held to its sequence number, its link to the previous entry and a well-formed hash, not to its
 // content hash.
 func verifyMaskedChain(entries []casefile.CustodyEntry) (masked int, err error) {
@@ -500,7 +500,7 @@ func verifyMaskedChain(entries []casefile.CustodyEntry) (masked int, err error) 
 		if e.Prev != prev {
 			return masked, fmt.Errorf("%w: entry %d: prev %.12s… does not match the previous entry's hash %.12s…", casefile.ErrChain, e.Seq, e.Prev, prev)
 		}
-		if _, ok := e.Details[custodyRedactedKey]; ok {
+		if maskedList(e.Details) {
 			if b, err := hex.DecodeString(e.Hash); err != nil || len(b) != sha256.Size {
 				return masked, fmt.Errorf("%w: entry %d (%s): hash %q is not a SHA-256", casefile.ErrChain, e.Seq, e.Action, clip(e.Hash, 70))
 			}
@@ -511,6 +511,22 @@ func verifyMaskedChain(entries []casefile.CustodyEntry) (masked int, err error) 
 		prev = e.Hash
 	}
 	return masked, nil
+}
+
+// maskedList reports whether details list masked keys as redactCustody writes them: a
+// non-empty list of keys that the details hold.
+func maskedList(details map[string]any) bool {
+	list, ok := details[custodyMaskedKey].([]any)
+	if !ok || len(list) == 0 {
+		return false
+	}
+	for _, k := range list {
+		s, ok := k.(string)
+		if _, there := details[s]; !ok || !there || s == custodyMaskedKey {
+			return false
+		}
+	}
+	return true
 }
 
 func verifyCustody(r *VerifyReport, bag string, info BagInfo) {

@@ -106,8 +106,12 @@ func (c *impl) analyze(ctx context.Context, p analysis.Params, progress analysis
 	if err != nil {
 		return nil, fmt.Errorf("analyze: %w", err)
 	}
-	var params map[string]any
-	json.Unmarshal(paramsJSON, &params)
+	// decoded with json.Number, not float64: the 64-bit seed and every other integer are logged
+	// exactly as parameters.json holds them
+	params, err := decodeDetails(paramsJSON)
+	if err != nil {
+		return nil, fmt.Errorf("analyze: decoding the parameters: %w", err)
+	}
 	if _, err := appendLog(ctx, tx, who(in), "analyze", map[string]any{
 		"run": run, "params": params, "messages": len(ids), "clusters": len(res.Clusters),
 		"members": members, "result_sha256": hex.EncodeToString(sum[:]),

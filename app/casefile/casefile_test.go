@@ -1063,3 +1063,33 @@ func TestImportFolder(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestAnalyzeLogsExactParams checks that the analyze entry of the custody log holds every
+// parameter exactly: a 64-bit seed read as float64 would lose its last digits.
+func TestAnalyzeLogsExactParams(t *testing.T) {
+	ctx := context.Background()
+	c := newCase(t)
+	p := writeFile(t, t.TempDir(), "a.txt", fakeLines(0, 30))
+	if _, err := c.Import(ctx, p, lineFormat, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, seed := range []uint64{5936141664022323555, 1<<64 - 1, 9007199254740993} {
+		params := analysis.DefaultParams()
+		params.Seed = seed
+		if _, err := c.Analyze(ctx, params, nil); err != nil {
+			t.Fatal(err)
+		}
+		log, err := c.Custody(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := log[len(log)-1]
+		logged, _ := last.Details["params"].(map[string]any)
+		if got, want := fmt.Sprint(logged["seed"]), fmt.Sprint(seed); got != want {
+			t.Errorf("seed %d: custody log has %s, want %s", seed, got, want)
+		}
+		if err := c.VerifyCustody(ctx); err != nil {
+			t.Errorf("seed %d: %v", seed, err)
+		}
+	}
+}

@@ -57,6 +57,13 @@ func TestScripts(t *testing.T) {
 				b[len(b)/2] ^= 0x01
 				ts.Check(os.WriteFile(p, b, 0o644))
 			},
+			// appendlf FILE: add a line feed at the end of FILE.
+			"appendlf": func(ts *testscript.TestScript, neg bool, args []string) {
+				p := ts.MkAbs(args[0])
+				b, err := os.ReadFile(p)
+				ts.Check(err)
+				ts.Check(os.WriteFile(p, append(b, '\n'), 0o644))
+			},
 			// truncate FILE N: keep the first N bytes.
 			"truncate": func(ts *testscript.TestScript, neg bool, args []string) {
 				var n int

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -373,18 +374,24 @@ func oneLine(s string, max int) string {
 }
 
 func runExport(ctx context.Context, env *Env, args []string) int {
-	flags := newFlags(env, "export", "--case CASE.raidcase --out DIR [--zip] [--lang fr,en] [--redact]")
+	flags := newFlags(env, "export", "--case CASE.raidcase --out DIR [--zip] [--lang fr,en] [--redact] [--time RFC3339]")
 	var cf caseFlags
 	cf.register(flags)
 	out := flags.String("out", "", "folder to write the bundle into")
 	zip := flags.Bool("zip", false, "also write the bundle as a ZIP file")
 	langs := flags.String("lang", "fr,en", "report languages: fr, en or fr,en")
 	redact := flags.Bool("redact", false, "pseudonymised variant for press or NGOs (no originals, senders replaced)")
+	at := flags.String("time", "", "export time, RFC 3339 (2026-03-20T10:00:00Z): Bagging-Date, report dates, bundle name;\n"+
+		"the same case, key and time give the same bundle byte for byte (default $SOURCE_DATE_EPOCH when set, else now)")
 	if _, err := parse(flags, args); err != nil {
 		return ExitUsage
 	}
 	if *out == "" {
 		return fail(env, ExitUsage, errUsage("--out is required"))
+	}
+	now, err := exportTime(*at, os.Getenv("SOURCE_DATE_EPOCH"))
+	if err != nil {
+		return fail(env, ExitUsage, err)
 	}
 	ls, err := parseLangs(*langs)
 	if err != nil {
@@ -395,12 +402,35 @@ func runExport(ctx context.Context, env *Env, args []string) int {
 		return fail(env, code(err), err)
 	}
 	defer c.Close()
-	bag, err := export(ctx, env, c, *out, evidence.Options{Langs: ls, Redact: *redact, Zip: *zip})
+	bag, err := export(ctx, env, c, *out, evidence.Options{Langs: ls, Redact: *redact, Zip: *zip, Now: now})
 	if err != nil {
 		return fail(env, ExitFailure, err)
 	}
 	fmt.Fprintln(env.Stdout, bag)
 	return ExitOK
+}
+
+// exportTime is the export's clock: the --time value (RFC 3339), else SOURCE_DATE_EPOCH
+// (seconds since 1970, as reproducible builds set it), else nil (the current time).
+func exportTime(flag, epoch string) (func() time.Time, error) {
+	var t time.Time
+	switch {
+	case flag != "":
+		var err error
+		if t, err = time.Parse(time.RFC3339Nano, flag); err != nil {
+			return nil, errUsage(fmt.Sprintf("--time %q: not an RFC 3339 time such as 2026-03-20T10:00:00Z", flag))
+		}
+	case epoch != "":
+		n, err := strconv.ParseInt(strings.TrimSpace(epoch), 10, 64)
+		if err != nil || n < 0 {
+			return nil, errUsage(fmt.Sprintf("SOURCE_DATE_EPOCH %q: not a number of seconds since 1970", epoch))
+		}
+		t = time.Unix(n, 0)
+	default:
+		return nil, nil
+	}
+	t = t.UTC()
+	return func() time.Time { return t }, nil
 }
 
 func parseLangs(s string) ([]string, error) {

@@ -3,7 +3,13 @@ package evidence
 import (
 	"bytes"
 	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/sha256"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/asn1"
 	"math/big"
 	"net/http"
@@ -12,8 +18,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/digitorus/timestamp"
 )
 
 // TestOddPathsRoundTrip writes payload files whose names hold spaces, "%", CR and LF, checks the
@@ -134,52 +143,34 @@ func TestBagInfoParse(t *testing.T) {
 	}
 }
 
-// fakeTSR builds a granted TimeStampResp carrying a TSTInfo (unsigned: enough for our checks).
+// testTSA is a time-stamp authority's key and self-signed certificate, made once per test run.
+var testTSA = sync.OnceValues(func() (*x509.Certificate, *ecdsa.PrivateKey) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		panic(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Test TSA"},
+		NotBefore: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), NotAfter: time.Date(2040, 1, 1, 0, 0, 0, 0, time.UTC),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageTimeStamping}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		panic(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		panic(err)
+	}
+	return cert, key
+})
+
+// fakeTSR is a granted time-stamp response over digest with nonce, signed by testTSA and
+// carrying its certificate, as a real authority answers a request with certReq.
 func fakeTSR(t *testing.T, digest []byte, nonce *big.Int) []byte {
 	t.Helper()
-	type tst struct {
-		Version        int
-		Policy         asn1.ObjectIdentifier
-		MessageImprint messageImprint
-		SerialNumber   *big.Int
-		GenTime        time.Time `asn1:"generalized"`
-		Nonce          *big.Int
-	}
-	info, err := asn1.Marshal(tst{1, asn1.ObjectIdentifier{1, 2, 3}, messageImprint{algorithmIdentifier{oidSHA256, asn1.NullRawValue}, digest},
-		big.NewInt(7), time.Date(2024, 5, 2, 10, 0, 0, 0, time.UTC), nonce})
-	if err != nil {
-		t.Fatal(err)
-	}
-	octets, _ := asn1.Marshal(info)
-	type eci struct {
-		Type    asn1.ObjectIdentifier
-		Content asn1.RawValue
-	}
-	explicit0 := func(b []byte) asn1.RawValue {
-		return asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 0, IsCompound: true, Bytes: b}
-	}
-	type sd struct {
-		Version int
-		Digests asn1.RawValue
-		Encap   eci
-		Signers asn1.RawValue
-	}
-	set := asn1.RawValue{Class: asn1.ClassUniversal, Tag: asn1.TagSet, IsCompound: true, Bytes: []byte{}}
-	sdb, err := asn1.Marshal(sd{3, set, eci{asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 1, 4}, explicit0(octets)}, set})
-	if err != nil {
-		t.Fatal(err)
-	}
-	type ci struct {
-		Type    asn1.ObjectIdentifier
-		Content asn1.RawValue
-	}
-	cib, _ := asn1.Marshal(ci{asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 2}, explicit0(sdb)})
-	type status struct{ Status int }
-	type resp struct {
-		Status status
-		Token  asn1.RawValue
-	}
-	out, err := asn1.Marshal(resp{status{0}, asn1.RawValue{FullBytes: cib}})
+	cert, key := testTSA()
+	ts := timestamp.Timestamp{HashAlgorithm: crypto.SHA256, HashedMessage: digest, Nonce: nonce,
+		Time: time.Date(2024, 5, 2, 10, 0, 0, 0, time.UTC), Policy: asn1.ObjectIdentifier{1, 2, 3, 4, 1}, AddTSACertificate: true}
+	out, err := ts.CreateResponseWithOpts(cert, key, crypto.SHA256)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,6 +27,21 @@
 // [Verify] checks a bag the way restic's checker checks a repository: every file is addressed by
 // its hash and every problem names its object ([Problem]): missing, extra or changed files,
 // Payload-Oxum, the signature, the time-stamp request, the custody chain and BagIt syntax.
+// Manifests and tag manifests must be byte for byte in the one form [Export] writes (sorted
+// "<hex>  <path>" lines), the signature file exactly its armoring, and a time-stamp response
+// must answer the request and carry a CMS signature that verifies with its own certificate:
+// a byte added or removed anywhere, even where a parser would forgive it, is named.
+//
+// # The pseudonymised variant
+//
+// With [Options.Redact] senders become keyed pseudonyms ([Pseudonym]) in every file, the
+// analysis result included; texts are masked ([MaskText]); record hashes become keyed hashes
+// ([RecordHashRedacted]); the originals are left out. The custody log keeps its hashes but
+// masks source names, paths, the case name and notes; Verify checks those entries' order and
+// links, not their content.
+//
+// The export's clock is [Options.Now]: the same case, key and clock give the same bag byte for
+// byte.
 //
 // # What this package must not do
 //

@@ -415,7 +415,11 @@ func (m *Model) bagInfo(now time.Time, oxum, head string) BagInfo {
 	desc := fmt.Sprintf("Raidtrace evidence bundle for case %s: %d messages, %d senders, %d clusters.", m.Info.ID,
 		m.Figures.Messages, m.Figures.Senders, m.Figures.Raids)
 	if m.Redacted {
-		desc += " Pseudonymised variant: senders replaced by pseudonyms, originals not included."
+		desc += " Pseudonymised variant: senders replaced by pseudonyms, record hashes by keyed hashes, originals not included."
+	}
+	caseName := m.Info.Name
+	if m.Redacted {
+		caseName = "" // left out, as on the report's cover: it may name the victim
 	}
 	fp := m.Fingerprint
 	if fp == "" {
@@ -437,7 +441,7 @@ func (m *Model) bagInfo(now time.Time, oxum, head string) BagInfo {
 		BagInfoField{"Payload-Oxum", oxum},
 		BagInfoField{"Bag-Software-Agent", m.Agent},
 		BagInfoField{"Raidtrace-Case-Id", m.Info.ID},
-		BagInfoField{"Raidtrace-Case-Name", m.Info.Name},
+		BagInfoField{"Raidtrace-Case-Name", caseName},
 		BagInfoField{"Raidtrace-Export-Time", fmtTime(now)},
 		BagInfoField{"Raidtrace-Custody-Head", head},
 		BagInfoField{"Raidtrace-Root-Hash", m.RootHash},

@@ -5,9 +5,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"reflect"
 	"regexp"
 	"slices"
+	"sort"
+	"strings"
 
+	"raidtrace/analysis"
 	"raidtrace/app/casefile"
 	"raidtrace/importers"
 )
@@ -56,11 +60,36 @@ func redactParty(key []byte, p importers.Party) importers.Party {
 	return importers.Party{Raw: Pseudonym(key, p.Key())}
 }
 
+// keyedLabel is a pseudonym of value in its own domain, shown with its own prefix ("N-…" for
+// display names, "B-…" for number blocks) so that it is not mistaken for a sender's.
+func keyedLabel(key []byte, prefix, domain, value string) string {
+	if value == "" {
+		return ""
+	}
+	return prefix + strings.TrimPrefix(Pseudonym(key, domain+":"+value), "P-")
+}
+
+// RecordHashRedacted is the record hash a pseudonymised bundle prints for a message: the
+// HMAC-SHA-256 (hex), under the pseudonym key, of its real record hash. The real one is a
+// SHA-256 over fields that the bundle prints, all but the sender: it would let anyone find the
+// sender by trying every number of a range. The keyed one still tells records apart and can be
+// matched with the full bundle by whoever holds the key.
+func RecordHashRedacted(key []byte, hash string) string {
+	if hash == "" {
+		return ""
+	}
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte("record:" + hash))
+	return hex.EncodeToString(mac.Sum(nil))
+}
+
 // Redact pseudonymises the model in place for the press/NGO variant: senders and recipients
 // become pseudonyms, phone numbers, e-mail addresses and handles are masked in texts, platform
-// ids and extra fields are dropped, attachment and source names are replaced. Hashes are kept:
-// they identify records, not people. The custody log is kept as it is, or its chain would break;
-// it holds file paths and examiner names but no message text.
+// ids and extra fields are dropped, attachment and source names are replaced, record hashes
+// become keyed hashes ([RecordHashRedacted]). Every sender-derived field of the analysis result
+// is replaced too: network edges and sender rhythms carry the senders' pseudonyms, display names
+// and number blocks keyed labels, texts and matched words are masked. The custody log keeps its
+// hashes but its source names, paths, case name and notes are masked ([redactCustody]).
 func (m *Model) Redact(key []byte) {
 	m.Redacted = true
 	for i := range m.Messages {
@@ -71,24 +100,159 @@ func (m *Model) Redact(key []byte) {
 		m.Sources[i].Path = ""
 	}
 	if m.Analysis != nil && m.Analysis.Result != nil {
-		for i := range m.Analysis.Result.Clusters {
-			m.Analysis.Result.Clusters[i].Template = MaskText(m.Analysis.Result.Clusters[i].Template)
-		}
-		// co-signal values: handles become pseudonyms, URLs are masked like texts
-		cs := slices.Clone(m.Analysis.Result.CoSignals)
-		for i := range cs {
-			switch cs[i].Kind {
-			case "mention":
-				cs[i].Value = "@" + Pseudonym(key, "mention:"+cs[i].Value)
-			case "url", "hashtag":
-				cs[i].Value = MaskText(cs[i].Value)
-			}
-		}
-		m.Analysis.Result.CoSignals = cs
+		a := *m.Analysis
+		a.Result = redactResult(key, m.Analysis.Result)
+		m.Analysis = &a
 	}
 	for i := range m.Decisions {
 		m.Decisions[i].Note = MaskText(m.Decisions[i].Note)
 	}
+	m.Custody = redactCustody(m.Custody)
+}
+
+// redactResult returns a copy of r with every field that names or derives from a sender
+// replaced: the slices it changes are copied, r itself is left as it is.
+func redactResult(key []byte, r *analysis.Result) *analysis.Result {
+	out := *r
+	masks := func(ss []string) []string {
+		if ss == nil {
+			return nil
+		}
+		o := make([]string, len(ss))
+		for i, s := range ss {
+			o[i] = MaskText(s)
+		}
+		return o
+	}
+	cadence := func(c analysis.Cadence) analysis.Cadence {
+		switch c.Scope {
+		case "sender":
+			c.Key = Pseudonym(key, c.Key)
+		case "channel":
+		default: // a cluster's template, or a scope added later: masked as a text
+			c.Key = MaskText(c.Key)
+		}
+		return c
+	}
+	out.Clusters = slices.Clone(r.Clusters)
+	for i := range out.Clusters {
+		c := &out.Clusters[i]
+		c.Template = MaskText(c.Template)
+		c.Normalised = MaskText(c.Normalised)
+		c.Variants = slices.Clone(c.Variants)
+		for j := range c.Variants {
+			v := &c.Variants[j]
+			v.Text, v.Example, v.Diff = MaskText(v.Text), MaskText(v.Example), masks(v.Diff)
+		}
+		c.NumberBlocks = slices.Clone(c.NumberBlocks)
+		for j := range c.NumberBlocks {
+			c.NumberBlocks[j].Prefix = keyedLabel(key, "B-", "block", c.NumberBlocks[j].Prefix)
+		}
+		c.NamePatterns = slices.Clone(c.NamePatterns)
+		for j := range c.NamePatterns {
+			c.NamePatterns[j].Pattern = keyedLabel(key, "N-", "pattern", c.NamePatterns[j].Pattern)
+		}
+		c.Cadence = cadence(c.Cadence)
+	}
+	out.Cadence = slices.Clone(r.Cadence)
+	for i := range out.Cadence {
+		out.Cadence[i] = cadence(out.Cadence[i])
+	}
+	// co-signal values: handles become pseudonyms, URLs are masked like texts
+	out.CoSignals = slices.Clone(r.CoSignals)
+	for i := range out.CoSignals {
+		cs := &out.CoSignals[i]
+		switch cs.Kind {
+		case "mention":
+			cs.Value = "@" + Pseudonym(key, "mention:"+cs.Value)
+		case "media": // a content hash
+		default:
+			cs.Value = MaskText(cs.Value)
+		}
+	}
+	out.Network = slices.Clone(r.Network)
+	for i := range out.Network {
+		e := &out.Network[i]
+		e.A, e.B = Pseudonym(key, e.A), Pseudonym(key, e.B)
+	}
+	out.DupNames = slices.Clone(r.DupNames)
+	for i := range out.DupNames {
+		out.DupNames[i].Name = keyedLabel(key, "N-", "name", out.DupNames[i].Name)
+	}
+	out.Flags = slices.Clone(r.Flags)
+	for i := range out.Flags {
+		out.Flags[i].Matched = masks(out.Flags[i].Matched)
+	}
+	return &out
+}
+
+// custodyMasked is the value that stands for a masked custody detail.
+const custodyMasked = "[redacted]"
+
+// redactCustody returns the custody log for a pseudonymised bundle: source names become
+// "source-<id>" (as in sources.csv), paths and the case name are masked, notes are masked like
+// texts. An entry whose details changed lists the masked keys under "masked"; it keeps its
+// hash and its link to the previous entry, so the chain's order and head can still be checked
+// and compared with the full bundle's, but its content hash can no longer be recomputed
+// ([Verify] allows that only in a bag whose bag-info.txt says Raidtrace-Redacted: true).
+func redactCustody(entries []casefile.CustodyEntry) []casefile.CustodyEntry {
+	out := make([]casefile.CustodyEntry, len(entries))
+	for i, e := range entries {
+		out[i] = e
+		if len(e.Details) == 0 {
+			continue
+		}
+		d := make(map[string]any, len(e.Details)+1)
+		var masked []string
+		for k, v := range e.Details {
+			nv := redactDetail(e.Action, k, v, e.Details)
+			if !reflect.DeepEqual(nv, v) {
+				masked = append(masked, k)
+			}
+			d[k] = nv
+		}
+		if len(masked) > 0 {
+			sort.Strings(masked)
+			list := make([]any, len(masked))
+			for j, k := range masked {
+				list[j] = k
+			}
+			d[custodyMaskedKey] = list
+			out[i].Details = d
+		}
+	}
+	return out
+}
+
+// custodyMaskedKey is the details key listing what redactCustody masked in an entry (not
+// "redacted": export entries already say under that name whether their bag was).
+const custodyMaskedKey = "masked"
+
+// redactDetail is the pseudonymised value of one custody detail.
+func redactDetail(action, k string, v any, all map[string]any) any {
+	switch x := v.(type) {
+	case map[string]any: // settings: {"old": …, "new": …}
+		o := make(map[string]any, len(x))
+		for kk, vv := range x {
+			o[kk] = redactDetail(action, k, vv, nil)
+		}
+		return o
+	case string:
+		switch {
+		case k == "path":
+			return custodyMasked
+		case k == "name" && action == "import":
+			if id, ok := all["source_id"]; ok {
+				return fmt.Sprintf("source-%v", id)
+			}
+			return custodyMasked
+		case k == "name" && (action == "create" || action == "settings"):
+			return custodyMasked // the case name, left out of the report's cover too
+		case k == "note":
+			return MaskText(x)
+		}
+	}
+	return v
 }
 
 // redactMessage pseudonymises one message as [Model.Redact] does.
@@ -106,4 +270,5 @@ func redactMessage(key []byte, msg *casefile.Message) {
 	for j := range msg.Attachments {
 		msg.Attachments[j].Name = ""
 	}
+	msg.Hash = RecordHashRedacted(key, msg.Hash)
 }

@@ -20,19 +20,28 @@ import (
 //
 // An .rsmf file is an RFC 5322 message (like an .eml) with X-RSMF-* headers, a plain-text body
 // that a person can read, and an attachment named rsmf.zip that holds rsmf_manifest.json (the
-// participants, conversations and events). This follows the public RSMF 1.0 description as far
-// as it is known here; it has not been checked against Relativity's own validator.
+// participants, conversations and events). The manifest follows Relativity's published JSON
+// schema for 1.0.0 (rsmf_schema_1_0_0.json): every participant has an id and a display, every
+// conversation an id, display, platform, type and participants, every event a type, a
+// participant, a conversation and a timestamp, and every id an event or conversation names is
+// defined. The case owner (the victim) is the participant [rsmfOwner] whenever a message does
+// not name them: the sender of outgoing messages without one, and a member of every
+// conversation whose messages name no recipient. Fields RSMF 1.0 lacks (the direction, the
+// exhibit id, the attachments, which are not in rsmf.zip) are custom properties. A message
+// without a time cannot be an RSMF 1.0 event (the timestamp is required): such messages are in
+// the plain-text body and in messages.csv, and their number is in the X-Raidtrace-Untimed
+// header. It has not been run through Relativity's own validator (not redistributable).
 
 type rsmfParticipant struct {
-	ID        string `json:"id"`
-	Display   string `json:"display,omitempty"`
-	AccountID string `json:"account_id,omitempty"`
+	ID      string       `json:"id"`
+	Display string       `json:"display"`
+	Custom  []rsmfCustom `json:"custom,omitempty"`
 }
 
 type rsmfConversation struct {
 	ID           string   `json:"id"`
-	Display      string   `json:"display,omitempty"`
-	Platform     string   `json:"platform,omitempty"`
+	Display      string   `json:"display"`
+	Platform     string   `json:"platform"`
 	Type         string   `json:"type"` // "direct" or "channel"
 	Participants []string `json:"participants"`
 }
@@ -42,22 +51,41 @@ type rsmfCustom struct {
 	Value string `json:"value"`
 }
 
-type rsmfAttachment struct {
-	ID      string `json:"id"`
-	Display string `json:"display,omitempty"`
-	Size    int64  `json:"size,omitempty"`
+type rsmfEvent struct {
+	ID           string       `json:"id"`
+	Type         string       `json:"type"` // "message"
+	Participant  string       `json:"participant"`
+	Conversation string       `json:"conversation"`
+	Body         string       `json:"body"`
+	Timestamp    string       `json:"timestamp"`
+	Custom       []rsmfCustom `json:"custom,omitempty"`
 }
 
-type rsmfEvent struct {
-	ID           string           `json:"id"`
-	Type         string           `json:"type"` // "message"
-	Participant  string           `json:"participant,omitempty"`
-	Conversation string           `json:"conversation"`
-	Body         string           `json:"body"`
-	Timestamp    string           `json:"timestamp,omitempty"`
-	Direction    string           `json:"direction,omitempty"` // "incoming", "outgoing"
-	Attachments  []rsmfAttachment `json:"attachments,omitempty"`
-	Custom       []rsmfCustom     `json:"custom,omitempty"`
+// The participants that stand for a party a message does not name, with ids no importer gives
+// a party.
+const (
+	rsmfOwner        = "raidtrace:case-owner"
+	rsmfOwnerDisplay = "Case owner (the victim)"
+	rsmfUnknown      = "raidtrace:unknown-sender"
+)
+
+// rsmfPlatform is the platform of a conversation, which RSMF requires.
+func rsmfPlatform(p string) string {
+	if p == "" {
+		return "unknown"
+	}
+	return p
+}
+
+// rsmfCustoms builds custom properties, leaving out empty values (RSMF requires a value).
+func rsmfCustoms(kv ...string) []rsmfCustom {
+	var out []rsmfCustom
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] != "" {
+			out = append(out, rsmfCustom{kv[i], kv[i+1]})
+		}
+	}
+	return out
 }
 
 type rsmfManifest struct {
@@ -71,25 +99,27 @@ type rsmfManifest struct {
 // conversation per source conversation id (or, when the source gives none, per platform and
 // sender: a direct conversation with the case owner). [rsmfEventOf] gives the events. It uses
 // the participants and conversations gathered while messages.csv was written, when there are.
-func (m *Model) rsmfManifestOf() (rsmfManifest, error) {
+func (m *Model) rsmfManifestOf() (rsmfManifest, int, error) {
 	if h := m.rsmfPre; h != nil {
 		m.rsmfPre = nil
-		return h.manifest(), nil
+		return h.manifest(), h.untimed, nil
 	}
 	h := newRSMFHead()
 	err := m.eachFull(func(msg *casefile.Message, _ *msgLite) error {
 		h.add(msg)
 		return nil
 	})
-	return h.manifest(), err
+	return h.manifest(), h.untimed, err
 }
 
 // rsmfHead gathers the participants and conversations of the RSMF manifest, message by message.
+// untimed counts the messages left out for want of a time.
 type rsmfHead struct {
-	man    rsmfManifest
-	parts  map[string]bool
-	convs  map[string]*rsmfConversation
-	corder []string
+	man     rsmfManifest
+	parts   map[string]bool
+	convs   map[string]*rsmfConversation
+	corder  []string
+	untimed int
 }
 
 func newRSMFHead() *rsmfHead {
@@ -99,26 +129,47 @@ func newRSMFHead() *rsmfHead {
 func (h *rsmfHead) addPart(p importers.Party) {
 	if k := p.Key(); k != "" && !h.parts[k] {
 		h.parts[k] = true
-		h.man.Participants = append(h.man.Participants, rsmfParticipant{ID: k, Display: senderLabel(p), AccountID: p.ID})
+		h.man.Participants = append(h.man.Participants, rsmfParticipant{ID: k, Display: senderLabel(p),
+			Custom: rsmfCustoms("account_id", p.ID)})
+	}
+}
+
+func (h *rsmfHead) addStand(id, display string) {
+	if !h.parts[id] {
+		h.parts[id] = true
+		h.man.Participants = append(h.man.Participants, rsmfParticipant{ID: id, Display: display})
 	}
 }
 
 func (h *rsmfHead) add(msg *casefile.Message) {
+	if msg.Time.IsZero() {
+		h.untimed++
+		return
+	}
 	h.addPart(msg.Sender)
 	for _, r := range msg.Recipients {
 		h.addPart(r)
 	}
 	from, to, cid, typ := rsmfConversationOf(msg)
+	switch from {
+	case rsmfOwner:
+		h.addStand(rsmfOwner, rsmfOwnerDisplay)
+	case rsmfUnknown:
+		h.addStand(rsmfUnknown, "Unknown sender")
+	}
 	c := h.convs[cid]
 	if c == nil {
-		c = &rsmfConversation{ID: cid, Display: cid, Platform: msg.Platform, Type: typ}
+		c = &rsmfConversation{ID: cid, Display: cid, Platform: rsmfPlatform(msg.Platform), Type: typ}
 		h.convs[cid] = c
 		h.corder = append(h.corder, cid)
 	}
-	if from != "" && !containsStr(c.Participants, from) {
-		c.Participants = append(c.Participants, from)
+	members := append([]string{from}, to...)
+	if len(to) == 0 && from != rsmfOwner {
+		// an incoming message that names no recipient was received by the case owner
+		h.addStand(rsmfOwner, rsmfOwnerDisplay)
+		members = append(members, rsmfOwner)
 	}
-	for _, p := range to {
+	for _, p := range members {
 		if !containsStr(c.Participants, p) {
 			c.Participants = append(c.Participants, p)
 		}
@@ -149,8 +200,12 @@ type rsmfEvents struct {
 	fw *flate.Writer
 }
 
-// add writes msg's event to w, after a comma for all but the first.
+// add writes msg's event to w, after a comma for all but the first; a message without a time
+// has no event (see [rsmfHead.add]).
 func (e *rsmfEvents) add(w io.Writer, msg *casefile.Message, l *msgLite) error {
+	if msg.Time.IsZero() {
+		return nil
+	}
 	ev, err := json.MarshalIndent(rsmfEventOf(msg, l.Cluster), "  ", " ")
 	if err != nil {
 		return err
@@ -168,10 +223,18 @@ func (e *rsmfEvents) add(w io.Writer, msg *casefile.Message, l *msgLite) error {
 }
 
 // rsmfConversationOf is a message's sender and recipient participant ids and its conversation.
+// The sender is never empty: an outgoing message without one was sent by [rsmfOwner], an
+// incoming one by [rsmfUnknown].
 func rsmfConversationOf(msg *casefile.Message) (from string, to []string, cid, typ string) {
 	from = msg.Sender.Key()
+	if from == "" {
+		from = rsmfUnknown
+		if msg.Direction == importers.Outgoing {
+			from = rsmfOwner
+		}
+	}
 	for _, r := range msg.Recipients {
-		if k := r.Key(); k != "" {
+		if k := r.Key(); k != "" && k != from {
 			to = append(to, k)
 		}
 	}
@@ -188,42 +251,42 @@ func rsmfConversationOf(msg *casefile.Message) (from string, to []string, cid, t
 	return from, to, cid, typ
 }
 
-// rsmfEvent is the message event of one message, carrying its exhibit id, cluster and source
-// hash as custom fields.
+// rsmfEvent is the message event of one message, carrying its exhibit id, direction, source
+// hash, location, cluster and attachments as custom fields.
 func rsmfEventOf(msg *casefile.Message, cluster int) rsmfEvent {
 	from, _, cid, _ := rsmfConversationOf(msg)
 	ev := rsmfEvent{ID: exhibitOf(msg.ID), Type: "message", Participant: from, Conversation: cid,
 		Body: msg.Text, Timestamp: fmtTime(msg.Time)}
+	dir := ""
 	switch msg.Direction {
 	case importers.Incoming:
-		ev.Direction = "incoming"
+		dir = "incoming"
 	case importers.Outgoing:
-		ev.Direction = "outgoing"
+		dir = "outgoing"
 	}
+	ev.Custom = rsmfCustoms("exhibit_id", exhibitOf(msg.ID), "direction", dir, "source_sha256", msg.SourceSHA256,
+		"location", msg.Location, "cluster_id", clusterText(cluster))
 	for j, a := range msg.Attachments {
-		ev.Attachments = append(ev.Attachments, rsmfAttachment{ID: fmt.Sprintf("%s-%d", exhibitOf(msg.ID), j+1), Display: a.Name, Size: a.Size})
-	}
-	ev.Custom = []rsmfCustom{{"exhibit_id", exhibitOf(msg.ID)}, {"source_sha256", msg.SourceSHA256}, {"location", msg.Location}}
-	if cluster != 0 {
-		ev.Custom = append(ev.Custom, rsmfCustom{"cluster_id", fmt.Sprint(cluster)})
+		ev.Custom = append(ev.Custom, rsmfCustoms(fmt.Sprintf("attachment_%d", j+1), attachmentsText([]importers.Attachment{a}))...)
 	}
 	return ev
 }
 
 // writeRSMFManifest writes rsmf_manifest.json as json.MarshalIndent(manifest, "", " ") would,
-// one event at a time.
-func (m *Model) writeRSMFManifest(w io.Writer) error {
-	man, err := m.rsmfManifestOf()
+// one event at a time, and returns the number of events and of messages left out for want of
+// a time.
+func (m *Model) writeRSMFManifest(w io.Writer) (events, untimed int, err error) {
+	man, untimed, err := m.rsmfManifestOf()
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
 	head, err := json.MarshalIndent(man, "", " ")
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
 	const tail = "[]\n}"
 	if !bytes.HasSuffix(head, []byte(tail)) {
-		return fmt.Errorf("rsmf manifest: unexpected layout")
+		return 0, 0, fmt.Errorf("rsmf manifest: unexpected layout")
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	bw.Write(head[:len(head)-len(tail)])
@@ -233,13 +296,13 @@ func (m *Model) writeRSMFManifest(w io.Writer) error {
 		// gathered (compressed) while messages.csv was written
 		m.rsmfEvents = nil
 		if _, err := io.Copy(bw, flate.NewReader(bytes.NewReader(pre.z.Bytes()))); err != nil {
-			return fmt.Errorf("rsmf events: %w", err)
+			return 0, 0, fmt.Errorf("rsmf events: %w", err)
 		}
 		n = pre.n
 	} else {
 		ev := &rsmfEvents{}
 		if err := m.eachFull(func(msg *casefile.Message, l *msgLite) error { return ev.add(bw, msg, l) }); err != nil {
-			return err
+			return 0, 0, err
 		}
 		n = ev.n
 	}
@@ -247,7 +310,7 @@ func (m *Model) writeRSMFManifest(w io.Writer) error {
 		bw.WriteString("\n ")
 	}
 	bw.WriteString("]\n}")
-	return bw.Flush()
+	return n, untimed, bw.Flush()
 }
 
 func containsStr(s []string, v string) bool {
@@ -269,7 +332,8 @@ func (m *Model) WriteRSMF(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := m.writeRSMFManifest(fw); err != nil {
+	events, untimed, err := m.writeRSMFManifest(fw)
+	if err != nil {
 		return err
 	}
 	if err := zw.Close(); err != nil {
@@ -298,12 +362,15 @@ func (m *Model) WriteRSMF(w io.Writer) error {
 	hdr("MIME-Version", "1.0")
 	hdr("X-RSMF-Version", "1.0.0")
 	hdr("X-RSMF-Generator", m.Agent)
-	hdr("X-RSMF-EventCount", fmt.Sprint(len(m.msgs)))
+	hdr("X-RSMF-EventCount", fmt.Sprint(events))
 	if !begin.IsZero() {
 		hdr("X-RSMF-BeginDate", fmtTime(begin))
 		hdr("X-RSMF-EndDate", fmtTime(end))
 	}
 	hdr("X-RSMF-HasAttachments", "false")
+	if untimed > 0 {
+		hdr("X-Raidtrace-Untimed", fmt.Sprintf("%d messages without a time are not RSMF events (see the text part and messages.csv)", untimed))
+	}
 	hdr("Content-Type", `multipart/mixed; boundary="`+boundary+`"`)
 	b.WriteString("\r\n")
 	fmt.Fprintf(b, "--%s\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n", boundary)

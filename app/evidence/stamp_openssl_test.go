@@ -95,4 +95,17 @@ func TestStampWithOpenSSLTSA(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Errorf("openssl ts -verify -queryfile: %v\n%s", err, out)
 	}
+	// one byte of the TSA's signature changed: openssl refuses it, and so must Verify
+	tsr, _ := os.ReadFile(filepath.Join(bag, fileTSR))
+	tsr[len(tsr)-1] ^= 0x01
+	os.WriteFile(filepath.Join(bag, fileTSR), tsr, 0o644)
+	cmd = exec.Command("openssl", "ts", "-verify", "-data", "tagmanifest-sha256.txt", "-in", "tagmanifest-sha256.txt.tsr",
+		"-CAfile", p("ca.crt"), "-untrusted", p("tsa.crt"))
+	cmd.Dir = bag
+	if out, err := cmd.CombinedOutput(); err == nil {
+		t.Errorf("openssl ts -verify accepts the changed signature:\n%s", out)
+	}
+	if r := mustVerify(t, bag); r.Stamped || !names(r, fileTSR, Changed) {
+		t.Errorf("changed TSA signature: stamped %v, problems %v", r.Stamped, r.Problems)
+	}
 }

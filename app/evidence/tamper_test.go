@@ -1,11 +1,17 @@
 package evidence
 
 import (
+	"crypto"
+	"crypto/sha256"
+	"encoding/asn1"
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
+
+	"github.com/digitorus/timestamp"
 )
 
 // TestTamperEveryFile removes each file of a bag, renames each file, and adds a file in each
@@ -107,6 +113,151 @@ func TestTamperCustodyEachEntry(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("entry %d altered: no custody problem; problems: %v", i+1, r.Problems)
+		}
+	}
+}
+
+// stampedCopy is a copy of the shared bag with a time-stamp response over its tag manifest, so
+// that every kind of tag file is there.
+func stampedCopy(t *testing.T) string {
+	t.Helper()
+	bag := copyBag(t, sharedBag(t))
+	tm, err := os.ReadFile(filepath.Join(bag, fileTagMan256))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := sha256.Sum256(tm)
+	if err := os.WriteFile(filepath.Join(bag, fileTSR), fakeTSR(t, d[:], tsqNonce(d[:])), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := mustVerify(t, bag); !r.OK() || !r.Stamped || !r.Signed {
+		t.Fatalf("stamped copy: signed %v, stamped %v, problems %v", r.Signed, r.Stamped, r.Problems)
+	}
+	return bag
+}
+
+// TestTamperTagFilesOneByte appends a byte (a line feed, which parsers forgive, or a space) to
+// every tag file of a signed and stamped bag, and removes its last byte, one change at a time:
+// Verify must name that file each time, including the tag files nothing else covers
+// (tagmanifest-sha512.txt, the signature, the time-stamp response).
+func TestTamperTagFilesOneByte(t *testing.T) {
+	bag := stampedCopy(t)
+	var tags []string
+	for _, rel := range bagFiles(t, bag) {
+		if !strings.HasPrefix(rel, "data/") {
+			tags = append(tags, rel)
+		}
+	}
+	want := []string{fileAllowed, fileBagInfo, fileBagit, fileManifest256, fileManifest512, "README.txt",
+		fileTagMan256, fileSig, fileTSQ, fileTSR, fileTagMan512}
+	sort.Strings(want)
+	if fmt.Sprint(tags) != fmt.Sprint(want) {
+		t.Fatalf("tag files %v, want %v", tags, want)
+	}
+	for _, rel := range tags {
+		full := filepath.Join(bag, rel)
+		orig, err := os.ReadFile(full)
+		if err != nil {
+			t.Fatal(err)
+		}
+		changes := map[string][]byte{
+			"LF appended":        append(append([]byte(nil), orig...), '\n'),
+			"space appended":     append(append([]byte(nil), orig...), ' '),
+			"last byte removed":  orig[:len(orig)-1],
+			"first byte removed": orig[1:],
+		}
+		for what, b := range changes {
+			if err := os.WriteFile(full, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			r := mustVerify(t, bag)
+			if !names(r, rel, "") {
+				t.Errorf("%s: %s: not named; problems: %v", rel, what, r.Problems)
+			}
+			if rel == fileTSR && r.Stamped {
+				t.Errorf("%s: %s: still reported stamped", rel, what)
+			}
+		}
+		if err := os.WriteFile(full, orig, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r := mustVerify(t, bag); !r.OK() || !r.Stamped {
+		t.Fatalf("restored bag: stamped %v, %v", r.Stamped, r.Problems)
+	}
+}
+
+// TestTamperManifestForm rewrites manifests in forms a lenient parser reads as the same entries
+// (blank lines, CRLF, a tab, upper-case hex, another order): each is named as malformed.
+func TestTamperManifestForm(t *testing.T) {
+	tests := []struct {
+		name, file string
+		change     func(string) string
+	}{
+		{"blank line at the end", fileTagMan512, func(s string) string { return s + "\n" }},
+		{"blank line inside", fileManifest256, func(s string) string { return strings.Replace(s, "\n", "\n\n", 1) }},
+		{"CRLF", fileTagMan512, func(s string) string { return strings.ReplaceAll(s, "\n", "\r\n") }},
+		{"tab", fileManifest512, func(s string) string { return strings.Replace(s, "  ", "\t", 1) }},
+		{"upper-case hex", fileTagMan512, func(s string) string { return strings.ToUpper(s[:10]) + s[10:] }},
+		{"lines swapped", fileManifest256, func(s string) string {
+			ls := strings.SplitAfter(s, "\n")
+			ls[0], ls[1] = ls[1], ls[0]
+			return strings.Join(ls, "")
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			bag := copyBag(t, sharedBag(t))
+			if err := rewrite(bag, tt.file, tt.change); err != nil {
+				t.Fatal(err)
+			}
+			r := mustVerify(t, bag)
+			found := false
+			for _, p := range r.Problems {
+				found = found || p.Path == tt.file && p.Kind == BagIt && strings.HasPrefix(p.Detail, "malformed")
+			}
+			if !found {
+				t.Errorf("want %s named malformed; got %v", tt.file, r.Problems)
+			}
+		})
+	}
+}
+
+// TestTamperTimeStampSignature flips bytes inside the time-stamp token's signature and strips
+// its certificate: Verify must name the .tsr and not report the bag stamped, though the imprint
+// and nonce still match.
+func TestTamperTimeStampSignature(t *testing.T) {
+	bag := stampedCopy(t)
+	tsr, err := os.ReadFile(filepath.Join(bag, fileTSR))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm, _ := os.ReadFile(filepath.Join(bag, fileTagMan256))
+	d := sha256.Sum256(tm)
+	cert, key := testTSA()
+	unsigned := timestamp.Timestamp{HashAlgorithm: crypto.SHA256, HashedMessage: d[:], Nonce: tsqNonce(d[:]),
+		Time: testNow, Policy: asn1.ObjectIdentifier{1, 2, 3, 4, 1}}
+	noCert, err := unsigned.CreateResponseWithOpts(cert, key, crypto.SHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flip := func(i int) []byte {
+		b := append([]byte(nil), tsr...)
+		b[i] ^= 0x01
+		return b
+	}
+	tests := map[string][]byte{
+		"last byte of the signature flipped": flip(len(tsr) - 1),
+		"a byte of the signature flipped":    flip(len(tsr) - 10),
+		"token without certificate":          noCert,
+	}
+	for name, b := range tests {
+		if err := os.WriteFile(filepath.Join(bag, fileTSR), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r := mustVerify(t, bag)
+		if !names(r, fileTSR, Changed) || r.Stamped {
+			t.Errorf("%s: stamped %v, problems %v", name, r.Stamped, r.Problems)
 		}
 	}
 }

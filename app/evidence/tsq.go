@@ -3,7 +3,9 @@ package evidence
 import (
 	"bytes"
 	"context"
+	"crypto"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/asn1"
 	"errors"
 	"fmt"
@@ -13,6 +15,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/digitorus/timestamp"
 )
 
 var oidSHA256 = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}
@@ -63,13 +67,13 @@ func TimeStampRequest(msg []byte) ([]byte, error) {
 	return b, nil
 }
 
-// TimeStamp is what this package reads from a time-stamp response (the TSA's signature itself
-// is checked by `openssl ts -verify`, see the bundle README).
+// TimeStamp is what this package reads from a time-stamp response whose signature verified.
 type TimeStamp struct {
 	Status  int
 	Imprint []byte
 	Nonce   *big.Int
 	GenTime time.Time
+	Signer  *x509.Certificate // the certificate the token carries and its signature verifies with
 }
 
 type pkiStatusInfo struct {
@@ -83,35 +87,13 @@ type timeStampResp struct {
 	Token  asn1.RawValue `asn1:"optional"`
 }
 
-type contentInfo struct {
-	ContentType asn1.ObjectIdentifier
-	Content     asn1.RawValue `asn1:"explicit,tag:0"`
-}
-
-type encapContentInfo struct {
-	EContentType asn1.ObjectIdentifier
-	EContent     asn1.RawValue `asn1:"explicit,optional,tag:0"`
-}
-
-type signedData struct {
-	Version          int
-	DigestAlgorithms asn1.RawValue
-	EncapContent     encapContentInfo
-	Rest             asn1.RawValue `asn1:"optional"`
-}
-
-type tstInfo struct {
-	Version        int
-	Policy         asn1.ObjectIdentifier
-	MessageImprint messageImprint
-	SerialNumber   *big.Int
-	GenTime        time.Time     `asn1:"generalized"`
-	Rest           asn1.RawValue `asn1:"optional"`
-}
-
 var errTSR = errors.New("not a usable time-stamp response")
 
-// ParseTimeStampResponse reads the status and the TSTInfo of a DER TimeStampResp.
+// ParseTimeStampResponse reads a DER TimeStampResp (RFC 3161): it must be granted, and its
+// token's CMS signature must verify with the signing certificate the token carries (the TSA
+// answers a request with certReq, as [TimeStampRequest] makes). Whether that certificate
+// belongs to a trusted authority is not checked here: the bundle README says how with
+// `openssl ts -verify` and the authority's certificates.
 func ParseTimeStampResponse(der []byte) (*TimeStamp, error) {
 	var resp timeStampResp
 	rest, err := asn1.Unmarshal(der, &resp)
@@ -128,60 +110,24 @@ func ParseTimeStampResponse(der []byte) (*TimeStamp, error) {
 	if len(resp.Token.FullBytes) == 0 {
 		return ts, fmt.Errorf("%w: no token", errTSR)
 	}
-	var ci contentInfo
-	if _, err := asn1.Unmarshal(resp.Token.FullBytes, &ci); err != nil {
-		return ts, fmt.Errorf("%w: token: %v", errTSR, err)
+	// timestamp.Parse checks the CMS signature whenever the token carries certificates
+	tok, err := timestamp.Parse(resp.Token.FullBytes)
+	if err != nil {
+		return ts, fmt.Errorf("%w: token signature or content: %v", errTSR, err)
 	}
-	var sd signedData
-	if _, err := asn1.Unmarshal(ci.Content.Bytes, &sd); err != nil {
-		return ts, fmt.Errorf("%w: signed data: %v", errTSR, err)
+	if len(tok.Certificates) == 0 {
+		return ts, fmt.Errorf("%w: the token carries no certificate, so its signature cannot be checked", errTSR)
 	}
-	var octets []byte
-	if _, err := asn1.Unmarshal(sd.EncapContent.EContent.Bytes, &octets); err != nil {
-		return ts, fmt.Errorf("%w: content: %v", errTSR, err)
+	ts.Imprint, ts.Nonce, ts.GenTime = tok.HashedMessage, tok.Nonce, tok.Time
+	ts.Signer = tok.Certificates[0]
+	if tok.HashAlgorithm != crypto.SHA256 {
+		return ts, fmt.Errorf("%w: the imprint is %v, not SHA-256", errTSR, tok.HashAlgorithm)
 	}
-	var info tstInfo
-	if _, err := asn1.Unmarshal(octets, &info); err != nil {
-		return ts, fmt.Errorf("%w: TSTInfo: %v", errTSR, err)
-	}
-	ts.Imprint = info.MessageImprint.HashedMessage
-	ts.GenTime = info.GenTime
-	// the nonce sits after optional accuracy and ordering: scan the remaining fields for it
-	ts.Nonce = findNonce(octets)
 	return ts, nil
 }
 
-// findNonce returns the first INTEGER after genTime in TSTInfo (accuracy is a SEQUENCE and
-// ordering a BOOLEAN, so the first top-level INTEGER after them is the nonce).
-func findNonce(tst []byte) *big.Int {
-	var seq asn1.RawValue
-	if _, err := asn1.Unmarshal(tst, &seq); err != nil {
-		return nil
-	}
-	b := seq.Bytes
-	afterTime := false
-	for len(b) > 0 {
-		var v asn1.RawValue
-		rest, err := asn1.Unmarshal(b, &v)
-		if err != nil {
-			return nil
-		}
-		if v.Class == asn1.ClassUniversal && v.Tag == asn1.TagGeneralizedTime {
-			afterTime = true
-		} else if afterTime && v.Class == asn1.ClassUniversal && v.Tag == asn1.TagInteger {
-			var n *big.Int
-			if _, err := asn1.Unmarshal(v.FullBytes, &n); err == nil {
-				return n
-			}
-			return nil
-		}
-		b = rest
-	}
-	return nil
-}
-
-// checkTimeStamp checks that a response answers the bag's request: granted, same imprint and
-// nonce.
+// checkTimeStamp checks that a response answers the bag's request: granted, signed (see
+// [ParseTimeStampResponse]), same imprint and nonce.
 func checkTimeStamp(tsr, tagManifest []byte) error {
 	ts, err := ParseTimeStampResponse(tsr)
 	if err != nil {

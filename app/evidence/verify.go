@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +14,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/hiddeco/sshsig"
 
 	"raidtrace/app/casefile"
 )
@@ -41,16 +45,19 @@ func (p Problem) String() string { return fmt.Sprintf("%s: %s: %s", p.Path, p.Ki
 
 // VerifyReport is the outcome of [Verify].
 type VerifyReport struct {
-	Bag         string    `json:"bag"`
-	Files       int       `json:"files"`        // payload files checked
-	Bytes       int64     `json:"bytes"`        // payload bytes checked
-	Signed      bool      `json:"signed"`       // a signature is present and valid
-	Fingerprint string    `json:"fingerprint"`  // of the key that signed, when Signed
-	Stamped     bool      `json:"stamped"`      // a time-stamp response is present and answers the request
-	CaseID      string    `json:"case_id"`      // from bag-info.txt
-	CustodyHead string    `json:"custody_head"` // last entry hash of data/custody.jsonl
-	RootHash    string    `json:"root_hash"`    // SHA-256 of data/evidence-sha256.txt, as printed in the report
-	Problems    []Problem `json:"problems"`
+	Bag         string `json:"bag"`
+	Files       int    `json:"files"`        // payload files checked
+	Bytes       int64  `json:"bytes"`        // payload bytes checked
+	Signed      bool   `json:"signed"`       // a signature is present and valid
+	Fingerprint string `json:"fingerprint"`  // of the key that signed, when Signed
+	Stamped     bool   `json:"stamped"`      // a time-stamp response is present and answers the request
+	CaseID      string `json:"case_id"`      // from bag-info.txt
+	CustodyHead string `json:"custody_head"` // last entry hash of data/custody.jsonl
+	// CustodyMasked counts the custody entries of a pseudonymised bag whose details were masked:
+	// their order and links are checked, their content hash cannot be.
+	CustodyMasked int       `json:"custody_masked,omitempty"`
+	RootHash      string    `json:"root_hash"` // SHA-256 of data/evidence-sha256.txt, as printed in the report
+	Problems      []Problem `json:"problems"`
 }
 
 // OK reports whether the bag is intact.
@@ -276,6 +283,8 @@ func checkManifests(ctx context.Context, r *VerifyReport, bag string, all map[st
 		entries, err := ParseManifest(bytes.NewReader(b))
 		if err != nil {
 			r.addf(name, BagIt, "%v", err)
+		} else if d := canonicalDiff(b, canonicalManifest(entries)); d != "" {
+			r.addf(name, BagIt, "malformed: %s", d)
 		}
 		seen := map[string]bool{}
 		for _, e := range entries {
@@ -354,6 +363,44 @@ func checkManifests(ctx context.Context, r *VerifyReport, bag string, all map[st
 	return algs
 }
 
+// canonicalManifest is the one form in which this package writes a manifest of entries: one
+// "<lower-case hex>  <encoded path>\n" line per file, sorted by path, nothing else.
+func canonicalManifest(entries []ManifestEntry) []byte {
+	es := append([]ManifestEntry(nil), entries...)
+	sort.SliceStable(es, func(i, j int) bool { return es[i].Path < es[j].Path })
+	var b bytes.Buffer
+	for _, e := range es {
+		b.WriteString(strings.ToLower(e.Sum))
+		b.WriteString("  ")
+		b.WriteString(encodePath(e.Path))
+		b.WriteByte('\n')
+	}
+	return b.Bytes()
+}
+
+// canonicalDiff says where got departs from want, its canonical form ("" when it does not):
+// the first line that differs, an extra or a missing byte at the end. A tag manifest that no
+// signature covers (tagmanifest-sha512.txt) can only be checked this way: any byte added or
+// removed that the parser would forgive (a blank line, a CR, a second space) is named.
+func canonicalDiff(got, want []byte) string {
+	if bytes.Equal(got, want) {
+		return ""
+	}
+	const form = `sorted "<hex>  <path>" lines ending in LF, nothing else`
+	gl, wl := bytes.SplitAfter(got, []byte("\n")), bytes.SplitAfter(want, []byte("\n"))
+	for i := 0; i < len(gl) || i < len(wl); i++ {
+		switch {
+		case i >= len(wl) || len(wl[i]) == 0:
+			return fmt.Sprintf("line %d: %q after the last entry; the canonical form is %s", i+1, clip(string(gl[i]), 80), form)
+		case i >= len(gl) || len(gl[i]) == 0:
+			return fmt.Sprintf("line %d: ends early, the canonical form has %q (%s)", i+1, clip(string(wl[i]), 80), form)
+		case !bytes.Equal(gl[i], wl[i]):
+			return fmt.Sprintf("line %d is %q, the canonical form has %q (%s)", i+1, clip(string(gl[i]), 100), clip(string(wl[i]), 100), form)
+		}
+	}
+	return "differs from its canonical form (" + form + ")"
+}
+
 // verifySig checks the signature. Problems with allowed_signers and bag-info are added to r;
 // a signature that does not verify is returned, for Verify to attribute.
 func verifySig(r *VerifyReport, bag string, info BagInfo, tm []byte) error {
@@ -380,6 +427,12 @@ func verifySig(r *VerifyReport, bag string, info BagInfo, tm []byte) error {
 	if err != nil {
 		return err
 	}
+	// the signature is good; the file must also be nothing but its armoring (pem.Decode, and so
+	// ssh-keygen, ignore what surrounds the block)
+	if parsed, err := sshsig.Unarmor(sig); err == nil && !bytes.Equal(sig, sshsig.Armor(parsed)) {
+		r.addf(fileSig, Signature, "malformed: not byte for byte the armored signature it holds (%d bytes, the armoring is %d)",
+			len(sig), len(sshsig.Armor(parsed)))
+	}
 	switch {
 	case claimed && got != fp:
 		r.addf(fileBagInfo, Signature, "signed by %s but bag-info.txt names %s", got, fp)
@@ -395,8 +448,10 @@ var errCustody = errors.New("custody log broken")
 
 // checkCustodyLog reads a custody JSONL stream (one [casefile.CustodyEntry] per line) and checks
 // its chain with [casefile.VerifyChain]; it returns the head hash and the number of entries, or
-// an error naming the first bad line or entry.
-func checkCustodyLog(data []byte) (head string, n int, err error) {
+// an error naming the first bad line or entry. In a pseudonymised bag (redacted), an entry
+// that lists masked details under "masked" keeps the hash of its unmasked content, which can
+// no longer be recomputed: its links are checked but not its content; masked counts them.
+func checkCustodyLog(data []byte, redacted bool) (head string, n, masked int, err error) {
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 0, 64*1024), 16<<20)
 	var entries []casefile.CustodyEntry
@@ -411,20 +466,67 @@ func checkCustodyLog(data []byte) (head string, n int, err error) {
 		dec.DisallowUnknownFields()
 		var e casefile.CustodyEntry
 		if err := dec.Decode(&e); err != nil {
-			return "", 0, fmt.Errorf("line %d: %w: %v", line, errCustody, err)
+			return "", 0, 0, fmt.Errorf("line %d: %w: %v", line, errCustody, err)
 		}
 		entries = append(entries, e)
 	}
 	if err := sc.Err(); err != nil {
-		return "", 0, fmt.Errorf("line %d: %w: %v", line+1, errCustody, err)
+		return "", 0, 0, fmt.Errorf("line %d: %w: %v", line+1, errCustody, err)
 	}
-	if err := casefile.VerifyChain(entries); err != nil {
-		return "", 0, err
+	if !redacted {
+		err = casefile.VerifyChain(entries)
+	} else {
+		masked, err = verifyMaskedChain(entries)
+	}
+	if err != nil {
+		return "", 0, 0, err
 	}
 	if len(entries) > 0 {
 		head = entries[len(entries)-1].Hash
 	}
-	return head, len(entries), nil
+	return head, len(entries), masked, nil
+}
+
+// verifyMaskedChain is [casefile.VerifyChain] for the custody log of a pseudonymised bag, with
+// the same checks and wording, except that an entry whose details carry the "masked" list is
+// held to its sequence number, its link to the previous entry and a well-formed hash, not to its
+// content hash.
+func verifyMaskedChain(entries []casefile.CustodyEntry) (masked int, err error) {
+	prev := ""
+	for i, e := range entries {
+		if want := int64(i + 1); e.Seq != want {
+			return masked, fmt.Errorf("%w: entry %d: sequence number %d, want %d (entry missing or inserted)", casefile.ErrChain, want, e.Seq, want)
+		}
+		if e.Prev != prev {
+			return masked, fmt.Errorf("%w: entry %d: prev %.12s… does not match the previous entry's hash %.12s…", casefile.ErrChain, e.Seq, e.Prev, prev)
+		}
+		if maskedList(e.Details) {
+			if b, err := hex.DecodeString(e.Hash); err != nil || len(b) != sha256.Size {
+				return masked, fmt.Errorf("%w: entry %d (%s): hash %q is not a SHA-256", casefile.ErrChain, e.Seq, e.Action, clip(e.Hash, 70))
+			}
+			masked++
+		} else if casefile.EntryHash(e) != e.Hash {
+			return masked, fmt.Errorf("%w: entry %d (%s): content does not match its hash", casefile.ErrChain, e.Seq, e.Action)
+		}
+		prev = e.Hash
+	}
+	return masked, nil
+}
+
+// maskedList reports whether details list masked keys as redactCustody writes them: a
+// non-empty list of keys that the details hold.
+func maskedList(details map[string]any) bool {
+	list, ok := details[custodyMaskedKey].([]any)
+	if !ok || len(list) == 0 {
+		return false
+	}
+	for _, k := range list {
+		s, ok := k.(string)
+		if _, there := details[s]; !ok || !there || s == custodyMaskedKey {
+			return false
+		}
+	}
+	return true
 }
 
 func verifyCustody(r *VerifyReport, bag string, info BagInfo) {
@@ -432,12 +534,13 @@ func verifyCustody(r *VerifyReport, bag string, info BagInfo) {
 	if err != nil {
 		return // a missing payload file is already reported by the manifests
 	}
-	head, _, err := checkCustodyLog(b)
+	redacted, _ := info.Get("Raidtrace-Redacted")
+	head, _, masked, err := checkCustodyLog(b, redacted == "true")
 	if err != nil {
 		r.addf(fileCustody, Custody, "%v", err)
 		return
 	}
-	r.CustodyHead = head
+	r.CustodyHead, r.CustodyMasked = head, masked
 	if want, ok := info.Get("Raidtrace-Custody-Head"); ok && want != head {
 		r.addf(fileCustody, Custody, "the last entry's hash is %s, bag-info.txt says %s", head, want)
 	}

@@ -143,7 +143,7 @@ type Figures struct {
 	PeakPerMinute int     // most raid messages in any 60-second window
 	UnitCost      float64 // from the case settings
 	Currency      string
-	Damage        float64 // Incoming × UnitCost
+	Damage        float64 // RaidMessages × UnitCost (analysis.Damage), the GUI's overview figure
 	First, Last   time.Time
 }
 
@@ -496,7 +496,7 @@ func (m *Model) Derive() {
 	f.RaidSenders = len(raidSenders)
 	sort.Slice(raidTimes, func(i, j int) bool { return raidTimes[i].Before(raidTimes[j]) })
 	f.PeakPerMinute = peakPerMinute(raidTimes)
-	f.Damage = float64(f.Incoming) * f.UnitCost
+	f.Damage = analysis.Damage(f.RaidMessages, f.UnitCost)
 	m.Figures = f
 	m.Timeline = m.buildTimeline()
 }

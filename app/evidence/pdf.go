@@ -202,9 +202,9 @@ func (p *pdfDoc) block(b block, first *bool) {
 		p.table(b.Head, &b, b.Widths, false)
 	case bMono:
 		// monospaced, so the command lines and the file list of the read-me stay aligned
-		f.SetFont("DejaVuMono", "", 7)
+		f.SetFont("DejaVuMono", "", 8)
 		f.SetFillColor(246, 246, 246)
-		f.MultiCell(0, 3.3, pdfText(b.Text), "", "L", true)
+		f.MultiCell(0, 3.7, pdfText(b.Text), "", "L", true)
 		f.Ln(2)
 	case bChart:
 		p.chart()

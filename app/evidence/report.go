@@ -3,10 +3,12 @@ package evidence
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
 
+	"raidtrace/analysis"
 	"raidtrace/importers"
 )
 
@@ -62,13 +64,6 @@ func (m *Model) fmtT(t time.Time) string {
 	return t.UTC().Format("2006-01-02 15:04:05.000") + " UTC"
 }
 
-func fmtMoney(v float64, cur string) string {
-	if cur == "" {
-		cur = "EUR"
-	}
-	return strconv.FormatFloat(v, 'f', 2, 64) + " " + cur
-}
-
 // pdfAnnexLimit is the most messages the PDF's annex lists. fpdf holds the whole document in
 // memory, and a 1M-message annex would be tens of thousands of pages that nobody prints: past
 // this the PDF lists the first ones and says where the rest are (the HTML report and
@@ -119,17 +114,17 @@ func (m *Model) document(t *tr, annexMax int) []block {
 	// key figures
 	h(1, "figures", t.T("key_figures"))
 	kv := [][]string{
-		{t.T("fig_messages"), strconv.Itoa(f.Messages)},
-		{t.T("fig_incoming"), strconv.Itoa(f.Incoming)},
-		{t.T("fig_senders"), strconv.Itoa(f.Senders)},
-		{t.T("fig_raids"), strconv.Itoa(f.Raids)},
-		{t.T("fig_raid_messages"), strconv.Itoa(f.RaidMessages)},
-		{t.T("fig_raid_senders"), strconv.Itoa(f.RaidSenders)},
-		{t.T("fig_peak"), strconv.Itoa(f.PeakPerMinute)},
+		{t.T("fig_messages"), t.N(f.Messages)},
+		{t.T("fig_incoming"), t.N(f.Incoming)},
+		{t.T("fig_senders"), t.N(f.Senders)},
+		{t.T("fig_raids"), t.N(f.Raids)},
+		{t.T("fig_raid_messages"), t.N(f.RaidMessages)},
+		{t.T("fig_raid_senders"), t.N(f.RaidSenders)},
+		{t.T("fig_peak"), t.N(f.PeakPerMinute)},
 		{t.T("fig_period"), m.fmtT(f.First) + " → " + m.fmtT(f.Last)},
 	}
 	if f.UnitCost > 0 {
-		kv = append(kv, []string{t.T("fig_damage"), t.F("fig_damage_value", fmtMoney(f.Damage, f.Currency), f.Incoming, fmtMoney(f.UnitCost, f.Currency))})
+		kv = append(kv, []string{t.T("fig_damage"), t.F("fig_damage_value", t.Money(f.Damage, f.Currency), t.N(f.RaidMessages), t.Money(f.UnitCost, f.Currency))})
 	} else {
 		kv = append(kv, []string{t.T("fig_damage"), t.T("fig_damage_unset")})
 	}
@@ -152,20 +147,20 @@ func (m *Model) document(t *tr, annexMax int) []block {
 	p(t.T("raids_explained"))
 	for i := range m.Raids {
 		r := &m.Raids[i]
-		h(2, fmt.Sprintf("raid-%d", r.ID), t.F("raid_title", r.ID, r.Size, r.Senders))
+		h(2, fmt.Sprintf("raid-%d", r.ID), t.F("raid_title", r.ID, t.N(r.Size), t.N(r.Senders)))
 		d = append(d, block{Kind: bKV, Rows: [][]string{
 			{t.T("template"), r.Template},
 			{t.T("window"), m.fmtT(r.Start) + " → " + m.fmtT(r.End) + " (" + durationText(t, r.End.Sub(r.Start)) + ")"},
-			{t.T("size"), strconv.Itoa(r.Size)},
-			{t.T("distinct_senders"), strconv.Itoa(r.Senders)},
-			{t.T("one_shot"), strconv.Itoa(r.OneShot)},
-			{t.T("peak"), strconv.Itoa(r.PeakPerMinute)},
+			{t.T("size"), t.N(r.Size)},
+			{t.T("distinct_senders"), t.N(r.Senders)},
+			{t.T("one_shot"), t.N(r.OneShot)},
+			{t.T("peak"), t.N(r.PeakPerMinute)},
 			{t.T("core_window"), m.fmtT(r.Window.Start) + " → " + m.fmtT(r.Window.End)},
-			{t.T("bursts"), strconv.Itoa(r.Bursts)},
-			{t.T("score"), strconv.FormatFloat(r.Score, 'f', 2, 64)},
+			{t.T("bursts"), t.N(r.Bursts)},
+			{t.T("score"), t.Dec(r.Score, 2)},
 		}})
 		if len(r.Variants) > 1 || (len(r.Variants) == 1 && r.Variants[0].Text != r.Template) {
-			p(t.F("variants_explained", len(r.Variants)))
+			p(t.F("variants_explained", t.N(len(r.Variants))))
 			d = append(d, block{Kind: bVariants, Raid: r})
 		}
 		p(t.T("joined_explained"))
@@ -180,34 +175,50 @@ func (m *Model) document(t *tr, annexMax int) []block {
 			if j.Before < 0 {
 				before = "—"
 			}
-			return []string{strconv.Itoa(k + 1), j.Sender, j.Exhibit, m.fmtT(j.Time), before, strconv.Itoa(j.Messages), os}
+			return []string{strconv.Itoa(k + 1), j.Sender, j.Exhibit, m.fmtT(j.Time), before, t.N(j.Messages), os}
 		}
 		d = append(d, block{Kind: bTable, Head: []string{"#", t.T("col_sender"), t.T("col_exhibit"), t.T("col_time"),
 			t.T("col_before"), t.T("col_in_raid"), t.T("col_one_shot")}, NRows: len(r.Joined), Row: row, Widths: []float64{5, 20, 11, 25, 11, 11, 12}})
 		d = append(d, m.coSignalBlocks(t, r)...)
 	}
 
-	// threats
+	// threats: every threat listed first; insults, far more numerous, counted per raid here and
+	// listed in their own annex
 	h(1, "threats", t.T("threats"))
 	p(t.T("threats_explained"))
-	var threats []int32 // positions in m.msgs
+	var threats, insults []int32 // positions in m.msgs
 	for i := range m.msgs {
-		if id := m.msgs[i].ID; m.triageText(id) != "" || m.flagDecisions(id) != "" {
+		switch m.triageClass(m.msgs[i].ID) {
+		case classThreat:
 			threats = append(threats, int32(i))
+		case classInsult:
+			insults = append(insults, int32(i))
 		}
 	}
-	trow := func(k int) []string {
-		msg := &m.msgs[threats[k]]
-		return []string{exhibitOf(msg.ID), m.fmtT(msg.Time), senderLabel(msg.Sender), msg.Text,
-			orDash(m.triageText(msg.ID)), orDash(m.flagDecisions(msg.ID))}
+	flagged := func(list []int32) func(k int) []string {
+		return func(k int) []string {
+			msg := &m.msgs[list[k]]
+			return []string{exhibitOf(msg.ID), m.fmtT(msg.Time), senderLabel(msg.Sender), msg.Text,
+				orDash(m.triageLabel(t, msg.ID)), orDash(m.flagDecisionsLabel(t, msg.ID))}
+		}
 	}
-	if len(threats) == 0 {
+	flagHead := []string{t.T("col_exhibit"), t.T("col_time"), t.T("col_sender"), t.T("col_text"), t.T("col_suggestion"), t.T("col_decision")}
+	flagWidths := []float64{10, 15, 14, 31, 16, 14}
+	if len(threats) == 0 && len(insults) == 0 {
 		p(t.T("no_threats"))
 	} else {
-		d = append(d, block{Kind: bTable, Head: []string{t.T("col_exhibit"), t.T("col_time"), t.T("col_sender"), t.T("col_text"),
-			t.T("col_suggestion"), t.T("col_decision")}, NRows: len(threats), Row: trow, Widths: []float64{10, 16, 14, 34, 13, 13}})
+		h(2, "threats-list", t.F("threats_list", t.N(len(threats))))
+		if len(threats) == 0 {
+			p(t.T("no_threat_only_insults"))
+		} else {
+			d = append(d, block{Kind: bTable, Head: flagHead, NRows: len(threats), Row: flagged(threats), Widths: flagWidths})
+		}
+		h(2, "threats-by-raid", t.T("threats_by_raid"))
+		d = append(d, m.triageSummary(t))
+		if len(insults) > 0 {
+			p(t.F("insults_pointer", t.N(len(insults)), t.T("annex_insults")))
+		}
 	}
-
 	// method
 	h(1, "method", t.T("method"))
 	if s, err := t.text("method", m.textData()); err == nil {
@@ -249,6 +260,14 @@ func (m *Model) document(t *tr, annexMax int) []block {
 		d = append(d, block{Kind: bMono, Text: strings.TrimSpace(s)})
 	}
 
+	// annex of the messages suggested as insults only
+	if len(insults) > 0 {
+		d = append(d, block{Kind: bPageBreak})
+		h(1, "annex-insults", t.T("annex_insults"))
+		p(t.T("annex_insults_explained"))
+		d = append(d, block{Kind: bTable, Head: flagHead, NRows: len(insults), Row: flagged(insults), Widths: flagWidths})
+	}
+
 	// annex
 	d = append(d, block{Kind: bPageBreak})
 	h(1, "annex", t.T("annex"))
@@ -256,7 +275,7 @@ func (m *Model) document(t *tr, annexMax int) []block {
 	annex := m.msgs
 	if annexMax > 0 && len(annex) > annexMax {
 		annex = annex[:annexMax]
-		d = append(d, block{Kind: bNote, Text: t.F("annex_capped", len(m.msgs), annexMax,
+		d = append(d, block{Kind: bNote, Text: t.F("annex_capped", t.N(len(m.msgs)), t.N(annexMax),
 			exhibitOf(annex[0].ID), exhibitOf(annex[len(annex)-1].ID))})
 	}
 	outgoing := t.T("outgoing_sender") // exports often leave the owner's own number out
@@ -281,15 +300,130 @@ func orDash(s string) string {
 	return s
 }
 
-// flagDecisions is the reviewer's latest verdict on each flag of a message.
-func (m *Model) flagDecisions(id int64) string {
-	var parts []string
-	for _, p := range strings.Split(m.decisionText(id), "; ") {
-		if strings.HasPrefix(p, "flag:") {
-			parts = append(parts, strings.TrimPrefix(p, "flag:"))
+// Triage classes of a message in the report, in rising order: nothing, an insult only, a threat
+// (any category but insult, suggested or decided; a threat wins over an insult).
+const (
+	classNone = iota
+	classInsult
+	classThreat
+)
+
+func (m *Model) triageClass(id int64) int {
+	class := classNone
+	check := func(cat string) {
+		if cat == analysis.Insult {
+			class = max(class, classInsult)
+		} else {
+			class = classThreat
 		}
 	}
+	for _, c := range m.Suggestions[id] {
+		check(c)
+	}
+	for _, fv := range m.flagVerdicts(id) {
+		check(fv[0])
+	}
+	return class
+}
+
+// triageLabel is the machine's suggestion for a message, in the report's language.
+func (m *Model) triageLabel(t *tr, id int64) string {
+	var parts []string
+	for _, c := range m.Suggestions[id] {
+		parts = append(parts, t.Category(c))
+	}
 	return strings.Join(parts, "; ")
+}
+
+// flagVerdicts is the reviewer's latest verdict on each flag of a message: [category, verdict].
+func (m *Model) flagVerdicts(id int64) [][2]string {
+	var out [][2]string
+	for _, p := range strings.Split(m.decisionText(id), "; ") {
+		if s, ok := strings.CutPrefix(p, "flag:"); ok {
+			cat, verdict, _ := strings.Cut(s, "=")
+			out = append(out, [2]string{cat, verdict})
+		}
+	}
+	return out
+}
+
+// flagDecisionsLabel is flagVerdicts in the report's language: "menace de mort : confirmée".
+func (m *Model) flagDecisionsLabel(t *tr, id int64) string {
+	var parts []string
+	for _, fv := range m.flagVerdicts(id) {
+		v := fv[1]
+		if s, ok := t.m["verdict_"+v]; ok {
+			v = s
+		}
+		parts = append(parts, t.F("flag_verdict", t.Category(fv[0]), v))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// triageCategories is the order in which the report lists the categories: threats first.
+var triageCategories = []string{analysis.DeathThreat, analysis.SexualThreat, analysis.ThreatFamilyHome,
+	analysis.DoxxingAddress, analysis.DoxxingPhone, analysis.Insult}
+
+// triageSummary counts the messages suggested in each category, per raid (outside raids last),
+// with a column for each category that occurs.
+func (m *Model) triageSummary(t *tr) block {
+	perRaid := map[int]map[string]int{}
+	seen := map[string]bool{}
+	for i := range m.msgs {
+		msg := &m.msgs[i]
+		for _, c := range m.Suggestions[msg.ID] {
+			if perRaid[msg.Cluster] == nil {
+				perRaid[msg.Cluster] = map[string]int{}
+			}
+			perRaid[msg.Cluster][c]++
+			seen[c] = true
+		}
+	}
+	var cats []string
+	for _, c := range triageCategories {
+		if seen[c] {
+			cats = append(cats, c)
+		}
+	}
+	var other []string // categories of a newer lexicon, after the known ones
+	for c := range seen {
+		if !containsStr(triageCategories, c) {
+			other = append(other, c)
+		}
+	}
+	sort.Strings(other)
+	cats = append(cats, other...)
+	head := []string{t.T("col_raid"), t.T("col_messages")}
+	widths := []float64{10, 12}
+	for _, c := range cats {
+		head = append(head, t.Category(c))
+		widths = append(widths, 78/float64(max(len(cats), 1)))
+	}
+	size := map[int]int{}
+	for i := range m.msgs {
+		size[m.msgs[i].Cluster]++
+	}
+	total := make([]int, len(cats))
+	row := func(label string, cl int) []string {
+		r := []string{label, t.N(size[cl])}
+		for k, c := range cats {
+			n := perRaid[cl][c]
+			total[k] += n
+			r = append(r, t.N(n))
+		}
+		return r
+	}
+	var rows [][]string
+	for _, r := range m.Raids {
+		rows = append(rows, row(strconv.Itoa(r.ID), r.ID))
+	}
+	rows = append(rows, row(t.T("outside_raids"), 0))
+	sum := []string{t.T("total"), t.N(len(m.msgs))}
+	for _, n := range total {
+		sum = append(sum, t.N(n))
+	}
+	rows = append(rows, sum)
+	return block{Kind: bTable, Head: head, Rows: rows, Widths: widths}
 }
 
 func custodySummary(d map[string]any) string {
@@ -326,9 +460,9 @@ func durationText(t *tr, d time.Duration) string {
 	case d < time.Hour:
 		return t.F("dur_minutes", int(d.Minutes()))
 	case d < 48*time.Hour:
-		return t.F("dur_hours", d.Hours())
+		return t.F("dur_hours", t.Dec(d.Hours(), 1))
 	}
-	return t.F("dur_days", d.Hours()/24)
+	return t.F("dur_days", t.Dec(d.Hours()/24, 1))
 }
 
 // clipRunes cuts s to at most n runes, marking the cut with "…".

@@ -602,8 +602,11 @@ func (m *Model) decisionText(id int64) string {
 // triageText is the machine's suggestion for a message.
 func (m *Model) triageText(id int64) string { return strings.Join(m.Suggestions[id], "; ") }
 
-// wordDiff marks the words of v that are not in the template (longest common subsequence over
-// words), keeping the spaces as they are.
+// wordDiff marks the words of v that differ from the template, keeping the spaces as they are.
+// The words are aligned in the analysis' normal form (longest common subsequence), so that one
+// changed word does not shift the rest; an aligned word is still marked when its verbatim text
+// differs from the template's other than by case ("F3rme", "personneeee", "pute," for "pute"),
+// since that difference is what makes the message a variant.
 func wordDiff(tmpl, v string) []Span {
 	if tmpl == v {
 		return []Span{{Text: v}}
@@ -651,7 +654,7 @@ func wordDiff(tmpl, v string) []Span {
 	for j < len(b) {
 		switch {
 		case i < len(a) && a[i] == b[j]:
-			add(wb[j], false)
+			add(wb[j], strings.TrimSpace(wb[j]) != "" && !strings.EqualFold(wa[i], wb[j]))
 			i++
 			j++
 		case i < len(a) && lcs[i+1][j] >= lcs[i][j+1]:

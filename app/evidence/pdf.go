@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -207,7 +206,7 @@ func (p *pdfDoc) block(b block, first *bool) {
 		f.MultiCell(0, 3.7, pdfText(b.Text), "", "L", true)
 		f.Ln(2)
 	case bChart:
-		p.chart()
+		p.chart(b.Chart)
 	case bVariants:
 		p.variants(b.Raid)
 	case bPageBreak:
@@ -362,37 +361,29 @@ func (p *pdfDoc) variants(r *Raid) {
 	f.Ln(2)
 }
 
-// chart draws the timeline like the HTML's SVG.
-func (p *pdfDoc) chart() {
+// chart draws a timeline chart like the HTML's SVG (see chartSpec).
+func (p *pdfDoc) chart(c *chartSpec) {
 	f := p.f
-	tl := p.m.Timeline
+	tl := c.TL
 	n := len(tl.All)
 	if n == 0 {
 		return
 	}
-	const ch = 60.0
-	if f.GetY()+ch+20 > p.h-pdfMargin {
+	const ch, laneFont = 50.0, 6.5 // plot height (mm), lane number size (pt)
+	laneH := min(3.2, 40/float64(max(len(c.Lanes), 1)))
+	textH := laneFont * 25.4 / 72 * 0.8 // a digit's height, mm
+	every := laneLabelEvery(laneH, textH)
+	height := 5 + ch + 7 + laneH*float64(len(c.Lanes)) + 12
+	if f.GetY()+height > p.h-pdfMargin-5 {
 		f.AddPage()
 	}
 	left := pdfMargin + 10
 	x0, y0 := left, f.GetY()+5
 	w := p.w - pdfMargin - left
-	peak := 1
-	for _, v := range tl.All {
-		peak = max(peak, v)
-	}
-	span := float64(time.Duration(n) * tl.Width)
-	xt := func(t time.Time) float64 { return x0 + w*float64(t.Sub(tl.Start))/span }
-	yv := func(v int) float64 { return y0 + ch - ch*float64(v)/float64(peak) }
-	f.SetFillColor(247, 198, 198)
-	f.SetFont("DejaVu", "", 7)
-	for _, r := range p.m.Raids {
-		if r.Start.IsZero() {
-			continue
-		}
-		a, b := xt(r.Start), xt(r.End)
-		f.Rect(a, y0, max(b-a, 0.6), ch, "F")
-	}
+	base := y0 + ch
+	peak := c.Peak()
+	xt := func(t time.Time) float64 { return x0 + w*c.frac(t) }
+	yv := func(v int) float64 { return base - ch*float64(v)/float64(peak) }
 	bw := w / float64(n)
 	for i, v := range tl.All {
 		if v == 0 {
@@ -400,51 +391,49 @@ func (p *pdfDoc) chart() {
 		}
 		x := x0 + float64(i)*bw
 		f.SetFillColor(154, 154, 154)
-		f.Rect(x, yv(v), max(bw-0.1, 0.15), y0+ch-yv(v), "F")
+		f.Rect(x, yv(v), max(bw-0.1, 0.15), base-yv(v), "F")
 		if r := tl.InRaid[i]; r > 0 {
 			f.SetFillColor(178, 34, 34)
-			f.Rect(x, yv(r), max(bw-0.1, 0.15), y0+ch-yv(r), "F")
+			f.Rect(x, yv(r), max(bw-0.1, 0.15), base-yv(r), "F")
 		}
 	}
-	// raid numbers above the plot, after the bars so that none hides them; windows closer
-	// than a label's width share one label ("1, 2, 3")
-	f.SetTextColor(139, 30, 30)
-	type label struct {
-		x   float64
-		ids []string
-	}
-	var starts []label
-	for _, r := range p.m.Raids {
-		if !r.Start.IsZero() {
-			starts = append(starts, label{xt(r.Start), []string{fmt.Sprint(r.ID)}})
-		}
-	}
-	sort.SliceStable(starts, func(i, j int) bool { return starts[i].x < starts[j].x })
-	var labels []label
-	for _, st := range starts {
-		if n := len(labels); n > 0 && st.x-labels[n-1].x < f.GetStringWidth(strings.Join(labels[n-1].ids, ", "))+2 {
-			labels[n-1].ids = append(labels[n-1].ids, st.ids...)
-			continue
-		}
-		labels = append(labels, st)
-	}
-	for _, l := range labels {
-		s := strings.Join(l.ids, ", ")
-		f.Text(min(l.x, x0+w-f.GetStringWidth(s)), y0-0.8, s)
-	}
-	f.SetTextColor(0, 0, 0)
 	f.SetDrawColor(50, 50, 50)
-	f.Line(x0, y0+ch, x0+w, y0+ch)
-	f.Line(x0, y0, x0, y0+ch)
-	f.SetDrawColor(0, 0, 0)
+	f.Line(x0, base, x0+w, base)
+	f.Line(x0, y0, x0, base)
 	f.SetFont("DejaVu", "", 7)
-	f.Text(pdfMargin, y0+3, fmt.Sprint(peak))
-	f.Text(pdfMargin+5, y0+ch, "0")
-	f.Text(x0, y0+ch+4, pdfText(p.m.fmtT(tl.Start)))
-	end := pdfText(p.m.fmtT(tl.Start.Add(time.Duration(n) * tl.Width)))
-	f.Text(x0+w-f.GetStringWidth(end), y0+ch+4, end)
-	f.SetXY(pdfMargin, y0+ch+6)
+	f.Text(x0-1.5-f.GetStringWidth(p.t.N(peak)), y0+2.5, pdfText(p.t.N(peak)))
+	f.Text(x0-1.5-f.GetStringWidth("0"), base, "0")
+	for _, k := range c.Ticks {
+		x := xt(k.At)
+		f.Line(x, base, x, base+1.2)
+		lw := f.GetStringWidth(k.Label)
+		lx := min(max(x-lw/2, x0), x0+w-lw)
+		f.Text(lx, base+4, pdfText(k.Label))
+	}
+	// one lane per raid under the axis, numbered in the left margin: windows that overlap or
+	// start minutes apart stay apart, and no number covers a bar or another number
+	laneTop := base + 6
+	f.SetFont("DejaVu", "", laneFont)
+	for i, l := range c.Lanes {
+		ly := laneTop + float64(i)*laneH
+		if i%2 == 0 {
+			f.SetFillColor(244, 244, 244)
+			f.Rect(x0, ly, w, laneH, "F")
+		}
+		a, b := xt(l.Start), xt(l.End)
+		f.SetFillColor(224, 122, 122)
+		f.Rect(a, ly+laneH*0.15, max(b-a, 0.5), laneH*0.7, "F")
+		if i%every == 0 {
+			s := fmt.Sprint(l.ID)
+			f.SetTextColor(139, 30, 30)
+			f.Text(x0-1.5-f.GetStringWidth(s), ly+laneH/2+textH/2, s)
+			f.SetTextColor(0, 0, 0)
+		}
+	}
+	f.SetDrawColor(0, 0, 0)
+	f.SetXY(pdfMargin, laneTop+laneH*float64(len(c.Lanes))+1.5)
 	f.SetFont("DejaVu", "", 8)
-	f.MultiCell(0, 4, pdfText(p.t.F("chart_axis", durationText(p.t, tl.Width))+". "+p.t.T("chart_legend_pdf")), "", "C", false)
+	a, b := chartRange(c)
+	f.MultiCell(0, 4, pdfText(p.t.F("chart_axis", a, b, durationText(p.t, tl.Width))+". "+p.t.T("chart_legend_pdf")), "", "C", false)
 	f.Ln(3)
 }

@@ -23,7 +23,7 @@ const (
 	bNote                      // Text, shown as a framed warning
 	bKV                        // Rows of [label, value]
 	bTable                     // Head, Rows, Widths (relative)
-	bChart                     // the timeline
+	bChart                     // a timeline chart: Chart
 	bVariants                  // Variants of Raid
 	bMono                      // Text in a fixed-width box
 	bPageBreak
@@ -38,6 +38,7 @@ type block struct {
 	Rows   [][]string
 	Widths []float64
 	Raid   *Raid
+	Chart  *chartSpec
 	// A table can also make its rows one at a time, after Rows: NRows rows, row i given by
 	// Row(i). The annex does, so that a million-message annex is never held in memory whole.
 	NRows int
@@ -120,7 +121,7 @@ func (m *Model) document(t *tr, annexMax int) []block {
 		{t.T("fig_raids"), t.N(f.Raids)},
 		{t.T("fig_raid_messages"), t.N(f.RaidMessages)},
 		{t.T("fig_raid_senders"), t.N(f.RaidSenders)},
-		{t.T("fig_peak"), t.N(f.PeakPerMinute)},
+		{t.T("fig_peak"), m.peakText(t)},
 		{t.T("fig_period"), m.fmtT(f.First) + " → " + m.fmtT(f.Last)},
 	}
 	if f.UnitCost > 0 {
@@ -129,12 +130,20 @@ func (m *Model) document(t *tr, annexMax int) []block {
 		kv = append(kv, []string{t.T("fig_damage"), t.T("fig_damage_unset")})
 	}
 	d = append(d, block{Kind: bKV, Rows: kv})
+	p(t.T("figures_explained"))
 
 	// timeline
 	h(1, "timeline", t.T("timeline"))
 	if len(m.Timeline.All) > 0 {
+		all, zoom := m.charts()
 		p(t.F("timeline_explained", durationText(t, m.Timeline.Width)))
-		d = append(d, block{Kind: bChart})
+		d = append(d, block{Kind: bChart, Chart: &all})
+		if zoom != nil {
+			a, b := chartRange(zoom)
+			h(2, "timeline-raids", t.T("timeline_raids"))
+			p(t.F("timeline_raids_explained", a, b, durationText(t, zoom.TL.Width)))
+			d = append(d, block{Kind: bChart, Chart: zoom})
+		}
 	} else {
 		p(t.T("no_times"))
 	}
@@ -265,7 +274,8 @@ func (m *Model) document(t *tr, annexMax int) []block {
 		d = append(d, block{Kind: bPageBreak})
 		h(1, "annex-insults", t.T("annex_insults"))
 		p(t.T("annex_insults_explained"))
-		d = append(d, block{Kind: bTable, Head: flagHead, NRows: len(insults), Row: flagged(insults), Widths: flagWidths})
+		// their suggestion is one word: the text gets the room
+		d = append(d, block{Kind: bTable, Head: flagHead, NRows: len(insults), Row: flagged(insults), Widths: []float64{10, 15, 14, 35, 13, 13}})
 	}
 
 	// annex
@@ -291,6 +301,15 @@ func (m *Model) document(t *tr, annexMax int) []block {
 	d = append(d, block{Kind: bTable, Head: []string{t.T("col_exhibit"), t.T("col_time"), t.T("col_sender"), t.T("col_text"), t.T("col_raid")},
 		NRows: len(annex), Row: arow, Widths: []float64{10, 23, 15, 46, 6}})
 	return d
+}
+
+// peakText is the peak figure with the window and the exhibits it was counted on.
+func (m *Model) peakText(t *tr) string {
+	f := m.Figures
+	if f.PeakPerMinute == 0 || f.Peak.FirstExhibit == "" {
+		return t.N(f.PeakPerMinute)
+	}
+	return t.F("fig_peak_value", t.N(f.PeakPerMinute), f.Peak.FirstExhibit, f.Peak.LastExhibit, m.fmtT(f.Peak.Start), m.fmtT(f.Peak.End))
 }
 
 func orDash(s string) string {

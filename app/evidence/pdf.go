@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"codeberg.org/go-pdf/fpdf"
@@ -22,11 +23,12 @@ const (
 	maxLines  = 40  // lines shown per table cell (the full text is in messages.csv)
 )
 
-// pdfText makes a string safe for the PDF font: control and bidirectional-override characters
-// become spaces, emoji presentation selectors (U+FE0E, U+FE0F) are dropped, and every other
-// character the embedded fonts cannot draw (most emoji) becomes its code point in brackets,
-// "[U+1F621]", so the reader sees that a character was there and which one. Never U+FFFD. The
-// verbatim text is in messages.csv and the HTML report.
+// pdfText makes a string safe for text that fpdf draws in one DejaVu font (paragraphs, notes,
+// headings, bookmarks, the footer): control and bidirectional-override characters become spaces,
+// emoji presentation selectors (U+FE0E, U+FE0F) are dropped, and every other character DejaVu
+// cannot draw becomes its code point in brackets, "[U+1F621]", so the reader sees that a
+// character was there and which one. Never U+FFFD. Table cells and variants, where the messages'
+// texts are, use pdfRich and draw emoji with the fallback font.
 func pdfText(s string) string {
 	cov := fontCoverage()
 	var b strings.Builder
@@ -47,6 +49,164 @@ func pdfText(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// pdfRich is pdfText for the places that draw with the fallback font too (table cells and
+// variants): the characters that font has are kept, for drawRich; only those that neither font
+// has become "[U+XXXX]".
+func pdfRich(s string) string {
+	ff := fallbackFonts()
+	if ff == nil {
+		return pdfText(s)
+	}
+	cov := fontCoverage()
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r == '\n':
+			b.WriteRune(r)
+		case r == '\t':
+			b.WriteByte(' ')
+		case unicode.IsControl(r) || (r >= 0x200B && r <= 0x200F) || (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069):
+			b.WriteByte(' ')
+		case r == 0xFE0E || r == 0xFE0F:
+		case r == utf8.RuneError:
+			b.WriteString("[U+FFFD]")
+		case cov(r):
+			b.WriteRune(r)
+		default:
+			if _, ok := ff.code[r]; ok {
+				b.WriteRune(r)
+			} else {
+				fmt.Fprintf(&b, "[U+%04X]", r)
+			}
+		}
+	}
+	return b.String()
+}
+
+// hasFallback reports whether s (from pdfRich) holds a character of the fallback font.
+func hasFallback(s string) bool {
+	cov := fontCoverage()
+	for _, r := range s {
+		if r >= 0x7F && !cov(r) && r != '\n' {
+			return true
+		}
+	}
+	return false
+}
+
+// runs cuts s (from pdfRich) into runs of the DejaVu fonts and runs of the fallback font.
+func runs(s string) (out []struct {
+	text     string
+	fallback bool
+}) {
+	cov := fontCoverage()
+	start, fb := 0, false
+	for i, r := range s {
+		isFB := r >= 0x7F && !cov(r)
+		if i > start && isFB != fb {
+			out = append(out, struct {
+				text     string
+				fallback bool
+			}{s[start:i], fb})
+			start = i
+		}
+		fb = isFB
+	}
+	if start < len(s) {
+		out = append(out, struct {
+			text     string
+			fallback bool
+		}{s[start:], fb})
+	}
+	return out
+}
+
+// runeWidth is the width of r in the current font, or in the fallback font when DejaVu lacks it.
+func (p *pdfDoc) runeWidth(r rune) float64 {
+	if r < 0x7F || fontCoverage()(r) {
+		return p.f.GetStringWidth(string(r))
+	}
+	_, size := p.f.GetFontSize()
+	return fallbackFonts().adv[r] * size
+}
+
+// wrapRich splits s (from pdfRich, one line) into lines at most w wide, as fpdf's SplitText
+// does but measuring the fallback font's characters too: at the last space, else inside a word.
+func (p *pdfDoc) wrapRich(s string, w float64) []string {
+	wmax := w - 2*p.f.GetCellMargin()
+	rs := []rune(s)
+	var lines []string
+	j, sep, l := 0, -1, 0.0
+	for i := 0; i < len(rs); {
+		r := rs[i]
+		l += p.runeWidth(r)
+		if r == ' ' {
+			sep = i
+		}
+		if l > wmax {
+			if sep == -1 {
+				if i == j {
+					i++
+				}
+				sep = i
+			} else {
+				i = sep + 1
+			}
+			lines = append(lines, string(rs[j:sep]))
+			sep, j, l = -1, i, 0
+			continue
+		}
+		i++
+	}
+	if j < len(rs) {
+		lines = append(lines, string(rs[j:]))
+	}
+	return lines
+}
+
+// withFallback draws s (a run of the fallback font's characters) with draw, in the fallback font
+// at the current size, marked with the real characters as /ActualText; then restores the font.
+func (p *pdfDoc) withFallback(s string, draw func(codes string)) {
+	f := p.f
+	ff := fallbackFonts()
+	family, style := f.GetFontFamily(), f.GetFontStyle()
+	pt, _ := f.GetFontSize()
+	var codes strings.Builder
+	var actual strings.Builder
+	for _, r := range s {
+		codes.WriteRune(ff.code[r])
+		for _, u := range utf16.Encode([]rune{r}) {
+			fmt.Fprintf(&actual, "%04X", u)
+		}
+	}
+	f.SetFont(fallbackFamily, "", pt)
+	f.RawWriteStr("/Span <</ActualText <FEFF" + actual.String() + ">>> BDC")
+	draw(codes.String())
+	f.RawWriteStr("EMC")
+	f.SetFont(family, style, pt)
+}
+
+// drawRich draws one line of a table cell at (x, y), as CellFormat would place it, switching to
+// the fallback font for the characters DejaVu lacks.
+func (p *pdfDoc) drawRich(x, y, lh float64, s string) {
+	f := p.f
+	_, size := f.GetFontSize()
+	cx := x + f.GetCellMargin()
+	base := y + 0.5*lh + 0.3*size
+	for _, r := range runs(s) {
+		if !r.fallback {
+			f.Text(cx, base, r.text)
+			cx += f.GetStringWidth(r.text)
+			continue
+		}
+		p.withFallback(r.text, func(codes string) { f.Text(cx, base, codes) })
+		for _, c := range r.text {
+			cx += p.runeWidth(c)
+		}
+	}
 }
 
 var (
@@ -117,6 +277,9 @@ func (m *Model) WritePDF(w io.Writer, t *tr) error {
 		return fmt.Errorf("report font: %w", err)
 	}
 	f.AddUTF8FontFromBytes("DejaVuMono", "", mono)
+	if ff := fallbackFonts(); ff != nil {
+		f.AddUTF8FontFromBytes(fallbackFamily, "", ff.ttf)
+	}
 	gen := m.Generated
 	if gen.IsZero() {
 		gen = time.Unix(0, 0).UTC()
@@ -270,8 +433,13 @@ func (p *pdfDoc) table(head []string, b *block, widths []float64, kv bool) {
 
 func (p *pdfDoc) split(s string, w float64) []string {
 	var out []string
-	for _, part := range strings.Split(pdfText(s), "\n") {
-		ls := p.f.SplitText(part, w-1)
+	for _, part := range strings.Split(pdfRich(s), "\n") {
+		var ls []string
+		if hasFallback(part) {
+			ls = p.wrapRich(part, w-1)
+		} else {
+			ls = p.f.SplitText(part, w-1)
+		}
 		if len(ls) == 0 {
 			ls = []string{""}
 		}
@@ -321,6 +489,10 @@ func (p *pdfDoc) drawRow(cells [][]string, ws []float64, lh, h float64, kv, fill
 		}
 		if i < len(cells) {
 			for j, l := range cells[i] {
+				if hasFallback(l) {
+					p.drawRich(x, y0+0.8+float64(j)*lh, lh, l)
+					continue
+				}
 				f.SetXY(x, y0+0.8+float64(j)*lh)
 				f.CellFormat(w, lh, l, "", 0, "L", false, 0, "")
 			}
@@ -353,12 +525,35 @@ func (p *pdfDoc) variants(r *Raid) {
 				f.SetFont("DejaVu", "", 9)
 				f.SetTextColor(0, 0, 0)
 			}
-			f.Write(4.5, strings.ReplaceAll(pdfText(s.Text), "\n", " "))
+			for _, r := range runs(strings.ReplaceAll(pdfRich(s.Text), "\n", " ")) {
+				if !r.fallback {
+					f.Write(4.5, r.text)
+					continue
+				}
+				p.writeFallback(r.text)
+			}
 		}
 		f.SetTextColor(0, 0, 0)
 		f.Ln(6)
 	}
 	f.Ln(2)
+}
+
+// writeFallback writes s (a run of the fallback font's characters) in flowing text, going to
+// the next line or page first when it does not fit, so that no break falls inside its
+// /ActualText span.
+func (p *pdfDoc) writeFallback(s string) {
+	f := p.f
+	for _, r := range s {
+		w := p.runeWidth(r)
+		if f.GetX()+w > p.w-pdfMargin {
+			f.Ln(4.5)
+		}
+		if f.GetY()+4.5 > p.h-pdfMargin-5 {
+			f.AddPage()
+		}
+		p.withFallback(string(r), func(codes string) { f.Write(4.5, codes) })
+	}
 }
 
 // chart draws a timeline chart like the HTML's SVG (see chartSpec).

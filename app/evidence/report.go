@@ -236,7 +236,7 @@ func (m *Model) document(t *tr, annexMax int) []block {
 
 	// limitations
 	h(1, "limits", t.T("limits"))
-	for _, k := range []string{"limit_1", "limit_2", "limit_3", "limit_4"} {
+	for _, k := range []string{"limit_1", "limit_2", "limit_3", "limit_4", "limit_5"} {
 		p("• " + t.T(k))
 	}
 

@@ -69,8 +69,13 @@ var annexRow = regexp.MustCompile(`M000001 +2024-05-01 20:13:07\.123 +06 12`)
 // TestTableHeadsFit checks, in both languages, that no word of a PDF table head is wider than
 // its column (fpdf would cut it mid-word, as it did for "One-sho|t").
 func TestTableHeadsFit(t *testing.T) {
-	m := coSignalModel()
-	m.Derive()
+	for _, m := range []*Model{coSignalModel(), triageModel()} {
+		m.Derive()
+		checkTableHeads(t, m)
+	}
+}
+
+func checkTableHeads(t *testing.T, m *Model) {
 	for _, lang := range []string{"fr", "en"} {
 		tr, _ := loadStrings(lang)
 		f := fpdf.New("P", "mm", "A4", "")

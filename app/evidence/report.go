@@ -207,16 +207,18 @@ func (m *Model) document(t *tr, annexMax int) []block {
 	flagged := func(list []int32) func(k int) []string {
 		return func(k int) []string {
 			msg := &m.msgs[list[k]]
-			return []string{exhibitOf(msg.ID), m.fmtT(msg.Time), senderLabel(msg.Sender), msg.Text,
+			// the column head says UTC; without the suffix the time fits on one line
+			return []string{exhibitOf(msg.ID), strings.TrimSuffix(m.fmtT(msg.Time), " UTC"), senderLabel(msg.Sender), msg.Text,
 				orDash(m.triageLabel(t, msg.ID)), orDash(m.flagDecisionsLabel(t, msg.ID))}
 		}
 	}
 	flagHead := []string{t.T("col_exhibit"), t.T("col_time"), t.T("col_sender"), t.T("col_text"), t.T("col_suggestion"), t.T("col_decision")}
-	flagWidths := []float64{10, 15, 14, 31, 16, 14}
+	flagWidths := []float64{10, 22, 14, 28, 14, 12}
 	if len(threats) == 0 && len(insults) == 0 {
 		p(t.T("no_threats"))
 	} else {
 		h(2, "threats-list", t.F("threats_list", t.N(len(threats))))
+		p(t.T("threats_list_explained"))
 		if len(threats) == 0 {
 			p(t.T("no_threat_only_insults"))
 		} else {
@@ -275,7 +277,7 @@ func (m *Model) document(t *tr, annexMax int) []block {
 		h(1, "annex-insults", t.T("annex_insults"))
 		p(t.T("annex_insults_explained"))
 		// their suggestion is one word: the text gets the room
-		d = append(d, block{Kind: bTable, Head: flagHead, NRows: len(insults), Row: flagged(insults), Widths: []float64{10, 15, 14, 35, 13, 13}})
+		d = append(d, block{Kind: bTable, Head: flagHead, NRows: len(insults), Row: flagged(insults), Widths: []float64{10, 22, 14, 30, 12, 12}})
 	}
 
 	// annex

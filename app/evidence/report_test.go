@@ -331,3 +331,39 @@ func TestReportReadmeOneLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestPDFReadmeLines checks that the PDF shows the read-me with the lines of README.txt: each
+// long line of the text is a whole line of the PDF's text, not broken again.
+func TestPDFReadmeLines(t *testing.T) {
+	m := handModel()
+	m.Fingerprint = "SHA256:Ifj63bJnV9cRvrtnuQc3PvhsUsSuqx+5hdKphB+c2Yg"
+	m.Derive()
+	for _, lang := range []string{"fr", "en"} {
+		tr, _ := loadStrings(lang)
+		txt := pdfToText(t, m, tr)
+		if txt == "" {
+			t.Skip("pdftotext not installed")
+		}
+		pdfLines := map[string]bool{}
+		for _, l := range strings.Split(txt, "\n") {
+			pdfLines[squashSpaces(l)] = true
+		}
+		readme, err := tr.text("readme", m.textData())
+		if err != nil {
+			t.Fatal(err)
+		}
+		checked := 0
+		for _, l := range strings.Split(readme, "\n") {
+			if utf8.RuneCountInString(l) < 60 {
+				continue
+			}
+			checked++
+			if !pdfLines[squashSpaces(l)] {
+				t.Errorf("%s PDF: read-me line not whole: %q", lang, l)
+			}
+		}
+		if checked < 10 {
+			t.Errorf("%s: only %d read-me lines checked", lang, checked)
+		}
+	}
+}

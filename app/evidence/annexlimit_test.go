@@ -46,7 +46,7 @@ func TestPDFAnnexLimit(t *testing.T) {
 		if rows != limit {
 			t.Errorf("%s, limit %d: got %d annex rows", lang, limit, rows)
 		}
-		want := tr.F("annex_capped", len(m.Messages), limit, first, exhibitOf(m.Messages[limit-1].ID))
+		want := tr.F("annex_capped", tr.N(len(m.Messages)), tr.N(limit), first, exhibitOf(m.Messages[limit-1].ID))
 		if note != want {
 			t.Errorf("%s: note\n got %q\nwant %q", lang, note, want)
 		}
@@ -71,7 +71,7 @@ func TestPDFAnnexLimit(t *testing.T) {
 			t.Fatal(err)
 		}
 		txt := strings.Join(strings.Fields(string(out)), " ")
-		if !strings.Contains(txt, strings.Join(strings.Fields(tr.F("annex_capped", len(m.Messages), limit, first, exhibitOf(m.Messages[limit-1].ID))), " ")[:60]) {
+		if !strings.Contains(txt, strings.Join(strings.Fields(tr.F("annex_capped", tr.N(len(m.Messages)), tr.N(limit), first, exhibitOf(m.Messages[limit-1].ID))), " ")[:60]) {
 			t.Errorf("%s PDF: the capped-annex note is missing", lang)
 		}
 	}

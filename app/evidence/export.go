@@ -224,6 +224,8 @@ func writeBag(ctx context.Context, m *Model, open originalOpener, root string, o
 		{"data/analysis/result.json", result},
 		{"data/analysis/method.txt", m.WriteMethod},
 		{"data/analysis/timeline.csv", m.WriteTimelineCSV},
+		{"data/analysis/timeline-raids.csv", m.WriteRaidTimelineCSV},
+		{"data/analysis/key-figures.csv", m.WriteKeyFiguresCSV},
 		{"data/analysis/raid-windows.csv", m.WriteRaidWindowsCSV},
 		{fileCustody, m.WriteCustodyJSONL},
 		{"data/rsmf/raidtrace.rsmf", m.WriteRSMF},

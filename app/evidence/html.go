@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"sort"
 	"strings"
 	"time"
 )
@@ -69,7 +68,7 @@ func (m *Model) WriteHTML(w io.Writer, t *tr) error {
 		case bMono:
 			fmt.Fprintf(bw, "<pre>%s</pre>\n", e(b.Text))
 		case bChart:
-			m.writeSVG(bw, t)
+			m.writeSVG(bw, t, b.Chart)
 		case bVariants:
 			bw.WriteString("<table>\n<thead><tr>")
 			fmt.Fprintf(bw, "<th>%s</th><th>%s</th></tr></thead>\n<tbody>\n", e(t.T("col_count")), e(t.T("col_variant")))
@@ -99,73 +98,71 @@ func (m *Model) WriteHTML(w io.Writer, t *tr) error {
 // maxVariants is how many variants of a raid the report lists (all are in messages.csv).
 const maxVariants = 25
 
-// writeSVG draws the timeline: incoming messages per bucket (grey), raid messages (red), raid
-// windows shaded.
-func (m *Model) writeSVG(w io.Writer, t *tr) {
-	tl := m.Timeline
-	const W, H, left, bottom, top = 1000.0, 310.0, 50.0, 40.0, 22.0
+// writeSVG draws a timeline chart (see chartSpec): incoming messages per interval (grey), raid
+// messages (red), then under the axis one lane per raid window, numbered in the left margin.
+func (m *Model) writeSVG(w io.Writer, t *tr, c *chartSpec) {
+	const W, left, right, top, plotH = 1000.0, 50.0, 10.0, 14.0, 220.0
+	e := html.EscapeString
+	tl := c.TL
 	n := len(tl.All)
-	peak := 1
-	for _, v := range tl.All {
-		peak = max(peak, v)
+	if n == 0 {
+		return
 	}
-	bw := (W - left - 10) / float64(n)
-	y := func(v int) float64 { return H - bottom - (H-bottom-top)*float64(v)/float64(peak) }
-	xt := func(tm time.Time) float64 {
-		return left + (W-left-10)*float64(tm.Sub(tl.Start))/float64(time.Duration(n)*tl.Width)
-	}
-	fmt.Fprintf(w, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %g %g\" role=\"img\" aria-label=\"%s\">\n", W, H, html.EscapeString(t.T("timeline")))
-	for _, r := range m.Raids {
-		if r.Start.IsZero() {
-			continue
-		}
-		x0, x1 := xt(r.Start), xt(r.End)
-		fmt.Fprintf(w, "<rect x=\"%.1f\" y=\"%g\" width=\"%.1f\" height=\"%g\" fill=\"#f7c6c6\" opacity=\"0.6\"><title>%s</title></rect>\n",
-			x0, top, max(x1-x0, 1.5), H-bottom-top, html.EscapeString(t.F("raid_title", r.ID, r.Size, r.Senders)))
-	}
+	peak := c.Peak()
+	plotW := W - left - right
+	base := top + plotH // the time axis
+	laneTop := base + 24
+	laneH := min(14.0, 140/float64(max(len(c.Lanes), 1)))
+	font := min(11.0, max(laneH-2, 8))
+	every := laneLabelEvery(laneH, font)
+	H := laneTop + laneH*float64(len(c.Lanes)) + 26
+	bw := plotW / float64(n)
+	y := func(v int) float64 { return base - plotH*float64(v)/float64(peak) }
+	x := func(tm time.Time) float64 { return left + plotW*c.frac(tm) }
+	fmt.Fprintf(w, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %g %g\" role=\"img\" aria-label=\"%s\">\n", W, H, e(t.T(c.ID)))
 	for i, v := range tl.All {
 		if v == 0 {
 			continue
 		}
-		x := left + float64(i)*bw
-		fmt.Fprintf(w, "<rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.1f\" fill=\"#9a9a9a\"/>\n", x, y(v), max(bw-0.5, 0.5), H-bottom-y(v))
+		bx := left + float64(i)*bw
+		fmt.Fprintf(w, "<rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.1f\" fill=\"#9a9a9a\"/>\n", bx, y(v), max(bw-0.5, 0.5), base-y(v))
 		if r := tl.InRaid[i]; r > 0 {
-			fmt.Fprintf(w, "<rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.1f\" fill=\"#b22222\"/>\n", x, y(r), max(bw-0.5, 0.5), H-bottom-y(r))
+			fmt.Fprintf(w, "<rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.1f\" fill=\"#b22222\"/>\n", bx, y(r), max(bw-0.5, 0.5), base-y(r))
 		}
 	}
-	// raid numbers above the plot, after the bars so that none hides them; windows closer than
-	// a label's width share one label ("1, 2, 3")
-	type label struct {
-		x   float64
-		ids []string
+	fmt.Fprintf(w, "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" stroke=\"#333\"/>\n", left, base, W-right, base)
+	fmt.Fprintf(w, "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" stroke=\"#333\"/>\n", left, top, left, base)
+	fmt.Fprintf(w, "<text x=\"%g\" y=\"%g\" font-size=\"11\" text-anchor=\"end\">%s</text>\n", left-4, top+10, e(t.N(peak)))
+	fmt.Fprintf(w, "<text x=\"%g\" y=\"%g\" font-size=\"11\" text-anchor=\"end\">0</text>\n", left-4, base)
+	for _, k := range c.Ticks {
+		tx := x(k.At)
+		anchor := "middle"
+		if tx > W-right-40 {
+			anchor = "end"
+		} else if tx < left+40 {
+			anchor = "start"
+		}
+		fmt.Fprintf(w, "<line x1=\"%.1f\" y1=\"%g\" x2=\"%.1f\" y2=\"%g\" stroke=\"#333\"/>\n", tx, base, tx, base+4)
+		fmt.Fprintf(w, "<text class=\"tick\" x=\"%.1f\" y=\"%g\" font-size=\"11\" text-anchor=\"%s\">%s</text>\n", tx, base+16, anchor, e(k.Label))
 	}
-	var starts, labels []label
-	for _, r := range m.Raids {
-		if !r.Start.IsZero() {
-			starts = append(starts, label{xt(r.Start), []string{fmt.Sprint(r.ID)}})
+	// one lane per raid, after the bars; the number sits in the left margin, so it never covers
+	// a bar or another number
+	for i, l := range c.Lanes {
+		ly := laneTop + float64(i)*laneH
+		if i%2 == 0 {
+			fmt.Fprintf(w, "<rect x=\"%g\" y=\"%.1f\" width=\"%g\" height=\"%.1f\" fill=\"#f4f4f4\"/>\n", left, ly, plotW, laneH)
+		}
+		x0, x1 := x(l.Start), x(l.End)
+		fmt.Fprintf(w, "<rect class=\"lane\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#e07a7a\"><title>%s</title></rect>\n",
+			x0, ly+1, max(x1-x0, 2), max(laneH-2, 1), e(t.F("raid_title", l.ID, t.N(l.Size), t.N(l.Senders))))
+		if i%every == 0 {
+			fmt.Fprintf(w, "<text class=\"lane-label\" x=\"%g\" y=\"%.1f\" font-size=\"%.1f\" text-anchor=\"end\" fill=\"#8b1e1e\">%d</text>\n",
+				left-4, ly+laneH/2+font*0.35, font, l.ID)
 		}
 	}
-	sort.SliceStable(starts, func(i, j int) bool { return starts[i].x < starts[j].x })
-	for _, st := range starts {
-		if n := len(labels); n > 0 && st.x-labels[n-1].x < 6.5*float64(len(strings.Join(labels[n-1].ids, ", ")))+6 {
-			labels[n-1].ids = append(labels[n-1].ids, st.ids...)
-			continue
-		}
-		labels = append(labels, st)
-	}
-	for _, l := range labels {
-		s := strings.Join(l.ids, ", ")
-		fmt.Fprintf(w, "<text x=\"%.1f\" y=\"%g\" font-size=\"11\" fill=\"#8b1e1e\">%s</text>\n", min(l.x, W-10-6.5*float64(len(s))), top-6, s)
-	}
-	fmt.Fprintf(w, "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" stroke=\"#333\"/>\n", left, H-bottom, W-10, H-bottom)
-	fmt.Fprintf(w, "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" stroke=\"#333\"/>\n", left, top, left, H-bottom)
-	fmt.Fprintf(w, "<text x=\"%g\" y=\"%g\" font-size=\"11\" text-anchor=\"end\">%d</text>\n", left-4, top+10, peak)
-	fmt.Fprintf(w, "<text x=\"%g\" y=\"%g\" font-size=\"11\" text-anchor=\"end\">0</text>\n", left-4, H-bottom)
-	end := tl.Start.Add(time.Duration(n) * tl.Width)
-	fmt.Fprintf(w, "<text x=\"%g\" y=\"%g\" font-size=\"11\">%s</text>\n", left, H-bottom+16, html.EscapeString(m.fmtT(tl.Start)))
-	fmt.Fprintf(w, "<text x=\"%g\" y=\"%g\" font-size=\"11\" text-anchor=\"end\">%s</text>\n", W-10, H-bottom+16, html.EscapeString(m.fmtT(end)))
-	fmt.Fprintf(w, "<text x=\"%g\" y=\"%g\" font-size=\"11\" text-anchor=\"middle\">%s</text>\n", W/2, H-6, html.EscapeString(t.F("chart_axis", durationText(t, tl.Width))))
+	a, b := chartRange(c)
+	fmt.Fprintf(w, "<text x=\"%g\" y=\"%g\" font-size=\"11\" text-anchor=\"middle\">%s</text>\n", W/2, H-6, e(t.F("chart_axis", a, b, durationText(t, tl.Width))))
 	io.WriteString(w, "</svg>\n")
-	fmt.Fprintf(w, "<p class=\"legend\"><span style=\"background:#9a9a9a\"></span>%s<span style=\"background:#b22222\"></span>%s<span style=\"background:#f7c6c6\"></span>%s</p>\n",
-		html.EscapeString(t.T("legend_all")), html.EscapeString(t.T("legend_raid")), html.EscapeString(t.T("legend_window")))
+	fmt.Fprintf(w, "<p class=\"legend\"><span style=\"background:#9a9a9a\"></span>%s<span style=\"background:#b22222\"></span>%s<span style=\"background:#e07a7a\"></span>%s</p>\n",
+		e(t.T("legend_all")), e(t.T("legend_raid")), e(t.T("legend_window")))
 }

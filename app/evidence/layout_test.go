@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -70,8 +69,13 @@ var annexRow = regexp.MustCompile(`M000001 +2024-05-01 20:13:07\.123 +06 12`)
 // TestTableHeadsFit checks, in both languages, that no word of a PDF table head is wider than
 // its column (fpdf would cut it mid-word, as it did for "One-sho|t").
 func TestTableHeadsFit(t *testing.T) {
-	m := coSignalModel()
-	m.Derive()
+	for _, m := range []*Model{coSignalModel(), triageModel()} {
+		m.Derive()
+		checkTableHeads(t, m)
+	}
+}
+
+func checkTableHeads(t *testing.T, m *Model) {
 	for _, lang := range []string{"fr", "en"} {
 		tr, _ := loadStrings(lang)
 		f := fpdf.New("P", "mm", "A4", "")
@@ -112,25 +116,15 @@ func TestTableHeadsFit(t *testing.T) {
 }
 
 // TestChartRaidLabelsOnTop checks that the SVG timeline draws the raid numbers after the bars
-// (the bars hid them before) and above the plot area.
+// (the bars hid them before) and outside the plot area, in the left margin of the raid's lane.
 func TestChartRaidLabelsOnTop(t *testing.T) {
 	m := handModel()
 	m.Derive()
 	tr, _ := loadStrings("en")
 	var b bytes.Buffer
-	m.writeSVG(&b, tr)
-	s := b.String()
-	label := regexp.MustCompile(`<text x="[0-9.]+" y="([0-9.]+)" font-size="11" fill="#8b1e1e">1</text>`)
-	loc := label.FindStringSubmatchIndex(s)
-	if loc == nil {
-		t.Fatalf("no label for raid 1 in the chart:\n%s", s)
-	}
-	if last := strings.LastIndex(s, `fill="#b22222"/>`); last < 0 || loc[0] < last {
-		t.Errorf("raid label drawn before the last raid bar (at %d, bar at %d): the bars hide it", loc[0], last)
-	}
-	if y, err := strconv.ParseFloat(s[loc[2]:loc[3]], 64); err != nil || y >= 22 {
-		t.Errorf("raid label at y=%s, inside the plot (top 22)", s[loc[2]:loc[3]])
-	}
+	c, _ := m.charts()
+	m.writeSVG(&b, tr, &c)
+	checkLaneLabels(t, "en", b.String(), 1)
 }
 
 func TestCustodySummary(t *testing.T) {

@@ -36,17 +36,20 @@ type Model struct {
 	RootHash    string // SHA-256 of data/evidence-sha256.txt, set by Export before the reports
 
 	// Derived by Derive.
-	Raids      []Raid
-	Senders    []SenderRow
-	Figures    Figures
-	Timeline   Timeline
-	msgs       []msgLite                                   // one per message, ordered by time then ID (Derive)
-	byID       []int32                                     // positions in msgs, ordered by message ID
-	stream     func(fn func(casefile.Message) error) error // the case's messages, in its order; nil: Messages
-	redactKey  []byte                                      // pseudonym key applied to streamed messages
-	rsmfPre    *rsmfHead                                   // RSMF participants and conversations gathered by writeBag's pass
-	rsmfEvents *rsmfEvents                                 // RSMF events gathered by writeBag's pass
-	once       bool                                        // Export's model: writeBag may release what only the tables need
+	Raids    []Raid
+	Senders  []SenderRow
+	Figures  Figures
+	Timeline Timeline
+	// RaidTimeline is the raid period (first raid start to last raid end, with margins) in finer
+	// intervals; empty without dated raids.
+	RaidTimeline Timeline
+	msgs         []msgLite                                   // one per message, ordered by time then ID (Derive)
+	byID         []int32                                     // positions in msgs, ordered by message ID
+	stream       func(fn func(casefile.Message) error) error // the case's messages, in its order; nil: Messages
+	redactKey    []byte                                      // pseudonym key applied to streamed messages
+	rsmfPre      *rsmfHead                                   // RSMF participants and conversations gathered by writeBag's pass
+	rsmfEvents   *rsmfEvents                                 // RSMF events gathered by writeBag's pass
+	once         bool                                        // Export's model: writeBag may release what only the tables need
 }
 
 // msgLite is what the derivations and reports need of one message; the other fields are read
@@ -143,8 +146,16 @@ type Figures struct {
 	PeakPerMinute int     // most raid messages in any 60-second window
 	UnitCost      float64 // from the case settings
 	Currency      string
-	Damage        float64 // Incoming × UnitCost
+	Damage        float64 // RaidMessages × UnitCost (analysis.Damage), the GUI's overview figure
 	First, Last   time.Time
+	Peak          PeakWindow // where PeakPerMinute was counted
+}
+
+// PeakWindow is the raid messages behind the peak figure: the first and last of the most raid
+// messages sent less than 60 seconds apart.
+type PeakWindow struct {
+	Start, End                time.Time
+	FirstExhibit, LastExhibit string
 }
 
 // Raid is one cluster as the report shows it.
@@ -410,7 +421,7 @@ func (m *Model) Derive() {
 	// raids
 	m.Raids = m.Raids[:0]
 	raidSenders := map[string]bool{}
-	var raidTimes []time.Time
+	var raidMsgs []*msgLite // dated raid messages, for the peak
 	for _, cl := range clusters {
 		r := Raid{ID: cl.ID, Template: cl.Template, Size: cl.Size, Senders: cl.Senders,
 			Start: cl.Start, End: cl.End, Score: cl.Score}
@@ -444,7 +455,7 @@ func (m *Model) Derive() {
 			r.Exhibits = append(r.Exhibits, exhibitOf(msg.ID))
 			if !msg.Time.IsZero() {
 				times = append(times, msg.Time)
-				raidTimes = append(raidTimes, msg.Time)
+				raidMsgs = append(raidMsgs, msg)
 			}
 			if _, ok := variants[msg.Text]; !ok {
 				vorder = append(vorder, msg.Text)
@@ -494,11 +505,21 @@ func (m *Model) Derive() {
 	f.Raids = len(m.Raids)
 	delete(raidSenders, "")
 	f.RaidSenders = len(raidSenders)
-	sort.Slice(raidTimes, func(i, j int) bool { return raidTimes[i].Before(raidTimes[j]) })
-	f.PeakPerMinute = peakPerMinute(raidTimes)
-	f.Damage = float64(f.Incoming) * f.UnitCost
+	sort.Slice(raidMsgs, func(i, j int) bool { return lessLite(raidMsgs[i], raidMsgs[j]) })
+	raidTimes := make([]time.Time, len(raidMsgs))
+	for i, msg := range raidMsgs {
+		raidTimes[i] = msg.Time
+	}
+	var first, last int
+	f.PeakPerMinute, first, last = peakWindow(raidTimes)
+	if f.PeakPerMinute > 0 {
+		a, b := raidMsgs[first], raidMsgs[last]
+		f.Peak = PeakWindow{Start: a.Time, End: b.Time, FirstExhibit: exhibitOf(a.ID), LastExhibit: exhibitOf(b.ID)}
+	}
+	f.Damage = analysis.Damage(f.RaidMessages, f.UnitCost)
 	m.Figures = f
 	m.Timeline = m.buildTimeline()
+	m.RaidTimeline = m.buildRaidTimeline()
 }
 
 func mergeParty(dst *importers.Party, src importers.Party) {
@@ -530,16 +551,23 @@ func containsInt(s []int, v int) bool {
 
 // peakPerMinute is the largest number of times (sorted) within any 60-second window.
 func peakPerMinute(ts []time.Time) int {
-	best, j := 0, 0
+	n, _, _ := peakWindow(ts)
+	return n
+}
+
+// peakWindow is the largest number of times (sorted) less than 60 seconds apart, and the indexes
+// of the first and last of them (the earliest such window).
+func peakWindow(ts []time.Time) (n, first, last int) {
+	j := 0
 	for i := range ts {
 		for ts[i].Sub(ts[j]) >= time.Minute {
 			j++
 		}
-		if n := i - j + 1; n > best {
-			best = n
+		if k := i - j + 1; k > n {
+			n, first, last = k, j, i
 		}
 	}
-	return best
+	return n, first, last
 }
 
 var niceWidths = []time.Duration{time.Minute, 5 * time.Minute, 15 * time.Minute, 30 * time.Minute,
@@ -550,16 +578,44 @@ func (m *Model) buildTimeline() Timeline {
 	if f.First.IsZero() {
 		return Timeline{}
 	}
-	span := f.Last.Sub(f.First)
+	return m.countTimeline(f.First, f.Last, 150)
+}
+
+// buildRaidTimeline counts the raid period, from the first raid's start to the last one's end
+// with a tenth of that span (five minutes at least) on each side, in at most 240 intervals.
+func (m *Model) buildRaidTimeline() Timeline {
+	var a, b time.Time
+	for _, r := range m.Raids {
+		if r.Start.IsZero() || r.End.IsZero() {
+			continue
+		}
+		if a.IsZero() || r.Start.Before(a) {
+			a = r.Start
+		}
+		if r.End.After(b) {
+			b = r.End
+		}
+	}
+	if a.IsZero() {
+		return Timeline{}
+	}
+	pad := max(b.Sub(a)/10, 5*time.Minute)
+	return m.countTimeline(a.Add(-pad), b.Add(pad), 240)
+}
+
+// countTimeline counts the incoming messages from first to last in the smallest nice interval
+// that gives at most most intervals.
+func (m *Model) countTimeline(first, last time.Time, most int) Timeline {
+	span := last.Sub(first)
 	w := niceWidths[len(niceWidths)-1]
 	for _, nw := range niceWidths {
-		if span/nw <= 150 {
+		if span/nw <= time.Duration(most) {
 			w = nw
 			break
 		}
 	}
-	start := f.First.Truncate(w)
-	n := int(f.Last.Sub(start)/w) + 1
+	start := first.Truncate(w)
+	n := int(last.Sub(start)/w) + 1
 	t := Timeline{Start: start, Width: w, All: make([]int, n), InRaid: make([]int, n)}
 	for i := range m.msgs {
 		msg := &m.msgs[i]
@@ -602,8 +658,11 @@ func (m *Model) decisionText(id int64) string {
 // triageText is the machine's suggestion for a message.
 func (m *Model) triageText(id int64) string { return strings.Join(m.Suggestions[id], "; ") }
 
-// wordDiff marks the words of v that are not in the template (longest common subsequence over
-// words), keeping the spaces as they are.
+// wordDiff marks the words of v that differ from the template, keeping the spaces as they are.
+// The words are aligned in the analysis' normal form (longest common subsequence), so that one
+// changed word does not shift the rest; an aligned word is still marked when its verbatim text
+// differs from the template's other than by case ("F3rme", "personneeee", "pute," for "pute"),
+// since that difference is what makes the message a variant.
 func wordDiff(tmpl, v string) []Span {
 	if tmpl == v {
 		return []Span{{Text: v}}
@@ -651,7 +710,7 @@ func wordDiff(tmpl, v string) []Span {
 	for j < len(b) {
 		switch {
 		case i < len(a) && a[i] == b[j]:
-			add(wb[j], false)
+			add(wb[j], strings.TrimSpace(wb[j]) != "" && !strings.EqualFold(wa[i], wb[j]))
 			i++
 			j++
 		case i < len(a) && lcs[i+1][j] >= lcs[i][j+1]:

@@ -80,12 +80,20 @@ func TestDeriveRaid(t *testing.T) {
 	if m.Figures.Incoming != 2 || m.Figures.Damage != 0.32 {
 		t.Errorf("figures %+v", m.Figures)
 	}
-	// the capitalised variant differs from the template only by punctuation
+	// the capitalised variant differs from the template by case, which is not marked, and by the
+	// quotes around "sale", which are
 	for _, v := range r.Variants {
+		if v.Text == r.Template {
+			continue
+		}
+		var changed []string
 		for _, s := range v.Diff {
-			if s.Changed && strings.Contains(s.Text, "sale") {
-				t.Errorf("variant %q: %q marked as changed", v.Text, s.Text)
+			if s.Changed {
+				changed = append(changed, s.Text)
 			}
+		}
+		if got := strings.Join(changed, "|"); got != "sale" {
+			t.Errorf("variant %q: changed %q, want %q", v.Text, got, "sale")
 		}
 	}
 }
@@ -102,6 +110,42 @@ func TestWordDiff(t *testing.T) {
 	}
 	if all.String() != "t'es qu'une conasse, vraiment, dégage" || len(changed) != 1 || changed[0] != "vraiment," {
 		t.Errorf("diff %+v", got)
+	}
+}
+
+// TestWordDiffVerbatim checks that a variant's words are marked when they differ from the
+// template's verbatim, by leetspeak or stretched letters too, and not when only their case does.
+func TestWordDiffVerbatim(t *testing.T) {
+	const tmpl = "Ferme ta gueule sale pute, personne veut de ta ligne de merde"
+	tests := []struct {
+		tmpl, v string
+		want    []string
+	}{
+		{tmpl, "F3rme ta gueule sale pute, personne veut de ta ligne de merde", []string{"F3rme"}},
+		{tmpl, "Ferme t4 gueule sale pute, personne veut de ta ligne de merde", []string{"t4"}},
+		{tmpl, "Ferme ta gueule sale pute, personne veut de ta l1gne de merde", []string{"l1gne"}},
+		{tmpl, "Ferme ta gueule sale pute, personneeeee veut de ta ligne de merde", []string{"personneeeee"}},
+		{tmpl, "Ferme ta gueule sale pute, personne veeeeeeut de ta ligne de merde", []string{"veeeeeeut"}},
+		{tmpl, "FERME TA GUEULE SALE PUTE, PERSONNE VEUT DE TA LIGNE DE MERDE", nil},
+		{tmpl, "Ferme ta gueule sale pute, personne veut de ta ligne de merde 😂", []string{"😂"}},
+		{tmpl, "Ferme  ta gueule sale pute, personne veut de ta ligne de merde", nil}, // spaces are not words
+		{"Je vais te retrouver et tu vas crever", "J3 vais te reeeetrouver et tu vas crever", []string{"J3", "reeeetrouver"}},
+	}
+	for _, tt := range tests {
+		var changed []string
+		var all strings.Builder
+		for _, s := range wordDiff(tt.tmpl, tt.v) {
+			all.WriteString(s.Text)
+			if s.Changed {
+				changed = append(changed, strings.TrimSpace(s.Text))
+			}
+		}
+		if all.String() != tt.v {
+			t.Errorf("diff of %q joins to %q", tt.v, all.String())
+		}
+		if strings.Join(changed, "|") != strings.Join(tt.want, "|") {
+			t.Errorf("wordDiff(%q): changed %q, want %q", tt.v, changed, tt.want)
+		}
 	}
 }
 

@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"sort"
 	"strings"
 	"sync"
 	"time"
 	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"codeberg.org/go-pdf/fpdf"
@@ -23,11 +23,12 @@ const (
 	maxLines  = 40  // lines shown per table cell (the full text is in messages.csv)
 )
 
-// pdfText makes a string safe for the PDF font: control and bidirectional-override characters
-// become spaces, emoji presentation selectors (U+FE0E, U+FE0F) are dropped, and every other
-// character the embedded fonts cannot draw (most emoji) becomes its code point in brackets,
-// "[U+1F621]", so the reader sees that a character was there and which one. Never U+FFFD. The
-// verbatim text is in messages.csv and the HTML report.
+// pdfText makes a string safe for text that fpdf draws in one DejaVu font (paragraphs, notes,
+// headings, bookmarks, the footer): control and bidirectional-override characters become spaces,
+// emoji presentation selectors (U+FE0E, U+FE0F) are dropped, and every other character DejaVu
+// cannot draw becomes its code point in brackets, "[U+1F621]", so the reader sees that a
+// character was there and which one. Never U+FFFD. Table cells and variants, where the messages'
+// texts are, use pdfRich and draw emoji with the fallback font.
 func pdfText(s string) string {
 	cov := fontCoverage()
 	var b strings.Builder
@@ -48,6 +49,164 @@ func pdfText(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// pdfRich is pdfText for the places that draw with the fallback font too (table cells and
+// variants): the characters that font has are kept, for drawRich; only those that neither font
+// has become "[U+XXXX]".
+func pdfRich(s string) string {
+	ff := fallbackFonts()
+	if ff == nil {
+		return pdfText(s)
+	}
+	cov := fontCoverage()
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r == '\n':
+			b.WriteRune(r)
+		case r == '\t':
+			b.WriteByte(' ')
+		case unicode.IsControl(r) || (r >= 0x200B && r <= 0x200F) || (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069):
+			b.WriteByte(' ')
+		case r == 0xFE0E || r == 0xFE0F:
+		case r == utf8.RuneError:
+			b.WriteString("[U+FFFD]")
+		case cov(r):
+			b.WriteRune(r)
+		default:
+			if _, ok := ff.code[r]; ok {
+				b.WriteRune(r)
+			} else {
+				fmt.Fprintf(&b, "[U+%04X]", r)
+			}
+		}
+	}
+	return b.String()
+}
+
+// hasFallback reports whether s (from pdfRich) holds a character of the fallback font.
+func hasFallback(s string) bool {
+	cov := fontCoverage()
+	for _, r := range s {
+		if r >= 0x7F && !cov(r) && r != '\n' {
+			return true
+		}
+	}
+	return false
+}
+
+// runs cuts s (from pdfRich) into runs of the DejaVu fonts and runs of the fallback font.
+func runs(s string) (out []struct {
+	text     string
+	fallback bool
+}) {
+	cov := fontCoverage()
+	start, fb := 0, false
+	for i, r := range s {
+		isFB := r >= 0x7F && !cov(r)
+		if i > start && isFB != fb {
+			out = append(out, struct {
+				text     string
+				fallback bool
+			}{s[start:i], fb})
+			start = i
+		}
+		fb = isFB
+	}
+	if start < len(s) {
+		out = append(out, struct {
+			text     string
+			fallback bool
+		}{s[start:], fb})
+	}
+	return out
+}
+
+// runeWidth is the width of r in the current font, or in the fallback font when DejaVu lacks it.
+func (p *pdfDoc) runeWidth(r rune) float64 {
+	if r < 0x7F || fontCoverage()(r) {
+		return p.f.GetStringWidth(string(r))
+	}
+	_, size := p.f.GetFontSize()
+	return fallbackFonts().adv[r] * size
+}
+
+// wrapRich splits s (from pdfRich, one line) into lines at most w wide, as fpdf's SplitText
+// does but measuring the fallback font's characters too: at the last space, else inside a word.
+func (p *pdfDoc) wrapRich(s string, w float64) []string {
+	wmax := w - 2*p.f.GetCellMargin()
+	rs := []rune(s)
+	var lines []string
+	j, sep, l := 0, -1, 0.0
+	for i := 0; i < len(rs); {
+		r := rs[i]
+		l += p.runeWidth(r)
+		if r == ' ' {
+			sep = i
+		}
+		if l > wmax {
+			if sep == -1 {
+				if i == j {
+					i++
+				}
+				sep = i
+			} else {
+				i = sep + 1
+			}
+			lines = append(lines, string(rs[j:sep]))
+			sep, j, l = -1, i, 0
+			continue
+		}
+		i++
+	}
+	if j < len(rs) {
+		lines = append(lines, string(rs[j:]))
+	}
+	return lines
+}
+
+// withFallback draws s (a run of the fallback font's characters) with draw, in the fallback font
+// at the current size, marked with the real characters as /ActualText; then restores the font.
+func (p *pdfDoc) withFallback(s string, draw func(codes string)) {
+	f := p.f
+	ff := fallbackFonts()
+	family, style := f.GetFontFamily(), f.GetFontStyle()
+	pt, _ := f.GetFontSize()
+	var codes strings.Builder
+	var actual strings.Builder
+	for _, r := range s {
+		codes.WriteRune(ff.code[r])
+		for _, u := range utf16.Encode([]rune{r}) {
+			fmt.Fprintf(&actual, "%04X", u)
+		}
+	}
+	f.SetFont(fallbackFamily, "", pt)
+	f.RawWriteStr("/Span <</ActualText <FEFF" + actual.String() + ">>> BDC")
+	draw(codes.String())
+	f.RawWriteStr("EMC")
+	f.SetFont(family, style, pt)
+}
+
+// drawRich draws one line of a table cell at (x, y), as CellFormat would place it, switching to
+// the fallback font for the characters DejaVu lacks.
+func (p *pdfDoc) drawRich(x, y, lh float64, s string) {
+	f := p.f
+	_, size := f.GetFontSize()
+	cx := x + f.GetCellMargin()
+	base := y + 0.5*lh + 0.3*size
+	for _, r := range runs(s) {
+		if !r.fallback {
+			f.Text(cx, base, r.text)
+			cx += f.GetStringWidth(r.text)
+			continue
+		}
+		p.withFallback(r.text, func(codes string) { f.Text(cx, base, codes) })
+		for _, c := range r.text {
+			cx += p.runeWidth(c)
+		}
+	}
 }
 
 var (
@@ -118,6 +277,9 @@ func (m *Model) WritePDF(w io.Writer, t *tr) error {
 		return fmt.Errorf("report font: %w", err)
 	}
 	f.AddUTF8FontFromBytes("DejaVuMono", "", mono)
+	if ff := fallbackFonts(); ff != nil {
+		f.AddUTF8FontFromBytes(fallbackFamily, "", ff.ttf)
+	}
 	gen := m.Generated
 	if gen.IsZero() {
 		gen = time.Unix(0, 0).UTC()
@@ -202,12 +364,12 @@ func (p *pdfDoc) block(b block, first *bool) {
 		p.table(b.Head, &b, b.Widths, false)
 	case bMono:
 		// monospaced, so the command lines and the file list of the read-me stay aligned
-		f.SetFont("DejaVuMono", "", 7)
+		f.SetFont("DejaVuMono", "", 8)
 		f.SetFillColor(246, 246, 246)
-		f.MultiCell(0, 3.3, pdfText(b.Text), "", "L", true)
+		f.MultiCell(0, 3.7, pdfText(b.Text), "", "L", true)
 		f.Ln(2)
 	case bChart:
-		p.chart()
+		p.chart(b.Chart)
 	case bVariants:
 		p.variants(b.Raid)
 	case bPageBreak:
@@ -271,8 +433,13 @@ func (p *pdfDoc) table(head []string, b *block, widths []float64, kv bool) {
 
 func (p *pdfDoc) split(s string, w float64) []string {
 	var out []string
-	for _, part := range strings.Split(pdfText(s), "\n") {
-		ls := p.f.SplitText(part, w-1)
+	for _, part := range strings.Split(pdfRich(s), "\n") {
+		var ls []string
+		if hasFallback(part) {
+			ls = p.wrapRich(part, w-1)
+		} else {
+			ls = p.f.SplitText(part, w-1)
+		}
 		if len(ls) == 0 {
 			ls = []string{""}
 		}
@@ -322,6 +489,10 @@ func (p *pdfDoc) drawRow(cells [][]string, ws []float64, lh, h float64, kv, fill
 		}
 		if i < len(cells) {
 			for j, l := range cells[i] {
+				if hasFallback(l) {
+					p.drawRich(x, y0+0.8+float64(j)*lh, lh, l)
+					continue
+				}
 				f.SetXY(x, y0+0.8+float64(j)*lh)
 				f.CellFormat(w, lh, l, "", 0, "L", false, 0, "")
 			}
@@ -354,7 +525,13 @@ func (p *pdfDoc) variants(r *Raid) {
 				f.SetFont("DejaVu", "", 9)
 				f.SetTextColor(0, 0, 0)
 			}
-			f.Write(4.5, strings.ReplaceAll(pdfText(s.Text), "\n", " "))
+			for _, r := range runs(strings.ReplaceAll(pdfRich(s.Text), "\n", " ")) {
+				if !r.fallback {
+					f.Write(4.5, r.text)
+					continue
+				}
+				p.writeFallback(r.text)
+			}
 		}
 		f.SetTextColor(0, 0, 0)
 		f.Ln(6)
@@ -362,37 +539,46 @@ func (p *pdfDoc) variants(r *Raid) {
 	f.Ln(2)
 }
 
-// chart draws the timeline like the HTML's SVG.
-func (p *pdfDoc) chart() {
+// writeFallback writes s (a run of the fallback font's characters) in flowing text, going to
+// the next line or page first when it does not fit, so that no break falls inside its
+// /ActualText span.
+func (p *pdfDoc) writeFallback(s string) {
 	f := p.f
-	tl := p.m.Timeline
+	for _, r := range s {
+		w := p.runeWidth(r)
+		if f.GetX()+w > p.w-pdfMargin {
+			f.Ln(4.5)
+		}
+		if f.GetY()+4.5 > p.h-pdfMargin-5 {
+			f.AddPage()
+		}
+		p.withFallback(string(r), func(codes string) { f.Write(4.5, codes) })
+	}
+}
+
+// chart draws a timeline chart like the HTML's SVG (see chartSpec).
+func (p *pdfDoc) chart(c *chartSpec) {
+	f := p.f
+	tl := c.TL
 	n := len(tl.All)
 	if n == 0 {
 		return
 	}
-	const ch = 60.0
-	if f.GetY()+ch+20 > p.h-pdfMargin {
+	const ch, laneFont = 50.0, 6.5 // plot height (mm), lane number size (pt)
+	laneH := min(3.2, 40/float64(max(len(c.Lanes), 1)))
+	textH := laneFont * 25.4 / 72 * 0.8 // a digit's height, mm
+	every := laneLabelEvery(laneH, textH)
+	height := 5 + ch + 7 + laneH*float64(len(c.Lanes)) + 12
+	if f.GetY()+height > p.h-pdfMargin-5 {
 		f.AddPage()
 	}
 	left := pdfMargin + 10
 	x0, y0 := left, f.GetY()+5
 	w := p.w - pdfMargin - left
-	peak := 1
-	for _, v := range tl.All {
-		peak = max(peak, v)
-	}
-	span := float64(time.Duration(n) * tl.Width)
-	xt := func(t time.Time) float64 { return x0 + w*float64(t.Sub(tl.Start))/span }
-	yv := func(v int) float64 { return y0 + ch - ch*float64(v)/float64(peak) }
-	f.SetFillColor(247, 198, 198)
-	f.SetFont("DejaVu", "", 7)
-	for _, r := range p.m.Raids {
-		if r.Start.IsZero() {
-			continue
-		}
-		a, b := xt(r.Start), xt(r.End)
-		f.Rect(a, y0, max(b-a, 0.6), ch, "F")
-	}
+	base := y0 + ch
+	peak := c.Peak()
+	xt := func(t time.Time) float64 { return x0 + w*c.frac(t) }
+	yv := func(v int) float64 { return base - ch*float64(v)/float64(peak) }
 	bw := w / float64(n)
 	for i, v := range tl.All {
 		if v == 0 {
@@ -400,51 +586,49 @@ func (p *pdfDoc) chart() {
 		}
 		x := x0 + float64(i)*bw
 		f.SetFillColor(154, 154, 154)
-		f.Rect(x, yv(v), max(bw-0.1, 0.15), y0+ch-yv(v), "F")
+		f.Rect(x, yv(v), max(bw-0.1, 0.15), base-yv(v), "F")
 		if r := tl.InRaid[i]; r > 0 {
 			f.SetFillColor(178, 34, 34)
-			f.Rect(x, yv(r), max(bw-0.1, 0.15), y0+ch-yv(r), "F")
+			f.Rect(x, yv(r), max(bw-0.1, 0.15), base-yv(r), "F")
 		}
 	}
-	// raid numbers above the plot, after the bars so that none hides them; windows closer
-	// than a label's width share one label ("1, 2, 3")
-	f.SetTextColor(139, 30, 30)
-	type label struct {
-		x   float64
-		ids []string
-	}
-	var starts []label
-	for _, r := range p.m.Raids {
-		if !r.Start.IsZero() {
-			starts = append(starts, label{xt(r.Start), []string{fmt.Sprint(r.ID)}})
-		}
-	}
-	sort.SliceStable(starts, func(i, j int) bool { return starts[i].x < starts[j].x })
-	var labels []label
-	for _, st := range starts {
-		if n := len(labels); n > 0 && st.x-labels[n-1].x < f.GetStringWidth(strings.Join(labels[n-1].ids, ", "))+2 {
-			labels[n-1].ids = append(labels[n-1].ids, st.ids...)
-			continue
-		}
-		labels = append(labels, st)
-	}
-	for _, l := range labels {
-		s := strings.Join(l.ids, ", ")
-		f.Text(min(l.x, x0+w-f.GetStringWidth(s)), y0-0.8, s)
-	}
-	f.SetTextColor(0, 0, 0)
 	f.SetDrawColor(50, 50, 50)
-	f.Line(x0, y0+ch, x0+w, y0+ch)
-	f.Line(x0, y0, x0, y0+ch)
-	f.SetDrawColor(0, 0, 0)
+	f.Line(x0, base, x0+w, base)
+	f.Line(x0, y0, x0, base)
 	f.SetFont("DejaVu", "", 7)
-	f.Text(pdfMargin, y0+3, fmt.Sprint(peak))
-	f.Text(pdfMargin+5, y0+ch, "0")
-	f.Text(x0, y0+ch+4, pdfText(p.m.fmtT(tl.Start)))
-	end := pdfText(p.m.fmtT(tl.Start.Add(time.Duration(n) * tl.Width)))
-	f.Text(x0+w-f.GetStringWidth(end), y0+ch+4, end)
-	f.SetXY(pdfMargin, y0+ch+6)
+	f.Text(x0-1.5-f.GetStringWidth(p.t.N(peak)), y0+2.5, pdfText(p.t.N(peak)))
+	f.Text(x0-1.5-f.GetStringWidth("0"), base, "0")
+	for _, k := range c.Ticks {
+		x := xt(k.At)
+		f.Line(x, base, x, base+1.2)
+		lw := f.GetStringWidth(k.Label)
+		lx := min(max(x-lw/2, x0), x0+w-lw)
+		f.Text(lx, base+4, pdfText(k.Label))
+	}
+	// one lane per raid under the axis, numbered in the left margin: windows that overlap or
+	// start minutes apart stay apart, and no number covers a bar or another number
+	laneTop := base + 6
+	f.SetFont("DejaVu", "", laneFont)
+	for i, l := range c.Lanes {
+		ly := laneTop + float64(i)*laneH
+		if i%2 == 0 {
+			f.SetFillColor(244, 244, 244)
+			f.Rect(x0, ly, w, laneH, "F")
+		}
+		a, b := xt(l.Start), xt(l.End)
+		f.SetFillColor(224, 122, 122)
+		f.Rect(a, ly+laneH*0.15, max(b-a, 0.5), laneH*0.7, "F")
+		if i%every == 0 {
+			s := fmt.Sprint(l.ID)
+			f.SetTextColor(139, 30, 30)
+			f.Text(x0-1.5-f.GetStringWidth(s), ly+laneH/2+textH/2, s)
+			f.SetTextColor(0, 0, 0)
+		}
+	}
+	f.SetDrawColor(0, 0, 0)
+	f.SetXY(pdfMargin, laneTop+laneH*float64(len(c.Lanes))+1.5)
 	f.SetFont("DejaVu", "", 8)
-	f.MultiCell(0, 4, pdfText(p.t.F("chart_axis", durationText(p.t, tl.Width))+". "+p.t.T("chart_legend_pdf")), "", "C", false)
+	a, b := chartRange(c)
+	f.MultiCell(0, 4, pdfText(p.t.F("chart_axis", a, b, durationText(p.t, tl.Width))+". "+p.t.T("chart_legend_pdf")), "", "C", false)
 	f.Ln(3)
 }

@@ -3,10 +3,12 @@ package evidence
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
 
+	"raidtrace/analysis"
 	"raidtrace/importers"
 )
 
@@ -21,7 +23,7 @@ const (
 	bNote                      // Text, shown as a framed warning
 	bKV                        // Rows of [label, value]
 	bTable                     // Head, Rows, Widths (relative)
-	bChart                     // the timeline
+	bChart                     // a timeline chart: Chart
 	bVariants                  // Variants of Raid
 	bMono                      // Text in a fixed-width box
 	bPageBreak
@@ -36,6 +38,7 @@ type block struct {
 	Rows   [][]string
 	Widths []float64
 	Raid   *Raid
+	Chart  *chartSpec
 	// A table can also make its rows one at a time, after Rows: NRows rows, row i given by
 	// Row(i). The annex does, so that a million-message annex is never held in memory whole.
 	NRows int
@@ -60,13 +63,6 @@ func (m *Model) fmtT(t time.Time) string {
 		return "—"
 	}
 	return t.UTC().Format("2006-01-02 15:04:05.000") + " UTC"
-}
-
-func fmtMoney(v float64, cur string) string {
-	if cur == "" {
-		cur = "EUR"
-	}
-	return strconv.FormatFloat(v, 'f', 2, 64) + " " + cur
 }
 
 // pdfAnnexLimit is the most messages the PDF's annex lists. fpdf holds the whole document in
@@ -119,27 +115,35 @@ func (m *Model) document(t *tr, annexMax int) []block {
 	// key figures
 	h(1, "figures", t.T("key_figures"))
 	kv := [][]string{
-		{t.T("fig_messages"), strconv.Itoa(f.Messages)},
-		{t.T("fig_incoming"), strconv.Itoa(f.Incoming)},
-		{t.T("fig_senders"), strconv.Itoa(f.Senders)},
-		{t.T("fig_raids"), strconv.Itoa(f.Raids)},
-		{t.T("fig_raid_messages"), strconv.Itoa(f.RaidMessages)},
-		{t.T("fig_raid_senders"), strconv.Itoa(f.RaidSenders)},
-		{t.T("fig_peak"), strconv.Itoa(f.PeakPerMinute)},
+		{t.T("fig_messages"), t.N(f.Messages)},
+		{t.T("fig_incoming"), t.N(f.Incoming)},
+		{t.T("fig_senders"), t.N(f.Senders)},
+		{t.T("fig_raids"), t.N(f.Raids)},
+		{t.T("fig_raid_messages"), t.N(f.RaidMessages)},
+		{t.T("fig_raid_senders"), t.N(f.RaidSenders)},
+		{t.T("fig_peak"), m.peakText(t)},
 		{t.T("fig_period"), m.fmtT(f.First) + " → " + m.fmtT(f.Last)},
 	}
 	if f.UnitCost > 0 {
-		kv = append(kv, []string{t.T("fig_damage"), t.F("fig_damage_value", fmtMoney(f.Damage, f.Currency), f.Incoming, fmtMoney(f.UnitCost, f.Currency))})
+		kv = append(kv, []string{t.T("fig_damage"), t.F("fig_damage_value", t.Money(f.Damage, f.Currency), t.N(f.RaidMessages), t.Money(f.UnitCost, f.Currency))})
 	} else {
 		kv = append(kv, []string{t.T("fig_damage"), t.T("fig_damage_unset")})
 	}
 	d = append(d, block{Kind: bKV, Rows: kv})
+	p(t.T("figures_explained"))
 
 	// timeline
 	h(1, "timeline", t.T("timeline"))
 	if len(m.Timeline.All) > 0 {
+		all, zoom := m.charts()
 		p(t.F("timeline_explained", durationText(t, m.Timeline.Width)))
-		d = append(d, block{Kind: bChart})
+		d = append(d, block{Kind: bChart, Chart: &all})
+		if zoom != nil {
+			a, b := chartRange(zoom)
+			h(2, "timeline-raids", t.T("timeline_raids"))
+			p(t.F("timeline_raids_explained", a, b, durationText(t, zoom.TL.Width)))
+			d = append(d, block{Kind: bChart, Chart: zoom})
+		}
 	} else {
 		p(t.T("no_times"))
 	}
@@ -152,20 +156,20 @@ func (m *Model) document(t *tr, annexMax int) []block {
 	p(t.T("raids_explained"))
 	for i := range m.Raids {
 		r := &m.Raids[i]
-		h(2, fmt.Sprintf("raid-%d", r.ID), t.F("raid_title", r.ID, r.Size, r.Senders))
+		h(2, fmt.Sprintf("raid-%d", r.ID), t.F("raid_title", r.ID, t.N(r.Size), t.N(r.Senders)))
 		d = append(d, block{Kind: bKV, Rows: [][]string{
 			{t.T("template"), r.Template},
 			{t.T("window"), m.fmtT(r.Start) + " → " + m.fmtT(r.End) + " (" + durationText(t, r.End.Sub(r.Start)) + ")"},
-			{t.T("size"), strconv.Itoa(r.Size)},
-			{t.T("distinct_senders"), strconv.Itoa(r.Senders)},
-			{t.T("one_shot"), strconv.Itoa(r.OneShot)},
-			{t.T("peak"), strconv.Itoa(r.PeakPerMinute)},
+			{t.T("size"), t.N(r.Size)},
+			{t.T("distinct_senders"), t.N(r.Senders)},
+			{t.T("one_shot"), t.N(r.OneShot)},
+			{t.T("peak"), t.N(r.PeakPerMinute)},
 			{t.T("core_window"), m.fmtT(r.Window.Start) + " → " + m.fmtT(r.Window.End)},
-			{t.T("bursts"), strconv.Itoa(r.Bursts)},
-			{t.T("score"), strconv.FormatFloat(r.Score, 'f', 2, 64)},
+			{t.T("bursts"), t.N(r.Bursts)},
+			{t.T("score"), t.Dec(r.Score, 2)},
 		}})
 		if len(r.Variants) > 1 || (len(r.Variants) == 1 && r.Variants[0].Text != r.Template) {
-			p(t.F("variants_explained", len(r.Variants)))
+			p(t.F("variants_explained", t.N(len(r.Variants))))
 			d = append(d, block{Kind: bVariants, Raid: r})
 		}
 		p(t.T("joined_explained"))
@@ -180,34 +184,52 @@ func (m *Model) document(t *tr, annexMax int) []block {
 			if j.Before < 0 {
 				before = "—"
 			}
-			return []string{strconv.Itoa(k + 1), j.Sender, j.Exhibit, m.fmtT(j.Time), before, strconv.Itoa(j.Messages), os}
+			return []string{strconv.Itoa(k + 1), j.Sender, j.Exhibit, m.fmtT(j.Time), before, t.N(j.Messages), os}
 		}
 		d = append(d, block{Kind: bTable, Head: []string{"#", t.T("col_sender"), t.T("col_exhibit"), t.T("col_time"),
 			t.T("col_before"), t.T("col_in_raid"), t.T("col_one_shot")}, NRows: len(r.Joined), Row: row, Widths: []float64{5, 20, 11, 25, 11, 11, 12}})
 		d = append(d, m.coSignalBlocks(t, r)...)
 	}
 
-	// threats
+	// threats: every threat listed first; insults, far more numerous, counted per raid here and
+	// listed in their own annex
 	h(1, "threats", t.T("threats"))
 	p(t.T("threats_explained"))
-	var threats []int32 // positions in m.msgs
+	var threats, insults []int32 // positions in m.msgs
 	for i := range m.msgs {
-		if id := m.msgs[i].ID; m.triageText(id) != "" || m.flagDecisions(id) != "" {
+		switch m.triageClass(m.msgs[i].ID) {
+		case classThreat:
 			threats = append(threats, int32(i))
+		case classInsult:
+			insults = append(insults, int32(i))
 		}
 	}
-	trow := func(k int) []string {
-		msg := &m.msgs[threats[k]]
-		return []string{exhibitOf(msg.ID), m.fmtT(msg.Time), senderLabel(msg.Sender), msg.Text,
-			orDash(m.triageText(msg.ID)), orDash(m.flagDecisions(msg.ID))}
+	flagged := func(list []int32) func(k int) []string {
+		return func(k int) []string {
+			msg := &m.msgs[list[k]]
+			// the column head says UTC; without the suffix the time fits on one line
+			return []string{exhibitOf(msg.ID), strings.TrimSuffix(m.fmtT(msg.Time), " UTC"), senderLabel(msg.Sender), msg.Text,
+				orDash(m.triageLabel(t, msg.ID)), orDash(m.flagDecisionsLabel(t, msg.ID))}
+		}
 	}
-	if len(threats) == 0 {
+	flagHead := []string{t.T("col_exhibit"), t.T("col_time"), t.T("col_sender"), t.T("col_text"), t.T("col_suggestion"), t.T("col_decision")}
+	flagWidths := []float64{10, 22, 14, 28, 14, 12}
+	if len(threats) == 0 && len(insults) == 0 {
 		p(t.T("no_threats"))
 	} else {
-		d = append(d, block{Kind: bTable, Head: []string{t.T("col_exhibit"), t.T("col_time"), t.T("col_sender"), t.T("col_text"),
-			t.T("col_suggestion"), t.T("col_decision")}, NRows: len(threats), Row: trow, Widths: []float64{10, 16, 14, 34, 13, 13}})
+		h(2, "threats-list", t.F("threats_list", t.N(len(threats))))
+		p(t.T("threats_list_explained"))
+		if len(threats) == 0 {
+			p(t.T("no_threat_only_insults"))
+		} else {
+			d = append(d, block{Kind: bTable, Head: flagHead, NRows: len(threats), Row: flagged(threats), Widths: flagWidths})
+		}
+		h(2, "threats-by-raid", t.T("threats_by_raid"))
+		d = append(d, m.triageSummary(t))
+		if len(insults) > 0 {
+			p(t.F("insults_pointer", t.N(len(insults)), t.T("annex_insults")))
+		}
 	}
-
 	// method
 	h(1, "method", t.T("method"))
 	if s, err := t.text("method", m.textData()); err == nil {
@@ -216,7 +238,7 @@ func (m *Model) document(t *tr, annexMax int) []block {
 
 	// limitations
 	h(1, "limits", t.T("limits"))
-	for _, k := range []string{"limit_1", "limit_2", "limit_3", "limit_4"} {
+	for _, k := range []string{"limit_1", "limit_2", "limit_3", "limit_4", "limit_5"} {
 		p("• " + t.T(k))
 	}
 
@@ -249,6 +271,15 @@ func (m *Model) document(t *tr, annexMax int) []block {
 		d = append(d, block{Kind: bMono, Text: strings.TrimSpace(s)})
 	}
 
+	// annex of the messages suggested as insults only
+	if len(insults) > 0 {
+		d = append(d, block{Kind: bPageBreak})
+		h(1, "annex-insults", t.T("annex_insults"))
+		p(t.T("annex_insults_explained"))
+		// their suggestion is one word: the text gets the room
+		d = append(d, block{Kind: bTable, Head: flagHead, NRows: len(insults), Row: flagged(insults), Widths: []float64{10, 22, 14, 30, 12, 12}})
+	}
+
 	// annex
 	d = append(d, block{Kind: bPageBreak})
 	h(1, "annex", t.T("annex"))
@@ -256,7 +287,7 @@ func (m *Model) document(t *tr, annexMax int) []block {
 	annex := m.msgs
 	if annexMax > 0 && len(annex) > annexMax {
 		annex = annex[:annexMax]
-		d = append(d, block{Kind: bNote, Text: t.F("annex_capped", len(m.msgs), annexMax,
+		d = append(d, block{Kind: bNote, Text: t.F("annex_capped", t.N(len(m.msgs)), t.N(annexMax),
 			exhibitOf(annex[0].ID), exhibitOf(annex[len(annex)-1].ID))})
 	}
 	outgoing := t.T("outgoing_sender") // exports often leave the owner's own number out
@@ -274,6 +305,15 @@ func (m *Model) document(t *tr, annexMax int) []block {
 	return d
 }
 
+// peakText is the peak figure with the window and the exhibits it was counted on.
+func (m *Model) peakText(t *tr) string {
+	f := m.Figures
+	if f.PeakPerMinute == 0 || f.Peak.FirstExhibit == "" {
+		return t.N(f.PeakPerMinute)
+	}
+	return t.F("fig_peak_value", t.N(f.PeakPerMinute), f.Peak.FirstExhibit, f.Peak.LastExhibit, m.fmtT(f.Peak.Start), m.fmtT(f.Peak.End))
+}
+
 func orDash(s string) string {
 	if s == "" {
 		return "—"
@@ -281,15 +321,130 @@ func orDash(s string) string {
 	return s
 }
 
-// flagDecisions is the reviewer's latest verdict on each flag of a message.
-func (m *Model) flagDecisions(id int64) string {
-	var parts []string
-	for _, p := range strings.Split(m.decisionText(id), "; ") {
-		if strings.HasPrefix(p, "flag:") {
-			parts = append(parts, strings.TrimPrefix(p, "flag:"))
+// Triage classes of a message in the report, in rising order: nothing, an insult only, a threat
+// (any category but insult, suggested or decided; a threat wins over an insult).
+const (
+	classNone = iota
+	classInsult
+	classThreat
+)
+
+func (m *Model) triageClass(id int64) int {
+	class := classNone
+	check := func(cat string) {
+		if cat == analysis.Insult {
+			class = max(class, classInsult)
+		} else {
+			class = classThreat
 		}
 	}
+	for _, c := range m.Suggestions[id] {
+		check(c)
+	}
+	for _, fv := range m.flagVerdicts(id) {
+		check(fv[0])
+	}
+	return class
+}
+
+// triageLabel is the machine's suggestion for a message, in the report's language.
+func (m *Model) triageLabel(t *tr, id int64) string {
+	var parts []string
+	for _, c := range m.Suggestions[id] {
+		parts = append(parts, t.Category(c))
+	}
 	return strings.Join(parts, "; ")
+}
+
+// flagVerdicts is the reviewer's latest verdict on each flag of a message: [category, verdict].
+func (m *Model) flagVerdicts(id int64) [][2]string {
+	var out [][2]string
+	for _, p := range strings.Split(m.decisionText(id), "; ") {
+		if s, ok := strings.CutPrefix(p, "flag:"); ok {
+			cat, verdict, _ := strings.Cut(s, "=")
+			out = append(out, [2]string{cat, verdict})
+		}
+	}
+	return out
+}
+
+// flagDecisionsLabel is flagVerdicts in the report's language: "menace de mort : confirmée".
+func (m *Model) flagDecisionsLabel(t *tr, id int64) string {
+	var parts []string
+	for _, fv := range m.flagVerdicts(id) {
+		v := fv[1]
+		if s, ok := t.m["verdict_"+v]; ok {
+			v = s
+		}
+		parts = append(parts, t.F("flag_verdict", t.Category(fv[0]), v))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// triageCategories is the order in which the report lists the categories: threats first.
+var triageCategories = []string{analysis.DeathThreat, analysis.SexualThreat, analysis.ThreatFamilyHome,
+	analysis.DoxxingAddress, analysis.DoxxingPhone, analysis.Insult}
+
+// triageSummary counts the messages suggested in each category, per raid (outside raids last),
+// with a column for each category that occurs.
+func (m *Model) triageSummary(t *tr) block {
+	perRaid := map[int]map[string]int{}
+	seen := map[string]bool{}
+	for i := range m.msgs {
+		msg := &m.msgs[i]
+		for _, c := range m.Suggestions[msg.ID] {
+			if perRaid[msg.Cluster] == nil {
+				perRaid[msg.Cluster] = map[string]int{}
+			}
+			perRaid[msg.Cluster][c]++
+			seen[c] = true
+		}
+	}
+	var cats []string
+	for _, c := range triageCategories {
+		if seen[c] {
+			cats = append(cats, c)
+		}
+	}
+	var other []string // categories of a newer lexicon, after the known ones
+	for c := range seen {
+		if !containsStr(triageCategories, c) {
+			other = append(other, c)
+		}
+	}
+	sort.Strings(other)
+	cats = append(cats, other...)
+	head := []string{t.T("col_raid"), t.T("col_messages")}
+	widths := []float64{10, 12}
+	for _, c := range cats {
+		head = append(head, t.Category(c))
+		widths = append(widths, 78/float64(max(len(cats), 1)))
+	}
+	size := map[int]int{}
+	for i := range m.msgs {
+		size[m.msgs[i].Cluster]++
+	}
+	total := make([]int, len(cats))
+	row := func(label string, cl int) []string {
+		r := []string{label, t.N(size[cl])}
+		for k, c := range cats {
+			n := perRaid[cl][c]
+			total[k] += n
+			r = append(r, t.N(n))
+		}
+		return r
+	}
+	var rows [][]string
+	for _, r := range m.Raids {
+		rows = append(rows, row(strconv.Itoa(r.ID), r.ID))
+	}
+	rows = append(rows, row(t.T("outside_raids"), 0))
+	sum := []string{t.T("total"), t.N(len(m.msgs))}
+	for _, n := range total {
+		sum = append(sum, t.N(n))
+	}
+	rows = append(rows, sum)
+	return block{Kind: bTable, Head: head, Rows: rows, Widths: widths}
 }
 
 func custodySummary(d map[string]any) string {
@@ -326,9 +481,9 @@ func durationText(t *tr, d time.Duration) string {
 	case d < time.Hour:
 		return t.F("dur_minutes", int(d.Minutes()))
 	case d < 48*time.Hour:
-		return t.F("dur_hours", d.Hours())
+		return t.F("dur_hours", t.Dec(d.Hours(), 1))
 	}
-	return t.F("dur_days", d.Hours()/24)
+	return t.F("dur_days", t.Dec(d.Hours()/24, 1))
 }
 
 // clipRunes cuts s to at most n runes, marking the cut with "…".

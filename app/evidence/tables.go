@@ -231,13 +231,51 @@ func (m *Model) WriteSendersCSV(w io.Writer) error {
 	return writeCSV(w, rows)
 }
 
-// WriteTimelineCSV writes the data behind the timeline chart, then the raid windows.
-func (m *Model) WriteTimelineCSV(w io.Writer) error {
+// WriteTimelineCSV writes the data behind the timeline chart of the whole case.
+func (m *Model) WriteTimelineCSV(w io.Writer) error { return writeTimeline(w, m.Timeline) }
+
+// WriteRaidTimelineCSV writes the raid period in finer intervals (RaidTimeline), the data behind
+// the report's zoomed chart; only the header when no raid is dated.
+func (m *Model) WriteRaidTimelineCSV(w io.Writer) error { return writeTimeline(w, m.RaidTimeline) }
+
+func writeTimeline(w io.Writer, t Timeline) error {
 	rows := [][]string{{"bucket_start_utc", "bucket_end_utc", "incoming_messages", "raid_messages"}}
-	t := m.Timeline
 	for i := range t.All {
 		s := t.Start.Add(time.Duration(i) * t.Width)
 		rows = append(rows, []string{fmtTime(s), fmtTime(s.Add(t.Width)), strconv.Itoa(t.All[i]), strconv.Itoa(t.InRaid[i])})
+	}
+	return writeCSV(w, rows)
+}
+
+// KeyFigureColumns is the header of data/analysis/key-figures.csv.
+var KeyFigureColumns = []string{"figure", "value", "start_utc", "end_utc", "first_exhibit", "last_exhibit", "basis"}
+
+// WriteKeyFiguresCSV writes the report's key figures, one row each, with what each is counted
+// from, so that a reader can count it again from the bundle's tables.
+func (m *Model) WriteKeyFiguresCSV(w io.Writer) error {
+	f := m.Figures
+	n := strconv.Itoa
+	rows := [][]string{KeyFigureColumns,
+		{"messages", n(f.Messages), "", "", "", "", "rows of data/messages.csv"},
+		{"messages_received", n(f.Incoming), "", "", "", "", "rows of data/messages.csv whose direction is not \"out\""},
+		{"senders_received", n(f.Senders), "", "", "", "", "distinct senders of the messages received"},
+		{"raids", n(f.Raids), "", "", "", "", "rows of data/clusters.csv"},
+		{"raid_messages", n(f.RaidMessages), "", "", "", "", "rows of data/messages.csv with a cluster_id (the sizes in data/clusters.csv add up to it)"},
+		{"raid_senders", n(f.RaidSenders), "", "", "", "", "distinct senders of those messages"},
+		{"peak_raid_messages_60s", n(f.PeakPerMinute), fmtTime(f.Peak.Start), fmtTime(f.Peak.End), f.Peak.FirstExhibit, f.Peak.LastExhibit,
+			"the most raid messages sent less than 60 seconds apart: the raid messages of data/messages.csv from first_exhibit to last_exhibit, in time order (per-minute counts in data/analysis/timeline-raids.csv)"},
+		{"period", fmtTime(f.First) + "/" + fmtTime(f.Last), fmtTime(f.First), fmtTime(f.Last), "", "", "first and last dated message of data/messages.csv"},
+	}
+	cur := f.Currency
+	if cur == "" {
+		cur = "EUR"
+	}
+	if f.UnitCost > 0 {
+		rows = append(rows,
+			[]string{"unit_cost", strconv.FormatFloat(f.UnitCost, 'f', -1, 64) + " " + cur, "", "", "", "", "cost of handling one message, from the case settings"},
+			[]string{"damage_estimate", strconv.FormatFloat(f.Damage, 'f', 2, 64) + " " + cur, "", "", "", "", "raid_messages × unit_cost"})
+	} else {
+		rows = append(rows, []string{"damage_estimate", "", "", "", "", "", "unit cost not set in the case settings"})
 	}
 	return writeCSV(w, rows)
 }

@@ -15,6 +15,7 @@ type textData struct {
 	Redacted    bool
 	Params      string // analysis parameters as JSON
 	Version     string // analysis method version
+	Both        bool   // the text is followed by its other language (README.txt), not alone (a report)
 }
 
 func (m *Model) textData() textData {
@@ -36,7 +37,9 @@ func (m *Model) writeBoth(w io.Writer, name string) error {
 		if err != nil {
 			return err
 		}
-		s, err := t.text(name, m.textData())
+		data := m.textData()
+		data.Both = true
+		s, err := t.text(name, data)
 		if err != nil {
 			return err
 		}

@@ -49,6 +49,7 @@ func raidsModel(spread bool) *Model {
 			cl.End = at
 		}
 		cl.Size, cl.Senders = 20, 20
+		cl.Bursts = []analysis.Burst{{Channel: "sms", Start: start, End: cl.End, Messages: 20, Expected: 0.1, Log10P: 20}}
 		res.Clusters = append(res.Clusters, cl)
 	}
 	m.Analysis = &casefile.Analysis{Run: 1, At: testNow, Result: res, MessageIDs: ids}

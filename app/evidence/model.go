@@ -140,8 +140,8 @@ type Figures struct {
 	Messages      int     // every message in the case
 	Incoming      int     // received by the case owner
 	Senders       int     // distinct senders of incoming messages
-	Raids         int     // clusters in the latest analysis
-	RaidMessages  int     // messages in a cluster
+	Raids         int     // clusters of the latest analysis that arrived in a burst
+	RaidMessages  int     // messages in a cluster that arrived in a burst
 	RaidSenders   int     // distinct senders in any cluster
 	PeakPerMinute int     // most raid messages in any 60-second window
 	UnitCost      float64 // from the case settings
@@ -500,9 +500,11 @@ func (m *Model) Derive() {
 			r.Size = len(members)
 		}
 		m.Raids = append(m.Raids, r)
-		f.RaidMessages += len(members)
+		if r.Bursts > 0 { // what the GUI's key figures count too (analysis.RaidMessages)
+			f.Raids++
+			f.RaidMessages += len(members)
+		}
 	}
-	f.Raids = len(m.Raids)
 	delete(raidSenders, "")
 	f.RaidSenders = len(raidSenders)
 	sort.Slice(raidMsgs, func(i, j int) bool { return lessLite(raidMsgs[i], raidMsgs[j]) })

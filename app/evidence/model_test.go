@@ -34,7 +34,8 @@ func handModel() *Model {
 			Sender: importers.Party{Raw: "victim"}, Direction: importers.Outgoing, Text: "=1+1"}},
 	}
 	res := &analysis.Result{Params: analysis.DefaultParams(), Clusters: []analysis.Cluster{{ID: 1, Members: []int{0, 1}, Template: "dégage, \"sale\" conne\nva-t'en",
-		Size: 2, Senders: 2, Start: t0, End: t0.Add(time.Second), Score: 2}}}
+		Size: 2, Senders: 2, Start: t0, End: t0.Add(time.Second), Score: 2,
+		Bursts: []analysis.Burst{{Channel: "sms", Start: t0, End: t0.Add(time.Second), Messages: 2, Expected: 0.01, Log10P: 4}}}}}
 	return &Model{Info: casefile.Info{ID: "case-1234-5678", UnitCost: 0.16, Currency: "EUR"}, Generated: testNow, Agent: "raidtrace/test",
 		Sources:   []casefile.Source{{ID: 1, Name: "a.xml", SHA256: "aa", Size: 10, Format: "smsbackup"}},
 		Messages:  msgs,

@@ -236,6 +236,15 @@ func TestDamageIsRaidMessages(t *testing.T) {
 	if want := analysis.Damage(f.RaidMessages, 0.16); f.Damage != want {
 		t.Errorf("damage %v, want %v (raid messages × unit cost)", f.Damage, want)
 	}
+	// A cluster that did not arrive in a burst (a text repeated slowly) is described but not
+	// counted, as in the GUI's key figures.
+	m = triageModel()
+	m.Analysis.Result.Clusters = append(m.Analysis.Result.Clusters, analysis.Cluster{ID: 2, Members: []int{5, 7},
+		Template: "idiote", Size: 2, Senders: 2, Start: m.Messages[5].Time, End: m.Messages[7].Time, Score: 1})
+	m.Derive()
+	if f := m.Figures; f.Raids != 1 || f.RaidMessages != 2 || len(m.Raids) != 2 {
+		t.Errorf("with a slow cluster: raids %d, raid messages %d, sections %d; want 1, 2, 2", f.Raids, f.RaidMessages, len(m.Raids))
+	}
 }
 
 func TestReflow(t *testing.T) {

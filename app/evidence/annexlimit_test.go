@@ -2,9 +2,11 @@ package evidence
 
 import (
 	"bytes"
+	"encoding/csv"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -74,5 +76,58 @@ func TestPDFAnnexLimit(t *testing.T) {
 		if !strings.Contains(txt, strings.Join(strings.Fields(tr.F("annex_capped", tr.N(len(m.Messages)), tr.N(limit), first, exhibitOf(m.Messages[limit-1].ID))), " ")[:60]) {
 			t.Errorf("%s PDF: the capped-annex note is missing", lang)
 		}
+	}
+}
+
+// TestPDFTablesCapped: on a big case the PDF's per-raid table of joined senders and the lists of
+// flagged messages are capped too (fpdf holds the whole document in memory), each with a note
+// saying where the full list is; the document without a limit (the HTML) keeps every row, and
+// data/analysis/joined.csv has every joined sender.
+func TestPDFTablesCapped(t *testing.T) {
+	m := triageModel()
+	m.Derive()
+	tr, _ := loadStrings("en")
+	tables := func(doc []block) (joined, threats, insults int, notes []string) {
+		section := ""
+		for _, b := range doc {
+			switch {
+			case b.Kind == bHeading:
+				section = b.ID
+			case b.Kind == bNote:
+				notes = append(notes, b.Text)
+			case b.Kind == bTable && len(b.Head) == 7 && section != "custody":
+				joined += b.rowCount()
+			case b.Kind == bTable && section == "threats-list":
+				threats += b.rowCount()
+			case b.Kind == bTable && section == "annex-insults":
+				insults += b.rowCount()
+			}
+		}
+		return
+	}
+	j0, th0, in0, notes0 := tables(m.document(tr, 0))
+	if j0 != 2 || th0 < 2 || in0 < 2 || slices.Contains(notes0, tr.F("joined_capped", tr.N(2), tr.N(1))) {
+		t.Fatalf("no limit: joined %d, threats %d, insults %d, notes %q; want 2, ≥2, ≥2, no capped note", j0, th0, in0, notes0)
+	}
+	j, th, in, notes := tables(m.document(tr, 10)) // 10 rows at most in a list, 1 joined sender per raid
+	if j != 1 || th != th0 || in != in0 {
+		t.Errorf("limit 10: joined %d, threats %d, insults %d; want 1, %d, %d", j, th, in, th0, in0)
+	}
+	if _, th, in, notes := tables(m.document(tr, 1)); th != 1 || in != 1 || !slices.Contains(notes, tr.F("flagged_capped", tr.N(in0), tr.N(1))) {
+		t.Errorf("limit 1: threats %d, insults %d, notes %q; want 1, 1 and a capped note", th, in, notes)
+	}
+	if want := tr.F("joined_capped", tr.N(2), tr.N(1)); !slices.Contains(notes, want) {
+		t.Errorf("limit 10: notes %q, want one %q", notes, want)
+	}
+	var b bytes.Buffer
+	if err := m.WriteJoinedCSV(&b); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&b).ReadAll()
+	if err != nil || len(rows) != 1+j0 {
+		t.Fatalf("joined.csv: %d rows, %v; want a header and %d rows", len(rows), err, j0)
+	}
+	if got := strings.Join(rows[1], ","); !strings.HasPrefix(got, "1,1,") || !strings.Contains(got, m.Raids[0].Joined[0].Exhibit) {
+		t.Errorf("joined.csv first row %q: want raid 1, order 1, exhibit %s", got, m.Raids[0].Joined[0].Exhibit)
 	}
 }

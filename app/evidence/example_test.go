@@ -44,5 +44,5 @@ func ExampleExport() {
 	fmt.Println("intact:", report.OK(), "signed:", report.Signed, "files:", report.Files)
 	// Output:
 	// raidtrace-6a1f0c9e-20240502T093000Z
-	// intact: true signed: true files: 21
+	// intact: true signed: true files: 22
 }

@@ -227,6 +227,7 @@ func writeBag(ctx context.Context, m *Model, open originalOpener, root string, o
 		{"data/analysis/timeline-raids.csv", m.WriteRaidTimelineCSV},
 		{"data/analysis/key-figures.csv", m.WriteKeyFiguresCSV},
 		{"data/analysis/raid-windows.csv", m.WriteRaidWindowsCSV},
+		{"data/analysis/joined.csv", m.WriteJoinedCSV},
 		{fileCustody, m.WriteCustodyJSONL},
 		{"data/rsmf/raidtrace.rsmf", m.WriteRSMF},
 		{"data/README.txt", m.WriteReadme},

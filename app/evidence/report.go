@@ -186,8 +186,13 @@ func (m *Model) document(t *tr, annexMax int) []block {
 			}
 			return []string{strconv.Itoa(k + 1), j.Sender, j.Exhibit, m.fmtT(j.Time), before, t.N(j.Messages), os}
 		}
+		nj := len(r.Joined)
+		if annexMax > 0 && nj > max(annexMax/10, 1) { // a tenth of the annex per raid
+			nj = max(annexMax/10, 1)
+			d = append(d, block{Kind: bNote, Text: t.F("joined_capped", t.N(len(r.Joined)), t.N(nj))})
+		}
 		d = append(d, block{Kind: bTable, Head: []string{"#", t.T("col_sender"), t.T("col_exhibit"), t.T("col_time"),
-			t.T("col_before"), t.T("col_in_raid"), t.T("col_one_shot")}, NRows: len(r.Joined), Row: row, Widths: []float64{5, 20, 11, 25, 11, 11, 12}})
+			t.T("col_before"), t.T("col_in_raid"), t.T("col_one_shot")}, NRows: nj, Row: row, Widths: []float64{5, 20, 11, 25, 11, 11, 12}})
 		d = append(d, m.coSignalBlocks(t, r)...)
 	}
 
@@ -222,6 +227,10 @@ func (m *Model) document(t *tr, annexMax int) []block {
 		if len(threats) == 0 {
 			p(t.T("no_threat_only_insults"))
 		} else {
+			if annexMax > 0 && len(threats) > annexMax {
+				d = append(d, block{Kind: bNote, Text: t.F("flagged_capped", t.N(len(threats)), t.N(annexMax))})
+				threats = threats[:annexMax]
+			}
 			d = append(d, block{Kind: bTable, Head: flagHead, NRows: len(threats), Row: flagged(threats), Widths: flagWidths})
 		}
 		h(2, "threats-by-raid", t.T("threats_by_raid"))
@@ -276,6 +285,10 @@ func (m *Model) document(t *tr, annexMax int) []block {
 		d = append(d, block{Kind: bPageBreak})
 		h(1, "annex-insults", t.T("annex_insults"))
 		p(t.T("annex_insults_explained"))
+		if annexMax > 0 && len(insults) > annexMax {
+			d = append(d, block{Kind: bNote, Text: t.F("flagged_capped", t.N(len(insults)), t.N(annexMax))})
+			insults = insults[:annexMax]
+		}
 		// their suggestion is one word: the text gets the room
 		d = append(d, block{Kind: bTable, Head: flagHead, NRows: len(insults), Row: flagged(insults), Widths: []float64{10, 22, 14, 30, 12, 12}})
 	}

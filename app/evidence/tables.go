@@ -289,6 +289,27 @@ func (m *Model) WriteRaidWindowsCSV(w io.Writer) error {
 	return writeCSV(w, rows)
 }
 
+// WriteJoinedCSV writes, for every raid, one row per sender in the order they joined: their first
+// message of the raid, its time, how many messages of the raid had arrived before it (what they
+// could see), their messages in the raid and whether it was their only message in the case.
+func (m *Model) WriteJoinedCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"cluster_id", "order", "sender", "exhibit_id", "time_utc", "raid_messages_before", "messages_in_raid", "one_shot"})
+	for _, r := range m.Raids {
+		for k := range r.Joined {
+			j := &r.Joined[k]
+			before := strconv.Itoa(j.Before)
+			if j.Before < 0 {
+				before = ""
+			}
+			cw.Write([]string{strconv.Itoa(r.ID), strconv.Itoa(k + 1), j.Sender, j.Exhibit, fmtTime(j.Time), before,
+				strconv.Itoa(j.Messages), strconv.FormatBool(j.OneShot)})
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
 // WriteCustodyJSONL writes the custody log, one entry per line, exactly as hashed.
 func (m *Model) WriteCustodyJSONL(w io.Writer) error {
 	bw := bufio.NewWriter(w)

@@ -21,6 +21,7 @@ import (
 	"unicode/utf8"
 
 	"raidtrace/importers"
+	"raidtrace/importers/internal/lineend"
 )
 
 // bom is the UTF-8 byte order mark some exporters (Excel) write first.
@@ -57,9 +58,9 @@ func NewReader(r io.Reader, limit int) (*Reader, *bufio.Reader) {
 		br.Discard(3)
 	}
 	peek, err := br.Peek(64 << 10)
-	cr := crLineEnds(peek, err != nil)
+	cr := lineend.FirstIsCR(peek, err != nil)
 	if cr {
-		br = bufio.NewReaderSize(&crReader{r: br}, 64<<10)
+		br = bufio.NewReaderSize(lineend.NewReader(br), 64<<10)
 	}
 	lim := &limiter{r: br, limit: limit, line: 1}
 	c := csv.NewReader(lim)
@@ -67,39 +68,6 @@ func NewReader(r io.Reader, limit int) (*Reader, *bufio.Reader) {
 	c.FieldsPerRecord = -1
 	c.LazyQuotes = true
 	return &Reader{Reader: c, lim: lim, CR: cr}, br
-}
-
-// crLineEnds reports whether the first line end in head is a carriage return alone; whole is
-// set when head is all the input.
-func crLineEnds(head []byte, whole bool) bool {
-	i := bytes.IndexAny(head, "\r\n")
-	if i < 0 || head[i] != '\r' {
-		return false
-	}
-	if i+1 == len(head) {
-		return whole
-	}
-	return head[i+1] != '\n'
-}
-
-// crReader reads r with every carriage return not followed by a line feed turned into a line feed.
-type crReader struct{ r *bufio.Reader }
-
-func (c *crReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	for i := range n {
-		if p[i] != '\r' {
-			continue
-		}
-		if i+1 < n {
-			if p[i+1] != '\n' {
-				p[i] = '\n'
-			}
-		} else if next, perr := c.r.Peek(1); perr != nil || next[0] != '\n' {
-			p[i] = '\n'
-		}
-	}
-	return n, err
 }
 
 // Fit says how many fields a row must have for the header's fields.

@@ -1,7 +1,6 @@
 package csvrows
 
 import (
-	"bufio"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -14,6 +13,7 @@ import (
 
 	"raidtrace/importers"
 	"raidtrace/importers/internal/fuzzseed"
+	"raidtrace/importers/internal/lineend"
 )
 
 // TestRowLimit: a row longer than the limit, on one line or spanning several through a quoted
@@ -108,9 +108,8 @@ func FuzzSameRows(f *testing.F) {
 	f.Fuzz(func(t *testing.T, input string, c uint8) {
 		comma := []rune{',', ';', '\t', '|', 'é'}[int(c)%5]
 		in := strings.TrimPrefix(input, "\xef\xbb\xbf")
-		if crLineEnds([]byte(in), true) { // read as encoding/csv reads it with each lone CR made a LF
-			b, _ := io.ReadAll(&crReader{r: bufio.NewReader(strings.NewReader(in))})
-			in = string(b)
+		if lineend.FirstIsCR([]byte(in), true) { // as encoding/csv reads it with each lone CR made a LF
+			in = string(lineend.Convert([]byte(in)))
 		}
 		plain := csv.NewReader(strings.NewReader(in))
 		plain.FieldsPerRecord, plain.LazyQuotes, plain.Comma = -1, true, comma

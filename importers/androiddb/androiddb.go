@@ -96,7 +96,9 @@ type reader struct {
 
 // Import reads the mmssms.db at path and sends one record per row of its sms table, then one
 // per row of its pdu table, to sink. A file that is not such a database gives an error wrapping
-// importers.ErrNotFormat. Rows with odd values are still recorded, with a warning.
+// importers.ErrNotFormat; a damaged SQLite file (cut short, flipped bits) gives one that says so,
+// naming the file and SQLite's reason, and wraps sqliteread.ErrDamaged too. Rows with odd values
+// are still recorded, with a warning.
 func Import(ctx context.Context, path string, opt importers.Options, sink importers.Sink) error {
 	opt = opt.WithDefaults()
 	db, walWarning, err := sqliteread.OpenMerged(path)
@@ -109,7 +111,7 @@ func Import(ctx context.Context, path string, opt importers.Options, sink import
 		if walWarning != nil {
 			return sqliteread.ExplainWAL(path, err)
 		}
-		return err
+		return sqliteread.ExplainDamage(ctx, path, err)
 	}
 	r := &reader{path: path, opt: opt, sink: sink}
 	if walWarning != nil {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"raidtrace/importers"
+	"raidtrace/importers/sqliteread"
 )
 
 // aospSchema is mmssms.db's message tables as AOSP's MmsSmsDatabaseHelper creates them
@@ -477,3 +478,18 @@ type sinkFunc struct {
 
 func (s sinkFunc) Record(r importers.Record) error { return s.record(r) }
 func (s sinkFunc) Problem(p importers.Problem)     { s.collector.Problem(p) }
+
+// TestImportDamaged: an mmssms.db cut short or with flipped bits is said to be damaged, with the
+// reason and the file's name, not only to be no mmssms.db.
+func TestImportDamaged(t *testing.T) {
+	tests := []struct{ file, want string }{
+		{"mmssms_truncated.db", "mmssms_truncated.db: database damaged: the file is 10000 bytes, its header says 32768 (truncated)"},
+		{"mmssms_flipped.db", "mmssms_flipped.db: database damaged: database disk image is malformed"},
+	}
+	for _, tt := range tests {
+		err := Import(context.Background(), filepath.Join("testdata", tt.file), importers.Options{}, &importers.Collector{})
+		if !errors.Is(err, sqliteread.ErrDamaged) || !errors.Is(err, importers.ErrNotFormat) || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("Import(%s): got %v, want %q…, wrapping ErrDamaged and ErrNotFormat", tt.file, err, tt.want)
+		}
+	}
+}

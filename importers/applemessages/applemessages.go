@@ -135,7 +135,9 @@ type reader struct {
 
 // Import reads the Apple Messages database at path and sends one record per row of its message
 // table to sink. A file that is not such a database gives an error wrapping
-// importers.ErrNotFormat. Rows that cannot be read in full are still recorded, with a warning.
+// importers.ErrNotFormat; a damaged SQLite file (cut short, flipped bits) gives one that says so,
+// naming the file and SQLite's reason, and wraps sqliteread.ErrDamaged too. Rows that cannot be
+// read in full are still recorded, with a warning.
 func Import(ctx context.Context, path string, opt importers.Options, sink importers.Sink) error {
 	opt = opt.WithDefaults()
 	db, walWarning, err := sqliteread.OpenMerged(path)
@@ -146,6 +148,9 @@ func Import(ctx context.Context, path string, opt importers.Options, sink import
 	if err := checkTables(ctx, db); err != nil {
 		if walWarning != nil {
 			return sqliteread.ExplainWAL(path, err)
+		}
+		if derr := sqliteread.ExplainDamage(ctx, path, err); errors.Is(derr, sqliteread.ErrDamaged) {
+			return derr
 		}
 		return explainOldIOS(ctx, db, err)
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"raidtrace/importers"
+	"raidtrace/importers/sqliteread"
 )
 
 // base is the instant the fixture messages are sent around.
@@ -553,5 +554,20 @@ func TestImportOddPath(t *testing.T) {
 	}
 	if !IsChatDB(path) {
 		t.Error("IsChatDB = false, want true")
+	}
+}
+
+// TestImportDamaged: a chat.db cut short or with flipped bits is said to be damaged, with the
+// reason and the file's name, not only to be no Apple Messages database.
+func TestImportDamaged(t *testing.T) {
+	tests := []struct{ file, want string }{
+		{"chat_truncated.db", "chat_truncated.db: database damaged: the file is 12000 bytes, its header says 24576 (truncated)"},
+		{"chat_flipped.db", "chat_flipped.db: database damaged: database disk image is malformed"},
+	}
+	for _, tt := range tests {
+		err := Import(context.Background(), filepath.Join("testdata", tt.file), importers.Options{}, &importers.Collector{})
+		if !errors.Is(err, sqliteread.ErrDamaged) || !errors.Is(err, importers.ErrNotFormat) || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("Import(%s): got %v, want %q…, wrapping ErrDamaged and ErrNotFormat", tt.file, err, tt.want)
+		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"raidtrace/importers"
+	"raidtrace/importers/sqliteread"
 )
 
 const samplesDir = "../../../shared/samples"
@@ -195,5 +196,33 @@ func TestDetectProbe(t *testing.T) {
 	c, err := readZip(t, makeZip(t, member{name: "a.db", data: []byte("FAKEDB\x00...")}))
 	if got := problemAt(c, "a.db"); err != nil || got != "A or B cannot be read inside a ZIP; unzip first and import the file" {
 		t.Errorf("in a zip: got %v, %v; want a problem saying to unzip first", c.Problems, err)
+	}
+}
+
+// TestDetectSQLiteNotRecognised: an SQLite file that neither database format's Probe confirms is
+// said to be damaged, with SQLite's reason and the file's name, when it cannot be read, and
+// otherwise to have neither schema, with the tables it has.
+func TestDetectSQLiteNotRecognised(t *testing.T) {
+	tests := []struct {
+		path    string
+		damaged bool
+		want    string // after "file PATH: "
+	}{
+		{"../applemessages/testdata/chat_truncated.db", true, "database damaged: the file is 12000 bytes, its header says 24576 (truncated)"},
+		{"../applemessages/testdata/chat_flipped.db", true, "database damaged: database disk image is malformed"},
+		{"../androiddb/testdata/mmssms_truncated.db", true, "database damaged: the file is 10000 bytes, its header says 32768 (truncated)"},
+		{"../androiddb/testdata/mmssms_flipped.db", true, "database damaged: database disk image is malformed"},
+		{"testdata/sqlite/other_schema.db", false, "SQLite database, but not an Apple Messages or Android SMS database (tables found: notes, tags)"},
+	}
+	for _, tt := range tests {
+		t.Run(filepath.Base(tt.path), func(t *testing.T) {
+			f, err := Detect(tt.path)
+			if !errors.Is(err, ErrUnknown) || errors.Is(err, sqliteread.ErrDamaged) != tt.damaged {
+				t.Fatalf("got %q, %v; want ErrUnknown (damaged %v)", f.ID, err, tt.damaged)
+			}
+			if want := "file " + tt.path + ": " + tt.want; !strings.HasPrefix(err.Error(), want) {
+				t.Errorf("error:\n got %s\nwant %s…", err, want)
+			}
+		})
 	}
 }

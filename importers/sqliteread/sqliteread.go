@@ -204,6 +204,55 @@ func Query(ctx context.Context, db *sql.DB, q string, each func(Scanner) error, 
 	return rows.Err()
 }
 
+// SizeExpr returns an SQL expression for the bytes the columns cols (names, quoted here) of a
+// row hold: the sum of their octet_length, NULL counting as 0. SQLite computes octet_length of a
+// TEXT or BLOB value from the record header, without reading the value (length would read a
+// TEXT to count its characters), so a query can measure a row, or leave it out (WHERE size <=
+// limit), without loading a huge value. An empty cols gives "0".
+func SizeExpr(cols []string) string {
+	if len(cols) == 0 {
+		return "0"
+	}
+	terms := make([]string, len(cols))
+	for i, c := range cols {
+		terms[i] = `coalesce(octet_length("` + c + `"), 0)`
+	}
+	return strings.Join(terms, " + ")
+}
+
+// Oversized is a row that a size expression puts above the record limit.
+type Oversized struct {
+	Key  int64 // the row's key (ROWID, _id)
+	Size int64 // bytes, as the size expression counts them
+}
+
+// FindOversized returns the rows of table whose size (an SQL expression such as [SizeExpr]'s)
+// is above limit, in key order (key is the key column: ROWID, _id), without reading their values.
+// An importer reports them and reads the others with "WHERE size <= limit".
+func FindOversized(ctx context.Context, db *sql.DB, table, key, size string, limit int) ([]Oversized, error) {
+	var out []Oversized
+	q := "SELECT " + key + ", " + size + " FROM " + table + " WHERE " + size + " > ? ORDER BY " + key
+	err := Query(ctx, db, q, func(s Scanner) error {
+		var o Oversized
+		var k sql.NullInt64
+		if err := s.Scan(&k, &o.Size); err != nil {
+			return err
+		}
+		o.Key = k.Int64
+		out = append(out, o)
+		return nil
+	}, limit)
+	if err != nil {
+		return nil, fmt.Errorf("measure %s rows: %w", table, err)
+	}
+	return out, nil
+}
+
+// TooLong is the reason of the problem for a row of size bytes above limit, skipped unread.
+func TooLong(size int64, limit int) string {
+	return fmt.Sprintf("row of %d bytes: %s", size, importers.TooLong(limit))
+}
+
 // Tables returns the lower-cased names of db's tables.
 func Tables(ctx context.Context, db *sql.DB) (map[string]bool, error) {
 	return names(ctx, db, "SELECT name FROM sqlite_master WHERE type = 'table'")

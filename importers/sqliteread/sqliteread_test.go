@@ -433,3 +433,22 @@ func TestInspect(t *testing.T) {
 		t.Errorf("ExplainDamage changed an error that is not ErrNotFormat")
 	}
 }
+
+// TestFindOversized: rows are measured in bytes (an accented letter is two), NULL counts as
+// nothing, and the rows above the limit come in key order.
+func TestFindOversized(t *testing.T) {
+	path := makeDB(t, "m.db", "CREATE TABLE m (id INTEGER PRIMARY KEY, a TEXT, b BLOB)",
+		"INSERT INTO m VALUES (3, '"+strings.Repeat("é", 6)+"', NULL), (1, 'abcdefghijk', x'00'), (2, 'abc', NULL), (4, NULL, NULL)")
+	db, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	got, err := FindOversized(context.Background(), db, "m", "id", SizeExpr([]string{"a", "b"}), 10)
+	if want := []Oversized{{1, 12}, {3, 12}}; err != nil || !slices.Equal(got, want) {
+		t.Errorf("got %v, %v; want %v", got, err, want)
+	}
+	if SizeExpr(nil) != "0" {
+		t.Errorf("SizeExpr(nil) = %q, want 0", SizeExpr(nil))
+	}
+}

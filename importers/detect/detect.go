@@ -20,6 +20,7 @@
 package detect
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -88,7 +89,19 @@ func Detect(path string) (importers.Format, error) {
 	if sqliteread.Sniff(head) {
 		return importers.Format{}, sqliteUnknown(path)
 	}
+	if longJSONLine(head) {
+		return importers.Format{}, fmt.Errorf("%s %s: %w (tried %s): its first line is longer than the %d KiB detection reads "+
+			"(one JSON value on a line), so the formats cannot tell it from what they see; choose its format instead of detection",
+			what, path, ErrUnknown, triedIDs(), HeadSize>>10)
+	}
 	return importers.Format{}, fmt.Errorf("%s %s: %w (tried %s)", what, path, ErrUnknown, triedIDs())
+}
+
+// longJSONLine reports whether head, a file's first [HeadSize] bytes, is the start of one JSON
+// object or array on a line longer than that.
+func longJSONLine(head []byte) bool {
+	t := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\ufeff")), " \t")
+	return len(head) == HeadSize && len(t) > 0 && (t[0] == '{' || t[0] == '[') && bytes.IndexByte(head, '\n') < 0
 }
 
 // maxTablesNamed bounds the table names an error lists.

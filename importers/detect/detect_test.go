@@ -226,3 +226,33 @@ func TestDetectSQLiteNotRecognised(t *testing.T) {
 		})
 	}
 }
+
+// TestDetectLongJSONLine: a file whose first line is one JSON value longer than the bytes
+// detection reads, which no format can judge from its start, is not recognised with a message
+// that says why and what to do; another long line gets the plain message.
+func TestDetectLongJSONLine(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name, content string
+		hint          bool
+	}{
+		{"twarc.jsonl", `{"data": [{"text": "` + strings.Repeat("z", HeadSize) + `", "author_id": "1"}]}` + "\n", true},
+		{"array.json", "\ufeff[" + strings.Repeat(`"z", `, HeadSize/5) + `"z"]`, true},
+		{"short.json", `{"data": [{"text": "z"}]}`, false},
+		{"prose.txt", strings.Repeat("z", HeadSize+10), false},
+	}
+	for _, tt := range tests {
+		p := filepath.Join(dir, tt.name)
+		if err := os.WriteFile(p, []byte(tt.content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Detect(p)
+		if !errors.Is(err, ErrUnknown) {
+			t.Errorf("%s: got %v, want ErrUnknown", tt.name, err)
+			continue
+		}
+		if got := strings.Contains(err.Error(), "its first line is longer than the 64 KiB detection reads"); got != tt.hint {
+			t.Errorf("%s: got %q, want the long-line hint %v", tt.name, err, tt.hint)
+		}
+	}
+}

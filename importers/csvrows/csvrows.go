@@ -1,8 +1,9 @@
 // Package csvrows reads the data rows of a delimited text export that starts with a header row
 // (gateway logs, spreadsheets): it skips a UTF-8 BOM, reads quoted fields that span lines and
-// carriage return line ends (old Mac, with a warning), locates each row by the line it starts on, and reports and skips a damaged row (a quoting error, the
-// wrong number of fields) instead of stopping, with a warning where an unclosed quote seems to
-// have made one field swallow the rows after it.
+// carriage return line ends (old Mac, with a warning), locates each row by the line it starts
+// on, and reports and skips a damaged row (a quoting error, the wrong number of fields) instead
+// of stopping, with a warning where an unclosed quote seems to have made one field swallow the
+// rows after it.
 //
 // It must not know any format's columns: the importers read the header and map the fields. It
 // only reads, opens no network connection and imports no GUI code.

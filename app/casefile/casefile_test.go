@@ -1020,7 +1020,14 @@ func TestImportFolder(t *testing.T) {
 	os.MkdirAll(filepath.Join(dir, "data"), 0o700)
 	writeFile(t, dir, "data/a.txt", fakeLines(0, 10))
 	writeFile(t, dir, "data/b.txt", fakeLines(10, 10))
-	os.Symlink("/etc/passwd", filepath.Join(dir, "data", "link"))
+	if err := os.Symlink("/etc/passwd", filepath.Join(dir, "data", "link")); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	// A link to a folder of data: the importer, reading the folder as stored, does not see it.
+	other := filepath.Join(t.TempDir(), "more")
+	os.MkdirAll(other, 0o700)
+	writeFile(t, other, "c.txt", fakeLines(20, 10))
+	os.Symlink(other, filepath.Join(dir, "data", "more"))
 	// The case lives inside the folder it imports: it must not copy itself.
 	c, err := Create(ctx, filepath.Join(dir, "case"+Extension), Info{})
 	if err != nil {
@@ -1033,6 +1040,14 @@ func TestImportFolder(t *testing.T) {
 	}
 	if sum.Imported != 20 || !sum.Source.Folder || sum.Source.Name != "archive.tar" {
 		t.Errorf("got %d imported, source %+v", sum.Imported, sum.Source)
+	}
+	// Each link is listed, so that nothing the importer did not read goes unsaid.
+	wantProblems := []importers.Problem{{Location: "data/link", Reason: SymlinkNotFollowed}, {Location: "data/more", Reason: SymlinkNotFollowed}}
+	if fmt.Sprint(sum.Problems) != fmt.Sprint(wantProblems) || sum.Skipped != 2 {
+		t.Errorf("problems: got %v (%d skipped), want %v (2 skipped)", sum.Problems, sum.Skipped, wantProblems)
+	}
+	if srcs, _ := c.Sources(ctx); len(srcs) != 1 || fmt.Sprint(srcs[0].Problems) != fmt.Sprint(wantProblems) {
+		t.Errorf("stored source problems: got %+v, want %v", srcs, wantProblems)
 	}
 	rc, err := c.Original(ctx, sum.Source.ID)
 	if err != nil {
@@ -1052,7 +1067,7 @@ func TestImportFolder(t *testing.T) {
 		}
 		names = append(names, h.Name)
 	}
-	if want := "[data/ data/a.txt data/b.txt data/link]"; fmt.Sprint(names) != want {
+	if want := "[data/ data/a.txt data/b.txt data/link data/more]"; fmt.Sprint(names) != want {
 		t.Errorf("tar entries: got %v, want %s", names, want)
 	}
 	again, err := c.Import(ctx, dir, folderFormat, nil)

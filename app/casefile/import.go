@@ -32,6 +32,13 @@ const maxProblems = 100_000
 // batchSize is the number of records per multi-row INSERT.
 const batchSize = 64
 
+// The reasons of the problems a folder import lists for the entries of the folder it does not
+// read ([writeFolderTar]).
+const (
+	SymlinkNotFollowed = "symbolic link not followed: stored as a link in the original, its target was not read"
+	SpecialFileLeftOut = "not a regular file, folder or symbolic link (a device, pipe or socket): left out of the original and not read"
+)
+
 // importFile imports path in one transaction. Progress reports three passes over the file
 // (hashing, copying into the case, parsing), so total is three times the file's size.
 func (c *impl) importFile(ctx context.Context, path string, f importers.Format, progress Progress) (ImportSummary, error) {
@@ -108,8 +115,11 @@ func (c *impl) importFile(ctx context.Context, path string, f importers.Format, 
 		return ImportSummary{}, fmt.Errorf("import %s: %w", path, err)
 	}
 
-	// Pass 2: the bytes into the case, hashed again: they must be the bytes of pass 1.
-	copied, err := copyChunks(ctx, tx, src.ID, abs, folder, skip, func(n int64) { pr.report(size+n, total, 0, false) })
+	// Pass 2: the bytes into the case, hashed again: they must be the bytes of pass 1. The
+	// folder's entries the tar does not hold as files are listed, for the summary.
+	var left []importers.Problem
+	copied, err := copyChunks(ctx, tx, src.ID, abs, folder, skip, func(n int64) { pr.report(size+n, total, 0, false) },
+		func(p importers.Problem) { left = append(left, p) })
 	if err != nil {
 		return ImportSummary{}, fmt.Errorf("import %s: %w", path, err)
 	}
@@ -128,6 +138,9 @@ func (c *impl) importFile(ctx context.Context, path string, f importers.Format, 
 	}
 	defer sink.close()
 	sink.progress = func() { pr.report(2*size+sink.bytes, total, sink.inserted, false) }
+	for _, p := range left {
+		sink.Problem(p)
+	}
 	opt := importers.Options{Region: in.Region, Location: loc,
 		Progress: func(done, _ int64) { sink.bytes = done; sink.progress() }}
 	perr := f.Import(ctx, abs, opt, sink)
@@ -222,12 +235,14 @@ func (c *impl) alreadyImported(ctx context.Context, in Info, src Source, prevID 
 
 // openOriginal opens the bytes that stand for path in the case: the file itself, or for a
 // folder a tar stream made by writeFolderTar.
-func openOriginal(ctx context.Context, path string, folder bool, skip []string) (io.ReadCloser, error) {
+// For a folder, left (when not nil) is called, from another goroutine, before the stream ends,
+// with each entry the tar does not hold as a file ([writeFolderTar]).
+func openOriginal(ctx context.Context, path string, folder bool, skip []string, left func(importers.Problem)) (io.ReadCloser, error) {
 	if !folder {
 		return os.Open(path)
 	}
 	pr, pw := io.Pipe()
-	go func() { pw.CloseWithError(writeFolderTar(ctx, pw, path, skip)) }()
+	go func() { pw.CloseWithError(writeFolderTar(ctx, pw, path, skip, left)) }()
 	return pr, nil
 }
 
@@ -236,7 +251,15 @@ func openOriginal(ctx context.Context, path string, folder bool, skip []string) 
 // left out; symbolic links are stored as links, never followed; other special files and the
 // paths in skip (the case file itself) are left out. The same folder always gives the same
 // bytes, so its SHA-256 identifies it like a file's.
-func writeFolderTar(ctx context.Context, w io.Writer, root string, skip []string) error {
+//
+// An importer reading the folder reads no more than the tar holds as files: left (when not nil)
+// is called with a problem, located by the entry's path in the folder, for each symbolic link
+// (to a file or a folder, whose target neither the tar nor the importer reads) and each special
+// file left out, so that the import summary lists them.
+func writeFolderTar(ctx context.Context, w io.Writer, root string, skip []string, left func(importers.Problem)) error {
+	if left == nil {
+		left = func(importers.Problem) {}
+	}
 	tw := tar.NewWriter(w)
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -263,7 +286,9 @@ func writeFolderTar(ctx context.Context, w io.Writer, root string, skip []string
 			if link, err = os.Readlink(p); err != nil {
 				return err
 			}
+			left(importers.Problem{Location: filepath.ToSlash(rel), Reason: SymlinkNotFollowed})
 		default:
+			left(importers.Problem{Location: filepath.ToSlash(rel), Reason: SpecialFileLeftOut})
 			return nil
 		}
 		h, err := tar.FileInfoHeader(info, link)
@@ -303,7 +328,7 @@ func writeFolderTar(ctx context.Context, w io.Writer, root string, skip []string
 
 // hashFile returns the SHA-256 and size of the original's bytes.
 func hashFile(ctx context.Context, path string, folder bool, skip []string, progress func(int64)) (string, int64, error) {
-	f, err := openOriginal(ctx, path, folder, skip)
+	f, err := openOriginal(ctx, path, folder, skip, nil)
 	if err != nil {
 		return "", 0, err
 	}
@@ -329,9 +354,10 @@ func hashFile(ctx context.Context, path string, folder bool, skip []string, prog
 	return hex.EncodeToString(h.Sum(nil)), done, nil
 }
 
-// copyChunks stores the file's bytes as chunks of source id, streaming, and returns their SHA-256.
-func copyChunks(ctx context.Context, tx *sql.Tx, id int64, path string, folder bool, skip []string, progress func(int64)) (string, error) {
-	f, err := openOriginal(ctx, path, folder, skip)
+// copyChunks stores the file's bytes as chunks of source id, streaming, and returns their SHA-256;
+// left is [openOriginal]'s, called before it returns.
+func copyChunks(ctx context.Context, tx *sql.Tx, id int64, path string, folder bool, skip []string, progress func(int64), left func(importers.Problem)) (string, error) {
+	f, err := openOriginal(ctx, path, folder, skip, left)
 	if err != nil {
 		return "", err
 	}

@@ -18,6 +18,11 @@
 // and leaving them out lets an SMS Backup & Restore export of the same phone be recognised as
 // the same messages.
 //
+// An sms or pdu row, or the part rows of one MMS, holding more bytes than the record limit
+// (Options.MaxRecord: a body of hundreds of MB in a crafted file) is measured in SQL
+// (octet_length, which SQLite answers without reading the value), reported in its place as
+// skipped and never loaded.
+//
 // # What it must not do
 //
 // It never writes to the database or beside it. Without a -wal file the database is opened with
@@ -32,8 +37,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -96,7 +103,9 @@ type reader struct {
 
 // Import reads the mmssms.db at path and sends one record per row of its sms table, then one
 // per row of its pdu table, to sink. A file that is not such a database gives an error wrapping
-// importers.ErrNotFormat. Rows with odd values are still recorded, with a warning.
+// importers.ErrNotFormat; a damaged SQLite file (cut short, flipped bits) gives one that says so,
+// naming the file and SQLite's reason, and wraps sqliteread.ErrDamaged too. Rows with odd values
+// are still recorded, with a warning.
 func Import(ctx context.Context, path string, opt importers.Options, sink importers.Sink) error {
 	opt = opt.WithDefaults()
 	db, walWarning, err := sqliteread.OpenMerged(path)
@@ -109,7 +118,7 @@ func Import(ctx context.Context, path string, opt importers.Options, sink import
 		if walWarning != nil {
 			return sqliteread.ExplainWAL(path, err)
 		}
-		return err
+		return sqliteread.ExplainDamage(ctx, path, err)
 	}
 	r := &reader{path: path, opt: opt, sink: sink}
 	if walWarning != nil {
@@ -161,9 +170,10 @@ func (r *reader) step(ctx context.Context) error {
 type row map[string]any
 
 // selectRows runs "SELECT cols FROM table …" over the wanted columns the table has and calls
-// each with every row; a read error names the last good row.
-func (r *reader) selectRows(ctx context.Context, db *sql.DB, table string, wanted []string, tail string,
-	each func(row) error) error {
+// each with every row in _id order; a read error names the last good row. A row whose columns
+// hold more than the record limit is measured in SQL, never loaded, and reported in its place
+// ("sms _id 12") as skipped.
+func (r *reader) selectRows(ctx context.Context, db *sql.DB, table string, wanted []string, each func(row) error) error {
 	have, err := sqliteread.Columns(ctx, db, table)
 	if err != nil {
 		return err
@@ -178,7 +188,20 @@ func (r *reader) selectRows(ctx context.Context, db *sql.DB, table string, wante
 	if !have["_id"] {
 		return fmt.Errorf("%s table has no _id column", table)
 	}
-	rows, err := db.QueryContext(ctx, "SELECT "+strings.Join(sel, ", ")+" FROM "+table+" "+tail)
+	limit := r.opt.RecordLimit()
+	size := sqliteread.SizeExpr(cols[1:]) // all but _id
+	over, err := sqliteread.FindOversized(ctx, db, table, "_id", size, limit)
+	if err != nil {
+		return err
+	}
+	skipOver := func(before int64, all bool) {
+		for len(over) > 0 && (all || over[0].Key < before) {
+			r.sink.Problem(importers.Problem{Location: table + " _id " + strconv.FormatInt(over[0].Key, 10),
+				Reason: sqliteread.TooLong(over[0].Size, limit)})
+			over = over[1:]
+		}
+	}
+	rows, err := db.QueryContext(ctx, "SELECT "+strings.Join(sel, ", ")+" FROM "+table+" WHERE "+size+" <= ? ORDER BY _id", limit)
 	if err != nil {
 		return fmt.Errorf("read %s table: %w", table, err)
 	}
@@ -202,6 +225,7 @@ func (r *reader) selectRows(ctx context.Context, db *sql.DB, table string, wante
 			m[c] = vals[i]
 		}
 		last = asInt(m["_id"])
+		skipOver(last, false)
 		if err := each(m); err != nil {
 			return err
 		}
@@ -209,6 +233,7 @@ func (r *reader) selectRows(ctx context.Context, db *sql.DB, table string, wante
 	if err := rows.Err(); err != nil {
 		return fail(err)
 	}
+	skipOver(0, true)
 	return nil
 }
 
@@ -220,7 +245,7 @@ var smsColumns = []string{"_id", "thread_id", "address", "date", "type", "body",
 const smsExtraFrom = 6
 
 func (r *reader) sms(ctx context.Context, db *sql.DB) error {
-	return r.selectRows(ctx, db, "sms", smsColumns, "ORDER BY _id", func(m row) error {
+	return r.selectRows(ctx, db, "sms", smsColumns, func(m row) error {
 		loc := "sms _id " + sqliteread.Raw(m["_id"])
 		var warns []string
 		rec := importers.Record{Location: loc, Platform: "sms", Kind: "message", Extra: extra(m, smsColumns[smsExtraFrom:])}
@@ -293,14 +318,37 @@ type addr struct {
 
 func (r *reader) mms(ctx context.Context, db *sql.DB, have map[string]bool) error {
 	parts := map[int64][]part{}
+	bigParts := map[int64]int64{} // mid → bytes, for the MMS whose parts hold more than the record limit
 	if have["part"] {
 		pc, err := sqliteread.Columns(ctx, db, "part")
 		if err != nil {
 			return err
 		}
+		var read []string
+		for _, c := range []string{"ct", "name", "fn", "cl", "cid", "text", "_data"} {
+			if pc[c] {
+				read = append(read, c)
+			}
+		}
+		// The parts of an MMS are one record: an MMS whose parts add up to more than the limit is
+		// measured in SQL, its parts never loaded, and the MMS reported in its place below.
+		limit := r.opt.RecordLimit()
+		size := "sum(" + sqliteread.SizeExpr(read) + ")"
+		big := "SELECT coalesce(mid, 0) FROM part GROUP BY coalesce(mid, 0) HAVING " + size + " > ?"
+		if err := sqliteread.Query(ctx, db, "SELECT coalesce(mid, 0), "+size+" FROM part GROUP BY coalesce(mid, 0) HAVING "+size+" > ?",
+			func(s sqliteread.Scanner) error {
+				var mid, n int64
+				if err := s.Scan(&mid, &n); err != nil {
+					return err
+				}
+				bigParts[mid] = n
+				return nil
+			}, limit); err != nil {
+			return fmt.Errorf("measure part rows: %w", err)
+		}
 		q := "SELECT mid, " + colOr(pc, "ct") + ", " + colOr(pc, "name") + ", " + colOr(pc, "fn") + ", " +
 			colOr(pc, "cl") + ", " + colOr(pc, "cid") + ", " + colOr(pc, "text") + ", " + colOr(pc, "_data") +
-			" FROM part ORDER BY mid, " + orderSeq(pc) + "rowid"
+			" FROM part WHERE coalesce(mid, 0) NOT IN (" + big + ") ORDER BY mid, " + orderSeq(pc) + "rowid"
 		if err := sqliteread.Query(ctx, db, q, func(s sqliteread.Scanner) error {
 			var mid sql.NullInt64
 			var ct, name, fn, cl, cid, text, data sql.NullString
@@ -319,7 +367,7 @@ func (r *reader) mms(ctx context.Context, db *sql.DB, have map[string]bool) erro
 			}
 			parts[mid.Int64] = append(parts[mid.Int64], p)
 			return nil
-		}); err != nil {
+		}, limit); err != nil {
 			return fmt.Errorf("read part table: %w", err)
 		}
 	} else {
@@ -342,8 +390,16 @@ func (r *reader) mms(ctx context.Context, db *sql.DB, have map[string]bool) erro
 		r.sink.Problem(importers.Problem{Location: "addr table", Reason: "missing: MMS senders and recipients unknown", Warning: true})
 	}
 
-	err := r.selectRows(ctx, db, "pdu", pduColumns, "ORDER BY _id", func(m row) error {
+	limit := r.opt.RecordLimit()
+	err := r.selectRows(ctx, db, "pdu", pduColumns, func(m row) error {
 		id := asInt(m["_id"])
+		if n, ok := bigParts[id]; ok {
+			delete(bigParts, id)
+			delete(addrs, id)
+			r.sink.Problem(importers.Problem{Location: "pdu _id " + strconv.FormatInt(id, 10),
+				Reason: fmt.Sprintf("its parts hold %d bytes: %s", n, importers.TooLong(limit))})
+			return r.step(ctx)
+		}
 		rec, warns := r.mmsRecord(m, parts[id], addrs[id])
 		delete(parts, id)
 		delete(addrs, id)
@@ -353,11 +409,15 @@ func (r *reader) mms(ctx context.Context, db *sql.DB, have map[string]bool) erro
 		return err
 	}
 	// Parts and addresses of no MMS are not messages, but say they were there.
-	for id := range parts {
+	for _, id := range slices.Sorted(maps.Keys(parts)) {
 		r.sink.Problem(importers.Problem{Location: fmt.Sprintf("part mid %d", id),
 			Reason: "part rows of a pdu _id that does not exist; not imported", Warning: true})
 	}
-	for id := range addrs {
+	for _, id := range slices.Sorted(maps.Keys(bigParts)) {
+		r.sink.Problem(importers.Problem{Location: fmt.Sprintf("part mid %d", id),
+			Reason: fmt.Sprintf("part rows of a pdu _id that does not exist, holding %d bytes: %s", bigParts[id], importers.TooLong(limit)), Warning: true})
+	}
+	for _, id := range slices.Sorted(maps.Keys(addrs)) {
 		r.sink.Problem(importers.Problem{Location: fmt.Sprintf("addr msg_id %d", id),
 			Reason: "addr rows of a pdu _id that does not exist; not imported", Warning: true})
 	}

@@ -9,12 +9,14 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"raidtrace/importers"
+	"raidtrace/importers/sqliteread"
 )
 
 // aospSchema is mmssms.db's message tables as AOSP's MmsSmsDatabaseHelper creates them
@@ -477,3 +479,83 @@ type sinkFunc struct {
 
 func (s sinkFunc) Record(r importers.Record) error { return s.record(r) }
 func (s sinkFunc) Problem(p importers.Problem)     { s.collector.Problem(p) }
+
+// TestImportDamaged: an mmssms.db cut short or with flipped bits is said to be damaged, with the
+// reason and the file's name, not only to be no mmssms.db.
+func TestImportDamaged(t *testing.T) {
+	tests := []struct{ file, want string }{
+		{"mmssms_truncated.db", "mmssms_truncated.db: database damaged: the file is 10000 bytes, its header says 32768 (truncated)"},
+		{"mmssms_flipped.db", "mmssms_flipped.db: database damaged: database disk image is malformed"},
+	}
+	for _, tt := range tests {
+		err := Import(context.Background(), filepath.Join("testdata", tt.file), importers.Options{}, &importers.Collector{})
+		if !errors.Is(err, sqliteread.ErrDamaged) || !errors.Is(err, importers.ErrNotFormat) || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("Import(%s): got %v, want %q…, wrapping ErrDamaged and ErrNotFormat", tt.file, err, tt.want)
+		}
+	}
+}
+
+// logSink writes records and problems, in the order they come, one a line.
+type logSink struct{ b strings.Builder }
+
+func (l *logSink) Record(r importers.Record) error {
+	fmt.Fprintf(&l.b, "record %s %q\n", r.Location, r.Text)
+	return nil
+}
+func (l *logSink) Problem(p importers.Problem) { fmt.Fprintf(&l.b, "problem %s\n", p) }
+
+// TestImportRecordLimit: an SMS whose body, or an MMS whose parts together, hold more bytes than
+// the record limit (bytes, not characters) is reported in its place, by _id, and skipped; the
+// other messages import.
+func TestImportRecordLimit(t *testing.T) {
+	const limit = 128
+	path, db := newDB(t, aospSchema)
+	long, half, accents := strings.Repeat("x", 200), strings.Repeat("y", 80), strings.Repeat("é", 70)
+	for _, st := range []struct {
+		q    string
+		args []any
+	}{
+		{"INSERT INTO sms (_id, address, date, type, body) VALUES (?, '+33612345678', ?, 1, ?)", []any{1, ms(0), "court"}},
+		{"INSERT INTO sms (_id, address, date, type, body) VALUES (?, '+33612345678', ?, 1, ?)", []any{2, ms(0), long}},
+		{"INSERT INTO sms (_id, address, date, type, body) VALUES (?, '+33612345678', ?, 1, ?)", []any{3, ms(0), accents}},
+		{"INSERT INTO sms (_id, address, date, type, body) VALUES (?, '+33612345678', ?, 1, ?)", []any{4, ms(0), "fin"}},
+		{"INSERT INTO pdu (_id, date, msg_box) VALUES (?, ?, 1)", []any{1, s(0)}},
+		{"INSERT INTO pdu (_id, date, msg_box) VALUES (?, ?, 1)", []any{2, s(0)}},
+		{"INSERT INTO pdu (_id, date, msg_box) VALUES (?, ?, 1)", []any{3, s(0)}},
+		{"INSERT INTO pdu (_id, date, msg_box, sub) VALUES (?, ?, 1, ?)", []any{4, s(0), long}},
+		{"INSERT INTO pdu (_id, date, msg_box) VALUES (?, ?, 1)", []any{5, s(0)}},
+		{"INSERT INTO part (mid, seq, ct, text) VALUES (?, 0, 'text/plain', ?)", []any{1, "mms"}},
+		{"INSERT INTO part (mid, seq, ct, text) VALUES (?, 0, 'text/plain', ?)", []any{2, long}},
+		{"INSERT INTO part (mid, seq, ct, text) VALUES (?, 0, 'text/plain', ?)", []any{3, half}}, // two parts of 80 bytes
+		{"INSERT INTO part (mid, seq, ct, text) VALUES (?, 1, 'text/plain', ?)", []any{3, half}},
+		{"INSERT INTO part (mid, seq, ct, text) VALUES (?, 0, 'text/plain', ?)", []any{5, "ok"}},
+		{"INSERT INTO part (mid, seq, ct, text) VALUES (?, 0, 'text/plain', ?)", []any{99, long}}, // of no MMS
+	} {
+		if _, err := db.Exec(st.q, st.args...); err != nil {
+			t.Fatalf("%s: %v", st.q, err)
+		}
+	}
+	db.Close()
+	var got logSink
+	if err := Import(context.Background(), path, importers.Options{MaxRecord: limit}, &got); err != nil {
+		t.Fatal(err)
+	}
+	// The size counts every column read (address, date… as text), so only its form is checked.
+	tooLong := "[0-9]+ bytes: " + regexp.QuoteMeta(importers.TooLong(limit))
+	want := regexp.MustCompile(`^record sms _id 1 "court"
+problem sms _id 2: row of ` + tooLong + `
+problem sms _id 3: row of ` + tooLong + `
+record sms _id 4 "fin"
+problem pdu _id 1: no From address \(addr type 137\); sender unknown
+record pdu _id 1 "mms"
+problem pdu _id 2: its parts hold ` + tooLong + `
+problem pdu _id 3: its parts hold ` + tooLong + `
+problem pdu _id 4: row of ` + tooLong + `
+problem pdu _id 5: no From address \(addr type 137\); sender unknown
+record pdu _id 5 "ok"
+problem part mid 99: part rows of a pdu _id that does not exist, holding ` + tooLong + `
+$`)
+	if !want.MatchString(got.b.String()) {
+		t.Errorf("got\n%s\nwant\n%s", got.b.String(), want)
+	}
+}

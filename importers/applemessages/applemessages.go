@@ -19,6 +19,10 @@
 // Columns differ between versions (old iOS sms.db lacks many); the query is built from the
 // columns the file has.
 //
+// A message row holding more bytes than the record limit (Options.MaxRecord: a text or
+// attributedBody of hundreds of MB in a crafted file) is measured in SQL (octet_length, which
+// SQLite answers without reading the value), reported in its place as skipped and never loaded.
+//
 // # What it must not do
 //
 // It never writes to the database or beside it, and runs none of Messages.app's triggers. Without
@@ -135,7 +139,9 @@ type reader struct {
 
 // Import reads the Apple Messages database at path and sends one record per row of its message
 // table to sink. A file that is not such a database gives an error wrapping
-// importers.ErrNotFormat. Rows that cannot be read in full are still recorded, with a warning.
+// importers.ErrNotFormat; a damaged SQLite file (cut short, flipped bits) gives one that says so,
+// naming the file and SQLite's reason, and wraps sqliteread.ErrDamaged too. Rows that cannot be
+// read in full are still recorded, with a warning.
 func Import(ctx context.Context, path string, opt importers.Options, sink importers.Sink) error {
 	opt = opt.WithDefaults()
 	db, walWarning, err := sqliteread.OpenMerged(path)
@@ -146,6 +152,9 @@ func Import(ctx context.Context, path string, opt importers.Options, sink import
 	if err := checkTables(ctx, db); err != nil {
 		if walWarning != nil {
 			return sqliteread.ExplainWAL(path, err)
+		}
+		if derr := sqliteread.ExplainDamage(ctx, path, err); errors.Is(derr, sqliteread.ErrDamaged) {
+			return derr
 		}
 		return explainOldIOS(ctx, db, err)
 	}
@@ -327,7 +336,22 @@ func (r *reader) messages(ctx context.Context, db *sql.DB) error {
 			return fmt.Errorf("count messages: %w", err)
 		}
 	}
-	rows, err := db.QueryContext(ctx, "SELECT "+strings.Join(sel, ", ")+" FROM message ORDER BY ROWID")
+	// A row longer than the record limit (a text or attributedBody of hundreds of MB) is measured
+	// in SQL, reported in its place and never loaded.
+	limit := r.opt.RecordLimit()
+	rowSize := sqliteread.SizeExpr(cols[1:]) // all but rowid
+	over, err := sqliteread.FindOversized(ctx, db, "message", "ROWID", rowSize, limit)
+	if err != nil {
+		return err
+	}
+	skipOver := func(before int64, all bool) {
+		for len(over) > 0 && (all || over[0].Key < before) {
+			r.sink.Problem(importers.Problem{Location: "message ROWID " + strconv.FormatInt(over[0].Key, 10),
+				Reason: sqliteread.TooLong(over[0].Size, limit)})
+			over = over[1:]
+		}
+	}
+	rows, err := db.QueryContext(ctx, "SELECT "+strings.Join(sel, ", ")+" FROM message WHERE "+rowSize+" <= ? ORDER BY ROWID", limit)
 	if err != nil {
 		return fmt.Errorf("read message table: %w", err)
 	}
@@ -347,6 +371,7 @@ func (r *reader) messages(ctx context.Context, db *sql.DB) error {
 			return &importers.ParseError{File: filepath.Base(r.path), Location: fmt.Sprintf("message after ROWID %d", last), Err: err}
 		}
 		row := msgRow{vals: vals, idx: idx}
+		skipOver(asInt(row.get("rowid")), false)
 		rec, probs := r.record(row)
 		last = asInt(row.get("rowid"))
 		for _, p := range probs {
@@ -368,6 +393,7 @@ func (r *reader) messages(ctx context.Context, db *sql.DB) error {
 	if err := rows.Err(); err != nil {
 		return &importers.ParseError{File: filepath.Base(r.path), Location: fmt.Sprintf("message after ROWID %d", last), Err: err}
 	}
+	skipOver(0, true)
 	if r.opt.Progress != nil {
 		r.opt.Progress(size, size)
 	}

@@ -9,12 +9,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"raidtrace/importers"
+	"raidtrace/importers/sqliteread"
 )
 
 // base is the instant the fixture messages are sent around.
@@ -553,5 +555,68 @@ func TestImportOddPath(t *testing.T) {
 	}
 	if !IsChatDB(path) {
 		t.Error("IsChatDB = false, want true")
+	}
+}
+
+// TestImportDamaged: a chat.db cut short or with flipped bits is said to be damaged, with the
+// reason and the file's name, not only to be no Apple Messages database.
+func TestImportDamaged(t *testing.T) {
+	tests := []struct{ file, want string }{
+		{"chat_truncated.db", "chat_truncated.db: database damaged: the file is 12000 bytes, its header says 24576 (truncated)"},
+		{"chat_flipped.db", "chat_flipped.db: database damaged: database disk image is malformed"},
+	}
+	for _, tt := range tests {
+		err := Import(context.Background(), filepath.Join("testdata", tt.file), importers.Options{}, &importers.Collector{})
+		if !errors.Is(err, sqliteread.ErrDamaged) || !errors.Is(err, importers.ErrNotFormat) || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("Import(%s): got %v, want %q…, wrapping ErrDamaged and ErrNotFormat", tt.file, err, tt.want)
+		}
+	}
+}
+
+// logSink writes records and problems, in the order they come, one a line.
+type logSink struct{ b strings.Builder }
+
+func (l *logSink) Record(r importers.Record) error {
+	fmt.Fprintf(&l.b, "record %s %q\n", r.Location, r.Text)
+	return nil
+}
+func (l *logSink) Problem(p importers.Problem) { fmt.Fprintf(&l.b, "problem %s\n", p) }
+
+// TestImportRecordLimit: a message whose text or attributedBody holds more bytes than the record
+// limit (counted in bytes, not characters) is reported in its place, by ROWID, and skipped; the
+// other messages import.
+func TestImportRecordLimit(t *testing.T) {
+	const limit = 128
+	path, db := sqlDB(t, minimalSchema+`
+ALTER TABLE message ADD COLUMN attributedBody BLOB;`)
+	long, accents := strings.Repeat("x", 200), strings.Repeat("é", 70) // 70 characters, 140 bytes
+	exec(t, db, `INSERT INTO handle VALUES (1, '+447700900123')`)
+	for _, m := range []struct {
+		id   int
+		text any
+		body any
+	}{{1, "short", nil}, {2, long, nil}, {3, nil, blob(long)}, {4, "fine", blob("fine")}, {5, accents, nil}, {6, "end", nil}, {7, long, nil}} {
+		if _, err := db.Exec(`INSERT INTO message (ROWID, guid, text, attributedBody, handle_id, date) VALUES (?, ?, ?, ?, 1, ?)`,
+			m.id, fmt.Sprint("G", m.id), m.text, m.body, ns(time.Duration(m.id)*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	var got logSink
+	if err := Import(context.Background(), path, importers.Options{MaxRecord: limit}, &got); err != nil {
+		t.Fatal(err)
+	}
+	// The size counts every column read (guid, date… as text), so only its form is checked.
+	tooLong := "row of [0-9]+ bytes: " + regexp.QuoteMeta(importers.TooLong(limit))
+	want := regexp.MustCompile(`^record message ROWID 1 "short"
+problem message ROWID 2: ` + tooLong + `
+problem message ROWID 3: ` + tooLong + `
+record message ROWID 4 "fine"
+problem message ROWID 5: ` + tooLong + `
+record message ROWID 6 "end"
+problem message ROWID 7: ` + tooLong + `
+$`)
+	if !want.MatchString(got.b.String()) {
+		t.Errorf("got\n%s\nwant\n%s", got.b.String(), want)
 	}
 }

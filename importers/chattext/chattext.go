@@ -11,6 +11,11 @@
 // in Extra["attachment"] and the caption, if any, is the Text. Sender names that are phone numbers
 // get their E.164 form; Direction is outgoing when the sender is Options.Owner.
 //
+// Lines end with a line feed, a carriage return and line feed, or, in a file with no line feed
+// at all (an old Mac text file), a carriage return alone, with a warning; in a file with line
+// feeds, a carriage return alone is part of the text. A file cut short inside the timestamp of
+// its last line has that line reported as a truncated record, not joined to the message before.
+//
 // Times in these exports are local and carry no zone: the case's zone (Options.Location) is
 // applied, Record.TimeZone names it and Record.RawTime keeps the timestamp exactly as written.
 // Day and month order is not written either (a four-digit first field is a year: year, month,
@@ -39,6 +44,7 @@ import (
 	"unicode/utf8"
 
 	"raidtrace/importers"
+	"raidtrace/importers/internal/lineend"
 )
 
 // Format is the chat text export format for detection and the case file.
@@ -73,9 +79,12 @@ type entry struct {
 // error, naming the line, is returned.
 func Read(ctx context.Context, r io.Reader, opt importers.Options, sink importers.Sink) error {
 	opt = opt.WithDefaults()
-	entries, readErr := scan(ctx, r, opt.RecordLimit())
+	entries, cr, readErr := scan(ctx, r, opt.RecordLimit())
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if cr {
+		sink.Problem(CRProblem)
 	}
 	order, warning := dateOrder(entries, opt.DateOrder)
 	if warning != "" {
@@ -104,26 +113,46 @@ func Read(ctx context.Context, r io.Reader, opt importers.Options, sink importer
 	return readErr // a read error after the messages before it
 }
 
-// scan is the first pass: it splits the stream into entries.
+// CRProblem is the warning [Read] reports, on line 1, for a file whose lines end with a carriage
+// return alone.
+var CRProblem = importers.Problem{Location: "line 1", Warning: true,
+	Reason: "the file ends its lines with a carriage return alone (old Mac text file): each was read as a line end"}
+
+// truncated is the reason of the problem for a last line cut inside its timestamp.
+const truncated = "truncated record: the file ends inside this message's timestamp (no sender, no text): it was cut short; skipped"
+
+// crOnly reports whether head, a file's first bytes, is a text with carriage return line ends:
+// it has carriage returns and no line feed. In a file with line feeds, a carriage return alone
+// is part of a message's text.
+func crOnly(head []byte) bool {
+	return bytes.IndexByte(head, '\r') >= 0 && bytes.IndexByte(head, '\n') < 0
+}
+
+// scan is the first pass: it splits the stream into entries. cr is set when the file ends its
+// lines with carriage returns alone ([crOnly] of its first 64 KiB), which are then read as line
+// ends, as line feeds still are.
 // A line longer than limit bytes is skipped unread and reported as an entry of its own; the
-// lines after it that continue its message are reported with it.
-func scan(ctx context.Context, r io.Reader, limit int) ([]entry, error) {
+// lines after it that continue its message are reported with it. A last line without a line end
+// that is a timestamp cut short ([partialHeader]) is reported, not joined to the message before it.
+func scan(ctx context.Context, r io.Reader, limit int) (entries []entry, cr bool, err error) {
 	br := bufio.NewReaderSize(r, 64<<10)
-	var entries []entry
+	if head, _ := br.Peek(64 << 10); crOnly(head) {
+		br, cr = bufio.NewReaderSize(lineend.NewReader(br), 64<<10), true
+	}
 	var buf []byte
 	cur := -1 // index of the message continuation lines belong to
 	for n := 1; ; n++ {
 		b, tooLong, err := importers.ReadLine(br, buf[:0], limit)
 		buf = b
 		if err != nil && err != io.EOF {
-			return entries, &importers.ParseError{Line: n, Err: fmt.Errorf("read: %w", err)}
+			return entries, cr, &importers.ParseError{Line: n, Err: fmt.Errorf("read: %w", err)}
 		}
 		if len(b) == 0 && !tooLong && err == io.EOF {
-			return entries, nil
+			return entries, cr, nil
 		}
 		if n%4096 == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				return nil, cr, err
 			}
 		}
 		if tooLong {
@@ -131,7 +160,7 @@ func scan(ctx context.Context, r io.Reader, limit int) ([]entry, error) {
 			// the lines after it stay with the message before it.
 			entries = append(entries, entry{line: n, problem: importers.TooLong(limit)})
 			if err == io.EOF {
-				return entries, nil
+				return entries, cr, nil
 			}
 			continue
 		}
@@ -139,19 +168,38 @@ func scan(ctx context.Context, r io.Reader, limit int) ([]entry, error) {
 		if n == 1 {
 			s = strings.TrimPrefix(s, "\ufeff")
 		}
-		if e, ok := parseHeader(s); ok {
+		e, ok := parseHeader(s)
+		switch {
+		case err == io.EOF && (ok && strings.TrimSpace(e.rest) == "" || !ok && partialHeader(s)):
+			// The last line, without its line end, is a timestamp cut short.
+			entries = append(entries, entry{line: n, problem: truncated})
+		case ok:
 			e.line = n
 			entries = append(entries, e)
 			cur = len(entries) - 1
-		} else if cur >= 0 {
+		case cur >= 0:
 			entries[cur].more = append(entries[cur].more, s)
-		} else if strings.TrimSpace(s) != "" {
+		case strings.TrimSpace(s) != "":
 			entries = append(entries, entry{line: n, problem: "skipped: text before the first message (no timestamp)"})
 		}
 		if err == io.EOF {
-			return entries, nil
+			return entries, cr, nil
 		}
 	}
+}
+
+// partial matches the start of a message-opening line cut short after its date: the date, then
+// nothing but what a timestamp holds (a time, perhaps cut, its AM/PM, a word such as "à" before
+// it, the separator before the sender).
+var partial = regexp.MustCompile(`^[\x{200E}\x{200F}\x{202A}-\x{202E}\x{FEFF}]*\[?` +
+	`\d{1,4}[-/.]` + sp + `?\d{1,2}[-/.]` + sp + `?\d{1,4}` +
+	`(?:\.?,?` + sp + `+(?:[^\d\s\[\]]{1,4}` + sp + `+)?\d[\d.:]*(?:` + sp + `*[aApP]\.?` + sp + `?(?:[mM]\.?)?)?` + sp + `*[-–\]]?)?` +
+	`\.?,?` + sp + `*$`)
+
+// partialHeader reports whether s, which [parseHeader] does not read, is a message-opening line
+// cut short inside its timestamp.
+func partialHeader(s string) bool {
+	return len(s) <= headerPrefix && partial.MatchString(s)
 }
 
 // headerPrefix is how many bytes of a line the header regexp sees: far more than the longest
@@ -397,6 +445,9 @@ const sniffLines = 20
 // of prose with one dated line in it is not.
 func Sniff(head []byte, _ string) bool {
 	head = bytes.TrimPrefix(head, []byte("\ufeff"))
+	if crOnly(head) {
+		head = lineend.Convert(head)
+	}
 	preamble, headers := 0, 0
 	for n := 0; len(head) > 0 && n < sniffLines; {
 		line, rest, _ := bytes.Cut(head, []byte("\n"))

@@ -165,6 +165,23 @@ func TestFixtures(t *testing.T) {
 			{3, "", "30/01/24, 25:00", "Bob", "", "impossible hour", "message", "whatsapp", ""},
 			{4, "2024-01-30T10:00:00Z", "30/01/24, 10:00", "Bob", "", "fine", "message", "whatsapp", ""},
 		}, []string{"line 1: skipped: text before the first message", `line 2: timestamp "31/02/24, 10:00"`, `line 3: timestamp "30/01/24, 25:00"`}},
+		{"android_cr.txt", importers.Options{Location: time.UTC}, []want{
+			{1, "2020-06-20T00:05:00Z", "20/06/20, 00:05", "Alice", "", "premier", "message", "whatsapp", ""},
+			{2, "2020-06-20T00:06:00Z", "20/06/20, 00:06", "Bob", "", "deux\nlignes", "message", "whatsapp", ""},
+			{5, "2020-06-20T00:07:00Z", "20/06/20, 00:07", "Alice", "", "fin", "message", "whatsapp", ""},
+		}, []string{"line 1: the file ends its lines with a carriage return alone"}},
+		// In a file with line feeds, a carriage return alone is text.
+		{"crlf_lone_cr.txt", importers.Options{Location: time.UTC}, []want{
+			{1, "2020-06-20T00:05:00Z", "20/06/20, 00:05", "Alice", "", "a\rb", "message", "whatsapp", ""},
+			{2, "2020-06-20T00:06:00Z", "20/06/20, 00:06", "Bob", "", "c", "message", "whatsapp", ""},
+		}, nil},
+		{"truncated_timestamp.txt", importers.Options{Location: time.UTC}, []want{
+			{1, "2020-06-20T00:06:00Z", "20/06/20, 00:06", "Bob", "", "deux\nlignes", "message", "whatsapp", ""},
+			{3, "2020-06-20T00:07:00Z", "20/06/20, 00:07", "Alice", "", "fin", "message", "whatsapp", ""},
+		}, []string{"line 4: truncated record"}},
+		{"truncated_signal.txt", importers.Options{Location: time.UTC}, []want{
+			{1, "2019-12-24T12:23:00Z", "2019-12-24, 12:23", "Jane Doe", "", "Hello", "message", "signal", ""},
+		}, []string{"line 2: truncated record"}},
 		{"preamble.txt", importers.Options{Location: time.UTC}, []want{
 			{3, "2020-01-20T10:00:00Z", "20/01/2020, 10:00", "Alice", "", "a", "message", "whatsapp", ""},
 			{4, "2020-01-20T10:01:00Z", "20/01/2020, 10:01", "Bob", "", "b\nsuite de b", "message", "whatsapp", ""},
@@ -208,6 +225,48 @@ func TestFixtures(t *testing.T) {
 	}
 }
 
+// TestPartialHeader: the last line of a file, without its line end, that is a timestamp cut
+// short is told from a message's last line that starts with a date.
+func TestPartialHeader(t *testing.T) {
+	tests := []struct {
+		line string
+		want bool
+	}{
+		{"20/06/20, 00:08", true},
+		{"20/06/20, 00:0", true},
+		{"20/06/20, 0", true},
+		{"20/06/20,", true},
+		{"20/06/2", true},
+		{"20/06/20, 00:08 -", true},
+		{"20/06/20, 00:08 –", true},
+		{"3/1/24, 9:55\u202fP", true},
+		{"3/1/24, 9:55\u202fp. m.", true},
+		{"13/03/2024 à 10:0", true},
+		{"[2019-12-24, 12:2", true},
+		{"\u200e[14/03/2024, 21:14:03", true},
+		{"13.06.18 21.25", true},
+		{"20/06/20 was the day", false},
+		{"20/06/20 10 people came", false},
+		{"20/06/20, 00:08 see you", false},
+		{"20/06", false}, // not even a date: taken for text
+		{"see you 20/06/20", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := partialHeader(tt.line); got != tt.want {
+			t.Errorf("partialHeader(%q) = %v, want %v", tt.line, got, tt.want)
+		}
+	}
+	// Only the last line: the same text with its line end continues the message before it.
+	var c importers.Collector
+	if err := Read(context.Background(), strings.NewReader("20/06/20, 00:07 - Alice: on\n20/06/20 was the day\n20/06/20, 00:08\n"), importers.Options{}, &c); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Records) != 1 || c.Records[0].Text != "on\n20/06/20 was the day\n20/06/20, 00:08" || len(c.Problems) != 0 {
+		t.Errorf("got records %v, problems %v; want one message of three lines, no problem", c.Records, c.Problems)
+	}
+}
+
 func TestOwnerDirection(t *testing.T) {
 	in := "01/02/24, 10:00 - +33 6 12 34 56 78: moi\n13/02/24, 10:01 - Bob: lui\n13/02/24, 10:02 - Bob a quitté\n"
 	var c importers.Collector
@@ -245,6 +304,8 @@ func TestSniff(t *testing.T) {
 		{"one\ntwo\n20/01/2020, 10:00 - Alice: a\nprose\n", false},
 		{strings.Repeat("a preamble line\n", 20) + strings.Repeat("20/01/2020, 10:00 - Alice: a\n", 5), false},
 		{"hello\nworld\n", false},
+		{"title\rnote\r20/01/2020, 10:00 - Alice: a\r20/01/2020, 10:01 - Bob: b\r", true}, // carriage return line ends
+		{"title\rnote\rmore\r20/01/2020, 10:00 - Alice: a\r", false},
 	}
 	for _, tt := range tests {
 		if got := Sniff([]byte(tt.head), "x.txt"); got != tt.want {

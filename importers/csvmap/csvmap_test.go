@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"raidtrace/importers"
+	"raidtrace/importers/csvrows"
 	"raidtrace/importers/internal/fuzzseed"
 )
 
@@ -550,5 +551,49 @@ func TestEvidence(t *testing.T) {
 		if got := evidence(tt.v); got != tt.want {
 			t.Errorf("evidence(%q): got %q, want %q", tt.v, got, tt.want)
 		}
+	}
+}
+
+// TestReadCRLineEnds: a preset's file saved with carriage return line ends (old Mac, Excel for
+// Mac) is claimed by its preset and gives the same records, on the same lines, as the original,
+// plus one warning that says how its lines were read.
+func TestReadCRLineEnds(t *testing.T) {
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Skipf("no time zone database: %v", err)
+	}
+	tests := []struct {
+		orig, cr string
+		format   importers.Format
+	}{
+		{"plivo_console.csv", "plivo_console_cr.csv", Plivo},
+		{"crowdfunding_fr.csv", "crowdfunding_fr_cr.csv", Crowdfunding},
+	}
+	for _, tt := range tests {
+		t.Run(tt.cr, func(t *testing.T) {
+			opt := importers.Options{Location: paris}
+			want, err := readFile(t, generic, filepath.Join("testdata", tt.orig), opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := readFile(t, generic, filepath.Join("testdata", tt.cr), opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g, w := fmt.Sprint(got.Records), fmt.Sprint(want.Records); g != w || len(got.Records) == 0 {
+				t.Errorf("records:\n got %s\nwant %s", g, w)
+			}
+			wantProblems := append([]importers.Problem{csvrows.CRProblem}, want.Problems...)
+			if g, w := fmt.Sprint(got.Problems), fmt.Sprint(wantProblems); g != w {
+				t.Errorf("problems:\n got %s\nwant %s", g, w)
+			}
+			b, err := os.ReadFile(filepath.Join("testdata", tt.cr))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tt.format.Sniff(b, tt.cr) {
+				t.Errorf("%s.Sniff(CR line ends) = false, want true", tt.format.ID)
+			}
+		})
 	}
 }

@@ -1,8 +1,9 @@
 // Package csvrows reads the data rows of a delimited text export that starts with a header row
-// (gateway logs, spreadsheets): it skips a UTF-8 BOM, reads quoted fields that span lines, locates
-// each row by the line it starts on, and reports and skips a damaged row (a quoting error, the
-// wrong number of fields) instead of stopping, with a warning where an unclosed quote seems to
-// have made one field swallow the rows after it.
+// (gateway logs, spreadsheets): it skips a UTF-8 BOM, reads quoted fields that span lines and
+// carriage return line ends (old Mac, with a warning), locates each row by the line it starts
+// on, and reports and skips a damaged row (a quoting error, the wrong number of fields) instead
+// of stopping, with a warning where an unclosed quote seems to have made one field swallow the
+// rows after it.
 //
 // It must not know any format's columns: the importers read the header and map the fields. It
 // only reads, opens no network connection and imports no GUI code.
@@ -21,6 +22,7 @@ import (
 	"unicode/utf8"
 
 	"raidtrace/importers"
+	"raidtrace/importers/internal/lineend"
 )
 
 // bom is the UTF-8 byte order mark some exporters (Excel) write first.
@@ -30,24 +32,43 @@ var bom = []byte("\xef\xbb\xbf")
 type Reader struct {
 	*csv.Reader
 	lim *limiter
+	// CR is set when the file ends its lines with a carriage return alone (see NewReader).
+	CR     bool
+	warned bool
 }
+
+// CRProblem is the warning [Rows] reports, on line 1, for a file whose lines end with a carriage
+// return alone.
+var CRProblem = importers.Problem{Location: "line 1", Warning: true,
+	Reason: "the file ends its lines with a carriage return alone (old Mac or Excel for Mac export): each was read as a line end"}
 
 // NewReader returns a csv.Reader over r past a UTF-8 BOM, reading rows of any number of fields
 // (FieldsPerRecord -1) and stray quotes as text (LazyQuotes), and the buffered reader under it,
 // on which the header line can be peeked (to choose the delimiter) before the first Read. A row
 // longer than limit bytes ([importers.Options.RecordLimit]) is never held: [Rows] reports it and
 // skips it, and a header row that long is a read error.
+//
+// A file whose first line ends with a carriage return alone (old Mac line ends, which
+// encoding/csv reads as text, making the whole file one row) is read with every carriage return
+// not followed by a line feed taken for one, inside quoted fields too; the Reader's CR is then
+// set and Rows warns of it. A lone carriage return in a file whose first line ends with a line
+// feed stays text, as encoding/csv reads it.
 func NewReader(r io.Reader, limit int) (*Reader, *bufio.Reader) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	if b, _ := br.Peek(3); bytes.Equal(b, bom) {
 		br.Discard(3)
 	}
+	peek, err := br.Peek(64 << 10)
+	cr := lineend.FirstIsCR(peek, err != nil)
+	if cr {
+		br = bufio.NewReaderSize(lineend.NewReader(br), 64<<10)
+	}
 	lim := &limiter{r: br, limit: limit, line: 1}
-	cr := csv.NewReader(lim)
-	lim.comma = &cr.Comma
-	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
-	return &Reader{Reader: cr, lim: lim}, br
+	c := csv.NewReader(lim)
+	lim.comma = &c.Comma
+	c.FieldsPerRecord = -1
+	c.LazyQuotes = true
+	return &Reader{Reader: c, lim: lim, CR: cr}, br
 }
 
 // Fit says how many fields a row must have for the header's fields.
@@ -79,9 +100,14 @@ func (f Fit) fits(row []string, fields int) bool {
 // (returned as an *importers.ParseError naming the byte offset).
 //
 // A row longer than the reader's limit is reported, in its place among the others, and skipped.
+// A file with carriage return line ends ([Reader].CR) gets [CRProblem] first.
 func Rows(ctx context.Context, r *Reader, fields int, fit Fit, sink importers.Sink, each func(row []string, loc string) error) error {
 	cr := r.Reader
 	r.lim.armed = true
+	if r.CR && !r.warned {
+		r.warned = true
+		sink.Problem(CRProblem)
+	}
 	for n := 0; ; n++ {
 		if n%256 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -243,11 +269,19 @@ func ExcelSep(line []byte) (rune, bool) {
 // HeaderLine returns the header line at the start of peek (a file's first bytes after its BOM),
 // without its line end, and the delimiter: the one a "sep=" first line names, the header line then
 // being the second, else the one [SniffDelimiter] picks. sep is true when there is such a line,
-// which the caller must read past. The line returned is a copy.
+// which the caller must read past. The line ends at a line feed, a carriage return and line feed,
+// or a carriage return alone (old Mac line ends). The line returned is a copy.
 func HeaderLine(peek []byte) (line []byte, comma rune, sep bool) {
 	cut := func(b []byte) ([]byte, []byte) {
-		l, rest, _ := bytes.Cut(b, []byte("\n"))
-		return bytes.TrimSuffix(l, []byte("\r")), rest
+		i := bytes.IndexAny(b, "\r\n")
+		if i < 0 {
+			return b, nil
+		}
+		l, rest := b[:i], b[i+1:]
+		if b[i] == '\r' && len(rest) > 0 && rest[0] == '\n' {
+			rest = rest[1:]
+		}
+		return l, rest
 	}
 	line, rest := cut(peek)
 	if c, ok := ExcelSep(line); ok {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"raidtrace/importers"
+	"raidtrace/importers/sqliteread"
 )
 
 const samplesDir = "../../../shared/samples"
@@ -231,5 +232,63 @@ func TestDetectRenamedArchive(t *testing.T) {
 	os.Remove(filepath.Join(dst, "data", "account.js"))
 	if f, err := Detect(dst); !errors.Is(err, ErrUnknown) {
 		t.Errorf("Detect(%s) without manifest.js or account.js: got %q, %v; want ErrUnknown", dst, f.ID, err)
+	}
+}
+
+// TestDetectSQLiteNotRecognised: an SQLite file that neither database format's Probe confirms is
+// said to be damaged, with SQLite's reason and the file's name, when it cannot be read, and
+// otherwise to have neither schema, with the tables it has.
+func TestDetectSQLiteNotRecognised(t *testing.T) {
+	tests := []struct {
+		path    string
+		damaged bool
+		want    string // after "file PATH: "
+	}{
+		{"../applemessages/testdata/chat_truncated.db", true, "database damaged: the file is 12000 bytes, its header says 24576 (truncated)"},
+		{"../applemessages/testdata/chat_flipped.db", true, "database damaged: database disk image is malformed"},
+		{"../androiddb/testdata/mmssms_truncated.db", true, "database damaged: the file is 10000 bytes, its header says 32768 (truncated)"},
+		{"../androiddb/testdata/mmssms_flipped.db", true, "database damaged: database disk image is malformed"},
+		{"testdata/sqlite/other_schema.db", false, "SQLite database, but not an Apple Messages or Android SMS database (tables found: notes, tags)"},
+	}
+	for _, tt := range tests {
+		t.Run(filepath.Base(tt.path), func(t *testing.T) {
+			f, err := Detect(tt.path)
+			if !errors.Is(err, ErrUnknown) || errors.Is(err, sqliteread.ErrDamaged) != tt.damaged {
+				t.Fatalf("got %q, %v; want ErrUnknown (damaged %v)", f.ID, err, tt.damaged)
+			}
+			if want := "file " + tt.path + ": " + tt.want; !strings.HasPrefix(err.Error(), want) {
+				t.Errorf("error:\n got %s\nwant %s…", err, want)
+			}
+		})
+	}
+}
+
+// TestDetectLongJSONLine: a file whose first line is one JSON value longer than the bytes
+// detection reads, which no format can judge from its start, is not recognised with a message
+// that says why and what to do; another long line gets the plain message.
+func TestDetectLongJSONLine(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name, content string
+		hint          bool
+	}{
+		{"twarc.jsonl", `{"data": [{"text": "` + strings.Repeat("z", HeadSize) + `", "author_id": "1"}]}` + "\n", true},
+		{"array.json", "\ufeff[" + strings.Repeat(`"z", `, HeadSize/5) + `"z"]`, true},
+		{"short.json", `{"data": [{"text": "z"}]}`, false},
+		{"prose.txt", strings.Repeat("z", HeadSize+10), false},
+	}
+	for _, tt := range tests {
+		p := filepath.Join(dir, tt.name)
+		if err := os.WriteFile(p, []byte(tt.content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Detect(p)
+		if !errors.Is(err, ErrUnknown) {
+			t.Errorf("%s: got %v, want ErrUnknown", tt.name, err)
+			continue
+		}
+		if got := strings.Contains(err.Error(), "its first line is longer than the 64 KiB detection reads"); got != tt.hint {
+			t.Errorf("%s: got %q, want the long-line hint %v", tt.name, err, tt.hint)
+		}
 	}
 }

@@ -18,11 +18,14 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -201,6 +204,55 @@ func Query(ctx context.Context, db *sql.DB, q string, each func(Scanner) error, 
 	return rows.Err()
 }
 
+// SizeExpr returns an SQL expression for the bytes the columns cols (names, quoted here) of a
+// row hold: the sum of their octet_length, NULL counting as 0. SQLite computes octet_length of a
+// TEXT or BLOB value from the record header, without reading the value (length would read a
+// TEXT to count its characters), so a query can measure a row, or leave it out (WHERE size <=
+// limit), without loading a huge value. An empty cols gives "0".
+func SizeExpr(cols []string) string {
+	if len(cols) == 0 {
+		return "0"
+	}
+	terms := make([]string, len(cols))
+	for i, c := range cols {
+		terms[i] = `coalesce(octet_length("` + c + `"), 0)`
+	}
+	return strings.Join(terms, " + ")
+}
+
+// Oversized is a row that a size expression puts above the record limit.
+type Oversized struct {
+	Key  int64 // the row's key (ROWID, _id)
+	Size int64 // bytes, as the size expression counts them
+}
+
+// FindOversized returns the rows of table whose size (an SQL expression such as [SizeExpr]'s)
+// is above limit, in key order (key is the key column: ROWID, _id), without reading their values.
+// An importer reports them and reads the others with "WHERE size <= limit".
+func FindOversized(ctx context.Context, db *sql.DB, table, key, size string, limit int) ([]Oversized, error) {
+	var out []Oversized
+	q := "SELECT " + key + ", " + size + " FROM " + table + " WHERE " + size + " > ? ORDER BY " + key
+	err := Query(ctx, db, q, func(s Scanner) error {
+		var o Oversized
+		var k sql.NullInt64
+		if err := s.Scan(&k, &o.Size); err != nil {
+			return err
+		}
+		o.Key = k.Int64
+		out = append(out, o)
+		return nil
+	}, limit)
+	if err != nil {
+		return nil, fmt.Errorf("measure %s rows: %w", table, err)
+	}
+	return out, nil
+}
+
+// TooLong is the reason of the problem for a row of size bytes above limit, skipped unread.
+func TooLong(size int64, limit int) string {
+	return fmt.Sprintf("row of %d bytes: %s", size, importers.TooLong(limit))
+}
+
 // Tables returns the lower-cased names of db's tables.
 func Tables(ctx context.Context, db *sql.DB) (map[string]bool, error) {
 	return names(ctx, db, "SELECT name FROM sqlite_master WHERE type = 'table'")
@@ -249,6 +301,88 @@ func Check(ctx context.Context, db *sql.DB, format string, required ...string) (
 		}
 	}
 	return have, nil
+}
+
+// ErrDamaged is wrapped by the error [Inspect] returns for a file that starts with the SQLite
+// header but cannot be read as a database.
+var ErrDamaged = errors.New("database damaged")
+
+// Inspect returns the sorted, lower-cased table names of the SQLite database at path, read as
+// [OpenMerged] reads it, for a message that says why a database is none of the formats. A file
+// that starts with the SQLite header but cannot be read gives an error wrapping [ErrDamaged] with
+// the reason: shorter than its header says (truncated), or SQLite's error. A file without the
+// header gives an error wrapping importers.ErrNotFormat.
+func Inspect(ctx context.Context, path string) ([]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	var head [100]byte
+	n, _ := io.ReadFull(f, head[:])
+	st, serr := f.Stat()
+	f.Close()
+	if !Sniff(head[:n]) {
+		return nil, fmt.Errorf("no SQLite header: %w", importers.ErrNotFormat)
+	}
+	if n < len(head) {
+		return nil, fmt.Errorf("%w: the file is %d bytes, shorter than the 100-byte SQLite header (truncated)", ErrDamaged, n)
+	}
+	if want := declaredSize(head[:]); serr == nil && want > 0 && st.Size() < want && !HasWAL(path) {
+		return nil, fmt.Errorf("%w: the file is %d bytes, its header says %d (truncated)", ErrDamaged, st.Size(), want)
+	}
+	db, walWarning, err := OpenMerged(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrDamaged, err)
+	}
+	defer db.Close()
+	have, err := Tables(ctx, db)
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	if err != nil {
+		if walWarning != nil {
+			return nil, fmt.Errorf("%w: %v (%s)", ErrDamaged, err, walWarning.Reason)
+		}
+		return nil, fmt.Errorf("%w: %v", ErrDamaged, err)
+	}
+	return slices.Sorted(maps.Keys(have)), nil
+}
+
+// ExplainDamage returns, for err from [Check] on the database at path, the [Inspect] error naming
+// the file when it is a damaged SQLite database (wrapping [ErrDamaged], and still
+// importers.ErrNotFormat), so that the user is told "database damaged: …" rather than that the
+// file is not of the format. Other errors are returned as they are.
+func ExplainDamage(ctx context.Context, path string, err error) error {
+	if err == nil || !errors.Is(err, importers.ErrNotFormat) {
+		return err
+	}
+	if _, ierr := Inspect(ctx, path); errors.Is(ierr, ErrDamaged) {
+		return notFormat{fmt.Errorf("%s: %w", filepath.Base(path), ierr)}
+	}
+	return err
+}
+
+// notFormat is an error that wraps importers.ErrNotFormat without repeating its text.
+type notFormat struct{ error }
+
+func (e notFormat) Unwrap() []error { return []error{e.error, importers.ErrNotFormat} }
+
+// declaredSize is the size in bytes an SQLite header says the database has (page size times
+// page count), or 0 when the header does not say it reliably (the count is valid only when the
+// change counter matches the version-valid-for number).
+func declaredSize(h []byte) int64 {
+	pageSize := int64(binary.BigEndian.Uint16(h[16:18]))
+	if pageSize == 1 {
+		pageSize = 65536
+	}
+	if pageSize < 512 || pageSize&(pageSize-1) != 0 {
+		return 0
+	}
+	pages := int64(binary.BigEndian.Uint32(h[28:32]))
+	if pages == 0 || !bytes.Equal(h[24:28], h[92:96]) {
+		return 0
+	}
+	return pageSize * pages
 }
 
 // HasWAL reports whether a non-empty write-ahead log (path + "-wal") lies beside the database at

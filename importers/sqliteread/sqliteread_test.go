@@ -363,3 +363,92 @@ func TestOpenMergedWithoutWAL(t *testing.T) {
 		t.Errorf("OpenMerged of a missing file: got nil error")
 	}
 }
+
+// TestInspect: a readable database gives its tables; one that starts with the SQLite header but
+// is cut short or has flipped bits is damaged, with the reason; a file without the header is not
+// SQLite at all.
+func TestInspect(t *testing.T) {
+	good := makeDB(t, "good.db",
+		"CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)", "CREATE TABLE Tags (name TEXT)",
+		"INSERT INTO notes (body) VALUES ('"+strings.Repeat("x", 9000)+"')") // a few pages
+	b, err := os.ReadFile(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flipped := bytes.Clone(b)
+	for i := 100; i < 4096; i += 7 { // the schema page
+		flipped[i] ^= 0xff
+	}
+	dir := t.TempDir()
+	write := func(name string, data []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	tests := []struct {
+		name   string
+		path   string
+		tables string
+		is     error
+		reason string
+	}{
+		{"readable", good, "notes,tags", nil, ""},
+		{"truncated", write("cut.db", b[:len(b)/2]), "", ErrDamaged, fmt.Sprintf("the file is %d bytes, its header says %d (truncated)", len(b)/2, len(b))},
+		{"header cut", write("head.db", b[:50]), "", ErrDamaged, "shorter than the 100-byte SQLite header"},
+		{"flipped bits", write("flipped.db", flipped), "", ErrDamaged, "malformed"},
+		{"not SQLite", write("text.db", []byte("hello")), "", importers.ErrNotFormat, "no SQLite header"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tables, err := Inspect(context.Background(), tt.path)
+			if got := strings.Join(tables, ","); got != tt.tables {
+				t.Errorf("tables: got %q, want %q", got, tt.tables)
+			}
+			if tt.is == nil {
+				if err != nil {
+					t.Errorf("error: got %v, want none", err)
+				}
+				return
+			}
+			if !errors.Is(err, tt.is) || !strings.Contains(err.Error(), tt.reason) {
+				t.Errorf("error: got %v, want %v saying %q", err, tt.is, tt.reason)
+			}
+		})
+	}
+	// ExplainDamage turns Check's "not a readable SQLite database" into the damage, naming the file.
+	p := write("flipped2.db", flipped)
+	db, err := Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	_, cerr := Check(context.Background(), db, "a test database", "notes")
+	err = ExplainDamage(context.Background(), p, cerr)
+	if !errors.Is(err, ErrDamaged) || !errors.Is(err, importers.ErrNotFormat) || !strings.HasPrefix(err.Error(), "flipped2.db: database damaged: ") {
+		t.Errorf("ExplainDamage(%v) = %v, want the damage naming flipped2.db", cerr, err)
+	}
+	if other := errors.New("other"); ExplainDamage(context.Background(), p, other) != other {
+		t.Errorf("ExplainDamage changed an error that is not ErrNotFormat")
+	}
+}
+
+// TestFindOversized: rows are measured in bytes (an accented letter is two), NULL counts as
+// nothing, and the rows above the limit come in key order.
+func TestFindOversized(t *testing.T) {
+	path := makeDB(t, "m.db", "CREATE TABLE m (id INTEGER PRIMARY KEY, a TEXT, b BLOB)",
+		"INSERT INTO m VALUES (3, '"+strings.Repeat("é", 6)+"', NULL), (1, 'abcdefghijk', x'00'), (2, 'abc', NULL), (4, NULL, NULL)")
+	db, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	got, err := FindOversized(context.Background(), db, "m", "id", SizeExpr([]string{"a", "b"}), 10)
+	if want := []Oversized{{1, 12}, {3, 12}}; err != nil || !slices.Equal(got, want) {
+		t.Errorf("got %v, %v; want %v", got, err, want)
+	}
+	if SizeExpr(nil) != "0" {
+		t.Errorf("SizeExpr(nil) = %q, want 0", SizeExpr(nil))
+	}
+}

@@ -37,7 +37,8 @@ func normHeader(s string) string {
 // ReadCSV reads the Twilio console's CSV export. Columns are matched by header name in any order
 // (the two documented orders and spelling variants); the delimiter is sniffed from the header
 // (a comma, or semicolons after a re-save by Excel); a UTF-8 BOM and CRLF line ends are tolerated
-// (as in encoding/csv, a CRLF inside a quoted body is read as LF); a file that is not UTF-8 and has
+// (as in encoding/csv, a CRLF inside a quoted body is read as LF), and so are carriage return line
+// ends, with a warning ([csvrows.NewReader]); a file that is not UTF-8 and has
 // no UTF-8 accented letter is read as Windows-1252, with a warning on line 1.
 // Records are located by the line their row starts on. A row with the wrong number of fields or a
 // quoting error is reported and skipped; the header must name at least From, Body and SentDate.

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"raidtrace/importers"
+	"raidtrace/importers/csvrows"
 	"raidtrace/importers/internal/fuzzseed"
 )
 
@@ -547,5 +548,33 @@ func TestReadCSVSemicolons(t *testing.T) {
 		if !strings.Contains(p.Reason, "Windows-1252") {
 			t.Errorf("problem %v, want none but the encoding warning", p)
 		}
+	}
+}
+
+// TestReadCSVCRLineEnds: the console CSV saved with carriage return line ends (old Mac, Excel for
+// Mac) is claimed and gives the same records, on the same lines, as the CRLF original, plus one
+// warning that says how its lines were read.
+func TestReadCSVCRLineEnds(t *testing.T) {
+	want, err := readFile(t, ReadCSV, "testdata/console_documented_order.csv", importers.Options{}.WithDefaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := readFile(t, ReadCSV, "testdata/console_cr.csv", importers.Options{}.WithDefaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g, w := fmt.Sprint(got.Records), fmt.Sprint(want.Records); g != w || len(got.Records) == 0 {
+		t.Errorf("records:\n got %s\nwant %s", g, w)
+	}
+	wantProblems := append([]importers.Problem{csvrows.CRProblem}, want.Problems...)
+	if g, w := fmt.Sprint(got.Problems), fmt.Sprint(wantProblems); g != w {
+		t.Errorf("problems:\n got %s\nwant %s", g, w)
+	}
+	b, err := os.ReadFile("testdata/console_cr.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !SniffCSV(b, "console_cr.csv") {
+		t.Errorf("SniffCSV(CR line ends) = false, want true")
 	}
 }

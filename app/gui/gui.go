@@ -514,7 +514,8 @@ func (u *UI) analyze() {
 	u.jobBar.Show()
 	u.caseBox.Refresh()
 	progress := throttle(func(stage string, frac float64) {
-		u.jobLabel.SetText(lang.L("Analysing…") + " " + stageName(stage))
+		name, _ := stageName(stage)
+		u.jobLabel.SetText(lang.L("Analysing…") + " " + name)
 		u.jobProg.SetValue(frac)
 	})
 	u.jobs.run(ctx, func(ctx context.Context) error {
@@ -538,29 +539,39 @@ func (u *UI) analyze() {
 	})
 }
 
-// stageName translates a core progress stage.
-func stageName(stage string) string {
+// stageName translates a progress stage: those analysis.Analyze reports (normalise, cluster,
+// describe, time, triage, done), those evidence.Export reports (read, originals, tables, report,
+// manifests, zip, done) and the export dialog's own verify. ok is false for a stage it does not
+// know, shown as "working…" rather than as the core's English word (TestStageNamesCoverCore
+// collects the stages the core sends and fails on one missing here).
+func stageName(stage string) (label string, ok bool) {
 	switch stage {
+	case "normalise":
+		return lang.L("reading the texts"), true
 	case "cluster":
-		return lang.L("grouping similar messages")
-	case "bursts":
-		return lang.L("finding bursts")
-	case "senders":
-		return lang.L("describing senders")
+		return lang.L("grouping similar messages"), true
+	case "describe":
+		return lang.L("describing the groups and their senders"), true
+	case "time":
+		return lang.L("measuring bursts and rhythms"), true
 	case "triage":
-		return lang.L("triage")
-	case "report":
-		return lang.L("writing reports")
-	case "messages":
-		return lang.L("writing messages")
+		return lang.L("looking for threats and insults to suggest"), true
+	case "done":
+		return lang.L("finishing"), true
+	case "read":
+		return lang.L("reading the case"), true
 	case "originals":
-		return lang.L("copying originals")
-	case "manifest":
-		return lang.L("computing checksums")
-	case "sign":
-		return lang.L("signing")
+		return lang.L("copying originals"), true
+	case "tables":
+		return lang.L("writing messages and tables"), true
+	case "report":
+		return lang.L("writing reports"), true
+	case "manifests":
+		return lang.L("computing checksums and signing"), true
+	case "zip":
+		return lang.L("making the ZIP file"), true
 	case "verify":
-		return lang.L("verifying")
+		return lang.L("verifying"), true
 	}
-	return stage
+	return lang.L("working…"), false
 }

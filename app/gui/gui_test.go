@@ -117,9 +117,9 @@ func TestFlow(t *testing.T) {
 		t.Fatalf("export: %v", e.err)
 	}
 	if !e.result.OK {
-		t.Fatalf("bundle %s does not verify: %v", e.bag, e.result.Problems)
+		t.Fatalf("bundle %s does not verify: %v", e.out.Bag, e.result.Problems)
 	}
-	if _, err := os.Stat(filepath.Join(e.bag, "bagit.txt")); err != nil {
+	if _, err := os.Stat(filepath.Join(e.out.Bag, "bagit.txt")); err != nil {
 		t.Errorf("bundle: %v", err)
 	}
 }

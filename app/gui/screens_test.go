@@ -244,11 +244,11 @@ func TestExportDialog(t *testing.T) {
 	var got exportOptions
 	var gotDir string
 	be := realBackend()
-	be.export = func(ctx context.Context, c caseHandle, dir, keyDir string, opt exportOptions, progress func(string, float64)) (string, error) {
+	be.export = func(ctx context.Context, c caseHandle, dir, keyDir string, opt exportOptions, progress func(string, float64)) (exported, error) {
 		got, gotDir = opt, dir
-		progress("manifest", 0.5)
-		progress("manifest", 1)
-		return filepath.Join(dir, "bundle"), nil
+		progress("manifests", 0.5)
+		progress("manifests", 1)
+		return exported{Bag: filepath.Join(dir, "bundle")}, nil
 	}
 	verified := verifyResult{OK: false, Problems: []string{"data/messages.csv: changed"}}
 	be.verify = func(ctx context.Context, bag string) (verifyResult, error) { return verified, nil }

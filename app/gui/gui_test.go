@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
@@ -169,15 +171,40 @@ func TestRevealPreference(t *testing.T) {
 	}
 }
 
+// TestMask checks masked text reveals nothing readable: one-letter words, emoji, numbers and
+// emoticons are all dots; longer words keep only their first letter and punctuation; one rune
+// stays one rune.
 func TestMask(t *testing.T) {
-	for in, want := range map[string]string{
-		"vous êtes":     "v••• ê•••",
-		"a\nbc":         "a b•",
-		"":              "",
-		"#fermezla !!!": "#•••••••• !••",
+	for _, c := range []struct{ in, want string }{
+		{"vous êtes", "v••• ê•••"},
+		{"a\nbc", "• b•"},
+		{"", ""},
+		{"#fermezla !!!", "#f••••••• •••"},
+		{"🖕", "•"},
+		{"🤮🤮 dégage 🖕", "•• d••••• •"},
+		{"❤️", "••"}, // heart and variation selector
+		{"à y a", "• • •"},
+		{"l'ordure,", "l'••••••,"},
+		{"t'es", "t'••"},
+		{"a,", "•,"},
+		{":-) :(", "••• ••"},
+		{"06 12 34 56 78", "•• •• •• •• ••"},
+		{"+33677247920", "••••••••••••"},
+		{"appelle 0612345678", "a•••••• ••••••••••"},
+		{"x2", "••"},
+		{"ok\t🖕\r\n", "o• •  "},
 	} {
-		if got := mask(in); got != want {
-			t.Errorf("mask(%q) = %q, want %q", in, got, want)
+		got := mask(c.in)
+		if got != c.want {
+			t.Errorf("mask(%q) = %q, want %q", c.in, got, c.want)
+		}
+		if n, m := utf8.RuneCountInString(got), utf8.RuneCountInString(c.in); n != m {
+			t.Errorf("mask(%q) has %d runes, the text %d", c.in, n, m)
+		}
+		for _, r := range got {
+			if unicode.Is(unicode.So, r) || unicode.IsDigit(r) {
+				t.Errorf("mask(%q) = %q shows %q", c.in, got, r)
+			}
 		}
 	}
 }

@@ -40,21 +40,26 @@ func sampleData() *caseData {
 		add(t0.Add(time.Duration(i)*75*time.Second), fmt.Sprintf("+336980000%02d", i%10), text, importers.Incoming)
 	}
 	add(t0.Add(2*time.Hour), "+33612000001", "Merci pour hier", importers.Outgoing)
-	// Analysis indexes are positions in MessageIDs.
+	// Analysis indexes are positions in MessageIDs, which lists every message, as
+	// casefile's analysis does.
+	all := make([]int64, len(d.msgs))
+	for i := range all {
+		all[i] = d.msgs[i].ID
+	}
 	idx := make([]int, len(members))
 	for i := range idx {
-		idx[i] = i
+		idx[i] = members[i]
 	}
 	seen := make([]int, len(members))
 	for i := range seen {
 		seen[i] = i
 	}
-	d.an = &casefile.Analysis{Run: 1, At: t0.Add(3 * time.Hour), MessageIDs: ids, Result: &analysis.Result{
+	d.an = &casefile.Analysis{Run: 1, At: t0.Add(3 * time.Hour), MessageIDs: all, Result: &analysis.Result{
 		Clusters: []analysis.Cluster{{ID: 1, Members: idx, Template: "Ferme ta ligne, personne ne t'écoute #fermezla",
 			Size: 12, Senders: 10, Start: t0, End: t0.Add(11 * 75 * time.Second), OneShot: 8, SeenBefore: seen,
 			PeakPerMinute: 2, Triage: map[string]int{"insult": 1},
 			Bursts: []analysis.Burst{{Start: t0, End: t0.Add(11 * 75 * time.Second), Channel: "sms", Messages: 12, Expected: 0.5, Log10P: 9}}}},
-		Flags: []analysis.Flag{{Message: 2, Category: analysis.Insult, Matched: []string{"ferme ta ligne"}}},
+		Flags: []analysis.Flag{{Message: members[2], Category: analysis.Insult, Matched: []string{"ferme ta ligne"}}},
 	}}
 	d.build([]casefile.Decision{{MessageID: ids[0], ClusterID: 1, Subject: subjectMember, Verdict: verdictConfirmed}})
 	return d

@@ -465,22 +465,36 @@ func (u *UI) showCase(d *caseData) {
 	})
 	u.jobBar = container.NewBorder(nil, nil, u.jobLabel, u.jobCancel, u.jobProg)
 	u.jobBar.Hide()
-	u.status = widget.NewLabel(u.statusText())
-	u.status.Importance = widget.LowImportance
+	u.status = widget.NewLabel("")
 	u.status.Truncation = fyne.TextTruncateEllipsis // the case path may be long: never widen the window
+	u.refreshStatus()
 	bottom := container.NewVBox(u.jobBar, u.status)
 	u.caseBox = container.NewBorder(container.NewPadded(top), bottom, nil, nil, u.tabs)
 	u.root.Objects = []fyne.CanvasObject{u.caseBox}
 	u.root.Refresh()
 }
 
+// refreshStatus sets the status bar's text, in the warning colour while the analysis is out of
+// date.
+func (u *UI) refreshStatus() {
+	u.status.Importance = widget.LowImportance
+	if u.d.an != nil && u.d.notAnalysed > 0 {
+		u.status.Importance = widget.WarningImportance
+	}
+	u.status.SetText(u.statusText())
+}
+
 func (u *UI) statusText() string {
 	d := u.d
 	s := lang.L("{{.Messages}} messages · source files: {{.Sources}}", map[string]any{
 		"Messages": len(d.msgs), "Sources": len(d.sources)})
-	if d.an != nil {
+	switch {
+	case d.an != nil && d.notAnalysed > 0:
+		// Said before the rest: the raids and figures on screen do not count these messages.
+		s = lang.N("analysis out of date: {{.N}} messages imported since; press Analyse", d.notAnalysed, map[string]any{"N": d.notAnalysed}) + " · " + s
+	case d.an != nil:
 		s += " · " + lang.L("analysed {{.At}}", map[string]any{"At": d.an.At.In(d.loc).Format("2006-01-02 15:04")})
-	} else if len(d.msgs) > 0 {
+	case len(d.msgs) > 0:
 		s += " · " + lang.L("not analysed yet")
 	}
 	if !u.reveal {
@@ -497,7 +511,7 @@ func (u *UI) refreshScreens() {
 	u.raids.refresh()
 	u.messages.refresh()
 	u.senders.refresh()
-	u.status.SetText(u.statusText())
+	u.refreshStatus()
 }
 
 // analyze runs the analysis with the default parameters and reloads the case.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"raidtrace/analysis"
 	"raidtrace/app/casefile"
@@ -347,5 +349,33 @@ func TestCancelAnalysis(t *testing.T) {
 	u.jobs.wait()
 	if u.d.an == nil || u.d.an.Run <= before {
 		t.Errorf("Analyse after a cancelled one: run %v, want more than %d", u.d.an, before)
+	}
+}
+
+// TestStatusOutOfDate imports into the analysed demo case: until the next analysis the status
+// bar says the analysis is out of date and by how many messages, in the warning colour; after
+// Analyse it says when the case was analysed.
+func TestStatusOutOfDate(t *testing.T) {
+	u, _, _ := openDemoUI(t, realBackend())
+	if strings.Contains(u.status.Text, "out of date") || !strings.Contains(u.status.Text, "analysed ") {
+		t.Fatalf("status of the analysed demo: %q", u.status.Text)
+	}
+	importFixture(t, u)
+	n := u.imp.summaries[len(u.imp.summaries)-1].Imported
+	want := fmt.Sprintf("analysis out of date: %d messages imported since; press Analyse", n)
+	if n < 2 || !strings.HasPrefix(u.status.Text, want) {
+		t.Errorf("status after importing %d messages: %q, want it to start with %q", n, u.status.Text, want)
+	}
+	if u.status.Importance != widget.WarningImportance {
+		t.Errorf("out-of-date status importance %v, want warning", u.status.Importance)
+	}
+	u.setReveal(true) // redrawing the screens keeps the notice
+	if !strings.HasPrefix(u.status.Text, want) {
+		t.Errorf("status after Show message text: %q", u.status.Text)
+	}
+	test.Tap(u.analyzeBtn)
+	u.jobs.wait()
+	if strings.Contains(u.status.Text, "out of date") || !strings.Contains(u.status.Text, "analysed ") || u.status.Importance != widget.LowImportance {
+		t.Errorf("status after Analyse: %q (importance %v)", u.status.Text, u.status.Importance)
 	}
 }

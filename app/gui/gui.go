@@ -30,7 +30,6 @@ import (
 	"fmt"
 	"os"
 	"os/user"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -49,7 +48,7 @@ import (
 type Options struct {
 	CasePath  string // a case to open at start
 	Demo      bool   // open the embedded demo case at start
-	ConfigDir string // keys, demo case, language; "" = os.UserConfigDir()/raidtrace
+	ConfigDir string // keys, demo case, language; "" = $RAIDTRACE_CONFIG_DIR, else os.UserConfigDir()/raidtrace, as the command line
 }
 
 // Preference keys.
@@ -107,9 +106,7 @@ func New(a fyne.App, w fyne.Window, opt Options) *UI {
 
 func newUI(a fyne.App, w fyne.Window, opt Options, be backend) *UI {
 	if opt.ConfigDir == "" {
-		if d, err := os.UserConfigDir(); err == nil {
-			opt.ConfigDir = filepath.Join(d, "raidtrace")
-		}
+		opt.ConfigDir = configDir()
 	}
 	u := &UI{a: a, w: w, opt: opt, be: be}
 	u.reveal = a.Preferences().BoolWithFallback(prefReveal, false)

@@ -345,6 +345,7 @@ func TestOpenLockedCase(t *testing.T) {
 func TestLoadTranslationsChoice(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("XDG_CONFIG_HOME", dir)
+	t.Setenv(configEnv, "")
 	t.Cleanup(func() { applyLanguage("en"); addTranslations() })
 	if err := writeLanguageFile(filepath.Join(dir, "raidtrace"), "fr"); err != nil {
 		t.Fatal(err)

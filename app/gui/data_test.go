@@ -2,13 +2,17 @@ package gui
 
 import (
 	"fmt"
+	"io/fs"
+	"strings"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"raidtrace/analysis"
 	"raidtrace/app/casefile"
+	"raidtrace/assets"
 	"raidtrace/importers"
 )
 
@@ -116,5 +120,76 @@ func TestFilterRows(t *testing.T) {
 	}
 	if marked != "vraiment" {
 		t.Errorf("highlighted %q, want vraiment", marked)
+	}
+}
+
+// TestDossierWording checks the sender dossier and raid page speak plainly in both languages:
+// durations as people write them ("6 h 28 min 20 s", not "6h28m20s"), the coefficient of
+// variation as a regularity in words with a localised figure, and a member's place in its raid
+// ("first of the raid", not "0 before"); in French no loaded legal word for a repeat sender.
+func TestDossierWording(t *testing.T) {
+	t.Cleanup(func() { applyLanguage("en"); addTranslations() })
+	nb := "\u00a0"
+	dur := 6*time.Hour + 28*time.Minute + 20*time.Second
+	for _, c := range []struct {
+		lang                        string
+		durations                   map[time.Duration]string
+		cadence, first, later, kind string
+	}{
+		{"en", map[time.Duration]string{
+			dur:                          "6" + nb + "h 28" + nb + "min 20" + nb + "s",
+			90 * time.Second:             "1" + nb + "min 30" + nb + "s",
+			49*time.Hour + 5*time.Second: "2" + nb + "d 1" + nb + "h",
+			1500 * time.Millisecond:      "2" + nb + "s",
+			0:                            "0" + nb + "s",
+			26*time.Hour + 30*time.Minute + 9*time.Second: "1" + nb + "d 2" + nb + "h 30" + nb + "min",
+		}, "6 intervals, 6" + nb + "h 28" + nb + "min 20" + nb + "s apart on average; regularity: very irregular, series and pauses (coefficient of variation 1.20).",
+			"first of the raid", "message 13 of the raid", "several messages"},
+		{"fr", map[time.Duration]string{
+			dur:                          "6" + nb + "h 28" + nb + "min 20" + nb + "s",
+			49*time.Hour + 5*time.Second: "2" + nb + "j 1" + nb + "h",
+		}, "6 intervalles, espacés de 6" + nb + "h 28" + nb + "min 20" + nb + "s en moyenne ; régularité : très irrégulière, par séries et pauses (coefficient de variation 1,20).",
+			"1er message du raid", "message 13 du raid", "plusieurs messages"},
+	} {
+		applyLanguage(c.lang)
+		if err := addTranslations(); err != nil {
+			t.Fatal(err)
+		}
+		for d, want := range c.durations {
+			if got := duration(d); got != want {
+				t.Errorf("%s: duration(%v) = %q, want %q", c.lang, d, got, want)
+			}
+		}
+		got := cadenceLine(analysis.Cadence{Intervals: 6, MeanSec: dur.Seconds(), CV: 1.2}, 0.1)
+		if got != c.cadence {
+			t.Errorf("%s: cadence line\n%q, want\n%q", c.lang, got, c.cadence)
+		}
+		if got := seenBefore(0); got != " · "+c.first {
+			t.Errorf("%s: first member %q, want %q", c.lang, got, c.first)
+		}
+		if got := seenBefore(12); got != " · "+c.later {
+			t.Errorf("%s: member after 12 others %q, want %q", c.lang, got, c.later)
+		}
+		if got := seenBefore(-1); got != "" {
+			t.Errorf("%s: member of unknown time %q, want nothing", c.lang, got)
+		}
+		if got := lang.L("several messages"); got != c.kind {
+			t.Errorf("%s: repeat sender %q, want %q", c.lang, got, c.kind)
+		}
+	}
+	for _, c := range []struct {
+		cv   float64
+		want string
+	}{{0.05, "très régulière"}, {0.3, "assez régulière"}, {0.9, "irrégulière"}, {1.5, "très irrégulière, par séries et pauses"}} {
+		if got := regularity(c.cv, 0.1); got != c.want {
+			t.Errorf("regularity(%v) = %q, want %q", c.cv, got, c.want)
+		}
+	}
+	b, err := fs.ReadFile(assets.Sub("translations"), "fr.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "récidiv") {
+		t.Error("fr.json calls a sender of several messages a récidiviste")
 	}
 }

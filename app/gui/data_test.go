@@ -7,7 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"raidtrace/analysis"
@@ -191,5 +193,50 @@ func TestDossierWording(t *testing.T) {
 	}
 	if strings.Contains(string(b), "récidiv") {
 		t.Error("fr.json calls a sender of several messages a récidiviste")
+	}
+}
+
+// TestTimelineLabels lays out the overview's timeline at each zoom and checks the "max N" label
+// has a strip of its own above the bars (it was drawn over them), and that the axis has time
+// labels between the first and the last, inside the widget and not overlapping.
+func TestTimelineLabels(t *testing.T) {
+	u, w := newTestUI(t)
+	u.showCase(sampleData())
+	w.Resize(fyne.NewSize(1100, 700))
+	o := u.overview
+	for _, zoom := range []int{0, 1, 2} {
+		o.zoom.SetSelected(o.zoom.Options[zoom])
+		tl := o.timeline
+		r := test.TempWidgetRenderer(t, tl).(*timelineRenderer)
+		size := tl.Size()
+		r.Layout(size)
+		name := o.zoom.Options[zoom]
+		if r.peak.Text == "" {
+			t.Fatalf("%s: no max label", name)
+		}
+		peakBottom := r.peak.Position().Y + r.peak.Size().Height
+		for k, b := range r.bars {
+			if b.Size().Height > 0 && b.Position().Y < peakBottom {
+				t.Errorf("%s: bar %d (top %.0f) runs under the max label (bottom %.0f)", name, k, b.Position().Y, peakBottom)
+				break
+			}
+		}
+		if len(r.labels) < 4 {
+			t.Errorf("%s: %d time labels at width %.0f, want the first, the last and some in between", name, len(r.labels), size.Width)
+		}
+		var texts []string
+		for i, l := range r.labels {
+			texts = append(texts, l.Text)
+			if l.Position().X < 0 || l.Position().X+l.Size().Width > size.Width+0.5 {
+				t.Errorf("%s: label %q at %.0f–%.0f is outside the timeline (width %.0f)", name, l.Text, l.Position().X, l.Position().X+l.Size().Width, size.Width)
+			}
+			if i > 0 {
+				prev := r.labels[i-1]
+				if prev.Position().X+prev.Size().Width >= l.Position().X {
+					t.Errorf("%s: labels %q and %q overlap", name, prev.Text, l.Text)
+				}
+			}
+		}
+		t.Logf("%s: %q", name, texts)
 	}
 }

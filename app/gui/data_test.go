@@ -137,6 +137,7 @@ func TestDossierWording(t *testing.T) {
 		lang                        string
 		durations                   map[time.Duration]string
 		cadence, first, later, kind string
+		few, regular                string
 	}{
 		{"en", map[time.Duration]string{
 			dur:                          "6" + nb + "h 28" + nb + "min 20" + nb + "s",
@@ -146,12 +147,12 @@ func TestDossierWording(t *testing.T) {
 			0:                            "0" + nb + "s",
 			26*time.Hour + 30*time.Minute + 9*time.Second: "1" + nb + "d 2" + nb + "h 30" + nb + "min",
 		}, "6 intervals, 6" + nb + "h 28" + nb + "min 20" + nb + "s apart on average; regularity: very irregular, series and pauses (coefficient of variation 1.20).",
-			"first of the raid", "message 13 of the raid", "several messages"},
+			"first of the raid", "message 13 of the raid", "several messages", "1 interval of 1" + nb + "min: too few", "variation"},
 		{"fr", map[time.Duration]string{
 			dur:                          "6" + nb + "h 28" + nb + "min 20" + nb + "s",
 			49*time.Hour + 5*time.Second: "2" + nb + "j 1" + nb + "h",
 		}, "6 intervalles, espacés de 6" + nb + "h 28" + nb + "min 20" + nb + "s en moyenne ; régularité : très irrégulière, par séries et pauses (coefficient de variation 1,20).",
-			"1er message du raid", "message 13 du raid", "plusieurs messages"},
+			"1er message du raid", "message 13 du raid", "plusieurs messages", "1 intervalle de 1" + nb + "min : trop peu", "variation"},
 	} {
 		applyLanguage(c.lang)
 		if err := addTranslations(); err != nil {
@@ -162,9 +163,15 @@ func TestDossierWording(t *testing.T) {
 				t.Errorf("%s: duration(%v) = %q, want %q", c.lang, d, got, want)
 			}
 		}
-		got := cadenceLine(analysis.Cadence{Intervals: 6, MeanSec: dur.Seconds(), CV: 1.2}, 0.1)
+		p := analysis.DefaultParams()
+		p.CadenceMin, p.MachineCV = 5, 0.1
+		got := cadenceLine(analysis.Cadence{Intervals: 6, MeanSec: dur.Seconds(), CV: 1.2}, p)
 		if got != c.cadence {
 			t.Errorf("%s: cadence line\n%q, want\n%q", c.lang, got, c.cadence)
+		}
+		// One interval has no regularity to speak of (its CV is 0).
+		if got := cadenceLine(analysis.Cadence{Intervals: 1, MeanSec: 60}, p); !strings.Contains(got, c.few) || strings.Contains(got, c.regular) {
+			t.Errorf("%s: cadence of one interval %q, want %q and no coefficient of variation", c.lang, got, c.few)
 		}
 		if got := seenBefore(0); got != " · "+c.first {
 			t.Errorf("%s: first member %q, want %q", c.lang, got, c.first)

@@ -135,7 +135,7 @@ func (s *sendersScreen) show(k int) {
 			joined = append(joined, lang.L("Triage suggestions (to confirm or reject, never a verdict): {{.List}}", map[string]any{"List": strings.Join(parts, ", ")}))
 		}
 		if dos.Cadence.Intervals > 0 {
-			cadenceText = cadenceLine(dos.Cadence, d.an.Result.Params.MachineCV)
+			cadenceText = cadenceLine(dos.Cadence, d.params())
 		}
 	}
 	if len(joined) == 0 {
@@ -196,20 +196,29 @@ func (s *sendersScreen) cadence(msgs []int) string {
 	if len(times) < 2 {
 		return lang.L("One message only: no cadence.")
 	}
-	p := analysis.DefaultParams()
-	if s.d.an != nil && s.d.an.Result != nil && s.d.an.Result.Params.CadenceMin > 0 {
-		p = s.d.an.Result.Params
+	p := s.d.params()
+	return cadenceLine(analysis.Rhythm(times, p.CadenceMin, p.MachineCV), p)
+}
+
+// params are the parameters of the case's analysis, or the defaults before one.
+func (d *caseData) params() analysis.Params {
+	if d.an != nil && d.an.Result != nil && d.an.Result.Params.CadenceMin > 0 {
+		return d.an.Result.Params
 	}
-	return cadenceLine(analysis.Rhythm(times, p.CadenceMin, p.MachineCV), p.MachineCV)
+	return analysis.DefaultParams()
 }
 
 // cadenceLine says how often and how regularly a sender wrote, in words: the mean interval as a
-// duration ("6 h 28 min 20 s"), and the coefficient of variation (standard deviation over mean)
-// as a regularity with the figure after it.
-func cadenceLine(c analysis.Cadence, machineCV float64) string {
+// duration ("6 h 28 min 20 s"), and, from p.CadenceMin intervals on, the coefficient of variation
+// (standard deviation over mean) as a regularity with the figure after it.
+func cadenceLine(c analysis.Cadence, p analysis.Params) string {
+	mean := duration(time.Duration(c.MeanSec * float64(time.Second)))
+	if c.Intervals < p.CadenceMin {
+		return lang.N("{{.N}} intervals, {{.Mean}} apart on average: too few to judge their regularity.", c.Intervals, map[string]any{
+			"N": c.Intervals, "Mean": mean})
+	}
 	out := lang.N("{{.N}} intervals, {{.Mean}} apart on average; regularity: {{.Regularity}} (coefficient of variation {{.CV}}).", c.Intervals, map[string]any{
-		"N": c.Intervals, "Mean": duration(time.Duration(c.MeanSec * float64(time.Second))),
-		"Regularity": regularity(c.CV, machineCV), "CV": decimal(c.CV, 2)})
+		"N": c.Intervals, "Mean": mean, "Regularity": regularity(c.CV, p.MachineCV), "CV": decimal(c.CV, 2)})
 	if c.MachineLike {
 		out += " " + lang.L("Machine-like rhythm: people rarely keep intervals this regular.")
 	}

@@ -178,7 +178,7 @@ func newImportScreen(u *UI) *importScreen {
 				widget.NewLabelWithStyle(lang.L("Problems (location: reason)"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 				s.copyBtn), nil, nil, nil, container.NewStack(s.problemList, container.NewVBox(s.noProblems)))))
 	split := container.NewVSplit(s.pendingBox, s.results)
-	split.Offset = 0.6 // the waiting files first: the imported sources are also in the overview
+	split.Offset = 0.5 // the waiting list keeps its four rows whatever the offset (rows above)
 	s.content = container.NewPadded(split)
 	s.loadSources()
 	s.refreshPending()

@@ -181,7 +181,7 @@ func TestTimeZoneField(t *testing.T) {
 		{"Kolkata", "Asia/Kolkata", ""},
 		{"UTC", "UTC", ""},
 		{"Europe/Kiev", "Europe/Kiev", ""}, // an alias Go still loads
-		{"Par", "", "Try America/Paramaribo, Europe/Paris"},
+		{"Par", "", "pick one from the list"},
 		{"Nowhere", "", "Europe/Paris"},
 		{"", "", "Europe/Paris"},
 		{"Local", "", "Europe/Paris"},
@@ -236,6 +236,39 @@ func TestTimeZoneField(t *testing.T) {
 	}
 	if min := w.Canvas().Content().MinSize(); min.Width > fitWidth {
 		t.Errorf("the start screen with its errors needs %v, wider than %d", min, fitWidth)
+	}
+	if got := zoneMatches("Par", 2); !slices.Equal(got, []string{"Europe/Paris", "America/Paramaribo"}) {
+		t.Errorf("typing Par offers %v first, want Europe/Paris then America/Paramaribo", got)
+	}
+}
+
+// TestFormErrorsFit types in the New case form letter by letter, in English and French, and
+// checks no error line makes the window wider than a small screen (the hint lines do not wrap:
+// one error listing two zones once pushed the start screen to 1160 pixels).
+func TestFormErrorsFit(t *testing.T) {
+	for _, code := range []string{"en", "fr"} {
+		t.Run(code, func(t *testing.T) {
+			t.Cleanup(func() { applyLanguage("en"); addTranslations() })
+			u, w := newTestUI(t)
+			u.setLanguage(code)
+			s := u.start
+			for _, c := range []struct {
+				e     *widget.Entry
+				typed string
+			}{{&s.tz.Entry, "Paris"}, {&s.tz.Entry, "Nowhere"}, {&s.tz.Entry, "america/argentina/buenos"}, {s.region, "France"}, {s.cost, "beaucoup"}} {
+				c.e.SetText("")
+				for _, r := range c.typed {
+					test.Type(c.e, string(r))
+					if min := w.Canvas().Content().MinSize(); min.Width > fitWidth {
+						t.Errorf("after typing %q the form needs %.0f pixels, more than %d (error %v)", c.e.Text, min.Width, fitWidth, c.e.Validate())
+					}
+				}
+				w.Canvas().Focus(s.name) // an entry shows its error once left
+				if min := w.Canvas().Content().MinSize(); min.Width > fitWidth {
+					t.Errorf("with %q in a field the form needs %.0f pixels, more than %d (error %v)", c.e.Text, min.Width, fitWidth, c.e.Validate())
+				}
+			}
+		})
 	}
 }
 

@@ -67,6 +67,11 @@ func zoneMatches(typed string, limit int) []string {
 			within = append(within, z.name)
 		}
 	}
+	// The shortest city first among those starting with the word: "par" offers Paris before
+	// Paramaribo.
+	slices.SortStableFunc(prefix, func(a, b string) int {
+		return len(a[strings.LastIndex(a, "/")+1:]) - len(b[strings.LastIndex(b, "/")+1:])
+	})
 	out := slices.Concat(exact, prefix, within)
 	if len(out) > limit {
 		out = out[:limit]
@@ -76,7 +81,8 @@ func zoneMatches(typed string, limit int) []string {
 
 // resolveZone returns the IANA zone the reader means: the name itself when Go knows it ("UTC",
 // "Europe/Paris", also an older alias), else the one zone whose name or city it is, whatever the
-// case ("paris", "new york"). The error suggests zones containing the word, or an example.
+// case ("paris", "new york"). The error points to the drop-down when some zones contain the
+// word (zoneMatches), else gives an example.
 func resolveZone(typed string) (string, error) {
 	v := strings.TrimSpace(typed)
 	if v != "" && v != "Local" { // LoadLocation reads "" as UTC and "Local" as this computer's zone
@@ -87,8 +93,9 @@ func resolveZone(typed string) (string, error) {
 	if z, ok := uniqueCity(v); ok {
 		return z, nil
 	}
-	if m := zoneMatches(v, 2); len(m) > 0 {
-		return "", errors.New(lang.L("Unknown time zone. Try {{.Zones}}", map[string]any{"Zones": strings.Join(m, ", ")}))
+	// Short: the form's hint line does not wrap, and a long line would widen the window.
+	if len(zoneMatches(v, 1)) > 0 {
+		return "", errors.New(lang.L("Unknown time zone: pick one from the list"))
 	}
 	return "", errors.New(lang.L("Unknown time zone: write e.g. Europe/Paris"))
 }

@@ -33,6 +33,13 @@ type exportOptions struct {
 	Zip    bool
 }
 
+// exported is where an export wrote the bundle: the bag folder, and the ZIP file of it beside
+// the folder when exportOptions.Zip was set ("" otherwise).
+type exported struct {
+	Bag string
+	Zip string
+}
+
 // verifyResult is what the export dialog shows after checking the bundle it wrote.
 type verifyResult struct {
 	OK       bool
@@ -49,7 +56,7 @@ type backend struct {
 	openDemo    func(ctx context.Context, dir string) (caseHandle, error)
 	detect      func(path string) (importers.Format, error)
 	formats     func() []importers.Format
-	export      func(ctx context.Context, c caseHandle, dir, keyDir string, opt exportOptions, progress func(stage string, frac float64)) (string, error)
+	export      func(ctx context.Context, c caseHandle, dir, keyDir string, opt exportOptions, progress func(stage string, frac float64)) (exported, error)
 	verify      func(ctx context.Context, bag string) (verifyResult, error)
 	fingerprint func(keyDir string) (string, error)
 }

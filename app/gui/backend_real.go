@@ -3,6 +3,7 @@ package gui
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"fyne.io/fyne/v2"
 
@@ -25,17 +26,26 @@ func realBackend() backend {
 		},
 		detect:  detect.Detect,
 		formats: detect.Formats,
-		export: func(ctx context.Context, c caseHandle, dir, keyDir string, opt exportOptions, progress func(string, float64)) (string, error) {
+		export: func(ctx context.Context, c caseHandle, dir, keyDir string, opt exportOptions, progress func(string, float64)) (exported, error) {
 			cf, ok := c.(*casefile.Case)
 			if !ok {
-				return "", fmt.Errorf("export: %T is not a case file", c)
+				return exported{}, fmt.Errorf("export: %T is not a case file", c)
 			}
 			key, err := evidence.LoadOrCreateKey(keyDir)
 			if err != nil {
-				return "", err
+				return exported{}, err
 			}
-			return evidence.Export(ctx, cf, dir, evidence.Options{Langs: opt.Langs, Redact: opt.Redact, Zip: opt.Zip,
+			out, err := evidence.Export(ctx, cf, dir, evidence.Options{Langs: opt.Langs, Redact: opt.Redact, Zip: opt.Zip,
 				Key: key, Agent: agent()}, progress)
+			if err != nil {
+				return exported{}, err
+			}
+			if !opt.Zip {
+				return exported{Bag: out}, nil
+			}
+			// With Zip, Export returns the ZIP's path, written as <bag folder>.zip beside the
+			// folder, which stays: the folder is what evidence.Verify checks.
+			return exported{Bag: strings.TrimSuffix(out, ".zip"), Zip: out}, nil
 		},
 		verify: func(ctx context.Context, bag string) (verifyResult, error) {
 			rep, err := evidence.Verify(ctx, bag)

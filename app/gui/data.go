@@ -40,6 +40,9 @@ type caseData struct {
 	flags    map[int][]analysis.Flag // triage suggestions by message index
 	figs     figures
 	srcName  map[int64]string
+	// notAnalysed counts the messages the latest analysis did not see (imported after it); 0
+	// before any analysis.
+	notAnalysed int
 }
 
 type senderInfo struct {
@@ -134,6 +137,17 @@ func (d *caseData) build(decs []casefile.Decision) {
 			if f.Message >= 0 && f.Message < len(d.inputMsg) && d.inputMsg[f.Message] >= 0 {
 				i := d.inputMsg[f.Message]
 				d.flags[i] = append(d.flags[i], f)
+			}
+		}
+		seen := make([]bool, n)
+		for _, i := range d.inputMsg {
+			if i >= 0 {
+				seen[i] = true
+			}
+		}
+		for _, ok := range seen {
+			if !ok {
+				d.notAnalysed++
 			}
 		}
 		d.clusters = d.an.Result.Clusters

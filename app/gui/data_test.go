@@ -2,13 +2,19 @@ package gui
 
 import (
 	"fmt"
+	"io/fs"
+	"strings"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"raidtrace/analysis"
 	"raidtrace/app/casefile"
+	"raidtrace/assets"
 	"raidtrace/importers"
 )
 
@@ -40,21 +46,26 @@ func sampleData() *caseData {
 		add(t0.Add(time.Duration(i)*75*time.Second), fmt.Sprintf("+336980000%02d", i%10), text, importers.Incoming)
 	}
 	add(t0.Add(2*time.Hour), "+33612000001", "Merci pour hier", importers.Outgoing)
-	// Analysis indexes are positions in MessageIDs.
+	// Analysis indexes are positions in MessageIDs, which lists every message, as
+	// casefile's analysis does.
+	all := make([]int64, len(d.msgs))
+	for i := range all {
+		all[i] = d.msgs[i].ID
+	}
 	idx := make([]int, len(members))
 	for i := range idx {
-		idx[i] = i
+		idx[i] = members[i]
 	}
 	seen := make([]int, len(members))
 	for i := range seen {
 		seen[i] = i
 	}
-	d.an = &casefile.Analysis{Run: 1, At: t0.Add(3 * time.Hour), MessageIDs: ids, Result: &analysis.Result{
+	d.an = &casefile.Analysis{Run: 1, At: t0.Add(3 * time.Hour), MessageIDs: all, Result: &analysis.Result{
 		Clusters: []analysis.Cluster{{ID: 1, Members: idx, Template: "Ferme ta ligne, personne ne t'écoute #fermezla",
 			Size: 12, Senders: 10, Start: t0, End: t0.Add(11 * 75 * time.Second), OneShot: 8, SeenBefore: seen,
 			PeakPerMinute: 2, Triage: map[string]int{"insult": 1},
 			Bursts: []analysis.Burst{{Start: t0, End: t0.Add(11 * 75 * time.Second), Channel: "sms", Messages: 12, Expected: 0.5, Log10P: 9}}}},
-		Flags: []analysis.Flag{{Message: 2, Category: analysis.Insult, Matched: []string{"ferme ta ligne"}}},
+		Flags: []analysis.Flag{{Message: members[2], Category: analysis.Insult, Matched: []string{"ferme ta ligne"}}},
 	}}
 	d.build([]casefile.Decision{{MessageID: ids[0], ClusterID: 1, Subject: subjectMember, Verdict: verdictConfirmed}})
 	return d
@@ -111,5 +122,128 @@ func TestFilterRows(t *testing.T) {
 	}
 	if marked != "vraiment" {
 		t.Errorf("highlighted %q, want vraiment", marked)
+	}
+}
+
+// TestDossierWording checks the sender dossier and raid page speak plainly in both languages:
+// durations as people write them ("6 h 28 min 20 s", not "6h28m20s"), the coefficient of
+// variation as a regularity in words with a localised figure, and a member's place in its raid
+// ("first of the raid", not "0 before"); in French no loaded legal word for a repeat sender.
+func TestDossierWording(t *testing.T) {
+	t.Cleanup(func() { applyLanguage("en"); addTranslations() })
+	nb := "\u00a0"
+	dur := 6*time.Hour + 28*time.Minute + 20*time.Second
+	for _, c := range []struct {
+		lang                        string
+		durations                   map[time.Duration]string
+		cadence, first, later, kind string
+		few, regular                string
+	}{
+		{"en", map[time.Duration]string{
+			dur:                          "6" + nb + "h 28" + nb + "min 20" + nb + "s",
+			90 * time.Second:             "1" + nb + "min 30" + nb + "s",
+			49*time.Hour + 5*time.Second: "2" + nb + "d 1" + nb + "h",
+			1500 * time.Millisecond:      "2" + nb + "s",
+			0:                            "0" + nb + "s",
+			26*time.Hour + 30*time.Minute + 9*time.Second: "1" + nb + "d 2" + nb + "h 30" + nb + "min",
+		}, "6 intervals, 6" + nb + "h 28" + nb + "min 20" + nb + "s apart on average; regularity: very irregular, series and pauses (coefficient of variation 1.20).",
+			"first of the raid", "message 13 of the raid", "several messages", "1 interval of 1" + nb + "min: too few", "variation"},
+		{"fr", map[time.Duration]string{
+			dur:                          "6" + nb + "h 28" + nb + "min 20" + nb + "s",
+			49*time.Hour + 5*time.Second: "2" + nb + "j 1" + nb + "h",
+		}, "6 intervalles, espacés de 6" + nb + "h 28" + nb + "min 20" + nb + "s en moyenne ; régularité : très irrégulière, par séries et pauses (coefficient de variation 1,20).",
+			"1er message du raid", "message 13 du raid", "plusieurs messages", "1 intervalle de 1" + nb + "min : trop peu", "variation"},
+	} {
+		applyLanguage(c.lang)
+		if err := addTranslations(); err != nil {
+			t.Fatal(err)
+		}
+		for d, want := range c.durations {
+			if got := duration(d); got != want {
+				t.Errorf("%s: duration(%v) = %q, want %q", c.lang, d, got, want)
+			}
+		}
+		p := analysis.DefaultParams()
+		p.CadenceMin, p.MachineCV = 5, 0.1
+		got := cadenceLine(analysis.Cadence{Intervals: 6, MeanSec: dur.Seconds(), CV: 1.2}, p)
+		if got != c.cadence {
+			t.Errorf("%s: cadence line\n%q, want\n%q", c.lang, got, c.cadence)
+		}
+		// One interval has no regularity to speak of (its CV is 0).
+		if got := cadenceLine(analysis.Cadence{Intervals: 1, MeanSec: 60}, p); !strings.Contains(got, c.few) || strings.Contains(got, c.regular) {
+			t.Errorf("%s: cadence of one interval %q, want %q and no coefficient of variation", c.lang, got, c.few)
+		}
+		if got := seenBefore(0); got != " · "+c.first {
+			t.Errorf("%s: first member %q, want %q", c.lang, got, c.first)
+		}
+		if got := seenBefore(12); got != " · "+c.later {
+			t.Errorf("%s: member after 12 others %q, want %q", c.lang, got, c.later)
+		}
+		if got := seenBefore(-1); got != "" {
+			t.Errorf("%s: member of unknown time %q, want nothing", c.lang, got)
+		}
+		if got := lang.L("several messages"); got != c.kind {
+			t.Errorf("%s: repeat sender %q, want %q", c.lang, got, c.kind)
+		}
+	}
+	for _, c := range []struct {
+		cv   float64
+		want string
+	}{{0.05, "très régulière"}, {0.3, "assez régulière"}, {0.9, "irrégulière"}, {1.5, "très irrégulière, par séries et pauses"}} {
+		if got := regularity(c.cv, 0.1); got != c.want {
+			t.Errorf("regularity(%v) = %q, want %q", c.cv, got, c.want)
+		}
+	}
+	b, err := fs.ReadFile(assets.Sub("translations"), "fr.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "récidiv") {
+		t.Error("fr.json calls a sender of several messages a récidiviste")
+	}
+}
+
+// TestTimelineLabels lays out the overview's timeline at each zoom and checks the "max N" label
+// has a strip of its own above the bars (it was drawn over them), and that the axis has time
+// labels between the first and the last, inside the widget and not overlapping.
+func TestTimelineLabels(t *testing.T) {
+	u, w := newTestUI(t)
+	u.showCase(sampleData())
+	w.Resize(fyne.NewSize(1100, 700))
+	o := u.overview
+	for _, zoom := range []int{0, 1, 2} {
+		o.zoom.SetSelected(o.zoom.Options[zoom])
+		tl := o.timeline
+		r := test.TempWidgetRenderer(t, tl).(*timelineRenderer)
+		size := tl.Size()
+		r.Layout(size)
+		name := o.zoom.Options[zoom]
+		if r.peak.Text == "" {
+			t.Fatalf("%s: no max label", name)
+		}
+		peakBottom := r.peak.Position().Y + r.peak.Size().Height
+		for k, b := range r.bars {
+			if b.Size().Height > 0 && b.Position().Y < peakBottom {
+				t.Errorf("%s: bar %d (top %.0f) runs under the max label (bottom %.0f)", name, k, b.Position().Y, peakBottom)
+				break
+			}
+		}
+		if len(r.labels) < 4 {
+			t.Errorf("%s: %d time labels at width %.0f, want the first, the last and some in between", name, len(r.labels), size.Width)
+		}
+		var texts []string
+		for i, l := range r.labels {
+			texts = append(texts, l.Text)
+			if l.Position().X < 0 || l.Position().X+l.Size().Width > size.Width+0.5 {
+				t.Errorf("%s: label %q at %.0f–%.0f is outside the timeline (width %.0f)", name, l.Text, l.Position().X, l.Position().X+l.Size().Width, size.Width)
+			}
+			if i > 0 {
+				prev := r.labels[i-1]
+				if prev.Position().X+prev.Size().Width >= l.Position().X {
+					t.Errorf("%s: labels %q and %q overlap", name, prev.Text, l.Text)
+				}
+			}
+		}
+		t.Logf("%s: %q", name, texts)
 	}
 }

@@ -31,15 +31,51 @@ type exportDialog struct {
 	fingerprint *widget.Label
 	form        dialog.Dialog
 
-	progress *widget.ProgressBar
+	// While it runs: the core reports a fraction within only a few of its stages, and none while
+	// it reads the case, checksums, zips or verifies, so the bar moves by itself and the label
+	// says which step of how many is running.
+	progress *widget.ProgressBarInfinite
 	stage    *widget.Label
+	steps    []string // the stages this export goes through, in order (exportSteps)
+	step     int      // index in steps of the stage running
 	running  dialog.Dialog
 	cancel   context.CancelFunc
 
 	// After the export.
-	bag    string
+	out    exported
 	result verifyResult
 	err    error
+}
+
+// exportSteps are the stages evidence.Export reports for opt, in order, then the dialog's own
+// verify; its closing "done" belongs to the step before verify.
+func exportSteps(opt exportOptions) []string {
+	steps := []string{"read"}
+	if !opt.Redact {
+		steps = append(steps, "originals") // the redacted variant holds no originals
+	}
+	steps = append(steps, "tables", "report", "manifests")
+	if opt.Zip {
+		steps = append(steps, "zip")
+	}
+	return append(steps, "verify")
+}
+
+// stageText is the running dialog's label for a progress report: "Step 3 of 6: writing reports",
+// with the share done when the core reports one within the stage.
+func (e *exportDialog) stageText(stage string, frac float64) string {
+	for i, s := range e.steps {
+		if s == stage && i >= e.step {
+			e.step = i
+			break
+		}
+	}
+	name, _ := stageName(stage)
+	text := lang.L("Step {{.K}} of {{.N}}: {{.Stage}}", map[string]any{"K": e.step + 1, "N": len(e.steps), "Stage": name})
+	if frac > 0 && frac < 1 && stage != "done" {
+		text += " " + lang.L("({{.P}}%)", map[string]any{"P": int(frac * 100)})
+	}
+	return text
 }
 
 // defaultExportDir is where a bundle goes until the reader chooses: beside the case file, except
@@ -152,7 +188,9 @@ func (e *exportDialog) start() {
 	u.a.Preferences().SetString(prefExportDir, e.dir)
 	ctx, cancel := context.WithCancel(context.Background())
 	e.cancel = cancel
-	e.progress = widget.NewProgressBar()
+	c, dir, keyDir, opt := u.c, e.dir, u.keyDir(), e.options()
+	e.steps, e.step = exportSteps(opt), 0
+	e.progress = widget.NewProgressBarInfinite()
 	e.stage = widget.NewLabel(lang.L("Preparing…"))
 	stop := widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), cancel)
 	e.running = dialog.NewCustomWithoutButtons(lang.L("Exporting the evidence bundle"),
@@ -160,22 +198,22 @@ func (e *exportDialog) start() {
 	e.running.Resize(fyne.NewSize(480, 160))
 	e.running.Show()
 	progress := throttle(func(stage string, frac float64) {
-		e.stage.SetText(stageName(stage))
-		e.progress.SetValue(frac)
+		e.stage.SetText(e.stageText(stage, frac))
 	})
-	c, dir, keyDir, opt := u.c, e.dir, u.keyDir(), e.options()
 	u.jobs.run(ctx, func(ctx context.Context) error {
-		bag, err := u.be.export(ctx, c, dir, keyDir, opt, progress)
+		out, err := u.be.export(ctx, c, dir, keyDir, opt, progress)
 		if err != nil {
 			return err
 		}
-		e.bag = bag
+		e.out = out
 		progress("verify", 0)
-		e.result, err = u.be.verify(ctx, bag)
+		// The bag folder is verified; a ZIP beside it holds the same files.
+		e.result, err = u.be.verify(ctx, out.Bag)
 		return err
 	}, func(err error) {
 		cancel()
 		e.err = err
+		e.progress.Stop()
 		e.running.Hide()
 		if err != nil {
 			u.showError(err)
@@ -204,12 +242,18 @@ func (e *exportDialog) showResult() {
 	}
 	l := widget.NewLabel(msg)
 	l.Wrapping = fyne.TextWrapWord
-	path := widget.NewLabel(e.bag)
+	path := widget.NewLabel(e.out.Bag)
 	path.Wrapping = fyne.TextWrapBreak
+	box := container.NewVBox(l, path)
+	if e.out.Zip != "" {
+		z := widget.NewLabel(lang.L("A ZIP file of the bundle, to send, was written next to the folder: {{.Name}}", map[string]any{"Name": filepath.Base(e.out.Zip)}))
+		z.Wrapping = fyne.TextWrapWord
+		box.Add(z)
+	}
 	open := widget.NewButtonWithIcon(lang.L("Open the folder"), theme.FolderOpenIcon(), func() {
-		dir := e.bag
-		if strings.HasSuffix(strings.ToLower(dir), ".zip") {
-			dir = filepath.Dir(dir)
+		dir := e.out.Bag
+		if e.out.Zip != "" {
+			dir = filepath.Dir(e.out.Zip) // where both the folder and the ZIP are
 		}
 		if uu, err := url.Parse(storage.NewFileURI(dir).String()); err == nil {
 			if err := u.a.OpenURL(uu); err != nil {
@@ -221,8 +265,9 @@ func (e *exportDialog) showResult() {
 	if !e.result.OK {
 		title = lang.L("Bundle does not verify")
 	}
-	d := dialog.NewCustom(title, lang.L("Close"), container.NewVBox(l, path, open), u.w)
-	d.Resize(fyne.NewSize(560, 240))
+	box.Add(open)
+	d := dialog.NewCustom(title, lang.L("Close"), box, u.w)
+	d.Resize(fyne.NewSize(560, 260))
 	d.Show()
 	u.a.SendNotification(fyne.NewNotification("Raidtrace", title))
 }

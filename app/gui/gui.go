@@ -30,7 +30,6 @@ import (
 	"fmt"
 	"os"
 	"os/user"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -49,7 +48,7 @@ import (
 type Options struct {
 	CasePath  string // a case to open at start
 	Demo      bool   // open the embedded demo case at start
-	ConfigDir string // keys, demo case, language; "" = os.UserConfigDir()/raidtrace
+	ConfigDir string // keys, demo case, language; "" = $RAIDTRACE_CONFIG_DIR, else os.UserConfigDir()/raidtrace, as the command line
 }
 
 // Preference keys.
@@ -107,9 +106,7 @@ func New(a fyne.App, w fyne.Window, opt Options) *UI {
 
 func newUI(a fyne.App, w fyne.Window, opt Options, be backend) *UI {
 	if opt.ConfigDir == "" {
-		if d, err := os.UserConfigDir(); err == nil {
-			opt.ConfigDir = filepath.Join(d, "raidtrace")
-		}
+		opt.ConfigDir = configDir()
 	}
 	u := &UI{a: a, w: w, opt: opt, be: be}
 	u.reveal = a.Preferences().BoolWithFallback(prefReveal, false)
@@ -465,22 +462,36 @@ func (u *UI) showCase(d *caseData) {
 	})
 	u.jobBar = container.NewBorder(nil, nil, u.jobLabel, u.jobCancel, u.jobProg)
 	u.jobBar.Hide()
-	u.status = widget.NewLabel(u.statusText())
-	u.status.Importance = widget.LowImportance
+	u.status = widget.NewLabel("")
 	u.status.Truncation = fyne.TextTruncateEllipsis // the case path may be long: never widen the window
+	u.refreshStatus()
 	bottom := container.NewVBox(u.jobBar, u.status)
 	u.caseBox = container.NewBorder(container.NewPadded(top), bottom, nil, nil, u.tabs)
 	u.root.Objects = []fyne.CanvasObject{u.caseBox}
 	u.root.Refresh()
 }
 
+// refreshStatus sets the status bar's text, in the warning colour while the analysis is out of
+// date.
+func (u *UI) refreshStatus() {
+	u.status.Importance = widget.LowImportance
+	if u.d.an != nil && u.d.notAnalysed > 0 {
+		u.status.Importance = widget.WarningImportance
+	}
+	u.status.SetText(u.statusText())
+}
+
 func (u *UI) statusText() string {
 	d := u.d
 	s := lang.L("{{.Messages}} messages · source files: {{.Sources}}", map[string]any{
 		"Messages": len(d.msgs), "Sources": len(d.sources)})
-	if d.an != nil {
+	switch {
+	case d.an != nil && d.notAnalysed > 0:
+		// Said before the rest: the raids and figures on screen do not count these messages.
+		s = lang.N("analysis out of date: {{.N}} messages imported since; press Analyse", d.notAnalysed, map[string]any{"N": d.notAnalysed}) + " · " + s
+	case d.an != nil:
 		s += " · " + lang.L("analysed {{.At}}", map[string]any{"At": d.an.At.In(d.loc).Format("2006-01-02 15:04")})
-	} else if len(d.msgs) > 0 {
+	case len(d.msgs) > 0:
 		s += " · " + lang.L("not analysed yet")
 	}
 	if !u.reveal {
@@ -497,7 +508,7 @@ func (u *UI) refreshScreens() {
 	u.raids.refresh()
 	u.messages.refresh()
 	u.senders.refresh()
-	u.status.SetText(u.statusText())
+	u.refreshStatus()
 }
 
 // analyze runs the analysis with the default parameters and reloads the case.
@@ -514,7 +525,8 @@ func (u *UI) analyze() {
 	u.jobBar.Show()
 	u.caseBox.Refresh()
 	progress := throttle(func(stage string, frac float64) {
-		u.jobLabel.SetText(lang.L("Analysing…") + " " + stageName(stage))
+		name, _ := stageName(stage)
+		u.jobLabel.SetText(lang.L("Analysing…") + " " + name)
 		u.jobProg.SetValue(frac)
 	})
 	u.jobs.run(ctx, func(ctx context.Context) error {
@@ -538,29 +550,39 @@ func (u *UI) analyze() {
 	})
 }
 
-// stageName translates a core progress stage.
-func stageName(stage string) string {
+// stageName translates a progress stage: those analysis.Analyze reports (normalise, cluster,
+// describe, time, triage, done), those evidence.Export reports (read, originals, tables, report,
+// manifests, zip, done) and the export dialog's own verify. ok is false for a stage it does not
+// know, shown as "working…" rather than as the core's English word (TestStageNamesCoverCore
+// collects the stages the core sends and fails on one missing here).
+func stageName(stage string) (label string, ok bool) {
 	switch stage {
+	case "normalise":
+		return lang.L("reading the texts"), true
 	case "cluster":
-		return lang.L("grouping similar messages")
-	case "bursts":
-		return lang.L("finding bursts")
-	case "senders":
-		return lang.L("describing senders")
+		return lang.L("grouping similar messages"), true
+	case "describe":
+		return lang.L("describing the groups and their senders"), true
+	case "time":
+		return lang.L("measuring bursts and rhythms"), true
 	case "triage":
-		return lang.L("triage")
-	case "report":
-		return lang.L("writing reports")
-	case "messages":
-		return lang.L("writing messages")
+		return lang.L("looking for threats and insults to suggest"), true
+	case "done":
+		return lang.L("finishing"), true
+	case "read":
+		return lang.L("reading the case"), true
 	case "originals":
-		return lang.L("copying originals")
-	case "manifest":
-		return lang.L("computing checksums")
-	case "sign":
-		return lang.L("signing")
+		return lang.L("copying originals"), true
+	case "tables":
+		return lang.L("writing messages and tables"), true
+	case "report":
+		return lang.L("writing reports"), true
+	case "manifests":
+		return lang.L("computing checksums and signing"), true
+	case "zip":
+		return lang.L("making the ZIP file"), true
 	case "verify":
-		return lang.L("verifying")
+		return lang.L("verifying"), true
 	}
-	return stage
+	return lang.L("working…"), false
 }

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
@@ -117,9 +119,9 @@ func TestFlow(t *testing.T) {
 		t.Fatalf("export: %v", e.err)
 	}
 	if !e.result.OK {
-		t.Fatalf("bundle %s does not verify: %v", e.bag, e.result.Problems)
+		t.Fatalf("bundle %s does not verify: %v", e.out.Bag, e.result.Problems)
 	}
-	if _, err := os.Stat(filepath.Join(e.bag, "bagit.txt")); err != nil {
+	if _, err := os.Stat(filepath.Join(e.out.Bag, "bagit.txt")); err != nil {
 		t.Errorf("bundle: %v", err)
 	}
 }
@@ -169,15 +171,40 @@ func TestRevealPreference(t *testing.T) {
 	}
 }
 
+// TestMask checks masked text reveals nothing readable: one-letter words, emoji, numbers and
+// emoticons are all dots; longer words keep only their first letter and punctuation; one rune
+// stays one rune.
 func TestMask(t *testing.T) {
-	for in, want := range map[string]string{
-		"vous êtes":     "v••• ê•••",
-		"a\nbc":         "a b•",
-		"":              "",
-		"#fermezla !!!": "#•••••••• !••",
+	for _, c := range []struct{ in, want string }{
+		{"vous êtes", "v••• ê•••"},
+		{"a\nbc", "• b•"},
+		{"", ""},
+		{"#fermezla !!!", "#f••••••• •••"},
+		{"🖕", "•"},
+		{"🤮🤮 dégage 🖕", "•• d••••• •"},
+		{"❤️", "••"}, // heart and variation selector
+		{"à y a", "• • •"},
+		{"l'ordure,", "l'••••••,"},
+		{"t'es", "t'••"},
+		{"a,", "•,"},
+		{":-) :(", "••• ••"},
+		{"06 12 34 56 78", "•• •• •• •• ••"},
+		{"+33677247920", "••••••••••••"},
+		{"appelle 0612345678", "a•••••• ••••••••••"},
+		{"x2", "••"},
+		{"ok\t🖕\r\n", "o• •  "},
 	} {
-		if got := mask(in); got != want {
-			t.Errorf("mask(%q) = %q, want %q", in, got, want)
+		got := mask(c.in)
+		if got != c.want {
+			t.Errorf("mask(%q) = %q, want %q", c.in, got, c.want)
+		}
+		if n, m := utf8.RuneCountInString(got), utf8.RuneCountInString(c.in); n != m {
+			t.Errorf("mask(%q) has %d runes, the text %d", c.in, n, m)
+		}
+		for _, r := range got {
+			if unicode.Is(unicode.So, r) || unicode.IsDigit(r) {
+				t.Errorf("mask(%q) = %q shows %q", c.in, got, r)
+			}
 		}
 	}
 }
@@ -318,6 +345,7 @@ func TestOpenLockedCase(t *testing.T) {
 func TestLoadTranslationsChoice(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("XDG_CONFIG_HOME", dir)
+	t.Setenv(configEnv, "")
 	t.Cleanup(func() { applyLanguage("en"); addTranslations() })
 	if err := writeLanguageFile(filepath.Join(dir, "raidtrace"), "fr"); err != nil {
 		t.Fatal(err)

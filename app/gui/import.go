@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image/color"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"sync/atomic"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
@@ -19,6 +21,7 @@ import (
 
 	"raidtrace/app/casefile"
 	"raidtrace/importers"
+	"raidtrace/importers/detect"
 )
 
 // pendingFile is a file waiting to be imported, with the format detection found.
@@ -40,6 +43,7 @@ type importScreen struct {
 	folderBtn   *widget.Button
 	importBtn   *widget.Button
 	clearBtn    *widget.Button
+	formatsBtn  *widget.Button
 
 	progress  *widget.ProgressBar
 	progLabel *widget.Label
@@ -73,13 +77,10 @@ func newImportScreen(u *UI) *importScreen {
 	})
 	hint := widget.NewLabel(lang.L("Drop files or folders onto this window, or add them here. The format is recognised from the content; the original files are never changed."))
 	hint.Wrapping = fyne.TextWrapWord
-	var names []string
-	for _, f := range u.be.formats() {
-		names = append(names, formatName(f))
-	}
-	formats := widget.NewLabel(lang.L("Recognised formats: {{.List}}", map[string]any{"List": strings.Join(names, ", ")}))
-	formats.Wrapping = fyne.TextWrapWord
-	formats.Importance = widget.LowImportance
+	// The list of formats is a button away: written out it took the height the waiting files
+	// need.
+	s.formatsBtn = widget.NewButtonWithIcon(lang.L("Recognised formats…"), theme.InfoIcon(), s.showFormats)
+	s.formatsBtn.Importance = widget.LowImportance
 
 	s.pendingList = widget.NewList(
 		func() int { return len(s.pending) },
@@ -92,17 +93,31 @@ func newImportScreen(u *UI) *importScreen {
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			p := s.pending[i]
 			c := o.(*fyne.Container)
-			c.Objects[0].(*widget.Label).SetText(p.path)
+			name := c.Objects[0].(*widget.Label)
 			fl := c.Objects[2].(*widget.Label)
 			if p.err != nil {
+				// Why, on the row itself; selecting it gives the whole explanation.
+				name.SetText(p.path + " — " + s.notRecognised(p.err, false))
 				fl.SetText(lang.L("not recognised"))
 				fl.Importance = widget.DangerImportance
 			} else {
+				name.SetText(p.path)
 				fl.SetText(formatName(p.format))
 				fl.Importance = widget.SuccessImportance
 			}
 			c.Refresh()
 		})
+	s.pendingList.OnSelected = func(i widget.ListItemID) {
+		s.pendingList.UnselectAll()
+		if p := s.pending[i]; p.err != nil {
+			d := dialog.NewInformation(lang.L("Not recognised"), p.path+"\n\n"+s.notRecognised(p.err, true), u.w)
+			d.Resize(fyne.NewSize(640, 300))
+			d.Show()
+		}
+	}
+	// At least four rows of waiting files however the screen is split.
+	rows := canvas.NewRectangle(color.Transparent)
+	rows.SetMinSize(fyne.NewSize(0, 4*(s.pendingList.CreateItem().MinSize().Height+theme.SeparatorThicknessSize())))
 
 	s.progress = widget.NewProgressBar()
 	s.progLabel = widget.NewLabel("")
@@ -145,14 +160,16 @@ func newImportScreen(u *UI) *importScreen {
 	s.notice.Importance = widget.WarningImportance
 	s.notice.Hide()
 
-	top := container.NewVBox(hint, formats, container.NewHBox(s.addBtn, s.folderBtn, s.clearBtn, s.importBtn), s.notice)
+	top := container.NewVBox(hint,
+		container.NewBorder(nil, nil, container.NewHBox(s.addBtn, s.folderBtn, s.clearBtn, s.importBtn), s.formatsBtn),
+		s.notice)
 	s.noPending = widget.NewLabel(lang.L("No files waiting. Drop exports onto this window, or add a file or a folder."))
 	s.noPending.Importance = widget.LowImportance
 	s.noPending.Wrapping = fyne.TextWrapWord
 	s.noPending.Alignment = fyne.TextAlignCenter
 	s.noProblems = widget.NewLabel(lang.L("No problems."))
 	s.noProblems.Importance = widget.LowImportance
-	s.pendingBox = container.NewBorder(top, s.progRow, nil, nil, container.NewStack(s.pendingList, container.NewVBox(s.noPending)))
+	s.pendingBox = container.NewBorder(top, s.progRow, nil, nil, container.NewStack(rows, s.pendingList, container.NewVBox(s.noPending)))
 	s.resultsTop = container.NewVBox(s.analyseHint, widget.NewLabelWithStyle(lang.L("Imported sources"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	s.results = container.NewBorder(s.resultsTop,
 		nil, nil, nil,
@@ -161,11 +178,43 @@ func newImportScreen(u *UI) *importScreen {
 				widget.NewLabelWithStyle(lang.L("Problems (location: reason)"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 				s.copyBtn), nil, nil, nil, container.NewStack(s.problemList, container.NewVBox(s.noProblems)))))
 	split := container.NewVSplit(s.pendingBox, s.results)
-	split.Offset = 0.45
+	split.Offset = 0.5 // the waiting list keeps its four rows whatever the offset (rows above)
 	s.content = container.NewPadded(split)
 	s.loadSources()
 	s.refreshPending()
 	return s
+}
+
+// showFormats lists the formats detection recognises.
+func (s *importScreen) showFormats() {
+	l := widget.NewLabel(lang.L("Raidtrace recognises a file's format from its content, not its name:") + "\n• " + strings.Join(s.formatNames(), "\n• "))
+	l.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustom(lang.L("Recognised formats"), lang.L("Close"), container.NewVScroll(l), s.u.w)
+	d.Resize(fyne.NewSize(640, 480))
+	d.Show()
+}
+
+func (s *importScreen) formatNames() []string {
+	var names []string
+	for _, f := range s.u.be.formats() {
+		names = append(names, formatName(f))
+	}
+	return names
+}
+
+// notRecognised says why a file will not be imported: for a file no format claims, that none
+// of them (named when full) matches its content; otherwise the error detection returned.
+func (s *importScreen) notRecognised(err error, full bool) string {
+	switch {
+	case errors.Is(err, detect.ErrUnknown) && full:
+		return lang.L("Raidtrace reads the format from the file's content, not its name, and none of the formats it knows matches it: {{.Formats}}. If the file is an export in one of them, it may be damaged or of a newer version; otherwise export the messages again in one of these formats.",
+			map[string]any{"Formats": strings.Join(s.formatNames(), ", ")})
+	case errors.Is(err, detect.ErrUnknown):
+		return lang.N("its content matches none of the {{.N}} known formats", len(s.u.be.formats()), map[string]any{"N": len(s.u.be.formats())})
+	case errors.Is(err, fs.ErrPermission):
+		return lang.L("Raidtrace may not read it.")
+	}
+	return err.Error()
 }
 
 // formatName is a format's translated name.

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -13,6 +15,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"raidtrace/analysis"
 	"raidtrace/app/casefile"
@@ -347,5 +351,113 @@ func TestCancelAnalysis(t *testing.T) {
 	u.jobs.wait()
 	if u.d.an == nil || u.d.an.Run <= before {
 		t.Errorf("Analyse after a cancelled one: run %v, want more than %d", u.d.an, before)
+	}
+}
+
+// TestStatusOutOfDate imports into the analysed demo case: until the next analysis the status
+// bar says the analysis is out of date and by how many messages, in the warning colour; after
+// Analyse it says when the case was analysed.
+func TestStatusOutOfDate(t *testing.T) {
+	u, _, _ := openDemoUI(t, realBackend())
+	if strings.Contains(u.status.Text, "out of date") || !strings.Contains(u.status.Text, "analysed ") {
+		t.Fatalf("status of the analysed demo: %q", u.status.Text)
+	}
+	importFixture(t, u)
+	n := u.imp.summaries[len(u.imp.summaries)-1].Imported
+	want := fmt.Sprintf("analysis out of date: %d messages imported since; press Analyse", n)
+	if n < 2 || !strings.HasPrefix(u.status.Text, want) {
+		t.Errorf("status after importing %d messages: %q, want it to start with %q", n, u.status.Text, want)
+	}
+	if u.status.Importance != widget.WarningImportance {
+		t.Errorf("out-of-date status importance %v, want warning", u.status.Importance)
+	}
+	u.setReveal(true) // redrawing the screens keeps the notice
+	if !strings.HasPrefix(u.status.Text, want) {
+		t.Errorf("status after Show message text: %q", u.status.Text)
+	}
+	test.Tap(u.analyzeBtn)
+	u.jobs.wait()
+	if strings.Contains(u.status.Text, "out of date") || !strings.Contains(u.status.Text, "analysed ") || u.status.Importance != widget.LowImportance {
+		t.Errorf("status after Analyse: %q (importance %v)", u.status.Text, u.status.Importance)
+	}
+}
+
+// addFolderOfThree adds a folder of three files, one not an export, to the import queue.
+func addFolderOfThree(t *testing.T, u *UI) string {
+	t.Helper()
+	dir := t.TempDir()
+	sms, err := os.ReadFile("testdata/sms-small.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range map[string][]byte{
+		"a-backup.xml": sms,
+		"b-backup.xml": append([]byte(nil), sms...),
+		"c-notes.txt":  []byte("shopping list\nmilk\n"),
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	u.imp.addPaths([]string{dir})
+	u.jobs.wait()
+	if len(u.imp.pending) != 3 {
+		t.Fatalf("%d files waiting, want 3", len(u.imp.pending))
+	}
+	return dir
+}
+
+// TestImportQueueVisible adds a folder of three files at the default window size and checks
+// the waiting list shows at least four rows without dragging a divider (it showed one).
+func TestImportQueueVisible(t *testing.T) {
+	for _, code := range []string{"en", "fr"} {
+		t.Run(code, func(t *testing.T) {
+			t.Cleanup(func() { applyLanguage("en"); addTranslations() })
+			u, w := newTestUI(t)
+			u.setLanguage(code)
+			u.openDemo()
+			u.jobs.wait()
+			w.Resize(fyne.NewSize(1100, 680))
+			u.tabs.SelectIndex(1)
+			addFolderOfThree(t, u)
+			l := u.imp.pendingList
+			row := l.CreateItem().MinSize().Height + u.a.Settings().Theme().Size(theme.SizeNameSeparatorThickness)
+			if got := l.Size().Height; got < 4*row {
+				t.Errorf("the waiting list is %.0f high at 1100×680: %.1f rows of %.0f, want at least 4", got, got/row, row)
+			}
+			if min := w.Canvas().Content().MinSize(); min.Height > 680 {
+				t.Errorf("the import screen needs %v, more than the window", min)
+			}
+			t.Logf("%s: %.1f rows", code, l.Size().Height/row)
+		})
+	}
+}
+
+// TestNotRecognisedReason checks a file no format claims says why on its row, and in full, with
+// the formats tried, when the reader selects it.
+func TestNotRecognisedReason(t *testing.T) {
+	u, _, w := newRecordingUI(t, realBackend())
+	newEmptyCase(t, u)
+	addFolderOfThree(t, u)
+	s := u.imp
+	k := slices.IndexFunc(s.pending, func(p pendingFile) bool { return strings.HasSuffix(p.path, "c-notes.txt") })
+	if k < 0 || s.pending[k].err == nil {
+		t.Fatalf("the text file is not waiting as not recognised: %+v", s.pending)
+	}
+	n := len(u.be.formats())
+	want := fmt.Sprintf("its content matches none of the %d known formats", n)
+	if texts := shownTexts(s.pendingList); !containsText(texts, "c-notes.txt — "+want) || !containsText(texts, "not recognised") {
+		t.Errorf("rows %q lack the reason %q", texts, want)
+	}
+	s.pendingList.Select(k)
+	top := w.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("selecting the file shows no explanation")
+	}
+	texts := strings.Join(shownTexts(top), "\n")
+	for _, f := range u.be.formats() {
+		if !strings.Contains(texts, formatName(f)) {
+			t.Errorf("the explanation does not name the format tried %q: %q", formatName(f), texts)
+		}
 	}
 }

@@ -18,15 +18,32 @@ const languageFile = "language"
 
 // LoadTranslations registers the embedded English and French translations with fyne's lang
 // package; English is the fallback. It follows the system locale unless the reader chose a
-// language in Settings (stored in os.UserConfigDir()/raidtrace/language). Call it before the app
-// starts.
+// language in Settings (stored in the configuration folder, see [Options]). Call it before the
+// app starts.
 func LoadTranslations() error {
-	if d, err := os.UserConfigDir(); err == nil {
-		if b, err := os.ReadFile(filepath.Join(d, "raidtrace", languageFile)); err == nil {
+	if d := configDir(); d != "" {
+		if b, err := os.ReadFile(filepath.Join(d, languageFile)); err == nil {
 			applyLanguage(strings.TrimSpace(string(b)))
 		}
 	}
 	return addTranslations()
+}
+
+// configEnv names the configuration folder for the GUI and the command line alike.
+const configEnv = "RAIDTRACE_CONFIG_DIR"
+
+// configDir is the folder of the signing key (its keys subfolder), the demo case and the
+// language choice, by the command line's rule (app/cli's Env.configDir), so that both sign with
+// the same key: $RAIDTRACE_CONFIG_DIR, else the user's configuration folder + "/raidtrace"; ""
+// when neither is known.
+func configDir() string {
+	if d := os.Getenv(configEnv); d != "" {
+		return d
+	}
+	if d, err := os.UserConfigDir(); err == nil {
+		return filepath.Join(d, "raidtrace")
+	}
+	return ""
 }
 
 func addTranslations() error {

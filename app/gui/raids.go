@@ -201,13 +201,13 @@ func (s *raidsScreen) show(k int) {
 			text := box.Objects[0].(*container.Clip).Content.(*widget.RichText)
 			eye := left.Objects[0].(*widget.Button)
 			eye.OnTapped = func() { s.u.toggleReveal(i); s.members.RefreshItem(r) }
-			kind := lang.L("one-shot")
+			kind := lang.L("one message")
 			if si, ok := d.senderIdx[d.sender[i]]; ok && len(d.senders[si].msgs) > 1 {
-				kind = lang.L("repeat")
+				kind = lang.L("several messages")
 			}
 			meta := fmt.Sprintf("%s  %s  %s · %s", m.ExhibitID(), m.Time.In(d.loc).Format("15:04:05"), shorten(d.sender[i], 18), kind)
-			if r < len(c.SeenBefore) && c.SeenBefore[r] >= 0 {
-				meta += " · " + lang.L("{{.N}} before", map[string]any{"N": c.SeenBefore[r]})
+			if r < len(c.SeenBefore) {
+				meta += seenBefore(c.SeenBefore[r])
 			}
 			left.Objects[1].(*widget.Label).SetText(meta)
 			text.Segments = diffSegments(m.Text, c.Template, 160, !s.u.isRevealed(i))
@@ -288,6 +288,19 @@ func (s *raidsScreen) show(k int) {
 	page := split
 	s.detail.Objects = []fyne.CanvasObject{container.NewPadded(page)}
 	s.detail.Refresh()
+}
+
+// seenBefore says where a member came in its raid from the number of raid messages before it:
+// " · first of the raid", " · message 13 of the raid", or nothing when its time is unknown
+// (n < 0).
+func seenBefore(n int) string {
+	switch {
+	case n < 0:
+		return ""
+	case n == 0:
+		return " · " + lang.L("first of the raid")
+	}
+	return " · " + lang.L("message {{.K}} of the raid", map[string]any{"K": n + 1})
 }
 
 func orNone(s string) string {

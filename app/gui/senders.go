@@ -3,6 +3,7 @@ package gui
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -112,8 +113,16 @@ func (s *sendersScreen) show(k int) {
 			}
 			done[e.Cluster] = true
 			c, _ := d.cluster(e.Cluster)
-			joined = append(joined, lang.L("Raid #{{.ID}}: when this sender's first message arrived, {{.Before}} of the raid's {{.Size}} messages had already arrived, from {{.Senders}} other senders.", map[string]any{
-				"ID": e.Cluster, "Before": e.SeenBefore, "Size": c.Size, "Senders": e.SendersBefore}))
+			switch {
+			case e.SeenBefore < 0:
+				joined = append(joined, lang.L("Raid #{{.ID}}: the time of this sender's first message is unknown.", map[string]any{"ID": e.Cluster}))
+			case e.SeenBefore == 0:
+				joined = append(joined, lang.L("Raid #{{.ID}}: this sender's first message was the first of the raid's {{.Size}} messages.", map[string]any{
+					"ID": e.Cluster, "Size": c.Size}))
+			default:
+				joined = append(joined, lang.L("Raid #{{.ID}}: when this sender's first message arrived, {{.Before}} of the raid's {{.Size}} messages had already arrived, from {{.Senders}} other senders.", map[string]any{
+					"ID": e.Cluster, "Before": e.SeenBefore, "Size": c.Size, "Senders": e.SendersBefore}))
+			}
 		}
 		if len(dos.Names) > 0 {
 			facts.SetText(facts.Text + " · " + lang.L("names used: {{.Names}}", map[string]any{"Names": strings.Join(dos.Names, ", ")}))
@@ -126,7 +135,7 @@ func (s *sendersScreen) show(k int) {
 			joined = append(joined, lang.L("Triage suggestions (to confirm or reject, never a verdict): {{.List}}", map[string]any{"List": strings.Join(parts, ", ")}))
 		}
 		if dos.Cadence.Intervals > 0 {
-			cadenceText = cadenceLine(dos.Cadence)
+			cadenceText = cadenceLine(dos.Cadence, d.params())
 		}
 	}
 	if len(joined) == 0 {
@@ -187,20 +196,92 @@ func (s *sendersScreen) cadence(msgs []int) string {
 	if len(times) < 2 {
 		return lang.L("One message only: no cadence.")
 	}
-	p := analysis.DefaultParams()
-	if s.d.an != nil && s.d.an.Result != nil && s.d.an.Result.Params.CadenceMin > 0 {
-		p = s.d.an.Result.Params
-	}
-	return cadenceLine(analysis.Rhythm(times, p.CadenceMin, p.MachineCV))
+	p := s.d.params()
+	return cadenceLine(analysis.Rhythm(times, p.CadenceMin, p.MachineCV), p)
 }
 
-func cadenceLine(c analysis.Cadence) string {
-	out := lang.N("{{.N}} intervals, {{.Mean}} apart on average, variation {{.CV}}.", c.Intervals, map[string]any{
-		"N": c.Intervals, "Mean": (time.Duration(c.MeanSec * float64(time.Second))).Round(time.Second), "CV": fmt.Sprintf("%.2f", c.CV)})
+// params are the parameters of the case's analysis, or the defaults before one.
+func (d *caseData) params() analysis.Params {
+	if d.an != nil && d.an.Result != nil && d.an.Result.Params.CadenceMin > 0 {
+		return d.an.Result.Params
+	}
+	return analysis.DefaultParams()
+}
+
+// cadenceLine says how often and how regularly a sender wrote, in words: the mean interval as a
+// duration ("6 h 28 min 20 s"), and, from p.CadenceMin intervals on, the coefficient of variation
+// (standard deviation over mean) as a regularity with the figure after it.
+func cadenceLine(c analysis.Cadence, p analysis.Params) string {
+	mean := duration(time.Duration(c.MeanSec * float64(time.Second)))
+	if c.Intervals < p.CadenceMin {
+		return lang.N("{{.N}} intervals, {{.Mean}} apart on average: too few to judge their regularity.", c.Intervals, map[string]any{
+			"N": c.Intervals, "Mean": mean})
+	}
+	out := lang.N("{{.N}} intervals, {{.Mean}} apart on average; regularity: {{.Regularity}} (coefficient of variation {{.CV}}).", c.Intervals, map[string]any{
+		"N": c.Intervals, "Mean": mean, "Regularity": regularity(c.CV, p.MachineCV), "CV": decimal(c.CV, 2)})
 	if c.MachineLike {
 		out += " " + lang.L("Machine-like rhythm: people rarely keep intervals this regular.")
 	}
 	return out
+}
+
+// regularity puts a coefficient of variation in words: below machineCV a clockwork rhythm, near
+// 1 the irregularity of messages sent at random moments, above it series and pauses.
+func regularity(cv, machineCV float64) string {
+	switch {
+	case cv < machineCV:
+		return lang.L("very regular")
+	case cv < 0.5:
+		return lang.L("fairly regular")
+	case cv < 1:
+		return lang.L("irregular")
+	}
+	return lang.L("very irregular, series and pauses")
+}
+
+// decimal formats v with n decimals and the language's decimal separator.
+func decimal(v float64, n int) string {
+	return strings.Replace(strconv.FormatFloat(v, 'f', n, 64), ".", lang.X("decimal.separator", "."), 1)
+}
+
+// duration writes d rounded to the second in at most its three largest units, as people write
+// it: "6 h 28 min 20 s", "2 d 3 h" ("2 j 3 h" in French).
+func duration(d time.Duration) string {
+	d = d.Round(time.Second)
+	if d <= 0 {
+		return lang.L("{{.N}} s", map[string]any{"N": 0})
+	}
+	parts := []struct {
+		n    int64
+		unit string
+	}{
+		{int64(d / (24 * time.Hour)), "d"},
+		{int64(d % (24 * time.Hour) / time.Hour), "h"},
+		{int64(d % time.Hour / time.Minute), "min"},
+		{int64(d % time.Minute / time.Second), "s"},
+	}
+	first := 0
+	for parts[first].n == 0 {
+		first++ // d > 0, so some unit is not zero
+	}
+	var out []string
+	for _, p := range parts[first:min(first+3, len(parts))] {
+		if p.n == 0 {
+			continue
+		}
+		v := map[string]any{"N": p.n}
+		switch p.unit {
+		case "d":
+			out = append(out, lang.L("{{.N}} d", v))
+		case "h":
+			out = append(out, lang.L("{{.N}} h", v))
+		case "min":
+			out = append(out, lang.L("{{.N}} min", v))
+		default:
+			out = append(out, lang.L("{{.N}} s", v))
+		}
+	}
+	return strings.Join(out, " ")
 }
 
 func fmtTime(t time.Time, loc *time.Location) string {

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -24,26 +23,33 @@ type startScreen struct {
 	u       *UI
 	content fyne.CanvasObject
 
-	name, tz, region, cost *widget.Entry
-	createBtn, openBtn     *widget.Button
-	demoBtn                *widget.Button
-	recent                 *widget.List
-	recentList             []string
-	busy                   *widget.ProgressBarInfinite
+	name, region, cost *widget.Entry
+	tz                 *widget.SelectEntry
+	tzOptions          []string // the time zones the drop-down offers for what is typed
+	createBtn, openBtn *widget.Button
+	demoBtn            *widget.Button
+	recent             *widget.List
+	recentList         []string
+	busy               *widget.ProgressBarInfinite
 }
 
 func newStartScreen(u *UI) *startScreen {
 	s := &startScreen{u: u}
 	s.name = widget.NewEntry()
 	s.name.SetPlaceHolder(lang.L("e.g. Helpline raid, March"))
-	s.tz = widget.NewEntry()
-	s.tz.SetText("Europe/Paris")
+	// The time zone completes from the IANA list: a city or a country typed shows its zones in
+	// the drop-down, and a city alone ("Paris") is read as its zone.
+	s.tz = widget.NewSelectEntry(nil)
+	s.tz.SetPlaceHolder("Europe/Paris")
 	s.tz.Validator = func(v string) error {
-		if _, err := time.LoadLocation(strings.TrimSpace(v)); err != nil {
-			return errors.New(lang.L("Unknown time zone"))
-		}
-		return nil
+		_, err := resolveZone(v)
+		return err
 	}
+	s.tz.OnChanged = func(v string) {
+		s.tzOptions = zoneMatches(v, 30)
+		s.tz.SetOptions(s.tzOptions)
+	}
+	s.tz.SetText("Europe/Paris")
 	s.region = widget.NewEntry()
 	s.region.SetText("FR")
 	s.region.Validator = func(v string) error {
@@ -63,11 +69,18 @@ func newStartScreen(u *UI) *startScreen {
 		}
 		return nil
 	}
+	// Each checked field has a hint line, where its error shows in place: an error never pushes
+	// the fields and the Create button down under the pointer.
+	item := func(label string, w fyne.CanvasObject, hint string) *widget.FormItem {
+		it := widget.NewFormItem(label, w)
+		it.HintText = hint
+		return it
+	}
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("Case name"), s.name),
-		widget.NewFormItem(lang.L("Time zone"), s.tz),
-		widget.NewFormItem(lang.L("Phone region"), s.region),
-		widget.NewFormItem(lang.L("Cost per message (EUR)"), s.cost),
+		item(lang.L("Time zone"), s.tz, lang.L("type a city, then choose from the list")),
+		item(lang.L("Phone region"), s.region, lang.L("two letters, e.g. FR")),
+		item(lang.L("Cost per message (EUR)"), s.cost, lang.L("optional, e.g. {{.Example}}", map[string]any{"Example": s.cost.PlaceHolder})),
 	)
 	s.createBtn = widget.NewButtonWithIcon(lang.L("Create case…"), theme.ContentAddIcon(), s.chooseNewPath)
 	s.createBtn.Importance = widget.HighImportance
@@ -155,13 +168,14 @@ func (s *startScreen) info() (casefile.Info, error) {
 	if name == "" {
 		return casefile.Info{}, errors.New(lang.L("Give the case a name."))
 	}
-	if err := s.tz.Validate(); err != nil {
-		return casefile.Info{}, err
-	}
 	if err := s.region.Validate(); err != nil {
 		return casefile.Info{}, err
 	}
-	in := casefile.Info{Name: name, TimeZone: strings.TrimSpace(s.tz.Text),
+	zone, err := resolveZone(s.tz.Text)
+	if err != nil {
+		return casefile.Info{}, err
+	}
+	in := casefile.Info{Name: name, TimeZone: zone,
 		Region: strings.ToUpper(strings.TrimSpace(s.region.Text)), Currency: "EUR",
 		Examiner: s.u.examiner()}
 	if strings.TrimSpace(s.cost.Text) != "" {

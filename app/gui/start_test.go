@@ -7,8 +7,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -161,6 +163,123 @@ func TestNewCaseForm(t *testing.T) {
 		got.Examiner = ""
 		if got != c.want {
 			t.Errorf("form %+v gave %+v, want %+v", c, got, c.want)
+		}
+	}
+}
+
+// TestTimeZoneField types in the New case form's time zone: a city or a country offers its
+// zones in the drop-down, a city alone is read as its zone, an unknown word gets suggestions or
+// an example; and an error shows in the field's hint line, so the Create button does not move.
+func TestTimeZoneField(t *testing.T) {
+	for _, c := range []struct{ typed, want, errHas string }{
+		{"Europe/Paris", "Europe/Paris", ""},
+		{"Paris", "Europe/Paris", ""},
+		{"  paris ", "Europe/Paris", ""},
+		{"europe/paris", "Europe/Paris", ""},
+		{"new york", "America/New_York", ""},
+		{"New_York", "America/New_York", ""},
+		{"Kolkata", "Asia/Kolkata", ""},
+		{"UTC", "UTC", ""},
+		{"Europe/Kiev", "Europe/Kiev", ""}, // an alias Go still loads
+		{"Par", "", "pick one from the list"},
+		{"Nowhere", "", "Europe/Paris"},
+		{"", "", "Europe/Paris"},
+		{"Local", "", "Europe/Paris"},
+	} {
+		got, err := resolveZone(c.typed)
+		switch {
+		case c.errHas == "" && (err != nil || got != c.want):
+			t.Errorf("resolveZone(%q) = %q, %v; want %q", c.typed, got, err, c.want)
+		case c.errHas != "" && (err == nil || !strings.Contains(err.Error(), c.errHas)):
+			t.Errorf("resolveZone(%q) = %q, %v; want an error with %q", c.typed, got, err, c.errHas)
+		}
+	}
+
+	u, w := newTestUI(t)
+	w.Resize(fyne.NewSize(1100, 680))
+	s := u.start
+	for _, c := range []struct{ typed, want string }{{"Paris", "Europe/Paris"}, {"France", "Europe/Paris"}, {"kolk", "Asia/Kolkata"}} {
+		s.tz.SetText("")
+		test.Type(s.tz, c.typed)
+		if len(s.tzOptions) == 0 || !slices.Contains(s.tzOptions, c.want) {
+			t.Errorf("typing %q offers %v, want %s among them", c.typed, s.tzOptions, c.want)
+		}
+	}
+	s.tz.SetText("Paris")
+	test.Type(s.name, "Raid")
+	if in, err := s.info(); err != nil || in.TimeZone != "Europe/Paris" {
+		t.Errorf("case with time zone %q: %+v, %v; want Europe/Paris", s.tz.Text, in, err)
+	}
+
+	d := fyne.CurrentApp().Driver()
+	before := d.AbsolutePositionForObject(s.createBtn)
+	s.tz.SetText("")
+	test.Type(s.tz, "Nowhere")
+	s.region.SetText("")
+	test.Type(s.region, "France")
+	s.cost.SetText("")
+	test.Type(s.cost, "beaucoup")
+	w.Canvas().Focus(s.name) // the errors of the fields left show
+	w.Resize(fyne.NewSize(1100, 681))
+	w.Resize(fyne.NewSize(1100, 680)) // lay the window out again
+	if after := d.AbsolutePositionForObject(s.createBtn); after != before {
+		t.Errorf("Create moved from %v to %v when the fields showed errors", before, after)
+	}
+	var hints []string
+	for _, o := range test.LaidOutObjects(s.content) {
+		if tx, ok := o.(*canvas.Text); ok && tx.Visible() {
+			hints = append(hints, tx.Text)
+		}
+	}
+	if !containsText(hints, "Unknown time zone") {
+		t.Errorf("no time zone error under the field; texts %q", hints)
+	}
+	if min := w.Canvas().Content().MinSize(); min.Width > fitWidth {
+		t.Errorf("the start screen with its errors needs %v, wider than %d", min, fitWidth)
+	}
+	if got := zoneMatches("Par", 2); !slices.Equal(got, []string{"Europe/Paris", "America/Paramaribo"}) {
+		t.Errorf("typing Par offers %v first, want Europe/Paris then America/Paramaribo", got)
+	}
+}
+
+// TestFormErrorsFit types in the New case form letter by letter, in English and French, and
+// checks no error line makes the window wider than a small screen (the hint lines do not wrap:
+// one error listing two zones once pushed the start screen to 1160 pixels).
+func TestFormErrorsFit(t *testing.T) {
+	for _, code := range []string{"en", "fr"} {
+		t.Run(code, func(t *testing.T) {
+			t.Cleanup(func() { applyLanguage("en"); addTranslations() })
+			u, w := newTestUI(t)
+			u.setLanguage(code)
+			s := u.start
+			for _, c := range []struct {
+				e     *widget.Entry
+				typed string
+			}{{&s.tz.Entry, "Paris"}, {&s.tz.Entry, "Nowhere"}, {&s.tz.Entry, "america/argentina/buenos"}, {s.region, "France"}, {s.cost, "beaucoup"}} {
+				c.e.SetText("")
+				for _, r := range c.typed {
+					test.Type(c.e, string(r))
+					if min := w.Canvas().Content().MinSize(); min.Width > fitWidth {
+						t.Errorf("after typing %q the form needs %.0f pixels, more than %d (error %v)", c.e.Text, min.Width, fitWidth, c.e.Validate())
+					}
+				}
+				w.Canvas().Focus(s.name) // an entry shows its error once left
+				if min := w.Canvas().Content().MinSize(); min.Width > fitWidth {
+					t.Errorf("with %q in a field the form needs %.0f pixels, more than %d (error %v)", c.e.Text, min.Width, fitWidth, c.e.Validate())
+				}
+			}
+		})
+	}
+}
+
+// TestZoneList checks every zone the form offers loads.
+func TestZoneList(t *testing.T) {
+	if len(tzZones) < 400 {
+		t.Fatalf("%d zones, want the IANA list", len(tzZones))
+	}
+	for _, z := range tzZones {
+		if _, err := time.LoadLocation(z.name); err != nil {
+			t.Errorf("zone %s: %v", z.name, err)
 		}
 	}
 }

@@ -10,27 +10,52 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// mask hides a message's wording while keeping its shape: each word keeps its first letter and
-// the rest becomes dots ("vous êtes" → "v••• ê••••"), so a reader can tell messages apart without
-// reading them. It keeps one rune per rune (line breaks become spaces), so that search matches can
-// be highlighted at the same positions.
+// mask hides a message's wording while keeping its shape, so a reader can tell messages apart
+// without reading them: a word of two letters or more keeps its first letter and its
+// punctuation, every other rune becomes a dot ("vous êtes" → "v••• ê••••", "l'ordure," →
+// "l'••••••,"). A word of one letter, and a word without letters (an emoji, a number, an
+// emoticon, "!!!"), is all dots: nothing of it is readable. It keeps one rune per rune (line
+// breaks become spaces), so that search matches can be highlighted at the same positions.
 func mask(s string) string {
 	var b strings.Builder
 	b.Grow(len(s) * 2)
-	inWord := false
-	for _, r := range s {
-		switch {
-		case unicode.IsSpace(r):
+	for len(s) > 0 {
+		i := strings.IndexFunc(s, unicode.IsSpace)
+		if i == 0 {
+			_, size := utf8.DecodeRuneInString(s)
 			b.WriteByte(' ')
-			inWord = false
-		case !inWord:
+			s = s[size:]
+			continue
+		}
+		if i < 0 {
+			i = len(s)
+		}
+		maskWord(&b, s[:i])
+		s = s[i:]
+	}
+	return b.String()
+}
+
+// maskWord writes word (no spaces) masked as mask describes.
+func maskWord(b *strings.Builder, word string) {
+	letters := 0
+	for _, r := range word {
+		if unicode.IsLetter(r) {
+			letters++
+		}
+	}
+	first := letters >= 2 // the first letter is still to keep
+	for _, r := range word {
+		switch {
+		case first && unicode.IsLetter(r):
 			b.WriteRune(r)
-			inWord = true
+			first = false
+		case letters > 0 && unicode.IsPunct(r):
+			b.WriteRune(r)
 		default:
 			b.WriteString("•")
 		}
 	}
-	return b.String()
 }
 
 // singleLine folds a text onto one line for list cells.

@@ -58,26 +58,36 @@ func (t calmTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color
 		return pick(rgb(0xf7, 0xf5, 0xf1), rgb(0x2a, 0x2d, 0x31))
 	case theme.ColorNameHeaderBackground:
 		return pick(rgb(0xe8, 0xe5, 0xde), rgb(0x2c, 0x30, 0x34))
-	case theme.ColorNamePrimary:
-		return pick(rgb(0x5b, 0x7a, 0x8c), rgb(0x86, 0xa3, 0xb3))
+	case theme.ColorNamePrimary: // also the colour of marked words in texts: readable as text
+		return pick(rgb(0x4f, 0x6b, 0x7b), rgb(0x86, 0xa3, 0xb3))
 	case theme.ColorNameFocus:
 		return pick(rgba(0x5b, 0x7a, 0x8c, 0x55), rgba(0x86, 0xa3, 0xb3, 0x55))
 	case theme.ColorNameSelection:
 		return pick(rgba(0x5b, 0x7a, 0x8c, 0x33), rgba(0x86, 0xa3, 0xb3, 0x33))
 	case theme.ColorNameHover:
 		return pick(rgba(0x3a, 0x3f, 0x44, 0x12), rgba(0xd4, 0xd2, 0xcc, 0x12))
+	// Error, warning and success colour labels ("not recognised", "confirmed"): text, so at
+	// least 4.5:1 on the background like the rest.
 	case theme.ColorNameError:
-		return pick(rgb(0xa0, 0x5a, 0x50), rgb(0xc4, 0x8a, 0x80))
+		return pick(rgb(0x8f, 0x4c, 0x43), rgb(0xc4, 0x8a, 0x80))
 	case theme.ColorNameWarning:
-		return pick(rgb(0xa8, 0x84, 0x4a), rgb(0xc9, 0xab, 0x78))
+		return pick(rgb(0x7d, 0x62, 0x30), rgb(0xc9, 0xab, 0x78))
 	case theme.ColorNameSuccess:
-		return pick(rgb(0x5e, 0x85, 0x66), rgb(0x8d, 0xb0, 0x93))
+		return pick(rgb(0x4d, 0x70, 0x56), rgb(0x8d, 0xb0, 0x93))
 	case theme.ColorNameDisabledButton:
-		return pick(rgb(0xea, 0xe8, 0xe2), rgb(0x2c, 0x30, 0x33))
+		// Flatter than an enabled button: with the secondary text colour below, that is what
+		// tells a disabled button from an enabled one.
+		return pick(rgb(0xee, 0xec, 0xe7), rgb(0x27, 0x2a, 0x2d))
 	case theme.ColorNameDisabled:
-		return pick(rgb(0xa9, 0xac, 0xaf), rgb(0x6a, 0x6e, 0x72))
+		// Disabled controls, and every low-importance label (status bar, raid list lines, "to
+		// review", explanations under the key figures): secondary text, lighter than the
+		// foreground but readable, at least 4.5:1 on the background and on a selected or
+		// hovered row (TestThemeVariants).
+		return pick(rgb(0x59, 0x5e, 0x63), rgb(0xa6, 0xaa, 0xae))
 	case theme.ColorNamePlaceHolder:
-		return pick(rgb(0x86, 0x8b, 0x90), rgb(0x8d, 0x91, 0x95))
+		// Placeholders, form hints, the timeline's axis and muted cells: secondary text too
+		// (a shade apart from the disabled colour, so that markup goldens name it).
+		return pick(rgb(0x58, 0x5d, 0x62), rgb(0xa7, 0xab, 0xaf))
 	case theme.ColorNameSeparator:
 		return pick(rgb(0xdd, 0xda, 0xd2), rgb(0x36, 0x3a, 0x3e))
 	case theme.ColorNameInputBorder:

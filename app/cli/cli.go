@@ -14,8 +14,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
+
+	"raidtrace/app/evidence"
 )
 
 // Exit codes.
@@ -143,14 +144,7 @@ func (env *Env) configDir() (string, error) {
 	if env.ConfigDir != "" {
 		return env.ConfigDir, nil
 	}
-	if d := os.Getenv("RAIDTRACE_CONFIG_DIR"); d != "" {
-		return d, nil
-	}
-	d, err := os.UserConfigDir()
-	if err != nil {
-		return "", fmt.Errorf("find the user config directory (set RAIDTRACE_CONFIG_DIR): %w", err)
-	}
-	return filepath.Join(d, "raidtrace"), nil
+	return evidence.ConfigDir()
 }
 
 func printJSON(w io.Writer, v any) error {

@@ -35,6 +35,23 @@ type Signer struct {
 	ssh  ssh.Signer
 }
 
+// ConfigEnv names the folder that holds the signing key (in keys/) and the app's settings, for
+// the window and the command line alike.
+const ConfigEnv = "RAIDTRACE_CONFIG_DIR"
+
+// ConfigDir is that folder: $RAIDTRACE_CONFIG_DIR when set, else raidtrace in the user's
+// configuration folder (~/.config/raidtrace on Linux).
+func ConfigDir() (string, error) {
+	if d := os.Getenv(ConfigEnv); d != "" {
+		return d, nil
+	}
+	d, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("find the user config directory (set %s): %w", ConfigEnv, err)
+	}
+	return filepath.Join(d, "raidtrace"), nil
+}
+
 // LoadOrCreateKey loads the Ed25519 key stored in dir, or creates it (dir 0700, private key as an
 // OpenSSH private key file 0600, public key beside it in authorized_keys form).
 func LoadOrCreateKey(dir string) (*Signer, error) {

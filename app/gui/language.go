@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 
+	"raidtrace/app/evidence"
 	"raidtrace/assets"
 )
 
@@ -30,20 +31,15 @@ func LoadTranslations() error {
 }
 
 // configEnv names the configuration folder for the GUI and the command line alike.
-const configEnv = "RAIDTRACE_CONFIG_DIR"
+const configEnv = evidence.ConfigEnv
 
 // configDir is the folder of the signing key (its keys subfolder), the demo case and the
-// language choice, by the command line's rule (app/cli's Env.configDir), so that both sign with
+// language choice: evidence.ConfigDir, as for the command line, so that both sign with
 // the same key: $RAIDTRACE_CONFIG_DIR, else the user's configuration folder + "/raidtrace"; ""
 // when neither is known.
 func configDir() string {
-	if d := os.Getenv(configEnv); d != "" {
-		return d
-	}
-	if d, err := os.UserConfigDir(); err == nil {
-		return filepath.Join(d, "raidtrace")
-	}
-	return ""
+	d, _ := evidence.ConfigDir() // "" when there is none: settings are then not kept
+	return d
 }
 
 func addTranslations() error {

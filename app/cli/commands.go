@@ -134,6 +134,12 @@ func runImport(ctx context.Context, env *Env, args []string) int {
 			out = append(out, res)
 			continue
 		}
+		if p.skip != "" {
+			res.Skipped = 1
+			res.Problems = append(res.Problems, importers.Problem{Location: p.path, Reason: p.skip})
+			out = append(out, res)
+			continue
+		}
 		id := *format
 		if id == "" && *columns != "" {
 			id = "csv" // a column mapping only makes sense for the generic CSV format
@@ -206,6 +212,7 @@ func runImport(ctx context.Context, env *Env, args []string) int {
 type pathOrErr struct {
 	path string
 	err  error
+	skip string // why the entry was not imported (a symbolic link…): reported as a skipped record
 }
 
 // expand turns folders that are not themselves an export (an unzipped X archive is) into the
@@ -215,7 +222,7 @@ func expand(paths []string) []pathOrErr {
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if err != nil {
-			out = append(out, pathOrErr{p, err})
+			out = append(out, pathOrErr{path: p, err: err})
 			continue
 		}
 		if !st.IsDir() {
@@ -227,6 +234,7 @@ func expand(paths []string) []pathOrErr {
 			continue
 		}
 		var files []string
+		var skipped []pathOrErr
 		err = filepath.WalkDir(p, func(q string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
@@ -237,18 +245,24 @@ func expand(paths []string) []pathOrErr {
 				}
 				return nil
 			}
-			if d.Type().IsRegular() {
+			switch {
+			case d.Type().IsRegular():
 				files = append(files, q)
+			case d.Type()&fs.ModeSymlink != 0:
+				skipped = append(skipped, pathOrErr{path: q, skip: "symbolic link not followed (import its target itself)"})
+			case !d.IsDir():
+				skipped = append(skipped, pathOrErr{path: q, skip: "not a regular file (" + d.Type().String() + "): not read"})
 			}
 			return nil
 		})
 		if err != nil {
-			out = append(out, pathOrErr{p, err})
+			out = append(out, pathOrErr{path: p, err: err})
 		}
 		sort.Strings(files)
 		for _, f := range files {
 			out = append(out, pathOrErr{path: f})
 		}
+		out = append(out, skipped...)
 	}
 	return out
 }

@@ -9,10 +9,15 @@
 //
 // # Reading
 //
-// The input is read line by line with a [bufio.Reader] that accepts lines of any length. When the
+// The input is read line by line, up to the record limit for one line. When the
 // first line holds a complete JSON value the file is taken as line-delimited: each line is decoded
 // on its own, blank lines (keep-alives) are skipped and a line that cannot be decoded is reported
-// as a [importers.Problem] located "line N" while the rest imports. Otherwise the file is one
+// as a [importers.Problem] located "line N" while the rest imports; when that line begins like a
+// response page ({"data":[…) or an array, it is read again element by element, so that its
+// intact tweets import and only its broken elements are reported ("line 3 #/data/2"). A line
+// longer than the record limit ([importers.Options.RecordLimit]) is reported and skipped without
+// being held; a first line that long is read value by value as a document would be, located on
+// that line ("line 1 #/data/0"), and the lines after it as lines. Otherwise the file is one
 // pretty-printed JSON document, read with [jsonerr.Scanner]: the elements of a top-level array,
 // and of the arrays of a response page or envelope ({"data":[…]}, {"statuses":[…]},
 // {"results":[…]}, {"events":[…]}), are read one by one, so that a damaged element is reported
@@ -40,6 +45,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -87,79 +93,159 @@ func Read(ctx context.Context, r io.Reader, opt importers.Options, sink importer
 }
 
 func (d *decoder) read(r io.Reader) error {
-	br := bufio.NewReaderSize(r, 64<<10)
+	cr := &countingReader{r: r}
+	br := bufio.NewReaderSize(cr, 64<<10)
 	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\ufeff")) {
 		br.Discard(3)
 	}
+	at := func() int64 { return cr.n - int64(br.Buffered()) }
 
-	var consumed bytes.Buffer // raw bytes read before the mode is known
-	var line []byte
-	var err error
+	// The bytes read before the mode is known, read again when the input is a document: the
+	// blank lines and the lines read, each held once.
+	var replay [][]byte
 	n := 0
-	long := false                          // the first line is longer than the limit: only its start was read
-	next := func() ([]byte, bool, error) { // next non-blank line
+	// next reads the next non-blank line into buf. long is true, with line holding only its
+	// start, when it is longer than the limit; partial then says whether the rest of the line is
+	// still unread in br.
+	next := func(buf []byte) (line []byte, long, partial bool, err error) {
 		for {
-			line, long, err = readLine(br, line[:0], d.limit)
-			if long {
-				consumed.Write(line)
-				return nil, false, nil
+			off := at()
+			line, partial, err = readLine(br, buf[:0], d.limit)
+			// The line end readLine dropped, so that a document is read again byte for byte.
+			eol := lineEnds[min(max(int(at()-off)-len(line), 0), 2)]
+			if partial || len(line) > d.limit {
+				n++
+				replay = append(replay, line)
+				if !partial {
+					replay = append(replay, eol)
+				}
+				return line, true, partial, err
 			}
 			if len(line) == 0 && err != nil {
-				return nil, false, err
+				return nil, false, false, err
 			}
 			n++
-			consumed.Write(line)
-			consumed.WriteByte('\n')
-			if t := bytes.TrimSpace(line); len(t) > 0 {
-				return t, true, err
+			replay = append(replay, line, eol)
+			if t := bytes.Trim(line, jsonSpace); len(t) > 0 {
+				return t, false, false, err
 			}
 			if err != nil {
-				return nil, false, err
+				return nil, false, false, err
 			}
 		}
 	}
-	first, ok, ferr := next()
-	if long {
-		// A first line longer than the limit: one big JSON document on one line (a v1.1
-		// timeline array, a v2 response page), read as a document, value by value.
-		return d.document(io.MultiReader(bytes.NewReader(consumed.Bytes()), br))
+	doc := func() io.Reader {
+		rs := make([]io.Reader, 0, len(replay)+1)
+		for _, b := range replay {
+			rs = append(rs, bytes.NewReader(b))
+		}
+		replay = nil
+		return io.MultiReader(append(rs, br)...)
 	}
-	if !ok {
+	first, long, _, ferr := next(nil)
+	if long {
+		// A first line longer than the limit: a document on one line (a v1.1 timeline array,
+		// an envelope), or the first line of a JSON-lines file, read value by value.
+		first = nil
+		return d.longFirst(doc(), n)
+	}
+	if first == nil {
 		if ferr == io.EOF {
 			return nil
 		}
 		return fmt.Errorf("read api capture: %w", ferr)
 	}
 	firstLine := n
-	lineMode := json.Valid(first)
-	if !lineMode && first[0] == '{' && ferr == nil {
-		// A broken first line followed by a complete object on the next line is a JSONL file
-		// with a bad first line; a pretty-printed document has a "key": value line there.
-		firstCopy := append([]byte(nil), first...)
-		second, ok, serr := next()
-		if long || len(second) > d.limit { // the second line is too long: the first line alone decides
-			d.problem(lineLoc(firstLine), "not valid JSON: "+jsonReason(firstCopy))
-			d.problem(lineLoc(firstLine+1), importers.TooLong(d.limit))
-			if long {
-				serr = skipLine(br)
-			}
-			return d.lines(br, n, serr)
-		}
-		if ok && second[0] == '{' && json.Valid(second) {
-			d.problem(lineLoc(firstLine), "not valid JSON: "+jsonReason(firstCopy))
-			if err := d.line(second, n); err != nil {
-				return err
-			}
-			return d.lines(br, n, serr)
-		}
-	}
-	if lineMode {
+	if json.Valid(first) {
 		if err := d.line(first, firstLine); err != nil {
 			return err
 		}
 		return d.lines(br, n, ferr)
 	}
-	return d.document(io.MultiReader(bytes.NewReader(consumed.Bytes()), br))
+	if first[0] != '{' || len(first) == 1 || ferr != nil {
+		return d.document(doc())
+	}
+	// A broken first line followed by a complete object (or a response page) on the next line
+	// is a JSON-lines file with a bad first line; a pretty-printed document has a "key": value
+	// line there.
+	second, long, partial, serr := next(nil)
+	switch {
+	case long && linesLike(first):
+		// The second line is too long to tell: the first decides.
+		replay = nil
+		if err := d.badLine(first, firstLine); err != nil {
+			return err
+		}
+		d.problem(lineLoc(firstLine+1), importers.TooLong(d.limit))
+		if partial && serr == nil {
+			serr = skipLine(br)
+		}
+		return d.lines(br, n, serr)
+	case !long && second != nil && second[0] == '{' && (json.Valid(second) || pageStart(second)):
+		replay = nil
+		if err := d.badLine(first, firstLine); err != nil {
+			return err
+		}
+		if err := d.line(second, n); err != nil {
+			return err
+		}
+		return d.lines(br, n, serr)
+	}
+	return d.document(doc())
+}
+
+// lineEnds are the line ends readLine drops, by length.
+var lineEnds = [][]byte{nil, []byte("\n"), []byte("\r\n")}
+
+// jsonSpace is the white space JSON allows between values.
+const jsonSpace = " \t\r\n"
+
+// countingReader counts the bytes read from r.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// pageRE matches the start of a response page or envelope whose messages are an array.
+var pageRE = regexp.MustCompile(`^\{\s*"(data|statuses|results|events|direct_message_events)"\s*:\s*\[`)
+
+// pageStart reports whether line begins like a response page or envelope: {"data":[…
+func pageStart(line []byte) bool { return pageRE.Match(line) }
+
+// linesLike reports whether a broken first line is the first line of a JSON-lines file cut short
+// or damaged rather than the opening line of a pretty-printed document, which ends with a '{',
+// '[', ',' or ':': a page with elements in it, or a line ending in the middle of a value.
+func linesLike(line []byte) bool {
+	if loc := pageRE.FindIndex(line); loc != nil && bytes.IndexByte(line[loc[1]:], '{') >= 0 {
+		return true
+	}
+	return bytes.IndexByte([]byte("{[,:"), line[len(line)-1]) < 0
+}
+
+// longFirst reads an input whose first line (line n) is longer than the limit: its first value
+// with [jsonerr.Scanner], located on that line, then, when the value ends the line, the other
+// lines as a JSON-lines file, or else the values after it as a document.
+func (d *decoder) longFirst(r io.Reader, n int) error {
+	s := jsonerr.NewScanner(r, 0, d.limit)
+	base := lineLoc(n)
+	if err := d.topValue(s, base); err != nil {
+		return d.docError(err, base)
+	}
+	end, err := s.EndOfLine()
+	if err != nil {
+		return fmt.Errorf("read api capture: %w", err)
+	}
+	if !end {
+		return d.values(s, 2)
+	}
+	// The scanner may have read ahead: the lines after it are read from what it holds.
+	return d.lines(bufio.NewReaderSize(s.Rest(), 64<<10), n, nil)
 }
 
 // readLine appends the next line of br (without its end of line) to buf. It returns io.EOF with
@@ -204,7 +290,8 @@ type decoder struct {
 	sink  importers.Sink
 	owner string // lower-case handle or id of the case owner, "" when unknown
 	count int
-	limit int // longest line read in line mode ([importers.Options.RecordLimit])
+	limit int          // longest line read in line mode ([importers.Options.RecordLimit])
+	at    func() int64 // offset of the next line to read
 	// Without an owner, direct messages wait in held for the end of the input; common holds the
 	// accounts party to every one of them.
 	held   []importers.Record
@@ -259,7 +346,7 @@ func (d *decoder) lines(br *bufio.Reader, n int, err error) error {
 			break
 		}
 		n++
-		if t := bytes.TrimSpace(line); len(t) > 0 {
+		if t := bytes.Trim(line, jsonSpace); len(t) > 0 {
 			if lerr := d.line(t, n); lerr != nil {
 				return lerr
 			}
@@ -277,6 +364,9 @@ func (d *decoder) line(b []byte, n int) error {
 		return err
 	}
 	loc := lineLoc(n)
+	if !json.Valid(b) {
+		return d.badLine(b, n)
+	}
 	if !utf8.Valid(b) {
 		d.warn(loc, importers.InvalidUTF8)
 	}
@@ -296,6 +386,46 @@ func (d *decoder) line(b []byte, n int) error {
 	return d.value(b, loc, "")
 }
 
+// badLine reports line n, which is not valid JSON. When it begins like a response page
+// ({"data":[…) or an array of tweets, its elements are read again with [jsonerr.Scanner], so that
+// the intact ones import and only the broken ones are reported (at byte offsets in the line, as
+// for the line itself). It returns an error only when the sink or ctx stops the import.
+func (d *decoder) badLine(b []byte, n int) error {
+	loc := lineLoc(n)
+	salvage := pageStart(b) || b[0] == '['
+	reason := "not valid JSON: " + jsonReason(b)
+	if salvage {
+		reason += "; its intact elements are imported, the broken ones reported"
+	}
+	d.problem(loc, reason)
+	if !salvage {
+		return nil
+	}
+	if !utf8.Valid(b) {
+		d.warn(loc, importers.InvalidUTF8)
+	}
+	s := jsonerr.NewScanner(bytes.NewReader(b), 0, d.limit)
+	var err error
+	if b[0] == '[' {
+		err = s.Array("", func(e jsonerr.Element) error { return d.element(e, loc, nil, nil) })
+	} else {
+		err = d.object(s, loc)
+	}
+	var dmg *jsonerr.Damage
+	if errors.As(err, &dmg) {
+		reason := lineWords.Replace(dmg.Err.Error())
+		if !strings.Contains(reason, "byte") {
+			reason += fmt.Sprintf(" (byte %d)", dmg.Offset)
+		}
+		d.problem(join(loc, dmg.Pointer), reason)
+		return nil
+	}
+	return err
+}
+
+// lineWords says "line" where the scanner, reading one line, says "file".
+var lineWords = strings.NewReplacer("the file", "the line", "file ends", "line ends")
+
 // jsonReason explains why b is not valid JSON.
 func jsonReason(b []byte) string {
 	var v any
@@ -313,7 +443,7 @@ func syntaxReason(err error) string {
 	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		return fmt.Sprintf("%v at byte %d", se, se.Offset)
+		return fmt.Sprintf("%v at byte %d", se, se.Offset-1) // the offending byte, counted from 0 as jsonerr does
 	}
 	return err.Error()
 }
@@ -328,32 +458,39 @@ func syntaxReason(err error) string {
 // ("includes", "users", "apps") are held until the object ends, since they name the authors of
 // its elements, so an envelope's elements are decoded when the object is complete (or broken).
 func (d *decoder) document(r io.Reader) error {
-	s := jsonerr.NewScanner(r, 0, d.limit)
-	for k := 1; ; k++ {
+	return d.values(jsonerr.NewScanner(r, 0, d.limit), 1)
+}
+
+// values reads the top-level values of s, the first one being value k of the document.
+func (d *decoder) values(s *jsonerr.Scanner, k int) error {
+	for ; ; k++ {
 		base := ""
 		if k > 1 {
 			base = "value " + strconv.Itoa(k)
 		}
-		c, err := s.Peek()
-		if err == io.EOF {
+		if _, err := s.Peek(); err == io.EOF {
 			return nil
 		}
-		if err != nil {
-			return fmt.Errorf("read api capture: %w", err)
-		}
-		switch c {
-		case '[':
-			err = s.Array("", func(e jsonerr.Element) error { return d.element(e, base, nil, nil) })
-		case '{':
-			err = d.object(s, base)
-		default:
-			return &importers.ParseError{Location: fmt.Sprintf("%s (byte %d)", join(base, ""), s.Offset()),
-				Err: fmt.Errorf("%w: top-level value begins with %q, not an object or array", importers.ErrNotFormat, c)}
-		}
-		if err != nil {
+		if err := d.topValue(s, base); err != nil {
 			return d.docError(err, base)
 		}
 	}
+}
+
+// topValue reads the top-level value that comes next in s, located at base.
+func (d *decoder) topValue(s *jsonerr.Scanner, base string) error {
+	c, err := s.Peek()
+	if err != nil {
+		return fmt.Errorf("read api capture: %w", err)
+	}
+	switch c {
+	case '[':
+		return s.Array("", func(e jsonerr.Element) error { return d.element(e, base, nil, nil) })
+	case '{':
+		return d.object(s, base)
+	}
+	return &importers.ParseError{Location: fmt.Sprintf("%s (byte %d)", join(base, ""), s.Offset()),
+		Err: fmt.Errorf("%w: top-level value begins with %q, not an object or array", importers.ErrNotFormat, c)}
 }
 
 // envelopeKeys are the members whose array holds the messages of a page or envelope.

@@ -150,3 +150,58 @@ func TestRecordLimitMemory(t *testing.T) {
 		})
 	}
 }
+
+// TestHeldBounded: what a document's object holds while it is read stays within the record
+// limit: members beside an envelope's messages past the limit are reported and skipped (the
+// messages import), an object that is not an envelope and whose members pass it is reported,
+// and an envelope whose messages pass it has them decoded as they are read, with a warning on
+// the users listed after them, which could not be used.
+func TestHeldBounded(t *testing.T) {
+	const limit = 1024
+	v2 := func(i int) string {
+		return fmt.Sprintf(`{"id":"%d","text":"tweet %d","author_id":"1","created_at":"2022-01-01T00:00:00.000Z"}`, i, i)
+	}
+	var tweets []string
+	for i := range 50 {
+		tweets = append(tweets, v2(i))
+	}
+	side := strings.Repeat("s", 600)
+	tests := []struct {
+		name     string
+		in       string
+		records  int
+		handle   string // of the first record's sender
+		problems []string
+	}{
+		{"page within the limit", "{\n\"data\": [" + strings.Join(tweets[:5], ",") + "],\n" + `"includes": {"users": [{"id":"1","username":"u"}]}` + "\n}\n", 5, "u", nil},
+		{"page past the limit, users after", "{\n\"data\": [" + strings.Join(tweets, ",") + "],\n" + `"includes": {"users": [{"id":"1","username":"u"}]}` + "\n}\n", 50, "",
+			[]string{"#/includes: not used: it comes after more messages than the record limit holds, which were imported without the accounts or apps it names (their authors keep their ids) (warning)"}},
+		{"page past the limit, users before", "{\n" + `"includes": {"users": [{"id":"1","username":"u"}]},` + "\n\"data\": [" + strings.Join(tweets, ",") + "]\n}\n", 50, "u", nil},
+		{"members beside the messages past the limit", "{\n\"data\": [" + v2(1) + "],\n\"a\": \"" + side + "\",\n\"b\": \"" + side + "\"\n}\n", 1, "",
+			[]string{"#/b: " + importers.TooLong(limit) + "; the messages are imported without it (warning)"}},
+		{"object past the limit", "{\n\"id\": \"1\", \"text\": \"" + side + "\",\n\"author_id\": \"1\", \"x\": \"" + side + "\", \"created_at\": \"2022-01-01T00:00:00.000Z\"\n}\n", 0, "",
+			[]string{"#: not imported, damaged: /x: " + importers.TooLong(limit)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var c importers.Collector
+			if err := Read(context.Background(), strings.NewReader(tt.in), importers.Options{MaxRecord: limit, Owner: "me"}, &c); err != nil {
+				t.Fatal(err)
+			}
+			var probs []string
+			for _, p := range c.Problems {
+				s := p.String()
+				if p.Warning {
+					s += " (warning)"
+				}
+				probs = append(probs, s)
+			}
+			if len(c.Records) != tt.records || fmt.Sprint(probs) != fmt.Sprint(tt.problems) {
+				t.Errorf("got %d records, problems %q; want %d, %q", len(c.Records), probs, tt.records, tt.problems)
+			}
+			if len(c.Records) > 0 && c.Records[0].Sender.Handle != tt.handle {
+				t.Errorf("sender: got %+v, want handle %q", c.Records[0].Sender, tt.handle)
+			}
+		})
+	}
+}

@@ -23,7 +23,9 @@
 // {"results":[…]}, {"events":[…]}), are read one by one, so that a damaged element is reported
 // at its JSON pointer ("#/statuses/3") and the next ones import, and a document cut short imports
 // every complete element before the cut. An envelope (an API response page, a few MB at most) is
-// held in memory while its users are matched to its tweets.
+// held in memory while its users are matched to its tweets, up to the record limit: the messages
+// of a longer one are decoded as they are read, without the users listed after them (a warning
+// says so), and members beside the messages past the limit are reported and skipped.
 //
 // # Direction
 //
@@ -507,21 +509,47 @@ type entry struct {
 
 // object reads one top-level object. An envelope's arrays are read element by element and its
 // other members held; any other object (a status, a DM) is decoded whole, and not at all when one
-// of its members is damaged.
+// of its members is damaged. What is held is bounded by the record limit: members beside the
+// messages past it are reported and skipped, and the messages of an envelope that hold more than
+// it are decoded as they are read from then on, with the users and apps read so far.
 func (d *decoder) object(s *jsonerr.Scanner, base string) error {
 	var entries []entry
 	var rest bytes.Buffer // the members other than the envelope arrays, as an object
 	rest.WriteByte('{')
 	envelope := false
+	held := 0          // bytes of the elements in entries
+	streaming := false // the envelope holds too much to wait for its end
+	var us users
+	var apps map[string]string
+	add := func(e entry) error {
+		if streaming {
+			return d.entry(e, base, us, apps)
+		}
+		entries = append(entries, e)
+		held += len(e.el.Raw)
+		if !envelope || held <= d.limit {
+			return nil
+		}
+		streaming = true
+		us, apps = parties(append(rest.Bytes()[:rest.Len():rest.Len()], '}'))
+		for _, e := range entries {
+			if err := d.entry(e, base, us, apps); err != nil {
+				return err
+			}
+		}
+		entries = nil
+		return nil
+	}
 	err := s.Object("", func(m *jsonerr.Member) error {
 		if m.Problem != "" {
-			entries = append(entries, entry{problem: join(base, m.Pointer), reason: m.Problem, warning: m.Warning})
-			return nil
+			return add(entry{problem: join(base, m.Pointer), reason: m.Problem, warning: m.Warning})
 		}
 		if envelopeKeys[m.Key] && m.Kind() == '[' {
 			envelope = true
 			return m.Elements(func(e jsonerr.Element) error {
-				entries = append(entries, entry{el: e})
+				if err := add(entry{el: e}); err != nil {
+					return err
+				}
 				return d.ctx.Err()
 			})
 		}
@@ -529,9 +557,18 @@ func (d *decoder) object(s *jsonerr.Scanner, base string) error {
 		if err != nil {
 			return err
 		}
+		if problem == "" && rest.Len()+len(m.Key)+len(raw) > d.limit {
+			problem = importers.TooLong(d.limit) // the members held, together
+		}
 		if problem != "" {
 			// A member other than the messages: if this is an envelope, they import without it.
-			entries = append(entries, entry{problem: join(base, m.Pointer), reason: problem, aside: !envelopeKeys[m.Key]})
+			return add(entry{problem: join(base, m.Pointer), reason: problem, aside: !envelopeKeys[m.Key]})
+		}
+		if streaming {
+			if m.Key == "includes" || m.Key == "users" || m.Key == "apps" {
+				d.warn(join(base, m.Pointer), "not used: it comes after more messages than the record limit holds, "+
+					"which were imported without the accounts or apps it names (their authors keep their ids)")
+			}
 			return nil
 		}
 		if rest.Len() > 1 {
@@ -565,8 +602,22 @@ func (d *decoder) object(s *jsonerr.Scanner, base string) error {
 	if cerr := d.ctx.Err(); cerr != nil {
 		return cerr
 	}
+	if !streaming {
+		us, apps = parties(rest.Bytes())
+	}
+	for _, e := range entries {
+		if err := d.entry(e, base, us, apps); err != nil {
+			return err
+		}
+	}
+	return err
+}
+
+// parties returns the users and apps an envelope's members other than its messages (rest, as an
+// object) list.
+func parties(rest []byte) (users, map[string]string) {
 	var o object
-	json.Unmarshal(rest.Bytes(), &o) // members of unexpected types are left out
+	json.Unmarshal(rest, &o) // members of unexpected types are left out
 	us := decodeUsers(o.Users)
 	if o.Includes != nil {
 		for _, u := range o.Includes.Users {
@@ -577,20 +628,20 @@ func (d *decoder) object(s *jsonerr.Scanner, base string) error {
 	for id, a := range o.Apps {
 		apps[id] = a.Name
 	}
-	for _, e := range entries {
-		if e.problem != "" {
-			reason := e.reason
-			if e.aside {
-				reason += "; the messages are imported without it"
-			}
-			d.sink.Problem(importers.Problem{Location: e.problem, Reason: reason, Warning: e.warning || e.aside})
-			continue
+	return us, apps
+}
+
+// entry decodes or reports one entry of an envelope.
+func (d *decoder) entry(e entry, base string, us users, apps map[string]string) error {
+	if e.problem != "" {
+		reason := e.reason
+		if e.aside {
+			reason += "; the messages are imported without it"
 		}
-		if err := d.element(e.el, base, us, apps); err != nil {
-			return err
-		}
+		d.sink.Problem(importers.Problem{Location: e.problem, Reason: reason, Warning: e.warning || e.aside})
+		return nil
 	}
-	return err
+	return d.element(e.el, base, us, apps)
 }
 
 // element decodes one element of an array read by the scanner, or reports why it cannot be.

@@ -148,7 +148,6 @@ func (d *decoder) read(r io.Reader) error {
 	if long {
 		// A first line longer than the limit: a document on one line (a v1.1 timeline array,
 		// an envelope), or the first line of a JSON-lines file, read value by value.
-		first = nil
 		return d.longFirst(doc(), n)
 	}
 	if first == nil {
@@ -292,8 +291,7 @@ type decoder struct {
 	sink  importers.Sink
 	owner string // lower-case handle or id of the case owner, "" when unknown
 	count int
-	limit int          // longest line read in line mode ([importers.Options.RecordLimit])
-	at    func() int64 // offset of the next line to read
+	limit int // longest line read in line mode ([importers.Options.RecordLimit])
 	// Without an owner, direct messages wait in held for the end of the input; common holds the
 	// accounts party to every one of them.
 	held   []importers.Record

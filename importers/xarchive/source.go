@@ -33,8 +33,8 @@ type zipSource struct {
 	files map[string]*zip.File
 	list  []string
 	bad   []importers.Problem // members refused because of their path
-	// dups lists, by member name, the names of the other members of that name; dupWarn holds
-	// the warning for each of those.
+	// dups lists, by member name (backslashes as slashes), the names of the other members of
+	// that name; dupWarn holds the warning for each of those.
 	dups    map[string][]string
 	dupWarn map[string]importers.Problem
 }
@@ -72,7 +72,8 @@ func newZipSource(zr *zip.Reader) (*zipSource, error) {
 			continue
 		}
 		if name != f.Name {
-			z.dups[f.Name] = append(z.dups[f.Name], name)
+			key := strings.ReplaceAll(f.Name, `\`, "/") // as importers.ZipNames compares them
+			z.dups[key] = append(z.dups[key], name)
 		}
 		z.list = append(z.list, name)
 		z.files[name] = f
@@ -84,10 +85,11 @@ func newZipSource(zr *zip.Reader) (*zipSource, error) {
 // duplicates returns the names of the other members named name, and the warning for each.
 func (z *zipSource) duplicates(name string) ([]string, []importers.Problem) {
 	var ws []importers.Problem
-	for _, d := range z.dups[name] {
+	key := strings.ReplaceAll(name, `\`, "/")
+	for _, d := range z.dups[key] {
 		ws = append(ws, z.dupWarn[d])
 	}
-	return z.dups[name], ws
+	return z.dups[key], ws
 }
 
 func (z *zipSource) names() []string { return z.list }

@@ -158,6 +158,7 @@ func TestZipDuplicateNames(t *testing.T) {
 		zipMember{name: "data/account.js", data: zipAccount},
 		zipMember{name: "data/tweets.js", data: zipTweets("one")},
 		zipMember{name: "data/tweets.js", data: zipTweets("other one")},
+		zipMember{name: `data\tweets.js`, data: zipTweets("third one")},
 		zipMember{name: "media/a.jpg", data: "x"},
 		zipMember{name: "media/a.jpg", data: "y"},
 	)
@@ -165,15 +166,20 @@ func TestZipDuplicateNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "data/tweets.js#/0/tweet\ndata/tweets.js (member 2 of that name)#/0/tweet"; locations(c) != want {
+	if want := "data/tweets.js#/0/tweet\ndata/tweets.js (member 2 of that name)#/0/tweet\n" +
+		`data\tweets.js (member 3 of that name)#/0/tweet`; locations(c) != want {
 		t.Errorf("records at\n%s\nwant\n%s", locations(c), want)
 	}
-	if len(c.Records) == 2 && (c.Records[0].Text != "one" || c.Records[1].Text != "other one") {
-		t.Errorf("records: got %q and %q, want one and other one", c.Records[0].Text, c.Records[1].Text)
+	if len(c.Records) == 3 && (c.Records[0].Text != "one" || c.Records[1].Text != "other one" || c.Records[2].Text != "third one") {
+		t.Errorf("records: got %q, %q and %q, want one, other one and third one", c.Records[0].Text, c.Records[1].Text, c.Records[2].Text)
 	}
-	want := importers.Problem{Location: "data/tweets.js (member 2 of that name)", Warning: true,
-		Reason: `the archive holds 2 members named "data/tweets.js" (an archive should hold one): each is read, this one located as "member 2 of that name"`}
-	if len(c.Problems) != 1 || c.Problems[0] != want {
+	want := []importers.Problem{
+		{Location: "data/tweets.js (member 2 of that name)", Warning: true,
+			Reason: `the archive holds 3 members named "data/tweets.js" (an archive should hold one): each is read, this one located as "member 2 of that name"`},
+		{Location: `data\tweets.js (member 3 of that name)`, Warning: true,
+			Reason: `the archive holds 3 members named "data\\tweets.js" (an archive should hold one): each is read, this one located as "member 3 of that name"`},
+	}
+	if fmt.Sprint(c.Problems) != fmt.Sprint(want) {
 		t.Errorf("problems: got %v, want only %v", c.Problems, want)
 	}
 }

@@ -50,6 +50,8 @@ func TestRecordLimit(t *testing.T) {
 			[]importers.Problem{{Location: "line 1 #/600", Reason: importers.TooLong(limit)}}, nil},
 		{"one-line v1.1 array with a huge tweet", "[" + strings.Join(statuses[:600], ",") + "," + `{"x":"` + strings.Repeat(long, 100) + `"}` + "," + strings.Join(statuses[600:], ",") + "]\n", 1000,
 			[]importers.Problem{{Location: "line 1 #/600", Reason: importers.TooLong(limit)}}, nil},
+		{"long first line within the read buffer", v2(1, long+long) + "\n" + v2(2, "two") + "\n", 1,
+			[]importers.Problem{{Location: "line 1", Reason: "not imported, damaged: /text: " + importers.TooLong(limit)}}, nil},
 		{"long last line without line end", v2(1, "one") + "\n" + v2(2, long), 1,
 			[]importers.Problem{{Location: "line 2", Reason: importers.TooLong(limit)}}, nil},
 	}

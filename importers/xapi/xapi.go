@@ -588,7 +588,7 @@ func (d *decoder) object(s *jsonerr.Scanner, base string) error {
 			if e.warning {
 				d.warn(e.problem, e.reason)
 			} else {
-				bad = append(bad, strings.TrimPrefix(e.problem, join(base, ""))+": "+e.reason)
+				bad = append(bad, strings.TrimLeft(strings.TrimPrefix(e.problem, base), " #")+": "+e.reason)
 			}
 		}
 		if len(bad) > 0 {

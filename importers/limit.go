@@ -80,10 +80,15 @@ func ReadLine(br *bufio.Reader, buf []byte, limit int) (line []byte, tooLong boo
 // AppendBounded appends chunk to buf, growing it by doubling rather than by append's factor of
 // 1.25 for large slices, but never past max bytes (len(buf)+len(chunk) must not exceed it): a
 // record read chunk by chunk up to the limit then leaves about the limit in garbage, not four
-// times it.
+// times it. A doubling past half of max goes to max at once, so that a record as long as the
+// limit is not copied once more for its last few bytes.
 func AppendBounded(buf, chunk []byte, max int) []byte {
 	if need := len(buf) + len(chunk); need > cap(buf) {
-		nb := make([]byte, len(buf), min(maxInt(2*cap(buf), need), maxInt(max, need)))
+		c := maxInt(2*cap(buf), need)
+		if c > max/2 {
+			c = max
+		}
+		nb := make([]byte, len(buf), maxInt(c, need))
 		copy(nb, buf)
 		buf = nb
 	}

@@ -57,3 +57,23 @@ func TestReadLine(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendBounded: a buffer grown chunk by chunk up to max allocates at most twice max in all,
+// and ends with a capacity of max, not past it.
+func TestAppendBounded(t *testing.T) {
+	for _, max := range []int{1 << 20, 1<<20 + 3000, 64 << 10} {
+		var buf []byte
+		total := 0
+		chunk := make([]byte, 1000)
+		for len(buf)+len(chunk) <= max {
+			before := cap(buf)
+			buf = AppendBounded(buf, chunk, max)
+			if cap(buf) != before {
+				total += cap(buf)
+			}
+		}
+		if cap(buf) > max || total > 2*max {
+			t.Errorf("max %d: got capacity %d after allocating %d in all, want at most %d and %d", max, cap(buf), total, max, 2*max)
+		}
+	}
+}

@@ -8,8 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"math"
 	"os"
 	"path"
 	"strings"
@@ -24,23 +22,20 @@ var Zip = importers.Format{ID: "zip", Name: "ZIP archive of exports", Sniff: sni
 // Import is set here: it detects members through the registry, which lists Zip.
 func init() { Zip.Import = importZip }
 
-// zipLimits bound what an archive may make Raidtrace read.
+// zipLimits bound what an archive may make Raidtrace read; the limits on single members are
+// [importers.ZipRefusal]'s, shared with the formats that open a ZIP themselves.
 type zipLimits struct {
-	maxRatio     uint64 // refuse members that expand more than this many times…
-	ratioMinSize uint64 // …when they expand to more than this many bytes
-	maxTotal     uint64 // uncompressed bytes of all members, nested archives included
-	maxDepth     int    // archives inside archives: 1 means no nesting
-	maxNested    uint64 // a nested archive is read into memory, up to this size
-	maxMembers   int
+	maxTotal   uint64 // uncompressed bytes of all members, nested archives included
+	maxDepth   int    // archives inside archives: 1 means no nesting
+	maxNested  uint64 // a nested archive is read into memory, up to this size
+	maxMembers int
 }
 
 var limits = zipLimits{
-	maxRatio:     200,
-	ratioMinSize: 1 << 20,
-	maxTotal:     32 << 30,
-	maxDepth:     3,
-	maxNested:    256 << 20,
-	maxMembers:   100_000,
+	maxTotal:   importers.ZipMaxTotal,
+	maxDepth:   3,
+	maxNested:  256 << 20,
+	maxMembers: importers.ZipMaxMembers,
 }
 
 func sniffZip(head []byte, _ string) bool {
@@ -94,70 +89,39 @@ func (z *zipImport) archive(r io.ReaderAt, size int64, prefix string, depth int)
 		}
 		return &importers.ParseError{File: strings.TrimSuffix(prefix, ":"), Err: fmt.Errorf("read zip: %w", err)}
 	}
-	if len(zr.File) > limits.maxMembers {
-		return &importers.ParseError{File: strings.TrimSuffix(prefix, ":"),
-			Err: fmt.Errorf("zip has %d members, more than the limit of %d", len(zr.File), limits.maxMembers)}
-	}
-	var total uint64
-	for _, f := range zr.File {
-		if total+f.UncompressedSize64 < total { // overflow: a forged size
-			total = math.MaxUint64
-			break
-		}
-		total += f.UncompressedSize64
-	}
-	if total > z.budget {
-		return &importers.ParseError{File: strings.TrimSuffix(prefix, ":"),
-			Err: fmt.Errorf("zip expands to %d bytes, more than the %d bytes allowed: refused as a possible decompression bomb", total, z.budget)}
+	if why := importers.ZipArchiveRefusal(zr.File, limits.maxMembers, z.budget); why != "" {
+		return &importers.ParseError{File: strings.TrimSuffix(prefix, ":"), Err: errors.New(why)}
 	}
 	if depth == 1 {
-		z.total = int64(total)
+		z.total = int64(importers.ZipTotal(zr.File))
 	}
-	for _, f := range zr.File {
+	// Two members may have the same name: each is read, the second and later ones located by a
+	// name that tells them apart, with a warning.
+	names, dups := importers.ZipNames(zr.File)
+	for i, f := range zr.File {
 		if err := z.ctx.Err(); err != nil {
 			return fmt.Errorf("zip: %w", err)
 		}
-		if err := z.member(f, prefix, depth); err != nil {
+		if names[i] != f.Name {
+			w := dups[0]
+			dups = dups[1:]
+			w.Location = prefix + w.Location
+			z.sink.Problem(w)
+		}
+		if err := z.member(f, prefix+names[i], depth); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// refusal says why member f must not be read, or "".
-func refusal(f *zip.File) string {
-	name := strings.ReplaceAll(f.Name, `\`, "/")
-	switch {
-	case strings.ContainsRune(name, 0):
-		return "member name contains a NUL byte: refused"
-	case strings.HasPrefix(name, "/") || len(name) >= 2 && name[1] == ':':
-		return "member path is absolute: refused (it would escape the archive)"
-	case f.Mode()&fs.ModeSymlink != 0:
-		return "member is a symbolic link: refused"
-	case f.Mode()&fs.ModeType != 0 && !f.Mode().IsDir():
-		return "member is not a regular file: refused"
-	case f.Flags&0x1 != 0:
-		return "member is encrypted: cannot be read"
-	}
-	for _, seg := range strings.Split(name, "/") {
-		if seg == ".." {
-			return "member path contains \"..\": refused (it would escape the archive)"
-		}
-	}
-	u, c := f.UncompressedSize64, f.CompressedSize64
-	if u > limits.ratioMinSize && (c == 0 || u/c > limits.maxRatio) {
-		return fmt.Sprintf("member expands from %d to %d bytes (more than %d:1): refused as a possible decompression bomb",
-			c, u, limits.maxRatio)
-	}
-	return ""
-}
-
-func (z *zipImport) member(f *zip.File, prefix string, depth int) error {
-	loc := prefix + f.Name
-	if strings.HasSuffix(f.Name, "/") || f.Mode().IsDir() {
+// member imports the member f, located as loc (its name inside its parents, told apart from
+// other members of the same name).
+func (z *zipImport) member(f *zip.File, loc string, depth int) error {
+	if importers.IsZipFolder(f) {
 		return nil // a folder entry holds nothing
 	}
-	if why := refusal(f); why != "" {
+	if why := importers.ZipRefusal(f); why != "" {
 		z.problem(loc, why)
 		return nil
 	}

@@ -324,3 +324,46 @@ func TestZipOfSamples(t *testing.T) {
 		t.Errorf("got problems\n%v\nwant\n%v", got.Problems, want.Problems)
 	}
 }
+
+// TestZipDuplicateNames: two members of the same name are both imported, the second located by
+// a name that tells it apart, with a warning naming it; a nested archive's duplicates too.
+func TestZipDuplicateNames(t *testing.T) {
+	inner := makeZip(t, member{name: "b.xml", data: []byte(smsXML)}, member{name: "b.xml", data: []byte(smsXML)})
+	data := makeZip(t,
+		member{name: "a.xml", data: []byte(smsXML)},
+		member{name: "a.xml", data: []byte(smsXML)},
+		member{name: `dir\c.xml`, data: []byte(smsXML)},
+		member{name: "dir/c.xml", data: []byte(smsXML)},
+		member{name: "inner.zip", data: inner},
+	)
+	c, err := readZip(t, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range c.Records {
+		if strings.HasSuffix(r.Location, "sms[1] (line 3)") {
+			got = append(got, strings.TrimSuffix(r.Location, ":/smses/sms[1] (line 3)"))
+		}
+	}
+	want := []string{"a.xml", "a.xml (member 2 of that name)", `dir\c.xml`, "dir/c.xml (member 2 of that name)",
+		"inner.zip:b.xml", "inner.zip:b.xml (member 2 of that name)"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") || len(c.Records) != 12 {
+		t.Errorf("got %d records, first ones at\n%s\nwant 12, at\n%s", len(c.Records), strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	var warnings []string
+	for _, p := range c.Problems {
+		if !p.Warning {
+			t.Errorf("got problem %v, want only warnings", p)
+		}
+		warnings = append(warnings, p.String())
+	}
+	wantWarnings := []string{
+		`a.xml (member 2 of that name): the archive holds 2 members named "a.xml" (an archive should hold one): each is read, this one located as "member 2 of that name"`,
+		`dir/c.xml (member 2 of that name): the archive holds 2 members named "dir/c.xml" (an archive should hold one): each is read, this one located as "member 2 of that name"`,
+		`inner.zip:b.xml (member 2 of that name): the archive holds 2 members named "b.xml" (an archive should hold one): each is read, this one located as "member 2 of that name"`,
+	}
+	if strings.Join(warnings, "\n") != strings.Join(wantWarnings, "\n") {
+		t.Errorf("got warnings\n%s\nwant\n%s", strings.Join(warnings, "\n"), strings.Join(wantWarnings, "\n"))
+	}
+}

@@ -607,3 +607,38 @@ func (s *Scanner) key() (string, bool) {
 func pointerKey(k string) string {
 	return strings.NewReplacer("~", "~0", "/", "~1").Replace(k)
 }
+
+// EndOfLine skips spaces, tabs and carriage returns and reports whether the line ends there: at
+// a line feed, which it reads, or at the end of the input.
+func (s *Scanner) EndOfLine() (bool, error) {
+	for {
+		b, err := s.chunk()
+		if err == io.EOF {
+			return true, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		i := 0
+		for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r') {
+			i++
+		}
+		s.advance(i)
+		if i < len(b) {
+			if b[i] == '\n' {
+				s.advance(1)
+				return true, nil
+			}
+			return false, nil
+		}
+	}
+}
+
+// Rest returns a reader of the input the scanner has not read, beginning at [Scanner.Offset]; the
+// scanner must not be used after.
+func (s *Scanner) Rest() io.Reader {
+	if len(s.pend) > 0 {
+		return io.MultiReader(bytes.NewReader(s.pend), s.br)
+	}
+	return s.br
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -230,4 +231,42 @@ func FuzzScanner(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestEndOfLineRest: after a value, EndOfLine tells whether the line ends there, and Rest hands
+// on the input the scanner has not read, including what it read ahead or gave back.
+func TestEndOfLineRest(t *testing.T) {
+	tests := []struct {
+		name, in string
+		end      bool
+		rest     string
+	}{
+		{"line end", "[1,2] \t\r\nnext line\n", true, "next line\n"},
+		{"end of input", "[1,2]  ", true, ""},
+		{"value on the same line", `[1,2] {"a":1}` + "\n", false, `{"a":1}` + "\n"},
+		{"after a resynchronisation", `[{"k":1},{"k":2,"x":"cut` + "\n" + `,{"k":3}]` + "\nrest\n", true, "rest\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, oneByte := range []bool{false, true} {
+				r := io.Reader(strings.NewReader(tt.in))
+				if oneByte {
+					r = iotest.OneByteReader(r)
+				}
+				s := NewScanner(r, 0, 1<<10)
+				if err := s.Array("", func(Element) error { return nil }); err != nil {
+					t.Fatal(err)
+				}
+				end, err := s.EndOfLine()
+				if err != nil || end != tt.end {
+					t.Errorf("EndOfLine: got %v, %v; want %v", end, err, tt.end)
+				}
+				off := s.Offset()
+				rest, _ := io.ReadAll(s.Rest())
+				if string(rest) != tt.rest || int(off)+len(rest) != len(tt.in) {
+					t.Errorf("Rest: got %q at offset %d, want %q at %d", rest, off, tt.rest, len(tt.in)-len(tt.rest))
+				}
+			}
+		})
+	}
 }

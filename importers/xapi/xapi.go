@@ -9,16 +9,23 @@
 //
 // # Reading
 //
-// The input is read line by line with a [bufio.Reader] that accepts lines of any length. When the
+// The input is read line by line, up to the record limit for one line. When the
 // first line holds a complete JSON value the file is taken as line-delimited: each line is decoded
 // on its own, blank lines (keep-alives) are skipped and a line that cannot be decoded is reported
-// as a [importers.Problem] located "line N" while the rest imports. Otherwise the file is one
+// as a [importers.Problem] located "line N" while the rest imports; when that line begins like a
+// response page ({"data":[…) or an array, it is read again element by element, so that its
+// intact tweets import and only its broken elements are reported ("line 3 #/data/2"). A line
+// longer than the record limit ([importers.Options.RecordLimit]) is reported and skipped without
+// being held; a first line that long is read value by value as a document would be, located on
+// that line ("line 1 #/data/0"), and the lines after it as lines. Otherwise the file is one
 // pretty-printed JSON document, read with [jsonerr.Scanner]: the elements of a top-level array,
 // and of the arrays of a response page or envelope ({"data":[…]}, {"statuses":[…]},
 // {"results":[…]}, {"events":[…]}), are read one by one, so that a damaged element is reported
 // at its JSON pointer ("#/statuses/3") and the next ones import, and a document cut short imports
 // every complete element before the cut. An envelope (an API response page, a few MB at most) is
-// held in memory while its users are matched to its tweets.
+// held in memory while its users are matched to its tweets, up to the record limit: the messages
+// of a longer one are decoded as they are read, without the users listed after them (a warning
+// says so), and members beside the messages past the limit are reported and skipped.
 //
 // # Direction
 //
@@ -40,6 +47,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -87,79 +95,158 @@ func Read(ctx context.Context, r io.Reader, opt importers.Options, sink importer
 }
 
 func (d *decoder) read(r io.Reader) error {
-	br := bufio.NewReaderSize(r, 64<<10)
+	cr := &countingReader{r: r}
+	br := bufio.NewReaderSize(cr, 64<<10)
 	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\ufeff")) {
 		br.Discard(3)
 	}
+	at := func() int64 { return cr.n - int64(br.Buffered()) }
 
-	var consumed bytes.Buffer // raw bytes read before the mode is known
-	var line []byte
-	var err error
+	// The bytes read before the mode is known, read again when the input is a document: the
+	// blank lines and the lines read, each held once.
+	var replay [][]byte
 	n := 0
-	long := false                          // the first line is longer than the limit: only its start was read
-	next := func() ([]byte, bool, error) { // next non-blank line
+	// next reads the next non-blank line into buf. long is true, with line holding only its
+	// start, when it is longer than the limit; partial then says whether the rest of the line is
+	// still unread in br.
+	next := func(buf []byte) (line []byte, long, partial bool, err error) {
 		for {
-			line, long, err = readLine(br, line[:0], d.limit)
-			if long {
-				consumed.Write(line)
-				return nil, false, nil
+			off := at()
+			line, partial, err = readLine(br, buf[:0], d.limit)
+			// The line end readLine dropped, so that a document is read again byte for byte.
+			eol := lineEnds[min(max(int(at()-off)-len(line), 0), 2)]
+			if partial || len(line) > d.limit {
+				n++
+				replay = append(replay, line)
+				if !partial {
+					replay = append(replay, eol)
+				}
+				return line, true, partial, err
 			}
 			if len(line) == 0 && err != nil {
-				return nil, false, err
+				return nil, false, false, err
 			}
 			n++
-			consumed.Write(line)
-			consumed.WriteByte('\n')
-			if t := bytes.TrimSpace(line); len(t) > 0 {
-				return t, true, err
+			replay = append(replay, line, eol)
+			if t := bytes.Trim(line, jsonSpace); len(t) > 0 {
+				return t, false, false, err
 			}
 			if err != nil {
-				return nil, false, err
+				return nil, false, false, err
 			}
 		}
 	}
-	first, ok, ferr := next()
-	if long {
-		// A first line longer than the limit: one big JSON document on one line (a v1.1
-		// timeline array, a v2 response page), read as a document, value by value.
-		return d.document(io.MultiReader(bytes.NewReader(consumed.Bytes()), br))
+	doc := func() io.Reader {
+		rs := make([]io.Reader, 0, len(replay)+1)
+		for _, b := range replay {
+			rs = append(rs, bytes.NewReader(b))
+		}
+		replay = nil
+		return io.MultiReader(append(rs, br)...)
 	}
-	if !ok {
+	first, long, _, ferr := next(nil)
+	if long {
+		// A first line longer than the limit: a document on one line (a v1.1 timeline array,
+		// an envelope), or the first line of a JSON-lines file, read value by value.
+		return d.longFirst(doc(), n)
+	}
+	if first == nil {
 		if ferr == io.EOF {
 			return nil
 		}
 		return fmt.Errorf("read api capture: %w", ferr)
 	}
 	firstLine := n
-	lineMode := json.Valid(first)
-	if !lineMode && first[0] == '{' && ferr == nil {
-		// A broken first line followed by a complete object on the next line is a JSONL file
-		// with a bad first line; a pretty-printed document has a "key": value line there.
-		firstCopy := append([]byte(nil), first...)
-		second, ok, serr := next()
-		if long || len(second) > d.limit { // the second line is too long: the first line alone decides
-			d.problem(lineLoc(firstLine), "not valid JSON: "+jsonReason(firstCopy))
-			d.problem(lineLoc(firstLine+1), importers.TooLong(d.limit))
-			if long {
-				serr = skipLine(br)
-			}
-			return d.lines(br, n, serr)
-		}
-		if ok && second[0] == '{' && json.Valid(second) {
-			d.problem(lineLoc(firstLine), "not valid JSON: "+jsonReason(firstCopy))
-			if err := d.line(second, n); err != nil {
-				return err
-			}
-			return d.lines(br, n, serr)
-		}
-	}
-	if lineMode {
+	if json.Valid(first) {
 		if err := d.line(first, firstLine); err != nil {
 			return err
 		}
 		return d.lines(br, n, ferr)
 	}
-	return d.document(io.MultiReader(bytes.NewReader(consumed.Bytes()), br))
+	if first[0] != '{' || len(first) == 1 || ferr != nil {
+		return d.document(doc())
+	}
+	// A broken first line followed by a complete object (or a response page) on the next line
+	// is a JSON-lines file with a bad first line; a pretty-printed document has a "key": value
+	// line there.
+	second, long, partial, serr := next(nil)
+	switch {
+	case long && linesLike(first):
+		// The second line is too long to tell: the first decides.
+		replay = nil
+		if err := d.badLine(first, firstLine); err != nil {
+			return err
+		}
+		d.problem(lineLoc(firstLine+1), importers.TooLong(d.limit))
+		if partial && serr == nil {
+			serr = skipLine(br)
+		}
+		return d.lines(br, n, serr)
+	case !long && second != nil && second[0] == '{' && (json.Valid(second) || pageStart(second)):
+		replay = nil
+		if err := d.badLine(first, firstLine); err != nil {
+			return err
+		}
+		if err := d.line(second, n); err != nil {
+			return err
+		}
+		return d.lines(br, n, serr)
+	}
+	return d.document(doc())
+}
+
+// lineEnds are the line ends readLine drops, by length.
+var lineEnds = [][]byte{nil, []byte("\n"), []byte("\r\n")}
+
+// jsonSpace is the white space JSON allows between values.
+const jsonSpace = " \t\r\n"
+
+// countingReader counts the bytes read from r.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// pageRE matches the start of a response page or envelope whose messages are an array.
+var pageRE = regexp.MustCompile(`^\{\s*"(data|statuses|results|events|direct_message_events)"\s*:\s*\[`)
+
+// pageStart reports whether line begins like a response page or envelope: {"data":[…
+func pageStart(line []byte) bool { return pageRE.Match(line) }
+
+// linesLike reports whether a broken first line is the first line of a JSON-lines file cut short
+// or damaged rather than the opening line of a pretty-printed document, which ends with a '{',
+// '[', ',' or ':': a page with elements in it, or a line ending in the middle of a value.
+func linesLike(line []byte) bool {
+	if loc := pageRE.FindIndex(line); loc != nil && bytes.IndexByte(line[loc[1]:], '{') >= 0 {
+		return true
+	}
+	return bytes.IndexByte([]byte("{[,:"), line[len(line)-1]) < 0
+}
+
+// longFirst reads an input whose first line (line n) is longer than the limit: its first value
+// with [jsonerr.Scanner], located on that line, then, when the value ends the line, the other
+// lines as a JSON-lines file, or else the values after it as a document.
+func (d *decoder) longFirst(r io.Reader, n int) error {
+	s := jsonerr.NewScanner(r, 0, d.limit)
+	base := lineLoc(n)
+	if err := d.topValue(s, base); err != nil {
+		return d.docError(err, base)
+	}
+	end, err := s.EndOfLine()
+	if err != nil {
+		return fmt.Errorf("read api capture: %w", err)
+	}
+	if !end {
+		return d.values(s, 2)
+	}
+	// The scanner may have read ahead: the lines after it are read from what it holds.
+	return d.lines(bufio.NewReaderSize(s.Rest(), 64<<10), n, nil)
 }
 
 // readLine appends the next line of br (without its end of line) to buf. It returns io.EOF with
@@ -259,7 +346,7 @@ func (d *decoder) lines(br *bufio.Reader, n int, err error) error {
 			break
 		}
 		n++
-		if t := bytes.TrimSpace(line); len(t) > 0 {
+		if t := bytes.Trim(line, jsonSpace); len(t) > 0 {
 			if lerr := d.line(t, n); lerr != nil {
 				return lerr
 			}
@@ -277,6 +364,9 @@ func (d *decoder) line(b []byte, n int) error {
 		return err
 	}
 	loc := lineLoc(n)
+	if !json.Valid(b) {
+		return d.badLine(b, n)
+	}
 	if !utf8.Valid(b) {
 		d.warn(loc, importers.InvalidUTF8)
 	}
@@ -296,6 +386,46 @@ func (d *decoder) line(b []byte, n int) error {
 	return d.value(b, loc, "")
 }
 
+// badLine reports line n, which is not valid JSON. When it begins like a response page
+// ({"data":[…) or an array of tweets, its elements are read again with [jsonerr.Scanner], so that
+// the intact ones import and only the broken ones are reported (at byte offsets in the line, as
+// for the line itself). It returns an error only when the sink or ctx stops the import.
+func (d *decoder) badLine(b []byte, n int) error {
+	loc := lineLoc(n)
+	salvage := pageStart(b) || b[0] == '['
+	reason := "not valid JSON: " + jsonReason(b)
+	if salvage {
+		reason += "; its intact elements are imported, the broken ones reported"
+	}
+	d.problem(loc, reason)
+	if !salvage {
+		return nil
+	}
+	if !utf8.Valid(b) {
+		d.warn(loc, importers.InvalidUTF8)
+	}
+	s := jsonerr.NewScanner(bytes.NewReader(b), 0, d.limit)
+	var err error
+	if b[0] == '[' {
+		err = s.Array("", func(e jsonerr.Element) error { return d.element(e, loc, nil, nil) })
+	} else {
+		err = d.object(s, loc)
+	}
+	var dmg *jsonerr.Damage
+	if errors.As(err, &dmg) {
+		reason := lineWords.Replace(dmg.Err.Error())
+		if !strings.Contains(reason, "byte") {
+			reason += fmt.Sprintf(" (byte %d)", dmg.Offset)
+		}
+		d.problem(join(loc, dmg.Pointer), reason)
+		return nil
+	}
+	return err
+}
+
+// lineWords says "line" where the scanner, reading one line, says "file".
+var lineWords = strings.NewReplacer("the file", "the line", "file ends", "line ends")
+
 // jsonReason explains why b is not valid JSON.
 func jsonReason(b []byte) string {
 	var v any
@@ -313,7 +443,7 @@ func syntaxReason(err error) string {
 	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		return fmt.Sprintf("%v at byte %d", se, se.Offset)
+		return fmt.Sprintf("%v at byte %d", se, se.Offset-1) // the offending byte, counted from 0 as jsonerr does
 	}
 	return err.Error()
 }
@@ -328,32 +458,39 @@ func syntaxReason(err error) string {
 // ("includes", "users", "apps") are held until the object ends, since they name the authors of
 // its elements, so an envelope's elements are decoded when the object is complete (or broken).
 func (d *decoder) document(r io.Reader) error {
-	s := jsonerr.NewScanner(r, 0, d.limit)
-	for k := 1; ; k++ {
+	return d.values(jsonerr.NewScanner(r, 0, d.limit), 1)
+}
+
+// values reads the top-level values of s, the first one being value k of the document.
+func (d *decoder) values(s *jsonerr.Scanner, k int) error {
+	for ; ; k++ {
 		base := ""
 		if k > 1 {
 			base = "value " + strconv.Itoa(k)
 		}
-		c, err := s.Peek()
-		if err == io.EOF {
+		if _, err := s.Peek(); err == io.EOF {
 			return nil
 		}
-		if err != nil {
-			return fmt.Errorf("read api capture: %w", err)
-		}
-		switch c {
-		case '[':
-			err = s.Array("", func(e jsonerr.Element) error { return d.element(e, base, nil, nil) })
-		case '{':
-			err = d.object(s, base)
-		default:
-			return &importers.ParseError{Location: fmt.Sprintf("%s (byte %d)", join(base, ""), s.Offset()),
-				Err: fmt.Errorf("%w: top-level value begins with %q, not an object or array", importers.ErrNotFormat, c)}
-		}
-		if err != nil {
+		if err := d.topValue(s, base); err != nil {
 			return d.docError(err, base)
 		}
 	}
+}
+
+// topValue reads the top-level value that comes next in s, located at base.
+func (d *decoder) topValue(s *jsonerr.Scanner, base string) error {
+	c, err := s.Peek()
+	if err != nil {
+		return fmt.Errorf("read api capture: %w", err)
+	}
+	switch c {
+	case '[':
+		return s.Array("", func(e jsonerr.Element) error { return d.element(e, base, nil, nil) })
+	case '{':
+		return d.object(s, base)
+	}
+	return &importers.ParseError{Location: fmt.Sprintf("%s (byte %d)", join(base, ""), s.Offset()),
+		Err: fmt.Errorf("%w: top-level value begins with %q, not an object or array", importers.ErrNotFormat, c)}
 }
 
 // envelopeKeys are the members whose array holds the messages of a page or envelope.
@@ -370,21 +507,47 @@ type entry struct {
 
 // object reads one top-level object. An envelope's arrays are read element by element and its
 // other members held; any other object (a status, a DM) is decoded whole, and not at all when one
-// of its members is damaged.
+// of its members is damaged. What is held is bounded by the record limit: members beside the
+// messages past it are reported and skipped, and the messages of an envelope that hold more than
+// it are decoded as they are read from then on, with the users and apps read so far.
 func (d *decoder) object(s *jsonerr.Scanner, base string) error {
 	var entries []entry
 	var rest bytes.Buffer // the members other than the envelope arrays, as an object
 	rest.WriteByte('{')
 	envelope := false
+	held := 0          // bytes of the elements in entries
+	streaming := false // the envelope holds too much to wait for its end
+	var us users
+	var apps map[string]string
+	add := func(e entry) error {
+		if streaming {
+			return d.entry(e, base, us, apps)
+		}
+		entries = append(entries, e)
+		held += len(e.el.Raw)
+		if !envelope || held <= d.limit {
+			return nil
+		}
+		streaming = true
+		us, apps = parties(append(rest.Bytes()[:rest.Len():rest.Len()], '}'))
+		for _, e := range entries {
+			if err := d.entry(e, base, us, apps); err != nil {
+				return err
+			}
+		}
+		entries = nil
+		return nil
+	}
 	err := s.Object("", func(m *jsonerr.Member) error {
 		if m.Problem != "" {
-			entries = append(entries, entry{problem: join(base, m.Pointer), reason: m.Problem, warning: m.Warning})
-			return nil
+			return add(entry{problem: join(base, m.Pointer), reason: m.Problem, warning: m.Warning})
 		}
 		if envelopeKeys[m.Key] && m.Kind() == '[' {
 			envelope = true
 			return m.Elements(func(e jsonerr.Element) error {
-				entries = append(entries, entry{el: e})
+				if err := add(entry{el: e}); err != nil {
+					return err
+				}
 				return d.ctx.Err()
 			})
 		}
@@ -392,9 +555,18 @@ func (d *decoder) object(s *jsonerr.Scanner, base string) error {
 		if err != nil {
 			return err
 		}
+		if problem == "" && rest.Len()+len(m.Key)+len(raw) > d.limit {
+			problem = importers.TooLong(d.limit) // the members held, together
+		}
 		if problem != "" {
 			// A member other than the messages: if this is an envelope, they import without it.
-			entries = append(entries, entry{problem: join(base, m.Pointer), reason: problem, aside: !envelopeKeys[m.Key]})
+			return add(entry{problem: join(base, m.Pointer), reason: problem, aside: !envelopeKeys[m.Key]})
+		}
+		if streaming {
+			if m.Key == "includes" || m.Key == "users" || m.Key == "apps" {
+				d.warn(join(base, m.Pointer), "not used: it comes after more messages than the record limit holds, "+
+					"which were imported without the accounts or apps it names (their authors keep their ids)")
+			}
 			return nil
 		}
 		if rest.Len() > 1 {
@@ -416,7 +588,7 @@ func (d *decoder) object(s *jsonerr.Scanner, base string) error {
 			if e.warning {
 				d.warn(e.problem, e.reason)
 			} else {
-				bad = append(bad, strings.TrimPrefix(e.problem, join(base, ""))+": "+e.reason)
+				bad = append(bad, strings.TrimLeft(strings.TrimPrefix(e.problem, base), " #")+": "+e.reason)
 			}
 		}
 		if len(bad) > 0 {
@@ -428,8 +600,22 @@ func (d *decoder) object(s *jsonerr.Scanner, base string) error {
 	if cerr := d.ctx.Err(); cerr != nil {
 		return cerr
 	}
+	if !streaming {
+		us, apps = parties(rest.Bytes())
+	}
+	for _, e := range entries {
+		if err := d.entry(e, base, us, apps); err != nil {
+			return err
+		}
+	}
+	return err
+}
+
+// parties returns the users and apps an envelope's members other than its messages (rest, as an
+// object) list.
+func parties(rest []byte) (users, map[string]string) {
 	var o object
-	json.Unmarshal(rest.Bytes(), &o) // members of unexpected types are left out
+	json.Unmarshal(rest, &o) // members of unexpected types are left out
 	us := decodeUsers(o.Users)
 	if o.Includes != nil {
 		for _, u := range o.Includes.Users {
@@ -440,20 +626,20 @@ func (d *decoder) object(s *jsonerr.Scanner, base string) error {
 	for id, a := range o.Apps {
 		apps[id] = a.Name
 	}
-	for _, e := range entries {
-		if e.problem != "" {
-			reason := e.reason
-			if e.aside {
-				reason += "; the messages are imported without it"
-			}
-			d.sink.Problem(importers.Problem{Location: e.problem, Reason: reason, Warning: e.warning || e.aside})
-			continue
+	return us, apps
+}
+
+// entry decodes or reports one entry of an envelope.
+func (d *decoder) entry(e entry, base string, us users, apps map[string]string) error {
+	if e.problem != "" {
+		reason := e.reason
+		if e.aside {
+			reason += "; the messages are imported without it"
 		}
-		if err := d.element(e.el, base, us, apps); err != nil {
-			return err
-		}
+		d.sink.Problem(importers.Problem{Location: e.problem, Reason: reason, Warning: e.warning || e.aside})
+		return nil
 	}
-	return err
+	return d.element(e.el, base, us, apps)
 }
 
 // element decodes one element of an array read by the scanner, or reports why it cannot be.

@@ -633,3 +633,65 @@ func TestDMOwnerInferred(t *testing.T) {
 		t.Errorf("sample directions: got %v, want 3 out, 13 in", n)
 	}
 }
+
+// TestBrokenPageLine: a broken line of a JSON-lines capture that holds a response page is
+// reported, then its data array is read again element by element: the intact tweets import,
+// with their authors from the page's includes when those are intact, and only the broken
+// elements are reported, at their pointer in the line.
+func TestBrokenPageLine(t *testing.T) {
+	tweet := func(id, text string) string {
+		return fmt.Sprintf(`{"id":%q,"text":%q,"author_id":"1","created_at":"2022-01-01T00:00:00.000Z"}`, id, text)
+	}
+	includes := `"includes":{"users":[{"id":"1","username":"harceleur"}]}`
+	page := func(tweets ...string) string { return `{"data":[` + strings.Join(tweets, ",") + "]," + includes + "}" }
+	tests := []struct {
+		name     string
+		in       string
+		records  []string // location and sender handle
+		problems []string
+	}{
+		{"cut in the middle of a tweet",
+			page(tweet("1", "a")) + "\n" + `{"data":[` + tweet("2", "b") + "," + tweet("3", "c") + `,{"id":"4","te` + "\n" + page(tweet("5", "e")) + "\n",
+			[]string{"line 1 #/data/0 harceleur", "line 2 #/data/0 ", "line 2 #/data/1 ", "line 3 #/data/0 harceleur"},
+			[]string{"line 2: not valid JSON: truncated: unexpected end of JSON input; its intact elements are imported, the broken ones reported",
+				"line 2 #/data/2: line ends in the middle of a record (truncated): the line ends inside this element; the last 13 bytes of the line, from byte 165, were not imported"}},
+		{"damaged tweet in the middle",
+			page(tweet("1", "a")) + "\n" + page(tweet("2", "b"), `{"id":"3","text":"c" "author_id":"1"}`, tweet("4", "d")) + "\n",
+			[]string{"line 1 #/data/0 harceleur", "line 2 #/data/0 harceleur", "line 2 #/data/2 harceleur"},
+			[]string{"line 2: not valid JSON: invalid character '\"' after object key:value pair at byte 108; its intact elements are imported, the broken ones reported",
+				"line 2 #/data/1: not valid JSON: invalid character '\"' after object key:value pair at byte 108; bytes 87 to 124 skipped"}},
+		{"broken first line",
+			`{"data":[` + tweet("1", "a") + `,{"id":"2"` + "\n" + page(tweet("3", "c")) + "\n",
+			[]string{"line 1 #/data/0 ", "line 2 #/data/0 harceleur"},
+			[]string{"line 1: not valid JSON: truncated: unexpected end of JSON input; its intact elements are imported, the broken ones reported",
+				"line 1 #/data/1: line ends in the middle of a record (truncated): the line ends inside this element; the last 9 bytes of the line, from byte 87, were not imported"}},
+		{"array line",
+			page(tweet("1", "a")) + "\n[" + tweet("2", "b") + `,{"id":"3",` + "," + tweet("4", "d") + "]\n",
+			[]string{"line 1 #/data/0 harceleur", "line 2 #/0 ", "line 2 #/2 "},
+			[]string{"line 2: not valid JSON: invalid character ',' looking for beginning of object key string at byte 89; its intact elements are imported, the broken ones reported",
+				"line 2 #/1: not valid JSON: unexpected end of JSON input at byte 88; bytes 79 to 89 skipped"}},
+		{"broken line that is no page", page(tweet("1", "a")) + "\n" + `{"id":"2","text":"b` + "\n", []string{"line 1 #/data/0 harceleur"},
+			[]string{"line 2: not valid JSON: truncated: unexpected end of JSON input"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var c importers.Collector
+			if err := Read(context.Background(), strings.NewReader(tt.in), importers.Options{Owner: "victime"}, &c); err != nil {
+				t.Fatal(err)
+			}
+			var recs, probs []string
+			for _, r := range c.Records {
+				recs = append(recs, r.Location+" "+r.Sender.Handle)
+			}
+			for _, p := range c.Problems {
+				probs = append(probs, p.String())
+			}
+			if strings.Join(recs, "\n") != strings.Join(tt.records, "\n") {
+				t.Errorf("records:\n%s\nwant\n%s", strings.Join(recs, "\n"), strings.Join(tt.records, "\n"))
+			}
+			if strings.Join(probs, "\n") != strings.Join(tt.problems, "\n") {
+				t.Errorf("problems:\n%s\nwant\n%s", strings.Join(probs, "\n"), strings.Join(tt.problems, "\n"))
+			}
+		})
+	}
+}

@@ -2,15 +2,16 @@ package xarchive
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"html"
 	"io"
 	"strings"
 
 	"raidtrace/importers"
+	"raidtrace/importers/csvrows"
 )
 
 // grailTime is the time layout of the pre-2019 archive, in tweets.csv and the monthly JS files.
@@ -123,10 +124,12 @@ func (a *archive) readGrailJS(r *bufio.Reader, m member) error {
 	return err
 }
 
-// readGrailCSV reads tweets.csv: every field quoted, raw LF and CR inside text fields.
+// readGrailCSV reads tweets.csv: every field quoted, raw LF and CR inside text fields. Rows are
+// read with [csvrows], so that a row longer than the record limit is reported and skipped without
+// being held (however long a forged text field is), and a damaged row is reported and skipped.
 func (a *archive) readGrailCSV(r *bufio.Reader, m member) error {
-	cr := csv.NewReader(&crKeeper{r: r})
-	cr.FieldsPerRecord = -1
+	cr, _ := csvrows.NewReader(&crKeeper{r: r}, a.opt.RecordLimit())
+	cr.LazyQuotes = false // every field is quoted: a stray quote is damage, reported
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err != nil {
@@ -147,41 +150,10 @@ func (a *archive) readGrailCSV(r *bufio.Reader, m member) error {
 			return &importers.ParseError{Line: 1, Err: fmt.Errorf("%w: no %q column", importers.ErrNotFormat, need)}
 		}
 	}
-	var quote *csv.ParseError // a quote error, reported once we know whether the file ends there
-	for {
-		if err := a.ctx.Err(); err != nil {
-			return err
-		}
-		rec, err := cr.Read()
-		if quote != nil {
-			if err == io.EOF { // the quoted field ran to the end of the file: cut short
-				return &importers.ParseError{Line: quote.StartLine, Location: fmt.Sprintf("line %d", quote.StartLine),
-					Err: fmt.Errorf("%w: quoted field never closed", importers.ErrTruncated)}
-			}
-			a.problem(lineLoc(m.name, quote.StartLine), quote.Error())
-			quote = nil
-		}
-		if err == io.EOF {
-			return nil
-		}
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			if errors.Is(err, csv.ErrQuote) {
-				quote = pe
-				continue
-			}
-			a.problem(lineLoc(m.name, pe.StartLine), err.Error())
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		line, _ := cr.FieldPos(0)
-		loc := lineLoc(m.name, line)
-		if len(rec) != len(header) {
-			a.problem(loc, fmt.Sprintf("%d fields, the header has %d", len(rec), len(header)))
-			continue
-		}
+	ls := &lineSink{sink: a.sink, name: m.name}
+	err = csvrows.Rows(a.ctx, cr, len(header), csvrows.Exact, ls, func(rec []string, at string) error {
+		ls.flush()
+		loc := ls.loc(at)
 		get := func(name string) string {
 			if i, ok := col[name]; ok {
 				return rec[i]
@@ -191,7 +163,7 @@ func (a *archive) readGrailCSV(r *bufio.Reader, m member) error {
 		id, ts := get("tweet_id"), get("timestamp")
 		if id == "" {
 			a.problem(loc, "no tweet_id")
-			continue
+			return nil
 		}
 		out := importers.Record{Location: loc, Platform: "x", PlatformID: id, RawTime: ts,
 			Time: parseTime(grailTime, ts), Sender: a.owner, Direction: importers.Outgoing,
@@ -212,9 +184,56 @@ func (a *archive) readGrailCSV(r *bufio.Reader, m member) error {
 		if len(extra) > 0 {
 			out.Extra = extra
 		}
-		if err := a.emit(out); err != nil {
-			return err
-		}
+		return a.emit(out)
+	})
+	if err != nil {
+		return err
+	}
+	if ls.quote != nil { // the last row's quoted field ran to the end of the file: cut short
+		return &importers.ParseError{Location: ls.quoteAt, Err: fmt.Errorf("%w: quoted field never closed", importers.ErrTruncated)}
+	}
+	ls.flush()
+	return nil
+}
+
+// quoteProblem is the reason [csvrows.Rows] gives a row with a quoted field that is not closed
+// right, as encoding/csv finds it both for a stray quote and at the end of a file cut short.
+var quoteProblem = "row skipped: " + csv.ErrQuote.Error()
+
+// lineSink puts the member name before the line locations of [csvrows.Rows]'s problems and holds
+// back a quote error until the next row or problem shows it was not at the end of the file.
+type lineSink struct {
+	sink    importers.Sink
+	name    string
+	quote   *importers.Problem
+	quoteAt string // the quote error's line, as csvrows gives it
+}
+
+func (s *lineSink) loc(at string) string {
+	if s.name == "" {
+		return at
+	}
+	return s.name + " " + at
+}
+
+func (s *lineSink) Record(r importers.Record) error { return s.sink.Record(r) }
+
+func (s *lineSink) Problem(p importers.Problem) {
+	s.flush()
+	at := p.Location
+	p.Location = s.loc(at)
+	if !p.Warning && p.Reason == quoteProblem {
+		s.quote, s.quoteAt = &p, at
+		return
+	}
+	s.sink.Problem(p)
+}
+
+// flush reports the quote error held back.
+func (s *lineSink) flush() {
+	if s.quote != nil {
+		s.sink.Problem(*s.quote)
+		s.quote = nil
 	}
 }
 
@@ -224,10 +243,10 @@ const keptCR = "\uE00D"
 
 // crKeeper replaces each CR inside a quoted CSV field by keptCR.
 type crKeeper struct {
-	r       io.Reader
-	inQuote bool
-	buf     []byte
-	pending []byte
+	r        io.Reader
+	inQuote  bool
+	buf, out []byte
+	pending  []byte // what is left of out to hand on
 }
 
 func (c *crKeeper) Read(p []byte) (int, error) {
@@ -236,19 +255,26 @@ func (c *crKeeper) Read(p []byte) (int, error) {
 			c.buf = make([]byte, 32<<10)
 		}
 		n, err := c.r.Read(c.buf[:cap(c.buf)])
-		out := c.pending[:0]
-		for _, b := range c.buf[:n] {
+		out := c.out[:0]
+		for b := c.buf[:n]; len(b) > 0; {
+			i := bytes.IndexAny(b, "\"\r")
+			if i < 0 {
+				out = append(out, b...)
+				break
+			}
+			out = append(out, b[:i]...)
 			switch {
-			case b == '"':
+			case b[i] == '"':
 				c.inQuote = !c.inQuote
-				out = append(out, b)
-			case b == '\r' && c.inQuote:
+				out = append(out, '"')
+			case c.inQuote: // a CR inside a quoted field
 				out = append(out, keptCR...)
 			default:
-				out = append(out, b)
+				out = append(out, '\r')
 			}
+			b = b[i+1:]
 		}
-		c.pending = out
+		c.out, c.pending = out, out
 		if n == 0 && err != nil {
 			return 0, err
 		}

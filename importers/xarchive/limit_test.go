@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -54,6 +57,66 @@ func TestRecordLimit(t *testing.T) {
 			}
 			if fmt.Sprint(errs) != fmt.Sprint(tt.problems) {
 				t.Errorf("problems: got %q, want %q", errs, tt.problems)
+			}
+		})
+	}
+}
+
+// allocated returns the bytes allocated while fn runs.
+func allocated(fn func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	fn()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// TestGrailbirdCSVRecordLimit: Options.MaxRecord bounds one row of the Grailbird tweets.csv: a
+// row longer than the limit, however long its text field, is reported at the line it starts on
+// and skipped without being held, the lines after it keep their numbers and the next rows import.
+func TestGrailbirdCSVRecordLimit(t *testing.T) {
+	const limit = 4 << 10
+	const header = `"tweet_id","in_reply_to_status_id","in_reply_to_user_id","timestamp","source","text","retweeted_status_id","retweeted_status_user_id","retweeted_status_timestamp","expanded_urls"` + "\n"
+	row := func(id, text string) string {
+		return fmt.Sprintf(`"%s","","","2015-10-14 03:00:00 +0000","web","%s","","","",""`+"\n", id, text)
+	}
+	huge := strings.Repeat("A", 1<<20)
+	tests := []struct {
+		name, in string
+		records  []string // locations
+		problems []string
+	}{
+		{"long row", header + row("1", "one") + row("2", huge) + row("3", "three"),
+			[]string{"tweets.csv line 2", "tweets.csv line 4"}, []string{"tweets.csv line 3: " + importers.TooLong(limit)}},
+		{"long row over lines", header + row("1", "one") + row("2", strings.Repeat(huge[:1000]+"\r\n", 1000)) + row("3", "three"),
+			[]string{"tweets.csv line 2", "tweets.csv line 1004"}, []string{"tweets.csv line 3: " + importers.TooLong(limit)}},
+		{"row within the limit", header + row("1", huge[:limit-200]), []string{"tweets.csv line 2"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "tweets.csv")
+			os.WriteFile(p, []byte(tt.in), 0o644)
+			var c *importers.Collector
+			var err error
+			n := allocated(func() { c, err = importPath(t, p, importers.Options{Owner: "me", MaxRecord: limit}) })
+			if err != nil {
+				t.Fatal(err)
+			}
+			var locs, errs []string
+			for _, r := range c.Records {
+				locs = append(locs, r.Location)
+			}
+			for _, p := range c.Problems {
+				if !p.Warning {
+					errs = append(errs, p.String())
+				}
+			}
+			if fmt.Sprint(locs) != fmt.Sprint(tt.records) || fmt.Sprint(errs) != fmt.Sprint(tt.problems) {
+				t.Errorf("got records at %q, problems %q; want %q, %q", locs, errs, tt.records, tt.problems)
+			}
+			if n > 512<<10 {
+				t.Errorf("allocated %d bytes reading a %d-byte file, want far less than the long row", n, len(tt.in))
 			}
 		})
 	}

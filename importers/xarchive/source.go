@@ -3,19 +3,14 @@ package xarchive
 import (
 	"archive/zip"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path"
 	"sort"
 	"strings"
-)
 
-// Limits on ZIP members, against archives built to exhaust memory or disk.
-const (
-	maxRatio      = 200     // uncompressed/compressed size above which a member is refused…
-	minRatioCheck = 1 << 20 // …when it is larger than this once uncompressed
+	"raidtrace/importers"
 )
 
 // source is an archive as a set of members: a ZIP, an unzipped folder, or one lone data file.
@@ -26,13 +21,22 @@ type source interface {
 	close() error
 }
 
-// zipSource reads members straight from the ZIP; nothing is extracted to disk.
+// zipSource reads members straight from the ZIP; nothing is extracted to disk. It applies the
+// rules of the generic ZIP import ([importers.ZipRefusal], [importers.ZipArchiveRefusal]): a
+// member whose path would escape the archive is not listed, and one that is a symbolic link or
+// another file that is not a regular one, encrypted, or a likely decompression bomb is refused
+// when it is opened. A second member of a name is listed under a name that tells it apart
+// ([importers.ZipNames]).
 type zipSource struct {
 	zr    *zip.Reader
 	c     io.Closer // the file, when opened from a path
 	files map[string]*zip.File
 	list  []string
-	bad   []string // members refused because their path escapes the archive
+	bad   []importers.Problem // members refused because of their path
+	// dups lists, by member name (backslashes as slashes), the names of the other members of
+	// that name; dupWarn holds the warning for each of those.
+	dups    map[string][]string
+	dupWarn map[string]importers.Problem
 }
 
 func openZip(p string) (*zipSource, error) {
@@ -40,38 +44,52 @@ func openZip(p string) (*zipSource, error) {
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
 		return nil, err
 	}
-	z := newZipSource(&rc.Reader)
+	z, err := newZipSource(&rc.Reader)
+	if err != nil {
+		rc.Close()
+		return nil, err
+	}
 	z.c = rc
 	return z, nil
 }
 
-func newZipSource(zr *zip.Reader) *zipSource {
-	z := &zipSource{zr: zr, files: map[string]*zip.File{}}
-	for _, f := range zr.File {
-		name := f.Name
-		if strings.HasSuffix(name, "/") {
+func newZipSource(zr *zip.Reader) (*zipSource, error) {
+	if why := importers.ZipArchiveRefusal(zr.File, importers.ZipMaxMembers, importers.ZipMaxTotal); why != "" {
+		return nil, errors.New(why)
+	}
+	z := &zipSource{zr: zr, files: map[string]*zip.File{}, dups: map[string][]string{}, dupWarn: map[string]importers.Problem{}}
+	names, warnings := importers.ZipNames(zr.File)
+	for _, w := range warnings {
+		z.dupWarn[w.Location] = w
+	}
+	for i, f := range zr.File {
+		if importers.IsZipFolder(f) {
 			continue
 		}
-		if !localPath(name) {
-			z.bad = append(z.bad, name)
+		name := names[i]
+		if why := importers.ZipPathRefusal(f.Name); why != "" {
+			z.bad = append(z.bad, importers.Problem{Location: name, Reason: why})
 			continue
 		}
-		if _, dup := z.files[name]; !dup {
-			z.list = append(z.list, name)
+		if name != f.Name {
+			key := strings.ReplaceAll(f.Name, `\`, "/") // as importers.ZipNames compares them
+			z.dups[key] = append(z.dups[key], name)
 		}
+		z.list = append(z.list, name)
 		z.files[name] = f
 	}
 	sort.Strings(z.list)
-	return z
+	return z, nil
 }
 
-// localPath reports whether name stays inside the archive: relative, no "..", no drive letter.
-func localPath(name string) bool {
-	n := strings.ReplaceAll(name, `\`, "/")
-	if strings.Contains(n, ":") {
-		return false
+// duplicates returns the names of the other members named name, and the warning for each.
+func (z *zipSource) duplicates(name string) ([]string, []importers.Problem) {
+	var ws []importers.Problem
+	key := strings.ReplaceAll(name, `\`, "/")
+	for _, d := range z.dups[key] {
+		ws = append(ws, z.dupWarn[d])
 	}
-	return fs.ValidPath(n)
+	return z.dups[key], ws
 }
 
 func (z *zipSource) names() []string { return z.list }
@@ -94,24 +112,24 @@ func (z *zipSource) open(name string) (io.ReadCloser, int64, error) {
 	if !ok {
 		return nil, 0, fs.ErrNotExist
 	}
-	size := int64(f.UncompressedSize64)
-	if f.UncompressedSize64 > minRatioCheck &&
-		(f.CompressedSize64 == 0 || f.UncompressedSize64/f.CompressedSize64 > maxRatio) {
-		return nil, 0, fmt.Errorf("compression ratio %d:1 is not plausible for an archive file (zip bomb?)",
-			f.UncompressedSize64/max(f.CompressedSize64, 1))
+	if why := importers.ZipRefusal(f); why != "" {
+		return nil, 0, errors.New(why)
 	}
 	rc, err := f.Open()
 	if err != nil {
 		return nil, 0, err
 	}
 	// archive/zip checks the declared size and CRC at the end of the member.
-	return rc, size, nil
+	return rc, int64(f.UncompressedSize64), nil
 }
 
-// dirSource reads an unzipped archive folder through an os.Root, so no path leaves it.
+// dirSource reads an unzipped archive folder through an os.Root, so no path leaves it. As in a
+// ZIP, a symbolic link or another file that is not a regular one is listed but refused when it
+// is opened, so that a data file that is a link is reported rather than read or left out.
 type dirSource struct {
-	root *os.Root
-	list []string
+	root    *os.Root
+	list    []string
+	refused map[string]string // name → why it is not read
 }
 
 func openDir(p string) (*dirSource, error) {
@@ -119,7 +137,7 @@ func openDir(p string) (*dirSource, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &dirSource{root: root}
+	d := &dirSource{root: root, refused: map[string]string{}}
 	fsys := root.FS()
 	// Only the folders that hold data are listed; media folders can hold thousands of files.
 	var walk func(dir string, depth int)
@@ -136,9 +154,13 @@ func openDir(p string) (*dirSource, error) {
 				}
 				continue
 			}
-			if e.Type().IsRegular() {
-				d.list = append(d.list, name)
+			switch {
+			case e.Type()&fs.ModeSymlink != 0:
+				d.refused[name] = "file is a symbolic link: refused"
+			case !e.Type().IsRegular():
+				d.refused[name] = "file is not a regular file: refused"
 			}
+			d.list = append(d.list, name)
 		}
 	}
 	walk(".", 0)
@@ -149,6 +171,9 @@ func openDir(p string) (*dirSource, error) {
 func (d *dirSource) names() []string { return d.list }
 
 func (d *dirSource) size(name string) int64 {
+	if d.refused[name] != "" {
+		return 0
+	}
 	if st, err := d.root.Stat(name); err == nil {
 		return st.Size()
 	}
@@ -157,6 +182,9 @@ func (d *dirSource) size(name string) int64 {
 func (d *dirSource) close() error { return d.root.Close() }
 
 func (d *dirSource) open(name string) (io.ReadCloser, int64, error) {
+	if why := d.refused[name]; why != "" {
+		return nil, 0, errors.New(why)
+	}
 	return withSize(d.root.Open(name))
 }
 

@@ -26,9 +26,12 @@
 // and the rest continues; a truncated file ends in an [importers.ParseError] wrapping
 // [importers.ErrTruncated] after everything complete was imported.
 //
-// The package reads ZIP members in place: it never extracts, writes or modifies anything, it
-// refuses member paths that escape the archive and implausible compression ratios, and it opens no
-// network connection. JSON arrays are decoded one element at a time, so memory stays flat however
+// The package reads ZIP members in place: it never extracts, writes or modifies anything, and it
+// opens no network connection. It applies the generic ZIP import's rules ([importers.ZipRefusal]):
+// member paths that escape the archive, symbolic links and other files that are not regular
+// ones (in a folder too), encrypted members, implausible compression ratios and archives
+// declaring more than [importers.ZipMaxTotal] bytes are refused and reported; a second member of
+// the same name is read too, located as "data/tweets.js (member 2 of that name)", with a warning. JSON arrays are decoded one element at a time, so memory stays flat however
 // large tweets.js is (the note tweets, usually few, are held in memory to be matched).
 package xarchive
 
@@ -213,8 +216,8 @@ func Import(ctx context.Context, p string, opt importers.Options, sink importers
 			return fmt.Errorf("open x archive zip: %w", err)
 		}
 		defer z.close()
-		for _, bad := range z.bad {
-			sink.Problem(importers.Problem{Location: bad, Reason: "member path escapes the archive; not read"})
+		for _, p := range z.bad {
+			sink.Problem(p)
 		}
 		return a.run(z)
 	}
@@ -264,9 +267,12 @@ func readZipStream(ctx context.Context, r io.Reader, opt importers.Options, sink
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
 		return &importers.ParseError{Err: fmt.Errorf("read x archive zip: %w", err)}
 	}
-	z := newZipSource(zr)
-	for _, bad := range z.bad {
-		sink.Problem(importers.Problem{Location: bad, Reason: "member path escapes the archive; not read"})
+	z, err := newZipSource(zr)
+	if err != nil {
+		return &importers.ParseError{Err: fmt.Errorf("read x archive zip: %w", err)}
+	}
+	for _, p := range z.bad {
+		sink.Problem(p)
 	}
 	return newArchive(ctx, opt.WithDefaults(), sink).run(z)
 }
@@ -463,6 +469,23 @@ func (a *archive) plan(src source) error {
 			add("data/js/user_details.js", kindGrailUser, 0, -1)
 		}
 		add("tweets.csv", kindGrailCSV, 0, -1)
+	}
+	// A ZIP may hold two members of the same name: each data file is read, the second under
+	// the name that tells it apart, with a warning; a second manifest is not read.
+	if d, ok := src.(interface {
+		duplicates(string) ([]string, []importers.Problem)
+	}); ok {
+		for _, m := range a.files {
+			names, warnings := d.duplicates(m.name)
+			for i, name := range names {
+				a.sink.Problem(warnings[i])
+				a.files = append(a.files, member{name: name, kind: m.kind, part: m.part, count: -1})
+			}
+		}
+		if names, _ := d.duplicates(prefix + "data/manifest.js"); len(names) > 0 {
+			a.sink.Problem(importers.Problem{Location: prefix + "data/manifest.js", Warning: true,
+				Reason: fmt.Sprintf("the archive holds %d members of this name: only the first was read as the manifest", len(names)+1)})
+		}
 	}
 	if len(notRead) > 0 {
 		sort.Strings(notRead)

@@ -314,8 +314,8 @@ func TestZipRefusals(t *testing.T) {
 	zw.Close()
 	f.Close()
 	c, err := importPath(t, zp, importers.Options{})
-	if err == nil || !strings.Contains(err.Error(), "compression ratio") {
-		t.Errorf("error: got %v, want the compression ratio refused", err)
+	if err == nil || !strings.Contains(err.Error(), "decompression bomb") {
+		t.Errorf("error: got %v, want the decompression bomb refused", err)
 	}
 	if len(c.Records) != 1 || c.Records[0].Text != "hi" {
 		t.Errorf("records: got %+v, want the one DM", c.Records)

@@ -285,21 +285,62 @@ func Damage(n int, unitCost float64) float64 { return float64(n) * unitCost }
 // Damage is the cluster's damage estimate at unitCost per message.
 func (c *Cluster) Damage(unitCost float64) float64 { return Damage(c.Size, unitCost) }
 
-// Bursting reports whether the cluster arrived in at least one burst against its channel's normal
-// rate: what the key figures call a raid.
-func (c *Cluster) Bursting() bool { return len(c.Bursts) > 0 }
+// Raid reports whether cluster c of r is what the key figures call a raid: it arrived in a burst
+// of its own against its channel's normal rate, or its core window (Window, the middle 90 % of
+// its messages) lies mostly within bursts of its channel, as a handful of threats sent by
+// different senders during a raid evening does. A text that contacts repeat slowly over days (a
+// greeting, "ok") is not a raid.
+func (r *Result) Raid(c *Cluster) bool {
+	if len(c.Bursts) > 0 {
+		return true
+	}
+	s, e := c.Window.Start, c.Window.End
+	if s.IsZero() || e.IsZero() {
+		s, e = c.Start, c.End
+	}
+	if s.IsZero() {
+		return false
+	}
+	var in time.Duration
+	for _, b := range r.ChannelBursts {
+		if b.Channel != c.Channel {
+			continue
+		}
+		if s.Equal(e) && !s.Before(b.Start) && s.Before(b.End) {
+			return true
+		}
+		lo, hi := maxTime(s, b.Start), minTime(e, b.End)
+		if hi.After(lo) {
+			in += hi.Sub(lo)
+		}
+	}
+	return e.After(s) && 2*in >= e.Sub(s)
+}
 
-// RaidMessages is the number of messages in the clusters that arrived in a burst, the count the
-// damage estimate multiplies: a cluster of ordinary texts repeated slowly over weeks (greetings,
-// "ok") is not counted.
-func RaidMessages(clusters []Cluster) int {
+// RaidMessages is the number of messages in the raids of r (see [Result.Raid]), the count the
+// damage estimate multiplies.
+func (r *Result) RaidMessages() int {
 	n := 0
-	for i := range clusters {
-		if clusters[i].Bursting() {
-			n += clusters[i].Size
+	for i := range r.Clusters {
+		if r.Raid(&r.Clusters[i]) {
+			n += r.Clusters[i].Size
 		}
 	}
 	return n
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }
 
 // Analyze clusters msgs with p and describes each cluster. It returns ctx's error if cancelled.

@@ -519,8 +519,9 @@ func ExampleDossier() {
 	// true map[death_threat:1 insult:1]
 }
 
-// TestRaidMessages: the damage estimate counts the messages of a cluster that arrived in a burst,
-// not those of a text that many contacts sent slowly over days.
+// TestRaidMessages: the damage estimate counts the messages of a cluster that arrived in a burst
+// and of one sent during a burst of its channel, not those of a text that many contacts sent
+// slowly over days.
 func TestRaidMessages(t *testing.T) {
 	var ms []analysis.Message
 	for i := 0; i < 200; i++ { // background: one message every 30 min for ~4 days
@@ -532,22 +533,27 @@ func TestRaidMessages(t *testing.T) {
 	for i := 0; i < 120; i++ { // raid: 120 messages in 20 minutes
 		ms = append(ms, analysis.Message{Time: t0.Add(48*time.Hour + time.Duration(i)*10*time.Second), Sender: fmt.Sprintf("r%d", i), Text: "Ferme ta gueule une bonne fois pour toutes", Channel: "sms"})
 	}
+	for i := 0; i < 8; i++ { // during the raid, a threat from 8 senders, too few for a burst of its own
+		ms = append(ms, analysis.Message{Time: t0.Add(48*time.Hour + 2*time.Minute + time.Duration(i)*2*time.Minute), Sender: fmt.Sprintf("m%d", i), Text: "on sait où tu habites, on va venir te chercher ce soir", Channel: "sms"})
+	}
 	res := analyze(t, ms)
-	var slow, raid int
+	var slow, raid, threats int
 	for _, c := range res.Clusters {
 		switch {
-		case c.Size == 12 && !c.Bursting():
+		case c.Size == 12 && !res.Raid(&c):
 			slow++
-		case c.Size == 120 && c.Bursting():
+		case c.Size == 120 && res.Raid(&c):
 			raid++
+		case c.Size == 8 && res.Raid(&c) && len(c.Bursts) == 0:
+			threats++
 		default:
-			t.Errorf("cluster %d: size %d, bursting %v", c.ID, c.Size, c.Bursting())
+			t.Errorf("cluster %d: size %d, raid %v, bursts %d", c.ID, c.Size, res.Raid(&c), len(c.Bursts))
 		}
 	}
-	if slow != 1 || raid != 1 {
-		t.Fatalf("got %d slow and %d bursting clusters, want 1 and 1", slow, raid)
+	if slow != 1 || raid != 1 || threats != 1 {
+		t.Fatalf("got %d slow, %d bursting and %d threat clusters, want 1, 1 and 1", slow, raid, threats)
 	}
-	if got := analysis.RaidMessages(res.Clusters); got != 120 {
-		t.Errorf("RaidMessages = %d, want 120", got)
+	if got := res.RaidMessages(); got != 128 {
+		t.Errorf("RaidMessages = %d, want 128", got)
 	}
 }

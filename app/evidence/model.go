@@ -172,7 +172,8 @@ type Raid struct {
 	Joined        []Joined // one row per sender, in order of their first message in the raid
 	Exhibits      []string // every member, in time order
 	Window        analysis.RaidWindow
-	Bursts        int // bursts against the channel's normal rate, from the analysis
+	Bursts        int  // bursts against the channel's normal rate, from the analysis
+	InBurst       bool // a raid in the key figures' sense (analysis.Result.Raid)
 	CoSignals     []RaidCoSignal
 }
 
@@ -499,8 +500,9 @@ func (m *Model) Derive() {
 		if r.Size == 0 {
 			r.Size = len(members)
 		}
+		r.InBurst = m.Analysis.Result.Raid(&cl)
 		m.Raids = append(m.Raids, r)
-		if r.Bursts > 0 { // what the GUI's key figures count too (analysis.RaidMessages)
+		if r.InBurst { // what the GUI's key figures count too
 			f.Raids++
 			f.RaidMessages += len(members)
 		}

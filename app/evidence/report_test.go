@@ -2,6 +2,7 @@ package evidence
 
 import (
 	"bytes"
+	"encoding/csv"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -242,8 +243,16 @@ func TestDamageIsRaidMessages(t *testing.T) {
 	m.Analysis.Result.Clusters = append(m.Analysis.Result.Clusters, analysis.Cluster{ID: 2, Members: []int{5, 7},
 		Template: "idiote", Size: 2, Senders: 2, Start: m.Messages[5].Time, End: m.Messages[7].Time, Score: 1})
 	m.Derive()
-	if f := m.Figures; f.Raids != 1 || f.RaidMessages != 2 || len(m.Raids) != 2 {
-		t.Errorf("with a slow cluster: raids %d, raid messages %d, sections %d; want 1, 2, 2", f.Raids, f.RaidMessages, len(m.Raids))
+	if f := m.Figures; f.Raids != 1 || f.RaidMessages != 2 || len(m.Raids) != 2 || !m.Raids[0].InBurst || m.Raids[1].InBurst {
+		t.Errorf("with a slow cluster: raids %d, raid messages %d, sections %d (in burst %v, %v); want 1, 2, 2 (true, false)",
+			f.Raids, f.RaidMessages, len(m.Raids), m.Raids[0].InBurst, m.Raids[len(m.Raids)-1].InBurst)
+	}
+	var b bytes.Buffer
+	if err := m.WriteClustersCSV(&b); err != nil {
+		t.Fatal(err)
+	}
+	if rows, _ := csv.NewReader(&b).ReadAll(); len(rows) != 3 || rows[0][8] != "raid" || rows[1][8] != "true" || rows[2][8] != "false" {
+		t.Errorf("clusters.csv raid column: %q", rows)
 	}
 }
 

@@ -208,11 +208,11 @@ func ftoa(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
 // WriteClustersCSV writes one row per raid.
 func (m *Model) WriteClustersCSV(w io.Writer) error {
-	rows := [][]string{{"id", "size", "senders", "one_shot", "start", "end", "peak_per_minute", "bursts", "score", "template", "exhibits"}}
+	rows := [][]string{{"id", "size", "senders", "one_shot", "start", "end", "peak_per_minute", "bursts", "raid", "score", "template", "exhibits"}}
 	for _, r := range m.Raids {
 		rows = append(rows, []string{strconv.Itoa(r.ID), strconv.Itoa(r.Size), strconv.Itoa(r.Senders),
 			strconv.Itoa(r.OneShot), fmtTime(r.Start), fmtTime(r.End), strconv.Itoa(r.PeakPerMinute),
-			strconv.Itoa(r.Bursts), strconv.FormatFloat(r.Score, 'f', 3, 64), r.Template, strings.Join(r.Exhibits, " ")})
+			strconv.Itoa(r.Bursts), strconv.FormatBool(r.InBurst), strconv.FormatFloat(r.Score, 'f', 3, 64), r.Template, strings.Join(r.Exhibits, " ")})
 	}
 	return writeCSV(w, rows)
 }
@@ -259,7 +259,7 @@ func (m *Model) WriteKeyFiguresCSV(w io.Writer) error {
 		{"messages", n(f.Messages), "", "", "", "", "rows of data/messages.csv"},
 		{"messages_received", n(f.Incoming), "", "", "", "", "rows of data/messages.csv whose direction is not \"out\""},
 		{"senders_received", n(f.Senders), "", "", "", "", "distinct senders of the messages received"},
-		{"raids", n(f.Raids), "", "", "", "", "rows of data/clusters.csv whose bursts is at least 1 (clusters that arrived in a burst against the channel's normal rate)"},
+		{"raids", n(f.Raids), "", "", "", "", "rows of data/clusters.csv whose raid is true: clusters with a burst of their own against the channel's normal rate (bursts ≥ 1) or whose core window lies mostly within a burst of their channel"},
 		{"raid_messages", n(f.RaidMessages), "", "", "", "", "sum of size over those rows of data/clusters.csv"},
 		{"raid_senders", n(f.RaidSenders), "", "", "", "", "distinct senders of those messages"},
 		{"peak_raid_messages_60s", n(f.PeakPerMinute), fmtTime(f.Peak.Start), fmtTime(f.Peak.End), f.Peak.FirstExhibit, f.Peak.LastExhibit,

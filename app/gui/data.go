@@ -230,13 +230,14 @@ func (d *caseData) computeFigures() figures {
 			f.peak, f.peakAt = c, time.Unix(k*60, 0).UTC()
 		}
 	}
-	f.raids = 0
-	for k := range d.clusters {
-		if d.clusters[k].Bursting() {
-			f.raids++
+	if d.an != nil && d.an.Result != nil {
+		for k := range d.clusters {
+			if d.an.Result.Raid(&d.clusters[k]) {
+				f.raids++
+			}
 		}
+		f.raidMessages = d.an.Result.RaidMessages()
 	}
-	f.raidMessages = analysis.RaidMessages(d.clusters)
 	f.damage = float64(f.raidMessages) * d.info.UnitCost
 	return f
 }

@@ -10,12 +10,14 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"raidtrace/importers"
+	"raidtrace/importers/internal/heappeak"
 	"raidtrace/importers/sqliteread"
 )
 
@@ -415,6 +417,12 @@ func BenchmarkImport(b *testing.B) {
 		b.Fatal(err)
 	}
 	db.Close()
+	if st, err := os.Stat(path); err == nil {
+		b.SetBytes(st.Size()) // MB/s of the database file
+	}
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before) // the input, held by the benchmark
+	stop := heappeak.Start()
 	for b.Loop() {
 		records := 0
 		sink := sinkFunc{record: func(importers.Record) error { records++; return nil }, collector: &importers.Collector{}}
@@ -426,6 +434,7 @@ func BenchmarkImport(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "msgs/s")
+	b.ReportMetric(heappeak.MB(max(stop(), before.HeapInuse)-before.HeapInuse), "peak-heap-MB") // above the input
 }
 
 func TestImportProgress(t *testing.T) {

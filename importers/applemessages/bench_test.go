@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"raidtrace/importers"
+	"raidtrace/importers/internal/heappeak"
 )
 
 // BenchmarkImport imports a generated chat.db of 50,000 messages (the macOS schema when the
@@ -35,7 +37,13 @@ func BenchmarkImport(b *testing.B) {
 		b.Fatal(err)
 	}
 	db.Close()
+	if st, err := os.Stat(path); err == nil {
+		b.SetBytes(st.Size()) // MB/s of the database file
+	}
 	b.ResetTimer()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before) // the input, held by the benchmark
+	stop := heappeak.Start()
 	for b.Loop() {
 		var c countSink
 		if err := Import(context.Background(), path, importers.Options{}, &c); err != nil {
@@ -46,6 +54,7 @@ func BenchmarkImport(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "msgs/s")
+	b.ReportMetric(heappeak.MB(max(stop(), before.HeapInuse)-before.HeapInuse), "peak-heap-MB") // above the input
 }
 
 // schemaDBOrMinimal builds the macOS schema, or a minimal one with the benchmarked columns.

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -16,6 +17,7 @@ import (
 
 	"raidtrace/importers"
 	"raidtrace/importers/internal/fuzzseed"
+	"raidtrace/importers/internal/heappeak"
 )
 
 const samples = "../../../shared/samples/whatsapp-text/"
@@ -377,6 +379,9 @@ func BenchmarkRead(b *testing.B) {
 		b.Run(tc.name, func(b *testing.B) {
 			b.SetBytes(int64(in.Len()))
 			b.ReportAllocs()
+			var before runtime.MemStats
+			runtime.ReadMemStats(&before) // the input, held by the benchmark
+			stop := heappeak.Start()
 			for b.Loop() {
 				var c countSink
 				if err := Read(context.Background(), bytes.NewReader(in.Bytes()), importers.Options{}, &c); err != nil || c.n != n {
@@ -384,6 +389,7 @@ func BenchmarkRead(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+			b.ReportMetric(heappeak.MB(max(stop(), before.HeapInuse)-before.HeapInuse), "peak-heap-MB") // above the input
 		})
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -16,6 +17,7 @@ import (
 	"raidtrace/importers"
 	"raidtrace/importers/csvrows"
 	"raidtrace/importers/internal/fuzzseed"
+	"raidtrace/importers/internal/heappeak"
 )
 
 func readFile(t testing.TB, read func(context.Context, *os.File, importers.Options, importers.Sink) error, path string, opt importers.Options) (*importers.Collector, error) {
@@ -288,6 +290,9 @@ func BenchmarkRead(b *testing.B) {
 	}
 	b.SetBytes(int64(in.Len()))
 	b.ReportAllocs()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before) // the input, held by the benchmark
+	stop := heappeak.Start()
 	for b.Loop() {
 		var c countSink
 		if err := Read(context.Background(), bytes.NewReader(in.Bytes()), importers.Options{}, &c); err != nil || c.n != n || c.problems != 0 {
@@ -295,6 +300,7 @@ func BenchmarkRead(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+	b.ReportMetric(heappeak.MB(max(stop(), before.HeapInuse)-before.HeapInuse), "peak-heap-MB") // above the input
 }
 
 type countSink struct{ n, problems int }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +18,7 @@ import (
 	"raidtrace/importers"
 	"raidtrace/importers/csvrows"
 	"raidtrace/importers/internal/fuzzseed"
+	"raidtrace/importers/internal/heappeak"
 )
 
 const samples = "../../../shared/samples/"
@@ -392,6 +394,9 @@ func BenchmarkReadBulk(b *testing.B) {
 		b.Run(in.name, func(b *testing.B) {
 			b.SetBytes(int64(plain.Len()))
 			b.ReportAllocs()
+			var before runtime.MemStats
+			runtime.ReadMemStats(&before) // the input, held by the benchmark
+			stop := heappeak.Start()
 			for b.Loop() {
 				var count countSink
 				if err := ReadBulk(context.Background(), bytes.NewReader(in.b), importers.Options{}, &count); err != nil || count.n != n {
@@ -399,6 +404,7 @@ func BenchmarkReadBulk(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+			b.ReportMetric(heappeak.MB(max(stop(), before.HeapInuse)-before.HeapInuse), "peak-heap-MB") // above the input
 		})
 	}
 }
@@ -414,6 +420,9 @@ func BenchmarkReadCSV(b *testing.B) {
 	}
 	b.SetBytes(int64(in.Len()))
 	b.ReportAllocs()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before) // the input, held by the benchmark
+	stop := heappeak.Start()
 	for b.Loop() {
 		var count countSink
 		if err := ReadCSV(context.Background(), bytes.NewReader(in.Bytes()), importers.Options{}, &count); err != nil || count.n != n {
@@ -421,6 +430,7 @@ func BenchmarkReadCSV(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+	b.ReportMetric(heappeak.MB(max(stop(), before.HeapInuse)-before.HeapInuse), "peak-heap-MB") // above the input
 }
 
 type countSink struct{ n, problems int }
@@ -577,4 +587,34 @@ func TestReadCSVCRLineEnds(t *testing.T) {
 	if !SniffCSV(b, "console_cr.csv") {
 		t.Errorf("SniffCSV(CR line ends) = false, want true")
 	}
+}
+
+// BenchmarkReadJSON reads a Twilio API list page of about 4 MB (the messages array streamed
+// element by element).
+func BenchmarkReadJSON(b *testing.B) {
+	var in bytes.Buffer
+	in.WriteString(`{"first_page_uri":"/2010-04-01/Accounts/AC0/Messages.json?PageSize=50&Page=0","messages":[`)
+	n := 0
+	for in.Len() < 4<<20 {
+		if n > 0 {
+			in.WriteString(",")
+		}
+		fmt.Fprintf(&in, `{"account_sid":"AC0000000000000000000000000000000a","api_version":"2010-04-01","body":"message numéro %d, t'es qu'une merde","date_created":"Tue, 05 Mar 2024 21:%02d:%02d +0000","date_sent":"Tue, 05 Mar 2024 21:%02d:%02d +0000","direction":"inbound","from":"+336%08d","to":"+33700000001","num_media":"0","num_segments":"1","price":"-0.0075","price_unit":"USD","sid":"SM%032d","status":"received"}`,
+			n, n/60%60, n%60, n/60%60, n%60, n, n)
+		n++
+	}
+	in.WriteString(`],"page":0,"page_size":50}`)
+	b.SetBytes(int64(in.Len()))
+	b.ReportAllocs()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before) // the input, held by the benchmark
+	stop := heappeak.Start()
+	for b.Loop() {
+		var count countSink
+		if err := ReadJSON(context.Background(), bytes.NewReader(in.Bytes()), importers.Options{}, &count); err != nil || count.n != n {
+			b.Fatalf("got %d records, err %v; want %d", count.n, err, n)
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+	b.ReportMetric(heappeak.MB(max(stop(), before.HeapInuse)-before.HeapInuse), "peak-heap-MB") // above the input
 }

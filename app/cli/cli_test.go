@@ -90,6 +90,23 @@ func TestScripts(t *testing.T) {
 				}
 				ts.Check(forge(ts.MkAbs(args[0]), key))
 			},
+			// perm GLOB MODE: the one file matching GLOB has permission bits MODE (octal).
+			"perm": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 2 {
+					ts.Fatalf("usage: perm GLOB MODE")
+				}
+				want, err := strconv.ParseUint(args[1], 8, 32)
+				ts.Check(err)
+				m, _ := filepath.Glob(ts.MkAbs(args[0]))
+				if len(m) != 1 {
+					ts.Fatalf("want one file matching %s, found %v", args[0], m)
+				}
+				st, err := os.Stat(m[0])
+				ts.Check(err)
+				if got := st.Mode().Perm(); (got == os.FileMode(want)) == neg {
+					ts.Fatalf("%s: mode %#o, want %s%#o", args[0], got, map[bool]string{true: "not ", false: ""}[neg], want)
+				}
+			},
 			// truncate FILE N: keep the first N bytes.
 			"truncate": func(ts *testscript.TestScript, neg bool, args []string) {
 				var n int

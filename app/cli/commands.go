@@ -457,6 +457,7 @@ func export(ctx context.Context, env *Env, c *casefile.Case, dir string, opt evi
 	}
 	opt.Key = key
 	opt.Agent = "raidtrace " + Version()
+	opt.Cleanup = func(c evidence.Cleanup) { fmt.Fprintf(env.Stderr, "raidtrace: %s\n", c) }
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("output folder: %w", err)
 	}

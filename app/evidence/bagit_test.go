@@ -260,6 +260,19 @@ func TestZipExport(t *testing.T) {
 	if _, err := os.Stat(strings.TrimSuffix(out, ".zip")); err != nil {
 		t.Errorf("bag folder beside the zip: %v", err)
 	}
+	// user-only, like the bag folder: it holds the originals and every message
+	for _, p := range []string{out, strings.TrimSuffix(out, ".zip")} {
+		st, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if perm := st.Mode().Perm(); perm&0o077 != 0 {
+			t.Errorf("%s: mode %v, want user-only", filepath.Base(p), perm)
+		}
+	}
+	if st, _ := os.Stat(out); st.Mode().Perm() != 0o600 {
+		t.Errorf("zip mode %v, want 0600", st.Mode().Perm())
+	}
 	if _, err := exec.LookPath("unzip"); err != nil {
 		t.Skip("unzip not installed")
 	}

@@ -17,7 +17,8 @@ import (
 // section 4: a serialized bag unpacks to one folder). Entries are sorted and dated now, so the
 // same bag gives the same zip. The zip is written into f, a new partial file beside out (locked
 // by the caller for as long as it is open), and renamed to out when complete, so a crash never
-// leaves a truncated zip under its final name.
+// leaves a truncated zip under its final name. It is user-only (0600), like the bag folder: it
+// holds the originals and every message.
 func zipBag(ctx context.Context, src, name string, f *os.File, out string, now time.Time) (err error) {
 	var files []string
 	err = filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
@@ -37,7 +38,7 @@ func zipBag(ctx context.Context, src, name string, f *os.File, out string, now t
 	if exists(out) {
 		return fmt.Errorf("zip: %s already exists", out)
 	}
-	if err := f.Chmod(0o644); err != nil {
+	if err := f.Chmod(0o600); err != nil {
 		return fmt.Errorf("zip: %w", err)
 	}
 	zw := zip.NewWriter(f)

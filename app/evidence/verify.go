@@ -527,6 +527,9 @@ func checkCustodyLog(data []byte, redacted bool) (head string, n, masked int, er
 		if err := dec.Decode(&e); err != nil {
 			return "", 0, 0, fmt.Errorf("line %d: %w: %v", line, errCustody, err)
 		}
+		if rest := bytes.TrimSpace(sc.Bytes()[dec.InputOffset():]); len(rest) > 0 {
+			return "", 0, 0, fmt.Errorf("line %d: %w: %q after the entry (one JSON object a line)", line, errCustody, clip(string(rest), 40))
+		}
 		entries = append(entries, e)
 	}
 	if err := sc.Err(); err != nil {

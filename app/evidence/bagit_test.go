@@ -168,7 +168,7 @@ var testTSA = sync.OnceValues(func() (*x509.Certificate, *ecdsa.PrivateKey) {
 
 // fakeTSR is a granted time-stamp response over digest with nonce, signed by testTSA and
 // carrying its certificate, as a real authority answers a request with certReq.
-func fakeTSR(t *testing.T, digest []byte, nonce *big.Int) []byte {
+func fakeTSR(t testing.TB, digest []byte, nonce *big.Int) []byte {
 	t.Helper()
 	cert, key := testTSA()
 	ts := timestamp.Timestamp{HashAlgorithm: crypto.SHA256, HashedMessage: digest, Nonce: nonce,

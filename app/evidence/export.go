@@ -61,7 +61,9 @@ type Bundle struct {
 
 // Export writes c's evidence bundle into a new folder inside dir and returns its path (the zip's
 // path when opt.Zip). The bag is built in dir/.partial-… and renamed when complete, so a bag
-// under its final name is always whole. After the rename an "export" entry (bag name, tag
+// under its final name is always whole. While it is built its partial folder and zip are
+// flock-ed; before it starts, the partial bundles that earlier exports into dir left when they
+// were killed (no lock held on them) are removed and reported to opt.Cleanup. After the rename an "export" entry (bag name, tag
 // manifest SHA-256, root hash, Payload-Oxum) is appended to the case's custody log; the bag's
 // own data/custody.jsonl holds the log up to just before that entry. If that entry cannot be
 // logged, the bag is removed and the error returned. progress may be nil.
@@ -113,6 +115,9 @@ func Export(ctx context.Context, c *casefile.Case, dir string, opt Options, prog
 		}
 	}
 	if err := os.Rename(tmp, final); err != nil {
+		if opt.Zip {
+			os.Remove(out) // no zip without its folder
+		}
 		return "", fmt.Errorf("export: %w", err)
 	}
 	details := map[string]any{"bag": name, "tagmanifest_sha256": b.TagManifest256, "root_hash": b.RootHash,

@@ -47,7 +47,7 @@ func init() {
 		{"import", "--case CASE.raidcase [--json] PATH...", "import exports into a case (created if missing); the format is detected from content", runImport},
 		{"analyze", "--case CASE.raidcase [--json]", "find clusters of near-identical messages and describe them", runAnalyze},
 		{"export", "--case CASE.raidcase --out DIR [--zip] [--lang fr,en] [--redact] [--time RFC3339]", "write a signed evidence bundle (BagIt) into DIR; --time (or SOURCE_DATE_EPOCH) fixes its clock", runExport},
-		{"verify", "[--json] BUNDLE", "check a bundle: manifests, signature, custody chain; exit 0 only if intact", runVerify},
+		{"verify", verifyArgs, "check a bundle: manifests, signature (its signer's fingerprint is printed), custody chain;\n           exit 0 only if intact and signed (by the --signer key when given)", runVerify},
 		{"stamp", "--tsa URL BUNDLE", "ask a time-stamp authority to stamp a bundle (the only network use)", runStamp},
 		{"demo", "--out DIR", "build the embedded demo raid case in DIR and export its bundle", runDemo},
 		{"formats", "", "list the import formats", runFormats},

@@ -471,15 +471,56 @@ func export(ctx context.Context, env *Env, c *casefile.Case, dir string, opt evi
 	}
 	opt.Key = key
 	opt.Agent = "raidtrace " + Version()
+	opt.Cleanup = func(c evidence.Cleanup) { fmt.Fprintf(env.Stderr, "raidtrace: %s\n", c) }
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("output folder: %w", err)
 	}
 	return evidence.Export(ctx, c, dir, opt, nil)
 }
 
+// signerFlags collect --signer values: fingerprints, or files of fingerprints and public keys.
+type signerFlags []string
+
+func (s *signerFlags) String() string     { return strings.Join(*s, ",") }
+func (s *signerFlags) Set(v string) error { *s = append(*s, v); return nil }
+
+// fingerprints turns the --signer values into fingerprints: a value starting with SHA256: is
+// one, anything else is a file read with [evidence.ReadSigners].
+func (s signerFlags) fingerprints() ([]string, error) {
+	var out []string
+	for _, v := range s {
+		if len(v) >= 7 && strings.EqualFold(v[:7], "SHA256:") {
+			fp, err := evidence.ParseFingerprint(v)
+			if err != nil {
+				return nil, errUsage("--signer: " + err.Error())
+			}
+			out = append(out, fp)
+			continue
+		}
+		b, err := os.ReadFile(v)
+		if err != nil {
+			return nil, errUsage(fmt.Sprintf("--signer %q: not a SHA256: fingerprint, and not a readable file: %v", v, err))
+		}
+		fps, err := evidence.ReadSigners(b, v)
+		if err != nil {
+			return nil, errUsage("--signer: " + err.Error())
+		}
+		out = append(out, fps...)
+	}
+	return out, nil
+}
+
+const verifyArgs = "[--json] [--signer SHA256:…|FILE]... [--allow-unsigned] BUNDLE"
+
 func runVerify(ctx context.Context, env *Env, args []string) int {
-	flags := newFlags(env, "verify", "[--json] BUNDLE")
+	flags := newFlags(env, "verify", verifyArgs)
 	asJSON := flags.Bool("json", false, "print one JSON object on stdout")
+	var signers signerFlags
+	flags.Var(&signers, "signer", "the key expected to have signed the bundle: its fingerprint (SHA256:…, as ssh-keygen -l prints it)\n"+
+		"or a file of fingerprints or public keys (.pub, allowed_signers), one a line; repeatable.\n"+
+		"A bundle signed by any other key fails. Without it any key in the bundle's own allowed_signers is accepted")
+	allowUnsigned := flags.Bool("allow-unsigned", false, "accept a bundle that carries no signature (reported UNSIGNED): its checksums\n"+
+		"then show only that nothing changed since they were computed, by anyone")
 	pos, err := parse(flags, args)
 	if err != nil {
 		return ExitUsage
@@ -488,26 +529,58 @@ func runVerify(ctx context.Context, env *Env, args []string) int {
 		flags.Usage()
 		return ExitUsage
 	}
-	rep, err := evidence.Verify(ctx, pos[0])
+	pins, err := signers.fingerprints()
+	if err != nil {
+		return fail(env, ExitUsage, err)
+	}
+	if len(pins) > 0 && *allowUnsigned {
+		return fail(env, ExitUsage, errUsage("--allow-unsigned and --signer contradict each other: a bundle checked against an expected signer must be signed"))
+	}
+	rep, err := evidence.VerifyWith(ctx, pos[0], evidence.VerifyOptions{AllowUnsigned: *allowUnsigned, Signers: pins})
 	if err != nil {
 		return fail(env, ExitFailure, err)
 	}
 	if *asJSON {
 		printJSON(env.Stdout, rep)
 	} else {
-		for _, p := range rep.Problems {
-			fmt.Fprintf(env.Stdout, "%s: %s: %s\n", p.Kind, p.Path, p.Detail)
-		}
-		if rep.OK() {
-			fmt.Fprintf(env.Stdout, "OK: %s is intact\n", pos[0])
-		} else {
-			fmt.Fprintf(env.Stdout, "FAILED: %d problem(s) in %s\n", len(rep.Problems), pos[0])
-		}
+		printVerify(env, rep, pos[0], pins)
 	}
 	if !rep.OK() {
+		for _, p := range rep.Problems {
+			if p.Kind == evidence.Unsigned && !*allowUnsigned && len(pins) == 0 {
+				fmt.Fprintln(env.Stderr, "raidtrace: the bundle is not signed; --allow-unsigned accepts it if you know where it comes from")
+				break
+			}
+		}
 		return ExitFailure
 	}
 	return ExitOK
+}
+
+// printVerify prints a verification for a person: the problems, who signed, and the verdict.
+func printVerify(env *Env, rep *evidence.VerifyReport, bag string, pins []string) {
+	w := env.Stdout
+	for _, p := range rep.Problems {
+		fmt.Fprintf(w, "%s: %s: %s\n", p.Kind, p.Path, p.Detail)
+	}
+	switch {
+	case rep.Fingerprint != "" && rep.SignerPinned && rep.Signed:
+		fmt.Fprintf(w, "signer: %s (the expected key)\n", rep.Fingerprint)
+	case rep.Fingerprint != "" && rep.SignerPinned:
+		fmt.Fprintf(w, "signer: %s, NOT the expected key %s\n", rep.Fingerprint, strings.Join(pins, " or "))
+	case rep.Fingerprint != "":
+		fmt.Fprintf(w, "signer: %s (named by the bundle itself: compare it with the fingerprint its sender gave you, or pin it with --signer)\n", rep.Fingerprint)
+	case rep.UnsignedAllowed:
+		fmt.Fprintf(w, "UNSIGNED: %s carries no signature: nothing shows who made it, and whoever changed a file could have recomputed its checksums\n", bag)
+	}
+	switch {
+	case !rep.OK():
+		fmt.Fprintf(w, "FAILED: %d problem(s) in %s\n", len(rep.Problems), bag)
+	case rep.UnsignedAllowed:
+		fmt.Fprintf(w, "OK (UNSIGNED): %s is intact but NOT SIGNED\n", bag)
+	default:
+		fmt.Fprintf(w, "OK: %s is intact\n", bag)
+	}
 }
 
 func runStamp(ctx context.Context, env *Env, args []string) int {

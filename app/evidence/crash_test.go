@@ -22,7 +22,7 @@ import (
 // and kills it (SIGKILL) at random moments of the export. After every kill, everything in the
 // output folder under a final name must be a whole bag that verifies (or a whole zip); only
 // ".partial-" temporaries may be incomplete. Then an export in this process succeeds beside the
-// leftovers and verifies.
+// leftovers, removes them all (none is in use any more) and verifies.
 func TestCrashDuringExport(t *testing.T) {
 	if env := os.Getenv("RAIDTRACE_EXPORT_CRASH_CHILD"); env != "" {
 		exportCrashChild(t, env)
@@ -104,6 +104,10 @@ func TestCrashDuringExport(t *testing.T) {
 		}
 		t.Logf("kill %d after %v (last stage %q)", k, delay.Round(time.Millisecond), last)
 		checkExportDir(t, out, fmt.Sprintf("after kill %d", k))
+		// each child removed what the earlier kills left: only its own folder and zip can be there
+		if ps := partialEntries(t, out); canLockPartials && len(ps) > 2 {
+			t.Errorf("after kill %d: %d partial bundles %v, want at most the killed child's folder and zip", k, len(ps), ps)
+		}
 	}
 	if finished == kills {
 		t.Errorf("every child finished before its kill: the kills tested nothing")
@@ -116,9 +120,21 @@ func TestCrashDuringExport(t *testing.T) {
 		t.Fatalf("open the case after the kills: %v", err)
 	}
 	defer c2.Close()
-	bag, err := Export(ctx, c2, out, Options{Key: testSigner(t), Now: fixedNow, Agent: "raidtrace/test"}, nil)
+	stale := partialEntries(t, out)
+	var cleaned Cleanup
+	bag, err := Export(ctx, c2, out, Options{Key: testSigner(t), Now: fixedNow, Agent: "raidtrace/test",
+		Cleanup: func(c Cleanup) { cleaned = c }}, nil)
 	if err != nil {
 		t.Fatalf("export after the kills: %v", err)
+	}
+	if !canLockPartials {
+		stale = nil // where there is no flock, an export cannot tell stale partial bundles and removes none
+	}
+	if cleaned.Removed != len(stale) || len(cleaned.Failed) > 0 {
+		t.Errorf("export after the kills: cleanup %+v, want the %d stale partial bundles %v removed", cleaned, len(stale), stale)
+	}
+	if left := partialEntries(t, out); canLockPartials && len(left) > 0 {
+		t.Errorf("export after the kills left partial bundles behind: %v", left)
 	}
 	if r := mustVerify(t, bag); !r.OK() {
 		t.Fatalf("export after the kills: %v", r.Problems)
@@ -127,6 +143,22 @@ func TestCrashDuringExport(t *testing.T) {
 	if err := c2.VerifyCustody(ctx); err != nil {
 		t.Errorf("custody chain after the kills: %v", err)
 	}
+}
+
+// partialEntries lists the .partial-… entries of dir.
+func partialEntries(t *testing.T, dir string) []string {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), ".partial-") {
+			out = append(out, e.Name())
+		}
+	}
+	return out
 }
 
 // checkExportDir fails unless every entry of dir not named ".partial-…" is a whole bag folder

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -30,6 +31,10 @@ type Options struct {
 	Now    func() time.Time // clock (Bagging-Date, report dates, folder name); nil means time.Now
 	Key    *Signer          // signs the tag manifest; nil means an unsigned bag
 	Agent  string           // Bag-Software-Agent, e.g. "raidtrace/0.3"; empty means "raidtrace"
+	// Cleanup, when set, is told what Export removed before it started writing: the partial
+	// bundles that earlier exports into the same folder left when they were killed. It is called
+	// only when there was something to remove.
+	Cleanup func(Cleanup)
 }
 
 func (o Options) withDefaults() Options {
@@ -56,7 +61,9 @@ type Bundle struct {
 
 // Export writes c's evidence bundle into a new folder inside dir and returns its path (the zip's
 // path when opt.Zip). The bag is built in dir/.partial-… and renamed when complete, so a bag
-// under its final name is always whole. After the rename an "export" entry (bag name, tag
+// under its final name is always whole. While it is built its partial folder and zip are
+// flock-ed; before it starts, the partial bundles that earlier exports into dir left when they
+// were killed (no lock held on them) are removed and reported to opt.Cleanup. After the rename an "export" entry (bag name, tag
 // manifest SHA-256, root hash, Payload-Oxum) is appended to the case's custody log; the bag's
 // own data/custody.jsonl holds the log up to just before that entry. If that entry cannot be
 // logged, the bag is removed and the error returned. progress may be nil.
@@ -77,11 +84,19 @@ func Export(ctx context.Context, c *casefile.Case, dir string, opt Options, prog
 		final = filepath.Join(dir, fmt.Sprintf("%s-%d", name, i))
 	}
 	name = filepath.Base(final)
-	tmp, err := os.MkdirTemp(dir, ".partial-"+name+"-")
+	parts, cleaned, err := startPartials(ctx, dir, name, opt.Zip)
 	if err != nil {
 		return "", fmt.Errorf("export: %w", err)
 	}
+	defer parts.release() // after the removals below (deferred calls run last first)
+	tmp := parts.dir
 	defer os.RemoveAll(tmp) // no-op after the rename
+	if parts.zip != nil {
+		defer os.Remove(parts.zip.Name()) // no-op after the rename
+	}
+	if opt.Cleanup != nil && (cleaned.Removed > 0 || len(cleaned.Failed) > 0) {
+		opt.Cleanup(cleaned)
+	}
 	m.once = true
 	b, err := writeBag(ctx, m, c.Original, tmp, opt, progress)
 	if err != nil {
@@ -95,12 +110,14 @@ func Export(ctx context.Context, c *casefile.Case, dir string, opt Options, prog
 	if opt.Zip {
 		progress("zip", 0)
 		out = final + ".zip"
-		if err := zipBag(ctx, tmp, name, out, now); err != nil {
-			os.Remove(out)
+		if err := zipBag(ctx, tmp, name, parts.zip, out, now); err != nil {
 			return "", fmt.Errorf("export: %w", err)
 		}
 	}
 	if err := os.Rename(tmp, final); err != nil {
+		if opt.Zip {
+			os.Remove(out) // no zip without its folder
+		}
 		return "", fmt.Errorf("export: %w", err)
 	}
 	details := map[string]any{"bag": name, "tagmanifest_sha256": b.TagManifest256, "root_hash": b.RootHash,
@@ -124,6 +141,139 @@ func Export(ctx context.Context, c *casefile.Case, dir string, opt Options, prog
 }
 
 func exists(p string) bool { _, err := os.Lstat(p); return err == nil }
+
+// partialPrefix starts the name of every bundle being built, folder or zip, in its destination
+// folder (".partial-raidtrace-…"): hidden, and renamed when complete.
+const partialPrefix = ".partial-raidtrace-"
+
+// errBusy says a partial bundle is locked by an export that is still running.
+var errBusy = errors.New("in use by a running export")
+
+// Cleanup is what an export removed from its destination folder before it started: the partial
+// bundles (folders and zips named .partial-raidtrace-…) of earlier exports that were killed
+// before they finished (SIGKILL, a crash, power loss). A partial bundle is removed only when no
+// running export holds its lock.
+type Cleanup struct {
+	Removed int     // stale partial bundles removed
+	Bytes   int64   // their size
+	Failed  []error // stale partial bundles that could not be removed, each error naming its path
+}
+
+func (c Cleanup) String() string {
+	s := fmt.Sprintf("removed %d stale partial bundle(s) (%s) left in the output folder by interrupted exports", c.Removed, byteSize(c.Bytes))
+	for _, err := range c.Failed {
+		s += "; " + err.Error()
+	}
+	return s
+}
+
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// partials are an export's temporaries: the partial folder dir, the partial zip (nil without
+// --zip), and the descriptors whose flocks say they are in use until release.
+type partials struct {
+	dir   string
+	zip   *os.File
+	locks []*os.File
+}
+
+func (p *partials) release() {
+	for _, f := range p.locks {
+		f.Close()
+	}
+	if p.zip != nil {
+		p.zip.Close()
+	}
+}
+
+// startPartials removes the stale partial bundles of dir and creates this export's partial
+// folder (and zip, when zip), each locked for as long as the export runs. Both happen under a
+// lock on dir itself, so that no other export's sweep comes between the creation of a temporary
+// and its lock. Where flock is not available nothing is removed.
+func startPartials(ctx context.Context, dir, name string, zip bool) (*partials, Cleanup, error) {
+	var cleaned Cleanup
+	dl, err := flockPath(ctx, dir, true)
+	switch {
+	case err == nil:
+		defer dl.Close()
+		cleaned = removeStale(ctx, dir)
+	case ctx.Err() != nil:
+		return nil, cleaned, ctx.Err()
+	}
+	p := &partials{}
+	if p.dir, err = os.MkdirTemp(dir, ".partial-"+name+"-"); err != nil {
+		return nil, cleaned, err
+	}
+	if l, err := flockPath(ctx, p.dir, false); err == nil {
+		p.locks = append(p.locks, l)
+	}
+	if zip {
+		f, err := os.CreateTemp(dir, ".partial-"+name+".zip-*")
+		if err != nil {
+			p.release()
+			os.RemoveAll(p.dir)
+			return nil, cleaned, err
+		}
+		flockFile(f) // where it fails, so does every sweep's
+		p.zip = f
+	}
+	return p, cleaned, nil
+}
+
+// removeStale removes the partial bundles in dir that no running export holds locked.
+func removeStale(ctx context.Context, dir string) Cleanup {
+	var c Cleanup
+	ents, err := os.ReadDir(dir)
+	if err != nil || !canLockPartials {
+		return c
+	}
+	for _, e := range ents {
+		if ctx.Err() != nil {
+			break
+		}
+		if !strings.HasPrefix(e.Name(), partialPrefix) || !(e.IsDir() || e.Type().IsRegular()) {
+			continue
+		}
+		p := filepath.Join(dir, e.Name())
+		l, err := flockPath(ctx, p, false)
+		if err != nil {
+			continue // in use (errBusy), or it cannot be told (not ours, no flock there): left alone
+		}
+		n := treeSize(p)
+		err = os.RemoveAll(p)
+		l.Close()
+		if err != nil {
+			c.Failed = append(c.Failed, fmt.Errorf("stale partial bundle %s: %w", p, err))
+			continue
+		}
+		c.Removed++
+		c.Bytes += n
+	}
+	return c
+}
+
+func treeSize(p string) int64 {
+	var n int64
+	filepath.WalkDir(p, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			if fi, err := d.Info(); err == nil {
+				n += fi.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}
 
 func syncDir(p string) error {
 	f, err := os.Open(p)

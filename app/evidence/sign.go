@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -211,4 +212,61 @@ func verifySignature(msg, armored []byte, keys []ssh.PublicKey) (string, error) 
 		return ssh.FingerprintSHA256(k), nil
 	}
 	return "", fmt.Errorf("signature does not match %s: %w", fileTagMan256, last)
+}
+
+// ParseFingerprint checks that s is a key fingerprint as ssh-keygen -l prints it and returns it
+// in that form: "SHA256:" and the unpadded base64 of a SHA-256 digest (43 characters). The
+// prefix may be written in any case; padding "=" is dropped.
+func ParseFingerprint(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	const prefix = "SHA256:"
+	if len(s) < len(prefix) || !strings.EqualFold(s[:len(prefix)], prefix) {
+		return "", fmt.Errorf("fingerprint %q: want %s and 43 base64 characters, as ssh-keygen -l prints it", clip(s, 80), prefix)
+	}
+	b64 := strings.TrimRight(s[len(prefix):], "=")
+	d, err := base64.RawStdEncoding.DecodeString(b64)
+	if err != nil || len(d) != sha256.Size {
+		return "", fmt.Errorf("fingerprint %q: %q is not the base64 of a SHA-256 digest (43 characters), as ssh-keygen -l prints it", clip(s, 80), clip(b64, 60))
+	}
+	return prefix + base64.RawStdEncoding.EncodeToString(d), nil
+}
+
+// ReadSigners reads a file of expected signers for [VerifyOptions.Signers], named name in errors.
+// Each line holds a fingerprint ("SHA256:…", alone or as one field of an ssh-keygen -l line) or
+// an SSH public key (an authorized_keys, .pub or allowed_signers line), whose fingerprint is
+// taken; blank lines and lines starting with "#" are skipped. A line that is neither is an
+// error naming it.
+func ReadSigners(data []byte, name string) ([]string, error) {
+	var out []string
+	for n, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		fields := strings.Fields(line)
+		fp := ""
+		for _, f := range fields {
+			if len(f) >= 7 && strings.EqualFold(f[:7], "SHA256:") {
+				p, err := ParseFingerprint(f)
+				if err != nil {
+					return nil, fmt.Errorf("%s line %d: %w", name, n+1, err)
+				}
+				fp = p
+				break
+			}
+		}
+		for i := 0; fp == "" && i < len(fields); i++ { // the key is the first field that parses
+			if k, _, _, _, err := ssh.ParseAuthorizedKey([]byte(strings.Join(fields[i:], " "))); err == nil {
+				fp = ssh.FingerprintSHA256(k)
+			}
+		}
+		if fp == "" {
+			return nil, fmt.Errorf("%s line %d: %q is neither a SHA256: fingerprint nor an SSH public key", name, n+1, clip(line, 80))
+		}
+		out = append(out, fp)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: no fingerprint or public key in it", name)
+	}
+	return out, nil
 }

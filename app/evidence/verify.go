@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -29,7 +30,8 @@ const (
 	Extra     Kind = "extra"     // a file is in the bag but in no manifest
 	Changed   Kind = "changed"   // a file's digest differs from its manifest line
 	Oxum      Kind = "oxum"      // Payload-Oxum differs from the payload
-	Signature Kind = "signature" // the signature is missing, malformed or does not match
+	Signature Kind = "signature" // the signature is missing, malformed, does not match or is by an unexpected key
+	Unsigned  Kind = "unsigned"  // the bag carries no signature at all (accepted only with [VerifyOptions.AllowUnsigned])
 	Custody   Kind = "custody"   // the custody log's chain or head is broken
 	BagIt     Kind = "bagit"     // the bag does not follow RFC 8493 (syntax, declarations)
 )
@@ -46,13 +48,19 @@ func (p Problem) String() string { return fmt.Sprintf("%s: %s: %s", p.Path, p.Ki
 // VerifyReport is the outcome of [Verify].
 type VerifyReport struct {
 	Bag         string `json:"bag"`
-	Files       int    `json:"files"`        // payload files checked
-	Bytes       int64  `json:"bytes"`        // payload bytes checked
-	Signed      bool   `json:"signed"`       // a signature is present and valid
-	Fingerprint string `json:"fingerprint"`  // of the key that signed, when Signed
-	Stamped     bool   `json:"stamped"`      // a time-stamp response is present and answers the request
-	CaseID      string `json:"case_id"`      // from bag-info.txt
-	CustodyHead string `json:"custody_head"` // last entry hash of data/custody.jsonl
+	Files       int    `json:"files"`       // payload files checked
+	Bytes       int64  `json:"bytes"`       // payload bytes checked
+	Signed      bool   `json:"signed"`      // a valid signature by an accepted key, the one bag-info.txt names
+	Fingerprint string `json:"fingerprint"` // SHA256:… of the key whose signature verifies, accepted or not; "" when none does
+	// SignerPinned says the signer was checked against [VerifyOptions.Signers], not only against
+	// the allowed_signers that the bag itself carries (which whoever rebuilt the bag could replace).
+	SignerPinned bool `json:"signer_pinned"`
+	// UnsignedAllowed says the bag carries no signature and [VerifyOptions.AllowUnsigned] let it
+	// pass: its manifests show only that nothing changed since they were computed, by anyone.
+	UnsignedAllowed bool   `json:"unsigned_allowed,omitempty"`
+	Stamped         bool   `json:"stamped"`      // a time-stamp response is present and answers the request
+	CaseID          string `json:"case_id"`      // from bag-info.txt
+	CustodyHead     string `json:"custody_head"` // last entry hash of data/custody.jsonl
 	// CustodyMasked counts the custody entries of a pseudonymised bag whose details were masked:
 	// their order and links are checked, their content hash cannot be.
 	CustodyMasked int       `json:"custody_masked,omitempty"`
@@ -67,12 +75,43 @@ func (r *VerifyReport) addf(path string, kind Kind, format string, args ...any) 
 	r.Problems = append(r.Problems, Problem{Path: path, Kind: kind, Detail: fmt.Sprintf(format, args...)})
 }
 
-// Verify checks the bag in folder bag: BagIt declaration, both payload manifests and both tag
-// manifests (missing, extra and changed files), Payload-Oxum, the signature against the bag's
-// allowed_signers and the fingerprint in bag-info.txt, the time-stamp request (and response when
-// present), and the custody log's hash chain and head. It returns an error only when the bag
-// cannot be read at all; everything wrong with it is a [Problem] in the report.
+// VerifyOptions say which signatures [VerifyWith] accepts.
+type VerifyOptions struct {
+	// AllowUnsigned lets a bag that carries no signature (no .sig, and bag-info.txt names no
+	// signer) pass, reported with [VerifyReport.UnsignedAllowed]. Without it such a bag fails
+	// with an [Unsigned] problem: a forger who changes a file, deletes the signature and
+	// recomputes the manifests would otherwise get a bag that verifies.
+	AllowUnsigned bool
+	// Signers are the fingerprints ("SHA256:…", as ssh-keygen -l prints them) of the keys
+	// expected to have signed the bag ([ParseFingerprint], [ReadSigners]). When set, a signature
+	// by any other key is a [Signature] problem naming both keys, and a signature is required
+	// whatever AllowUnsigned says. When empty, any key in the bag's own allowed_signers is
+	// accepted, and only the fingerprint in the report tells who signed.
+	Signers []string
+}
+
+// Verify is [VerifyWith] with the zero [VerifyOptions]: a signature is required, by any key of
+// the bag's allowed_signers.
 func Verify(ctx context.Context, bag string) (*VerifyReport, error) {
+	return VerifyWith(ctx, bag, VerifyOptions{})
+}
+
+// VerifyWith checks the bag in folder bag: BagIt declaration, both payload manifests and both tag
+// manifests (missing, extra and changed files), Payload-Oxum, the signature against the bag's
+// allowed_signers, the fingerprint in bag-info.txt and opt, the time-stamp request (and response
+// when present), and the custody log's hash chain and head. It returns an error only when the
+// bag cannot be read at all or opt is malformed; everything wrong with the bag is a [Problem] in
+// the report.
+func VerifyWith(ctx context.Context, bag string, opt VerifyOptions) (*VerifyReport, error) {
+	pins := make([]string, 0, len(opt.Signers))
+	for _, s := range opt.Signers {
+		fp, err := ParseFingerprint(s)
+		if err != nil {
+			return nil, fmt.Errorf("verify: expected signer: %w", err)
+		}
+		pins = append(pins, fp)
+	}
+	opt.Signers = pins
 	st, err := os.Stat(bag)
 	if err != nil {
 		return nil, fmt.Errorf("verify: %w", err)
@@ -203,7 +242,7 @@ func Verify(ctx context.Context, bag string) (*VerifyReport, error) {
 	// it, it is the manifest that changed; when one disagrees, that one did.
 	tm, tmErr := os.ReadFile(filepath.Join(bag, fileTagMan256))
 	if tmErr == nil {
-		sigErr := verifySig(r, bag, info, tm)
+		sigErr := verifySig(r, bag, info, tm, opt)
 		want, _ := TimeStampRequest(tm)
 		got, err := os.ReadFile(filepath.Join(bag, fileTSQ))
 		tsqBad := err == nil && !bytes.Equal(got, want)
@@ -401,15 +440,28 @@ func canonicalDiff(got, want []byte) string {
 	return "differs from its canonical form (" + form + ")"
 }
 
-// verifySig checks the signature. Problems with allowed_signers and bag-info are added to r;
-// a signature that does not verify is returned, for Verify to attribute.
-func verifySig(r *VerifyReport, bag string, info BagInfo, tm []byte) error {
+// verifySig checks the signature. Problems with allowed_signers, bag-info and opt are added to
+// r; a signature that does not verify is returned, for Verify to attribute.
+func verifySig(r *VerifyReport, bag string, info BagInfo, tm []byte, opt VerifyOptions) error {
 	fp, claimed := info.Get("Raidtrace-Signer-Fingerprint")
 	claimed = claimed && fp != "" && fp != "none"
+	r.SignerPinned = len(opt.Signers) > 0
+	expected := strings.Join(opt.Signers, " or ")
 	sig, sigErr := os.ReadFile(filepath.Join(bag, fileSig))
 	if sigErr != nil {
-		if claimed {
+		_, shipped := os.Lstat(filepath.Join(bag, fileAllowed))
+		switch {
+		case claimed:
 			r.addf(fileSig, Missing, "bag-info.txt names signer %s but the signature is missing", fp)
+		case shipped == nil:
+			r.addf(fileSig, Missing, "the bag ships allowed_signers, so it was signed, but the signature is missing")
+		case r.SignerPinned:
+			r.addf(fileSig, Unsigned, "not signed, and a signature by %s is expected", expected)
+		case opt.AllowUnsigned:
+			r.UnsignedAllowed = true
+		default:
+			r.addf(fileSig, Unsigned, "not signed: there is no signature and bag-info.txt names no signer, "+
+				"so nothing shows who made the bag, and whoever changed a file could have recomputed its manifests")
 		}
 		return nil
 	}
@@ -427,20 +479,27 @@ func verifySig(r *VerifyReport, bag string, info BagInfo, tm []byte) error {
 	if err != nil {
 		return err
 	}
+	r.Fingerprint = got
 	// the signature is good; the file must also be nothing but its armoring (pem.Decode, and so
 	// ssh-keygen, ignore what surrounds the block)
 	if parsed, err := sshsig.Unarmor(sig); err == nil && !bytes.Equal(sig, sshsig.Armor(parsed)) {
 		r.addf(fileSig, Signature, "malformed: not byte for byte the armored signature it holds (%d bytes, the armoring is %d)",
 			len(sig), len(sshsig.Armor(parsed)))
 	}
+	ok := true
 	switch {
 	case claimed && got != fp:
 		r.addf(fileBagInfo, Signature, "signed by %s but bag-info.txt names %s", got, fp)
+		ok = false
 	case !claimed:
 		r.addf(fileBagInfo, Signature, "signed by %s but bag-info.txt names no signer", got)
-	default:
-		r.Signed, r.Fingerprint = true, got
+		ok = false
 	}
+	if r.SignerPinned && !slices.Contains(opt.Signers, got) {
+		r.addf(fileSig, Signature, "signed by %s, not by the expected key %s (the bag's allowed_signers was replaced, or it was signed on another install)", got, expected)
+		ok = false
+	}
+	r.Signed = ok
 	return nil
 }
 
@@ -467,6 +526,9 @@ func checkCustodyLog(data []byte, redacted bool) (head string, n, masked int, er
 		var e casefile.CustodyEntry
 		if err := dec.Decode(&e); err != nil {
 			return "", 0, 0, fmt.Errorf("line %d: %w: %v", line, errCustody, err)
+		}
+		if rest := bytes.TrimSpace(sc.Bytes()[dec.InputOffset():]); len(rest) > 0 {
+			return "", 0, 0, fmt.Errorf("line %d: %w: %q after the entry (one JSON object a line)", line, errCustody, clip(string(rest), 40))
 		}
 		entries = append(entries, e)
 	}

@@ -21,7 +21,7 @@ var (
 )
 
 // sharedBag exports the test case once per test binary; tests copy it before changing it.
-func sharedBag(t *testing.T) string {
+func sharedBag(t testing.TB) string {
 	t.Helper()
 	goldenOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "raidtrace-evidence-test-")
@@ -46,7 +46,7 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func copyBag(t *testing.T, src string) string {
+func copyBag(t testing.TB, src string) string {
 	t.Helper()
 	dst := filepath.Join(t.TempDir(), filepath.Base(src))
 	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
@@ -83,7 +83,7 @@ func bagFiles(t *testing.T, bag string) []string {
 	return out
 }
 
-func mustVerify(t *testing.T, bag string) *VerifyReport {
+func mustVerify(t testing.TB, bag string) *VerifyReport {
 	t.Helper()
 	r, err := Verify(context.Background(), bag)
 	if err != nil {
@@ -394,5 +394,25 @@ func TestOpensslReadsTSQ(t *testing.T) {
 	// the imprint is printed as a hex dump: compare the first bytes
 	if !strings.Contains(strings.ReplaceAll(s, "-", " "), h[0:2]+" "+h[2:4]+" "+h[4:6]) {
 		t.Errorf("imprint %s not in:\n%s", h, s)
+	}
+}
+
+// TestCheckCustodyLogOneObjectALine: bytes after an entry's JSON object on its line, which a
+// JSON decoder would leave unread, are named (found by FuzzCheckCustodyLog).
+func TestCheckCustodyLogOneObjectALine(t *testing.T) {
+	log, err := os.ReadFile(filepath.Join(sharedBag(t), filepath.FromSlash(fileCustody)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := checkCustodyLog(log, false); err != nil {
+		t.Fatalf("the bag's own log: %v", err)
+	}
+	first, rest, _ := bytes.Cut(log, []byte("\n"))
+	for _, tail := range []string{"00", "{}", `,"x"`, " garbage"} {
+		bad := append(append(append([]byte(nil), first...), tail...), append([]byte("\n"), rest...)...)
+		_, _, _, err := checkCustodyLog(bad, false)
+		if err == nil || !strings.Contains(err.Error(), "line 1: ") || !strings.Contains(err.Error(), "after the entry") {
+			t.Errorf("%q after the first entry: error %v, want line 1 named", tail, err)
+		}
 	}
 }

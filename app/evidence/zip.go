@@ -15,9 +15,11 @@ import (
 
 // zipBag writes the bag folder src as a zip whose single top-level folder is name (RFC 8493
 // section 4: a serialized bag unpacks to one folder). Entries are sorted and dated now, so the
-// same bag gives the same zip. The zip is written under a temporary ".partial-" name beside out
-// and renamed when complete, so a crash never leaves a truncated zip under its final name.
-func zipBag(ctx context.Context, src, name, out string, now time.Time) (err error) {
+// same bag gives the same zip. The zip is written into f, a new partial file beside out (locked
+// by the caller for as long as it is open), and renamed to out when complete, so a crash never
+// leaves a truncated zip under its final name. It is user-only (0600), like the bag folder: it
+// holds the originals and every message.
+func zipBag(ctx context.Context, src, name string, f *os.File, out string, now time.Time) (err error) {
 	var files []string
 	err = filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -36,20 +38,12 @@ func zipBag(ctx context.Context, src, name, out string, now time.Time) (err erro
 	if exists(out) {
 		return fmt.Errorf("zip: %s already exists", out)
 	}
-	f, err := os.CreateTemp(filepath.Dir(out), ".partial-"+filepath.Base(out)+"-*")
-	if err != nil {
+	if err := f.Chmod(0o600); err != nil {
 		return fmt.Errorf("zip: %w", err)
 	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			os.Remove(tmp)
-		}
-	}()
 	zw := zip.NewWriter(f)
 	for _, rel := range files {
 		if err := ctx.Err(); err != nil {
-			f.Close()
 			return err
 		}
 		method := zip.Deflate
@@ -58,36 +52,26 @@ func zipBag(ctx context.Context, src, name, out string, now time.Time) (err erro
 		}
 		w, err := zw.CreateHeader(&zip.FileHeader{Name: name + "/" + rel, Method: method, Modified: now.UTC()})
 		if err != nil {
-			f.Close()
 			return fmt.Errorf("zip: %w", err)
 		}
 		r, err := os.Open(filepath.Join(src, filepath.FromSlash(rel)))
 		if err != nil {
-			f.Close()
 			return fmt.Errorf("zip: %w", err)
 		}
 		_, err = io.Copy(w, r)
 		r.Close()
 		if err != nil {
-			f.Close()
 			return fmt.Errorf("zip %s: %w", rel, err)
 		}
 	}
 	if err := zw.Close(); err != nil {
-		f.Close()
 		return fmt.Errorf("zip: %w", err)
 	}
 	if err := f.Sync(); err != nil {
-		f.Close()
 		return fmt.Errorf("zip: %w", err)
 	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("zip: %w", err)
-	}
-	if err := os.Chmod(tmp, 0o644); err != nil {
-		return fmt.Errorf("zip: %w", err)
-	}
-	if err := os.Rename(tmp, out); err != nil {
+	// renamed while still open, so that its lock holds until it has its final name
+	if err := os.Rename(f.Name(), out); err != nil {
 		return fmt.Errorf("zip: %w", err)
 	}
 	return nil

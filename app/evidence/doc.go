@@ -30,7 +30,9 @@
 // Manifests and tag manifests must be byte for byte in the one form [Export] writes (sorted
 // "<hex>  <path>" lines), the signature file exactly its armoring, and a time-stamp response
 // must answer the request and carry a CMS signature that verifies with its own certificate:
-// a byte added or removed anywhere, even where a parser would forgive it, is named.
+// a byte added or removed anywhere, even where a parser would forgive it, is named. A bag
+// without a valid signature fails ([VerifyWith] with AllowUnsigned accepts it, saying so), and
+// [VerifyOptions].Signers pins the keys a signature must come from.
 //
 // # The pseudonymised variant
 //

@@ -29,6 +29,10 @@ type pendingFile struct {
 	path   string
 	format importers.Format
 	err    error // detection failed: the file will not be imported
+	// dates is set when a dry run found the file's day/month order ambiguous; order is the
+	// user's answer ("DMY" or "MDY"), asked for before the import starts.
+	dates *ambiguousDates
+	order string
 }
 
 // importScreen adds files to the case: chosen or dropped, detected, imported with progress, and
@@ -355,7 +359,11 @@ func (s *importScreen) addPaths(paths []string) {
 					return nil
 				}
 				f, err := detect(path)
-				found = append(found, pendingFile{path: path, format: f, err: err})
+				pf := pendingFile{path: path, format: f, err: err}
+				if err == nil {
+					pf.dates = probeDateOrder(ctx, path, f, importers.Options{})
+				}
+				found = append(found, pf)
 				return nil
 			})
 		}
@@ -387,6 +395,24 @@ func (s *importScreen) start() {
 	}
 	if len(todo) == 0 {
 		return
+	}
+	// Day/month order is asked for, file by file, before anything is imported; each answer
+	// comes back here until none is left to ask.
+	for _, p := range todo {
+		if p.dates != nil && p.order == "" {
+			for i := range s.pending {
+				if s.pending[i].path == p.path {
+					s.askDateOrder(i, s.start)
+					return
+				}
+			}
+		}
+	}
+	for k, p := range todo {
+		if p.order != "" {
+			order := p.order
+			todo[k].format = withOptions(p.format, func(o *importers.Options) { o.DateOrder = order })
+		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel

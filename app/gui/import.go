@@ -33,6 +33,9 @@ type pendingFile struct {
 	// user's answer ("DMY" or "MDY"), asked for before the import starts.
 	dates *ambiguousDates
 	order string
+	// header is the header row of a file no format recognised that looks like a CSV file, whose
+	// columns can be mapped ("Map columns…").
+	header []string
 }
 
 // importScreen adds files to the case: chosen or dropped, detected, imported with progress, and
@@ -92,13 +95,22 @@ func newImportScreen(u *UI) *importScreen {
 			name := widget.NewLabel("")
 			name.Truncation = fyne.TextTruncateEllipsis
 			f := widget.NewLabel("")
-			return container.NewBorder(nil, nil, widget.NewIcon(theme.FileIcon()), f, name)
+			m := widget.NewButtonWithIcon(lang.L("Map columns…"), theme.ListIcon(), nil)
+			return container.NewBorder(nil, nil, widget.NewIcon(theme.FileIcon()), container.NewHBox(m, f), name)
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			p := s.pending[i]
 			c := o.(*fyne.Container)
 			name := c.Objects[0].(*widget.Label)
-			fl := c.Objects[2].(*widget.Label)
+			right := c.Objects[2].(*fyne.Container)
+			mapBtn := right.Objects[0].(*widget.Button)
+			fl := right.Objects[1].(*widget.Label)
+			if p.err != nil && p.header != nil {
+				mapBtn.OnTapped = func() { s.mapColumns(i) }
+				mapBtn.Show()
+			} else {
+				mapBtn.Hide()
+			}
 			if p.err != nil {
 				// Why, on the row itself; selecting it gives the whole explanation.
 				name.SetText(p.path + " — " + s.notRecognised(p.err, false))
@@ -113,7 +125,9 @@ func newImportScreen(u *UI) *importScreen {
 		})
 	s.pendingList.OnSelected = func(i widget.ListItemID) {
 		s.pendingList.UnselectAll()
-		if p := s.pending[i]; p.err != nil {
+		if p := s.pending[i]; p.err != nil && p.header != nil {
+			s.mapColumns(i)
+		} else if p.err != nil {
 			d := dialog.NewInformation(lang.L("Not recognised"), p.path+"\n\n"+s.notRecognised(p.err, true), u.w)
 			d.Resize(fyne.NewSize(640, 300))
 			d.Show()
@@ -333,13 +347,13 @@ func (s *importScreen) chooseFolder() {
 
 // addPaths expands folders and detects each file's format off the UI goroutine.
 func (s *importScreen) addPaths(paths []string) {
-	detect := s.u.be.detect
+	detectFormat := s.u.be.detect
 	var found []pendingFile
 	s.u.jobs.run(context.Background(), func(ctx context.Context) error {
 		for _, p := range paths {
 			// A folder may itself be an export (an X archive); otherwise each file in it is one.
 			if st, err := os.Stat(p); err == nil && st.IsDir() {
-				if f, err := detect(p); err == nil {
+				if f, err := detectFormat(p); err == nil {
 					found = append(found, pendingFile{path: p, format: f})
 					continue
 				}
@@ -358,10 +372,12 @@ func (s *importScreen) addPaths(paths []string) {
 				if strings.HasPrefix(e.Name(), ".") || strings.HasSuffix(e.Name(), casefile.Extension) {
 					return nil
 				}
-				f, err := detect(path)
+				f, err := detectFormat(path)
 				pf := pendingFile{path: path, format: f, err: err}
 				if err == nil {
 					pf.dates = probeDateOrder(ctx, path, f, importers.Options{})
+				} else if errors.Is(err, detect.ErrUnknown) {
+					pf.header = csvHeader(path)
 				}
 				found = append(found, pf)
 				return nil

@@ -138,6 +138,7 @@ func (s *importScreen) askDateOrder(i int, then func()) {
 			for k := range s.pending {
 				if s.pending[k].path == p.path {
 					s.pending[k].order = order
+					s.pending[k].settings = withSetting(s.pending[k].settings, "date_order", order)
 				}
 			}
 			s.refreshPending()
@@ -151,4 +152,13 @@ func (s *importScreen) askDateOrder(i int, then func()) {
 	d.SetButtons([]fyne.CanvasObject{cancel, day, month})
 	d.Resize(fyne.NewSize(min(640, s.u.w.Canvas().Size().Width*0.9), 0))
 	d.Show()
+}
+
+// withSetting returns m (made if nil) with key set to v.
+func withSetting(m map[string]any, key string, v any) map[string]any {
+	if m == nil {
+		m = map[string]any{}
+	}
+	m[key] = v
+	return m
 }

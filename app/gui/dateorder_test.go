@@ -2,6 +2,7 @@ package gui
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -10,6 +11,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"raidtrace/app/casefile"
 )
 
 // dialogButton finds the button labelled text in the top overlay, nil when there is none.
@@ -93,6 +96,11 @@ func TestAskDateOrder(t *testing.T) {
 			if got := msgs[0].Time; !got.Equal(tt.want) {
 				t.Errorf("first message at %v, want %v", got, tt.want)
 			}
+			// The answer is in the custody log, with the source it applied to.
+			wantOrder := map[string]string{"Month first: 2 January 2024": "MDY", "Day first: 1 February 2024": "DMY"}[tt.answer]
+			if got := loggedSetting(t, u, "date_order"); got != wantOrder {
+				t.Errorf("custody log date_order %q, want %q", got, wantOrder)
+			}
 			for _, s := range u.imp.summaries {
 				for _, p := range s.Problems {
 					if tt.answer != "" && p.Location == "file" {
@@ -102,4 +110,24 @@ func TestAskDateOrder(t *testing.T) {
 			}
 		})
 	}
+}
+
+// loggedSetting is key in the details of the case's last import-settings custody entry, "" when
+// there is none.
+func loggedSetting(t *testing.T, u *UI, key string) string {
+	t.Helper()
+	entries, err := u.c.(*casefile.Case).Custody(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := ""
+	for _, e := range entries {
+		if e.Action == "import-settings" {
+			if e.Details["source_sha256"] == "" || e.Details["source_sha256"] == nil {
+				t.Errorf("import-settings entry %v names no source", e.Details)
+			}
+			got = fmt.Sprint(e.Details[key])
+		}
+	}
+	return got
 }

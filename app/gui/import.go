@@ -36,6 +36,9 @@ type pendingFile struct {
 	// header is the header row of a file no format recognised that looks like a CSV file, whose
 	// columns can be mapped ("Map columns…").
 	header []string
+	// settings are the import options the user chose for this file (date_order, columns,
+	// time_layout), written to the custody log with the source they produced.
+	settings map[string]any
 }
 
 // importScreen adds files to the case: chosen or dropped, detected, imported with progress, and
@@ -442,6 +445,7 @@ func (s *importScreen) start() {
 	s.progRow.Show()
 	s.pendingBox.Refresh()
 	c := s.u.c
+	who := s.u.examiner()
 	// One goroutine for the whole queue, so files import in order.
 	done := make([]casefile.ImportSummary, 0, len(todo))
 	s.u.jobs.run(ctx, func(ctx context.Context) error {
@@ -462,6 +466,16 @@ func (s *importScreen) start() {
 			})
 			if err != nil {
 				return fmt.Errorf("%s: %w", filepath.Base(p.path), err)
+			}
+			if len(p.settings) > 0 && !sum.AlreadyImported {
+				details := map[string]any{"source_id": sum.Source.ID, "source_sha256": sum.Source.SHA256,
+					"name": sum.Source.Name, "who": who}
+				for k, v := range p.settings {
+					details[k] = v
+				}
+				if _, err := c.Log(ctx, "import-settings", details); err != nil {
+					return fmt.Errorf("%s: %w", filepath.Base(p.path), err)
+				}
 			}
 			done = append(done, sum)
 			fyne.Do(func() {

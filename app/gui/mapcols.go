@@ -102,8 +102,9 @@ func (p *previewSink) Problem(pr importers.Problem) {
 }
 
 // previewMapping reads the first rows of the file (its first 64 KiB) with the mapping, as they
-// would import, and writes them one a line.
-func previewMapping(path string, cols map[string]string, layout string, loc *time.Location) string {
+// would import, and writes them one a line; their text masked unless reveal is set, as on the
+// other screens.
+func previewMapping(path string, cols map[string]string, layout string, loc *time.Location, reveal bool) string {
 	f, err := os.Open(path)
 	if err != nil {
 		return err.Error()
@@ -118,7 +119,11 @@ func previewMapping(path string, cols map[string]string, layout string, loc *tim
 		if !r.Time.IsZero() {
 			when = r.Time.In(opt.Location).Format("2006-01-02 15:04:05")
 		}
-		fmt.Fprintf(&b, "%s · %s · %s · %s\n", r.Location, when, r.Sender.Key(), cut(singleLine(r.Text), 80))
+		text := cut(singleLine(r.Text), 80)
+		if !reveal {
+			text = mask(text)
+		}
+		fmt.Fprintf(&b, "%s · %s · %s · %s\n", r.Location, when, r.Sender.Key(), text)
 	}
 	for _, p := range sink.problems {
 		fmt.Fprintf(&b, "%s\n", p.String())
@@ -167,7 +172,7 @@ func (s *importScreen) mapColumns(i int) {
 			return
 		}
 		importBtn.Enable()
-		preview.SetText(previewMapping(p.path, cols, strings.TrimSpace(layout.Text), loc))
+		preview.SetText(previewMapping(p.path, cols, strings.TrimSpace(layout.Text), loc, s.u.reveal))
 	}
 	for _, r := range mapRoles {
 		opts := append([]string(nil), p.header...)
@@ -224,6 +229,10 @@ func (s *importScreen) useMapping(path string, cols map[string]string, layout st
 		for k := range s.pending {
 			if s.pending[k].path == path {
 				s.pending[k].format, s.pending[k].err, s.pending[k].dates, s.pending[k].order = f, nil, dates, ""
+				s.pending[k].settings = map[string]any{"format": f.ID, "columns": cols}
+				if layout != "" {
+					s.pending[k].settings["time_layout"] = layout
+				}
 			}
 		}
 		s.refreshPending()

@@ -76,6 +76,19 @@ func TestMapColumns(t *testing.T) {
 	if imp.Disabled() {
 		t.Fatal("Import still disabled with time, sender and text chosen")
 	}
+	// The preview masks message text as the other screens do, until it is shown (Settings).
+	texts = shownTexts(top)
+	for _, want := range []string{"line 2 · 2024-03-14 10:00:00 · +33612345678 · f••••-••", "line 3 · 2024-03-14 10:01:00 · +33698765432 · o• t• v•••"} {
+		if !containsText(texts, want) {
+			t.Errorf("masked preview %q lacks %q", texts, want)
+		}
+	}
+	if containsText(texts, "ferme-la") {
+		t.Errorf("masked preview %q shows the message text", texts)
+	}
+	u.reveal = true
+	entry.SetText("") // any change refreshes the preview
+	entry.SetText("02/01/2006 15:04")
 	texts = shownTexts(top)
 	for _, want := range []string{"line 2 · 2024-03-14 10:00:00 · +33612345678 · ferme-la", "line 3 · 2024-03-14 10:01:00 · +33698765432 · on te voit"} {
 		if !containsText(texts, want) {
@@ -109,6 +122,12 @@ func TestMapColumns(t *testing.T) {
 		if m.Extra["Remarque"] == "" && i == 0 {
 			t.Errorf("message %d: unmapped column Remarque not kept (extra %v)", i, m.Extra)
 		}
+	}
+	if got, want := loggedSetting(t, u, "columns"), "map[sender:Qui text:Quoi time:Quand]"; got != want {
+		t.Errorf("custody log columns %q, want %q", got, want)
+	}
+	if got, want := loggedSetting(t, u, "time_layout"), "02/01/2006 15:04"; got != want {
+		t.Errorf("custody log time_layout %q, want %q", got, want)
 	}
 	if len(u.imp.pending) != 0 {
 		t.Errorf("%d files still waiting after the import", len(u.imp.pending))

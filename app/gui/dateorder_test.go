@@ -126,6 +126,9 @@ func loggedSetting(t *testing.T, u *UI, key string) string {
 			if e.Details["source_sha256"] == "" || e.Details["source_sha256"] == nil {
 				t.Errorf("import-settings entry %v names no source", e.Details)
 			}
+			if _, ok := e.Details["name"]; ok {
+				t.Errorf("import-settings entry %v names the file (a redacted export would not mask it)", e.Details)
+			}
 			got = fmt.Sprint(e.Details[key])
 		}
 	}

@@ -468,8 +468,9 @@ func (s *importScreen) start() {
 				return fmt.Errorf("%s: %w", filepath.Base(p.path), err)
 			}
 			if len(p.settings) > 0 && !sum.AlreadyImported {
-				details := map[string]any{"source_id": sum.Source.ID, "source_sha256": sum.Source.SHA256,
-					"name": sum.Source.Name, "who": who}
+				// The source by id and hash, not by name: a redacted export masks file names
+				// only in import entries.
+				details := map[string]any{"source_id": sum.Source.ID, "source_sha256": sum.Source.SHA256, "who": who}
 				for k, v := range p.settings {
 					details[k] = v
 				}

@@ -127,7 +127,15 @@ type Problem struct {
 	// Warning is true when the record was imported anyway (a lone surrogate replaced, an unknown
 	// date) and false when the record was skipped.
 	Warning bool `json:"warning,omitempty"`
+	// Code, when set, names the kind of problem for a program to act on (the GUI asks the user
+	// about [CodeAmbiguousDateOrder]); Reason stays the text for people.
+	Code string `json:"code,omitempty"`
 }
+
+// CodeAmbiguousDateOrder is the Code of the one warning a format that infers day/month order
+// from the whole file (importers/chattext, importers/csvmap) reports when nothing in the file
+// settles it: the dates were read day first, and Options.DateOrder changes that.
+const CodeAmbiguousDateOrder = "ambiguous-date-order"
 
 func (p Problem) String() string { return p.Location + ": " + p.Reason }
 

@@ -29,6 +29,16 @@ type pendingFile struct {
 	path   string
 	format importers.Format
 	err    error // detection failed: the file will not be imported
+	// dates is set when a dry run found the file's day/month order ambiguous; order is the
+	// user's answer ("DMY" or "MDY"), asked for before the import starts.
+	dates *ambiguousDates
+	order string
+	// header is the header row of a file no format recognised that looks like a CSV file, whose
+	// columns can be mapped ("Map columns…").
+	header []string
+	// settings are the import options the user chose for this file (date_order, columns,
+	// time_layout), written to the custody log with the source they produced.
+	settings map[string]any
 }
 
 // importScreen adds files to the case: chosen or dropped, detected, imported with progress, and
@@ -88,13 +98,22 @@ func newImportScreen(u *UI) *importScreen {
 			name := widget.NewLabel("")
 			name.Truncation = fyne.TextTruncateEllipsis
 			f := widget.NewLabel("")
-			return container.NewBorder(nil, nil, widget.NewIcon(theme.FileIcon()), f, name)
+			m := widget.NewButtonWithIcon(lang.L("Map columns…"), theme.ListIcon(), nil)
+			return container.NewBorder(nil, nil, widget.NewIcon(theme.FileIcon()), container.NewHBox(m, f), name)
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			p := s.pending[i]
 			c := o.(*fyne.Container)
 			name := c.Objects[0].(*widget.Label)
-			fl := c.Objects[2].(*widget.Label)
+			right := c.Objects[2].(*fyne.Container)
+			mapBtn := right.Objects[0].(*widget.Button)
+			fl := right.Objects[1].(*widget.Label)
+			if p.err != nil && p.header != nil {
+				mapBtn.OnTapped = func() { s.mapColumns(i) }
+				mapBtn.Show()
+			} else {
+				mapBtn.Hide()
+			}
 			if p.err != nil {
 				// Why, on the row itself; selecting it gives the whole explanation.
 				name.SetText(p.path + " — " + s.notRecognised(p.err, false))
@@ -109,7 +128,9 @@ func newImportScreen(u *UI) *importScreen {
 		})
 	s.pendingList.OnSelected = func(i widget.ListItemID) {
 		s.pendingList.UnselectAll()
-		if p := s.pending[i]; p.err != nil {
+		if p := s.pending[i]; p.err != nil && p.header != nil {
+			s.mapColumns(i)
+		} else if p.err != nil {
 			d := dialog.NewInformation(lang.L("Not recognised"), p.path+"\n\n"+s.notRecognised(p.err, true), u.w)
 			d.Resize(fyne.NewSize(640, 300))
 			d.Show()
@@ -329,13 +350,13 @@ func (s *importScreen) chooseFolder() {
 
 // addPaths expands folders and detects each file's format off the UI goroutine.
 func (s *importScreen) addPaths(paths []string) {
-	detect := s.u.be.detect
+	detectFormat := s.u.be.detect
 	var found []pendingFile
 	s.u.jobs.run(context.Background(), func(ctx context.Context) error {
 		for _, p := range paths {
 			// A folder may itself be an export (an X archive); otherwise each file in it is one.
 			if st, err := os.Stat(p); err == nil && st.IsDir() {
-				if f, err := detect(p); err == nil {
+				if f, err := detectFormat(p); err == nil {
 					found = append(found, pendingFile{path: p, format: f})
 					continue
 				}
@@ -354,8 +375,14 @@ func (s *importScreen) addPaths(paths []string) {
 				if strings.HasPrefix(e.Name(), ".") || strings.HasSuffix(e.Name(), casefile.Extension) {
 					return nil
 				}
-				f, err := detect(path)
-				found = append(found, pendingFile{path: path, format: f, err: err})
+				f, err := detectFormat(path)
+				pf := pendingFile{path: path, format: f, err: err}
+				if err == nil {
+					pf.dates = probeDateOrder(ctx, path, f, importers.Options{})
+				} else if errors.Is(err, detect.ErrUnknown) {
+					pf.header = csvHeader(path)
+				}
+				found = append(found, pf)
 				return nil
 			})
 		}
@@ -388,6 +415,24 @@ func (s *importScreen) start() {
 	if len(todo) == 0 {
 		return
 	}
+	// Day/month order is asked for, file by file, before anything is imported; each answer
+	// comes back here until none is left to ask.
+	for _, p := range todo {
+		if p.dates != nil && p.order == "" {
+			for i := range s.pending {
+				if s.pending[i].path == p.path {
+					s.askDateOrder(i, s.start)
+					return
+				}
+			}
+		}
+	}
+	for k, p := range todo {
+		if p.order != "" {
+			order := p.order
+			todo[k].format = withOptions(p.format, func(o *importers.Options) { o.DateOrder = order })
+		}
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
 	s.importBtn.Disable()
@@ -400,6 +445,7 @@ func (s *importScreen) start() {
 	s.progRow.Show()
 	s.pendingBox.Refresh()
 	c := s.u.c
+	who := s.u.examiner()
 	// One goroutine for the whole queue, so files import in order.
 	done := make([]casefile.ImportSummary, 0, len(todo))
 	s.u.jobs.run(ctx, func(ctx context.Context) error {
@@ -420,6 +466,17 @@ func (s *importScreen) start() {
 			})
 			if err != nil {
 				return fmt.Errorf("%s: %w", filepath.Base(p.path), err)
+			}
+			if len(p.settings) > 0 && !sum.AlreadyImported {
+				// The source by id and hash, not by name: a redacted export masks file names
+				// only in import entries.
+				details := map[string]any{"source_id": sum.Source.ID, "source_sha256": sum.Source.SHA256, "who": who}
+				for k, v := range p.settings {
+					details[k] = v
+				}
+				if _, err := c.Log(ctx, "import-settings", details); err != nil {
+					return fmt.Errorf("%s: %w", filepath.Base(p.path), err)
+				}
 			}
 			done = append(done, sum)
 			fyne.Do(func() {

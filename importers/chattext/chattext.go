@@ -88,7 +88,11 @@ func Read(ctx context.Context, r io.Reader, opt importers.Options, sink importer
 	}
 	order, warning := dateOrder(entries, opt.DateOrder)
 	if warning != "" {
-		sink.Problem(importers.Problem{Location: "file", Reason: warning, Warning: true})
+		p := importers.Problem{Location: "file", Reason: warning, Warning: true}
+		if strings.HasPrefix(warning, ambiguousPrefix) {
+			p.Code = importers.CodeAmbiguousDateOrder
+		}
+		sink.Problem(p)
 	}
 	ph := importers.NewPhones(opt.Region)
 	owner := ph.E164(opt.Owner)
@@ -264,6 +268,9 @@ func mayOpen(s string) bool {
 	return false
 }
 
+// ambiguousPrefix starts the warning of a file whose dates never settle day/month order.
+const ambiguousPrefix = "day/month order is ambiguous"
+
 // dateOrder settles day/month order: the option, else the file. warning is set when the file does
 // not settle it.
 func dateOrder(entries []entry, opt string) (order, warning string) {
@@ -293,7 +300,7 @@ func dateOrder(entries []entry, opt string) (order, warning string) {
 	case monthFirst:
 		return "MDY", ""
 	case !dayFirst && ambiguous:
-		return "DMY", "day/month order is ambiguous: no date in the file has a field above 12; read as day/month/year (re-import with the date order set to MDY if the export is month first)"
+		return "DMY", ambiguousPrefix + ": no date in the file has a field above 12; read as day/month/year (re-import with the date order set to MDY if the export is month first)"
 	}
 	return "DMY", ""
 }

@@ -433,3 +433,37 @@ func TestLongLines(t *testing.T) {
 		}
 	}
 }
+
+// TestAmbiguousCode: only the warning of a file whose dates never settle day/month order carries
+// importers.CodeAmbiguousDateOrder, so that the GUI can ask; a given order or a settled file has none.
+func TestAmbiguousCode(t *testing.T) {
+	tests := []struct {
+		name, text, order string
+		want              int
+	}{
+		{"never settled", "01/02/24, 10:00 - Alice: a\n03/04/24, 11:00 - Bob: b\n", "", 1},
+		{"order given", "01/02/24, 10:00 - Alice: a\n", "MDY", 0},
+		{"settled day first", "01/02/24, 10:00 - Alice: a\n13/04/24, 11:00 - Bob: b\n", "", 0},
+		{"contradicted", "13/02/24, 10:00 - Alice: a\n03/14/24, 11:00 - Bob: b\n", "", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var c importers.Collector
+			if err := Read(context.Background(), strings.NewReader(tt.text), importers.Options{Location: time.UTC, DateOrder: tt.order}, &c); err != nil {
+				t.Fatal(err)
+			}
+			got := 0
+			for _, p := range c.Problems {
+				if p.Code == importers.CodeAmbiguousDateOrder {
+					got++
+					if !p.Warning || p.Location != "file" {
+						t.Errorf("ambiguous warning %+v: want a warning on location file", p)
+					}
+				}
+			}
+			if got != tt.want {
+				t.Errorf("%d problems with code %q, want %d (problems %v)", got, importers.CodeAmbiguousDateOrder, tt.want, c.Problems)
+			}
+		})
+	}
+}

@@ -603,3 +603,40 @@ func TestReadCRLineEnds(t *testing.T) {
 		})
 	}
 }
+
+// TestAmbiguousCode: only the warning of a file whose time column never settles day/month order
+// carries importers.CodeAmbiguousDateOrder; a given order, a settled or a contradicted file has none.
+func TestAmbiguousCode(t *testing.T) {
+	cols := map[string]string{"time": "Date", "sender": "From", "text": "Text"}
+	tests := []struct {
+		file, order string
+		want        int
+	}{
+		{"dm_ambiguous.csv", "", 1},
+		{"dm_ambiguous.csv", "MDY", 0},
+		{"dm_month_first.csv", "", 0},
+		{"dm_contradiction.csv", "", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file+"/"+tt.order, func(t *testing.T) {
+			f, err := os.Open(filepath.Join("testdata", tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			var c importers.Collector
+			if err := Read(context.Background(), f, importers.Options{Columns: cols, DateOrder: tt.order}.WithDefaults(), &c); err != nil {
+				t.Fatal(err)
+			}
+			got := 0
+			for _, p := range c.Problems {
+				if p.Code == importers.CodeAmbiguousDateOrder {
+					got++
+				}
+			}
+			if got != tt.want {
+				t.Errorf("%d problems with code %q, want %d (problems %v)", got, importers.CodeAmbiguousDateOrder, tt.want, c.Problems)
+			}
+		})
+	}
+}

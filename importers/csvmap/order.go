@@ -148,7 +148,7 @@ func (o *orderer) assume(upTo string) {
 	if upTo != "" {
 		scope = "no date up to " + upTo
 	}
-	o.sink.Problem(importers.Problem{Location: "file", Warning: true, Reason: fmt.Sprintf(
+	o.sink.Problem(importers.Problem{Location: "file", Warning: true, Code: importers.CodeAmbiguousDateOrder, Reason: fmt.Sprintf(
 		"day/month order is ambiguous: %s has a field above 12 in column %q (the first date it changes: %s); "+
 			"read as %s. If the file is month first, re-import with the date order set to MDY (raidtrace import --date-order MDY)",
 		scope, o.column, o.first, orderName(o.order))})

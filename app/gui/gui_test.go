@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 	"unicode"
@@ -377,5 +378,68 @@ func TestTopRaidLink(t *testing.T) {
 	test.Tap(u.overview.raidButtons[0])
 	if u.tabs.SelectedIndex() != 2 || u.raids.selected != 0 {
 		t.Errorf("tab %d, raid %d; want the Raids tab on raid 0", u.tabs.SelectedIndex(), u.raids.selected)
+	}
+}
+
+// TestConfirmAllOpen: on the demo, "Confirm all open…" asks first, then records one confirmed
+// decision per open member of the raid (each in the custody log, noted as confirmed together),
+// leaves a rejected member rejected, and is disabled once nothing is open.
+func TestConfirmAllOpen(t *testing.T) {
+	u, w := newTestUI(t)
+	test.Tap(u.start.demoBtn)
+	u.jobs.wait()
+	if u.d == nil || len(u.d.clusters) == 0 {
+		t.Fatal("demo case not open or not analysed")
+	}
+	u.tabs.SelectIndex(2)
+	k := len(u.d.clusters) - 1 // the smallest raid keeps the test short
+	u.raids.list.Select(k)
+	size := len(u.d.members[k])
+	u.raids.decide(0, verdictRejected)
+	u.jobs.wait()
+	if u.raids.confirmAll.Disabled() {
+		t.Fatal("Confirm all open… is disabled while members are open")
+	}
+	test.Tap(u.raids.confirmAll)
+	yes := dialogButton(w, "Yes")
+	if yes == nil {
+		t.Fatal("Confirm all open… asked nothing")
+	}
+	if decs, _ := u.c.Decisions(context.Background()); len(decs) != 1 { // nothing before the answer
+		t.Fatalf("before the answer: %d decisions, want 1", len(decs))
+	}
+	test.Tap(yes)
+	u.jobs.wait()
+	decs, err := u.c.Decisions(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	confirmed, rejected := 0, 0
+	for _, d := range decs {
+		switch d.Verdict {
+		case verdictConfirmed:
+			confirmed++
+			if !strings.Contains(d.Note, "confirmed together") {
+				t.Errorf("decision on %d: note %q, want it to say confirmed together", d.MessageID, d.Note)
+			}
+		case verdictRejected:
+			rejected++
+		}
+	}
+	if confirmed != size-1 || rejected != 1 {
+		t.Errorf("got %d confirmed and %d rejected, want %d and 1", confirmed, rejected, size-1)
+	}
+	if !u.raids.confirmAll.Disabled() {
+		t.Error("Confirm all open… still enabled with nothing open")
+	}
+	custody, _ := u.c.(*casefile.Case).Custody(context.Background())
+	n := 0
+	for _, e := range custody {
+		if e.Action == "decision" {
+			n++
+		}
+	}
+	if n != size {
+		t.Errorf("custody has %d decision entries, want %d", n, size)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -44,6 +45,7 @@ type raidsScreen struct {
 	template      *widget.RichText
 	templateShown bool
 	members       *widget.List
+	confirmAll    *widget.Button // confirms every open member of the raid at once
 	note          *widget.Entry
 	noteBtn       *widget.Button
 }
@@ -177,6 +179,8 @@ func (s *raidsScreen) show(k int) {
 	s.review = widget.NewLabel(s.reviewText())
 	s.review.Wrapping = fyne.TextWrapWord
 	review := s.review
+	s.confirmAll = widget.NewButtonWithIcon(lang.L("Confirm all open…"), theme.ConfirmIcon(), s.askConfirmAll)
+	s.updateConfirmAll()
 
 	s.members = widget.NewList(
 		func() int { return len(mem) },
@@ -274,7 +278,8 @@ func (s *raidsScreen) show(k int) {
 			box.Refresh()
 		})
 	lower := container.NewAppTabs(
-		container.NewTabItem(lang.L("Members ({{.N}})", map[string]any{"N": len(mem)}), container.NewBorder(review, nil, nil, nil, s.members)),
+		container.NewTabItem(lang.L("Members ({{.N}})", map[string]any{"N": len(mem)}),
+			container.NewBorder(container.NewBorder(nil, nil, nil, s.confirmAll, review), nil, nil, nil, s.members)),
 		container.NewTabItem(lang.L("Triage suggestions ({{.N}})", map[string]any{"N": len(s.flagged)}), s.flagList),
 		container.NewTabItem(lang.L("Timeline"), container.NewPadded(tl)),
 	)
@@ -378,6 +383,95 @@ func (s *raidsScreen) decide(r int, verdict string) {
 		Who: s.u.examiner(), At: time.Now().UTC()})
 }
 
+// openMembers are the members of the selected raid without a verdict, as message indexes.
+func (s *raidsScreen) openMembers() []int {
+	var open []int
+	for _, i := range s.d.members[s.selected] {
+		if s.d.decisions[decisionKey{s.d.msgs[i].ID, subjectMember}].Verdict == "" {
+			open = append(open, i)
+		}
+	}
+	return open
+}
+
+func (s *raidsScreen) updateConfirmAll() {
+	if s.confirmAll == nil || s.selected < 0 {
+		return
+	}
+	if len(s.openMembers()) == 0 {
+		s.confirmAll.Disable()
+	} else {
+		s.confirmAll.Enable()
+	}
+}
+
+// askConfirmAll confirms, after the reviewer says yes, every open member of the selected raid:
+// one decision per message, each in the custody log with a note saying it was confirmed with
+// the others (a large raid of one template need not be clicked through one by one; rejected
+// members stay rejected).
+func (s *raidsScreen) askConfirmAll() {
+	if s.selected < 0 {
+		return
+	}
+	open := s.openMembers()
+	if len(open) == 0 {
+		return
+	}
+	c := s.d.clusters[s.selected]
+	ref := raidRef(c.ID)
+	msg := lang.L("Confirm the {{.N}} open members of raid {{.Raid}} as members of this raid? Each gets its own decision in the custody log, noted as confirmed together. Members you rejected stay rejected.",
+		map[string]any{"N": len(open), "Raid": ref})
+	dialog.ShowConfirm(lang.L("Confirm all open members"), msg, func(yes bool) {
+		if yes {
+			s.confirmOpen(c.ID, open)
+		}
+	}, s.u.w)
+}
+
+func (s *raidsScreen) confirmOpen(clusterID int, open []int) {
+	note := lang.L("confirmed together with the other open members of raid {{.Raid}} ({{.N}} decisions)",
+		map[string]any{"Raid": raidRef(clusterID), "N": len(open)})
+	if extra := strings.TrimSpace(s.note.Text); extra != "" {
+		note = extra + " — " + note
+	}
+	who, at := s.u.examiner(), time.Now().UTC()
+	decs := make([]casefile.Decision, len(open))
+	for k, i := range open {
+		decs[k] = casefile.Decision{MessageID: s.d.msgs[i].ID, ClusterID: clusterID, Subject: subjectMember,
+			Verdict: verdictConfirmed, Note: note, Who: who, At: at}
+	}
+	ch := s.u.c
+	sel := s.selected
+	s.confirmAll.Disable()
+	var done []casefile.Decision
+	s.u.jobs.run(context.Background(), func(ctx context.Context) error {
+		for _, dec := range decs {
+			if err := ch.Decide(ctx, dec); err != nil {
+				return err
+			}
+			done = append(done, dec)
+		}
+		return nil
+	}, func(err error) {
+		for _, dec := range done { // those stored before an error are kept, and shown
+			s.d.decisions[decisionKey{dec.MessageID, dec.Subject}] = dec
+			s.d.decMu.Lock()
+			s.d.decided[dec.MessageID] = true
+			s.d.decMu.Unlock()
+		}
+		if err != nil {
+			s.u.showError(err)
+		} else if s.note.Text != "" {
+			s.note.SetText("")
+		}
+		if s.selected == sel {
+			s.members.Refresh()
+			s.review.SetText(s.reviewText())
+			s.updateConfirmAll()
+		}
+	})
+}
+
 // record stores a decision (casefile logs it to custody) and redraws the raid page.
 func (s *raidsScreen) record(dec casefile.Decision) {
 	dec.Note = strings.TrimSpace(s.note.Text) // a note being written goes with the decision
@@ -401,6 +495,7 @@ func (s *raidsScreen) record(dec casefile.Decision) {
 			s.members.Refresh()
 			s.flagList.Refresh()
 			s.review.SetText(s.reviewText())
+			s.updateConfirmAll()
 		}
 	})
 }

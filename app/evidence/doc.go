@@ -4,7 +4,10 @@
 // # The bundle
 //
 // [Export] writes a BagIt bag (RFC 8493) into a new folder. Its payload (data/) holds the
-// original files byte for byte, every message as CSV and JSONL with one exhibit id each, the
+// original files byte for byte, the attachments whose bytes they hold (data/attachments/<sha256>
+// with an extension from the MIME type: MMS parts of SMS Backup & Restore backups, read again
+// from the stored original; the others are listed as metadata only), every message as CSV and
+// JSONL with one exhibit id each, the
 // clusters, an identifiers annex of senders, the analysis parameters, result and method, the
 // timeline data, the custody log, an RSMF export, and the report in French and English (PDF and
 // self-contained HTML). Both manifests (SHA-256 and SHA-512) can be checked with `sha256sum -c`
@@ -36,7 +39,8 @@
 //
 // With [Options.Redact] senders become keyed pseudonyms ([Pseudonym]) in every file, the
 // analysis result included; texts are masked ([MaskText]); record hashes become keyed hashes
-// ([RecordHashRedacted]); the originals are left out. The custody log keeps its hashes but
+// ([RecordHashRedacted]); the originals and the attachments (pictures identify people) are left
+// out. The custody log keeps its hashes but
 // masks source names, paths, the case name and notes; Verify checks those entries' order and
 // links, not their content.
 //

@@ -2,6 +2,7 @@ package evidence
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -30,7 +31,12 @@ type attachmentCount struct {
 	MetaOnly int
 	want     map[string]bool // hash -> written; the hashes the messages list
 	listed   map[string]int  // hash -> how many listings
+	pending  int             // hashes in want not written yet
+	sources  map[int64]bool  // the sources of the messages listing a hash
 }
+
+// errAllWritten stops reading an original once every listed attachment is in the bag.
+var errAllWritten = errors.New("every attachment written")
 
 // add counts the attachments of one message.
 func (a *attachmentCount) add(msg *casefile.Message) {
@@ -38,12 +44,14 @@ func (a *attachmentCount) add(msg *casefile.Message) {
 		a.Listed++
 		if h := strings.ToLower(at.SHA256); isSHA256(h) {
 			if a.want == nil {
-				a.want, a.listed = map[string]bool{}, map[string]int{}
+				a.want, a.listed, a.sources = map[string]bool{}, map[string]int{}, map[int64]bool{}
 			}
 			if _, ok := a.want[h]; !ok {
 				a.want[h] = false
+				a.pending++
 			}
 			a.listed[h]++
+			a.sources[msg.SourceID] = true
 		}
 	}
 }
@@ -103,8 +111,11 @@ func (m *Model) writeAttachments(ctx context.Context, w *bagWriter, open origina
 	}
 	for _, s := range m.Sources {
 		read := mediaReaders[s.Format]
-		if read == nil || s.Folder {
+		if read == nil || s.Folder || !a.sources[s.ID] {
 			continue
+		}
+		if a.pending == 0 {
+			break
 		}
 		rc, err := open(ctx, s.ID)
 		if err != nil {
@@ -114,11 +125,17 @@ func (m *Model) writeAttachments(ctx context.Context, w *bagWriter, open origina
 			if done, ok := a.want[sha]; !ok || done {
 				return nil
 			}
-			return writeAttachment(w, sha, mime, r, a)
+			if err := writeAttachment(w, sha, mime, r, a); err != nil {
+				return err
+			}
+			if a.pending == 0 {
+				return errAllWritten
+			}
+			return nil
 		}}.WithDefaults()
 		err = read(ctx, ctxReader{ctx, rc}, opt, discardSink{})
 		rc.Close()
-		if err != nil {
+		if err != nil && !errors.Is(err, errAllWritten) {
 			return fmt.Errorf("attachments of source %d (%s): %w", s.ID, s.Name, err)
 		}
 	}
@@ -142,6 +159,7 @@ func writeAttachment(w *bagWriter, sha, mime string, r io.Reader, a *attachmentC
 		return fmt.Errorf("write %s: its bytes hash to %s, not to its name", p, got)
 	}
 	a.want[sha] = true
+	a.pending--
 	return nil
 }
 

@@ -153,7 +153,7 @@ func TestExportAttachments(t *testing.T) {
 // file misnamed in the bag.
 func TestWriteAttachmentHash(t *testing.T) {
 	w := &bagWriter{root: t.TempDir()}
-	a := &attachmentCount{want: map[string]bool{}}
+	a := &attachmentCount{want: map[string]bool{}, pending: 2}
 	good := []byte("photo")
 	if err := writeAttachment(w, sha256Of(good), "image/jpeg", bytes.NewReader(good), a); err != nil || !a.want[sha256Of(good)] {
 		t.Errorf("good bytes: got %v, written %v", err, a.want)

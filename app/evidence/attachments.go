@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"raidtrace/app/casefile"
 	"raidtrace/importers"
+	"raidtrace/importers/detect"
 	"raidtrace/importers/smsbackup"
 )
 
@@ -18,8 +20,26 @@ const attachmentDir = "data/attachments/"
 
 // mediaReaders are the formats that can hand over attachment bytes ([importers.Options.Media]),
 // by format ID; the stored original of a source in one of them is read again to extract them.
+// X archives and chat exports record attachment names without hashes: they are not listed.
 var mediaReaders = map[string]func(context.Context, io.Reader, importers.Options, importers.Sink) error{
 	smsbackup.Format.ID: smsbackup.Read,
+	detect.Zip.ID:       readZipMedia, // its SMS Backup & Restore members
+}
+
+// readZipMedia reads a stored ZIP of exports through a temporary copy, as ZIP members can only
+// be read from a file.
+func readZipMedia(ctx context.Context, r io.Reader, opt importers.Options, sink importers.Sink) error {
+	f, err := os.CreateTemp("", "raidtrace-zip-*")
+	if err != nil {
+		return fmt.Errorf("temporary copy: %w", err)
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	n, err := io.Copy(f, r)
+	if err != nil {
+		return fmt.Errorf("temporary copy: %w", err)
+	}
+	return detect.ReadZip(ctx, f, n, opt, sink)
 }
 
 // attachmentCount is what the bundle says about the messages' attachments.

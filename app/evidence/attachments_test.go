@@ -1,6 +1,7 @@
 package evidence
 
 import (
+	"archive/zip"
 	"bufio"
 	"bytes"
 	"context"
@@ -8,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -16,6 +18,7 @@ import (
 
 	"raidtrace/analysis"
 	"raidtrace/app/casefile"
+	"raidtrace/importers/detect"
 	"raidtrace/importers/smsbackup"
 )
 
@@ -23,7 +26,8 @@ func sha256Of(b []byte) string { s := sha256.Sum256(b); return hex.EncodeToStrin
 
 // mmsCase is a case holding an SMS Backup & Restore backup with two MMS: a photo (sent twice), a
 // picture over 64 KiB and a part without data, beside text parts.
-func mmsCase(t *testing.T) (c *casefile.Case, jpeg, png []byte) {
+// With zipped, the backup is imported inside a ZIP of exports.
+func mmsCase(t *testing.T, zipped bool) (c *casefile.Case, jpeg, png []byte) {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -47,11 +51,22 @@ func mmsCase(t *testing.T) (c *casefile.Case, jpeg, png []byte) {
 		"<part seq='0' ct='video/mp4' cl='gone.mp4'/>\n" +
 		"</parts><addrs><addr address='+33612345602' type='137'/></addrs></mms>\n" +
 		"</smses>\n"
-	src := filepath.Join(dir, "sms-20240501.xml")
-	if err := os.WriteFile(src, []byte(xml), 0o600); err != nil {
+	src, format, data := filepath.Join(dir, "sms-20240501.xml"), smsbackup.Format, []byte(xml)
+	if zipped {
+		var b bytes.Buffer
+		zw := zip.NewWriter(&b)
+		zw.Create("notes/")
+		fw, _ := zw.Create("phone/sms-20240501.xml")
+		fw.Write(data)
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		src, format, data = filepath.Join(dir, "exports.zip"), detect.Zip, b.Bytes()
+	}
+	if err := os.WriteFile(src, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Import(ctx, src, smsbackup.Format, nil); err != nil {
+	if _, err := c.Import(ctx, src, format, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.Analyze(ctx, analysis.DefaultParams(), nil); err != nil {
@@ -65,7 +80,13 @@ func mmsCase(t *testing.T) (c *casefile.Case, jpeg, png []byte) {
 // bag verifies; the README counts the attachment without data as metadata only; the redacted
 // variant holds no attachment and says so.
 func TestExportAttachments(t *testing.T) {
-	c, jpeg, png := mmsCase(t)
+	for _, zipped := range []bool{false, true} {
+		t.Run(fmt.Sprintf("zipped=%v", zipped), func(t *testing.T) { testExportAttachments(t, zipped) })
+	}
+}
+
+func testExportAttachments(t *testing.T, zipped bool) {
+	c, jpeg, png := mmsCase(t, zipped)
 	bag := exportTest(t, c, Options{})
 	r, err := Verify(context.Background(), bag)
 	if err != nil {

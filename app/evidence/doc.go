@@ -5,7 +5,8 @@
 //
 // [Export] writes a BagIt bag (RFC 8493) into a new folder. Its payload (data/) holds the
 // original files byte for byte, the attachments whose bytes they hold (data/attachments/<sha256>
-// with an extension from the MIME type: MMS parts of SMS Backup & Restore backups, read again
+// with an extension from the MIME type: MMS parts of SMS Backup & Restore backups, alone or in a
+// ZIP of exports, read again
 // from the stored original; the others are listed as metadata only), every message as CSV and
 // JSONL with one exhibit id each, the
 // clusters, an identifiers annex of senders, the analysis parameters, result and method, the

@@ -9,8 +9,9 @@
 //
 // This package and its subpackages do no writing: they never modify, move or create the files they
 // read; the only files they create are the temporary copies of a database and its write-ahead log
-// that importers/sqliteread makes to read the log, removed when the import ends. They open no
-// network connection and they import no GUI code. Storing records is the case file's job
+// that importers/sqliteread makes to read the log, and the temporary files importers/smsbackup
+// decodes large attachments to when [Options.Media] is set, removed when the import ends. They
+// open no network connection and they import no GUI code. Storing records is the case file's job
 // (app/casefile).
 package importers
 
@@ -212,6 +213,13 @@ type Options struct {
 	// JSON lines, a CSV row, an SMS Backup & Restore message's text); a longer one is reported as
 	// a problem ([TooLong]) and skipped. 0 means [DefaultMaxRecord]. See [Options.RecordLimit].
 	MaxRecord int
+	// Media, when set, is called once per attachment whose bytes the source holds (the base64
+	// data of an SMS Backup & Restore MMS part), with its SHA-256 (lower-case hex, as in
+	// [Attachment.SHA256]), its MIME type as the source gives it (may be empty) and a reader of
+	// the decoded bytes, valid only during the call. It is called while reading, after the
+	// record carrying the attachment was sent to the sink; an error it returns stops the parse
+	// with that error. Formats that hold no attachment bytes never call it; nil means not called.
+	Media func(sha256, mime string, r io.Reader) error
 }
 
 // WithDefaults returns o with Region "FR" and Location UTC where they are unset.

@@ -4,11 +4,14 @@
 // # The bundle
 //
 // [Export] writes a BagIt bag (RFC 8493) into a new folder. Its payload (data/) holds the
-// original files byte for byte, every message as CSV and JSONL with one exhibit id each, the
-// clusters, an identifiers annex of senders, the analysis parameters, result and method, the
-// timeline data, the custody log, an RSMF export, and the report in French and English (PDF and
-// self-contained HTML). Both manifests (SHA-256 and SHA-512) can be checked with `sha256sum -c`
-// and `sha512sum -c` from the bag root. The tag manifest is signed with an OpenSSH SSHSIG
+// original files byte for byte, the attachments whose bytes they hold (data/attachments/<sha256>
+// with an extension from the MIME type: MMS parts of SMS Backup & Restore backups, alone or in a
+// ZIP of exports, read again from the stored original; the others are listed as metadata only),
+// every message as CSV and JSONL with one exhibit id each, the clusters, an identifiers annex of
+// senders, the analysis parameters, result and method, the timeline data, the custody log, an
+// RSMF export, and the report in French and English (PDF and self-contained HTML). Both
+// manifests (SHA-256 and SHA-512) can be checked with `sha256sum -c` and `sha512sum -c` from the
+// bag root. The tag manifest is signed with an OpenSSH SSHSIG
 // signature (namespace "raidtrace-bundle", checkable with `ssh-keygen -Y verify`) and an
 // RFC 3161 time-stamp request over it is always included; [Stamp] sends it to a time-stamp
 // authority on request and stores the reply.
@@ -38,7 +41,8 @@
 //
 // With [Options.Redact] senders become keyed pseudonyms ([Pseudonym]) in every file, the
 // analysis result included; texts are masked ([MaskText]); record hashes become keyed hashes
-// ([RecordHashRedacted]); the originals are left out. The custody log keeps its hashes but
+// ([RecordHashRedacted]); the originals and the attachments (pictures identify people) are left
+// out. The custody log keeps its hashes but
 // masks source names, paths, the case name and notes; Verify checks those entries' order and
 // links, not their content.
 //

@@ -386,6 +386,13 @@ func writeBag(ctx context.Context, m *Model, open originalOpener, root string, o
 	if err := m.writeMessageFiles(w); err != nil {
 		return nil, err
 	}
+	// attachments, named by their hash (not in the redacted variant: pictures identify people)
+	if !m.Redacted && open != nil {
+		if err := m.writeAttachments(ctx, w, open); err != nil {
+			return nil, err
+		}
+	}
+	m.att.finish()
 	for i, g := range gens {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -690,8 +697,10 @@ func (m *Model) writeMessageFiles(w *bagWriter) error {
 	if err == nil {
 		head, events := newRSMFHead(), &rsmfEvents{}
 		events.fw, _ = flate.NewWriter(&events.z, flate.BestSpeed)
+		m.att = attachmentCount{}
 		t.also = func(msg *casefile.Message, l *msgLite) error {
 			head.add(msg)
+			m.att.add(msg)
 			return events.add(events.fw, msg, l)
 		}
 		if err = m.eachFull(t.add); err == nil {

@@ -50,6 +50,7 @@ type Model struct {
 	rsmfPre      *rsmfHead                                   // RSMF participants and conversations gathered by writeBag's pass
 	rsmfEvents   *rsmfEvents                                 // RSMF events gathered by writeBag's pass
 	once         bool                                        // Export's model: writeBag may release what only the tables need
+	att          attachmentCount                             // the messages' attachments, counted by writeBag's pass
 }
 
 // msgLite is what the derivations and reports need of one message; the other fields are read

@@ -16,11 +16,15 @@ type textData struct {
 	Params      string // analysis parameters as JSON
 	Version     string // analysis method version
 	Both        bool   // the text is followed by its other language (README.txt), not alone (a report)
+	// The messages' attachments: how many they list, how many distinct files data/attachments
+	// holds, and how many listed attachments are metadata only (no file in the bag).
+	Attachments, AttachmentFiles, AttachmentsMetaOnly int
 }
 
 func (m *Model) textData() textData {
 	d := textData{CaseID: m.Info.ID, Agent: m.Agent, Fingerprint: m.Fingerprint, Signed: m.Fingerprint != "",
-		Redacted: m.Redacted, Params: "{}", Version: "-"}
+		Redacted: m.Redacted, Params: "{}", Version: "-",
+		Attachments: m.att.Listed, AttachmentFiles: m.att.Files, AttachmentsMetaOnly: m.att.MetaOnly}
 	if m.Analysis != nil && m.Analysis.Result != nil {
 		b, _ := json.MarshalIndent(m.Analysis.Result.Params, "", "  ")
 		d.Params = string(b)

@@ -72,6 +72,7 @@ type cleaner struct {
 	partOff   int64 // offset of that tag's "<"
 	media     *b64  // inside its data value: the decoder
 	mediaDone []partMedia
+	keep      bool // keep the decoded bytes, for importers.Options.Media
 
 	// A record (from its <sms or <mms to the next one) whose cleaned bytes pass limit is cut
 	// there: the cleaner writes poison, which the XML decoder rejects, and then only the line
@@ -361,7 +362,7 @@ func (c *cleaner) process() {
 				c.tag, c.ptag = false, false
 			case c.ptag && c.dataAttr():
 				c.pq = x
-				c.media = newB64()
+				c.media = newB64(c.keep)
 			default:
 				c.pq = x
 			}
@@ -407,6 +408,7 @@ func (c *cleaner) cut() bool {
 func (c *cleaner) cutHere() {
 	c.out = append(c.out, poison...)
 	c.poisons = append(c.poisons, c.offset()-int64(len(poison)))
+	c.media.discard()
 	c.skipping, c.tag, c.ptag, c.pq, c.media = true, false, false, 0, nil
 }
 
@@ -492,6 +494,7 @@ func (c *cleaner) mediaValue(b []byte) (int, bool) {
 			c.out = append(c.out, x)
 			return i + 1, false
 		case x == '<': // the decoder will report it, exactly as without this shortcut
+			c.media.discard()
 			c.media, c.pq, c.tag, c.ptag = nil, 0, false, false
 			return i, false
 		case x == '\n':
@@ -548,8 +551,19 @@ func (c *cleaner) feedCleaned(s []byte) {
 // outside an <mms>), so that they do not pile up.
 func (c *cleaner) dropMedia(off int64) {
 	for len(c.mediaDone) > 0 && c.mediaDone[0].off < off {
+		c.mediaDone[0].media.close()
 		c.mediaDone = c.mediaDone[1:]
 	}
+}
+
+// closeMedia removes the temporary files of the media not taken, when the parse ends.
+func (c *cleaner) closeMedia() {
+	c.media.discard()
+	c.media = nil
+	for _, m := range c.mediaDone {
+		m.media.close()
+	}
+	c.mediaDone = nil
 }
 
 // takeMedia returns the data of the <part> whose start tag begins at offset off, when the

@@ -1,9 +1,14 @@
 package smsbackup
 
 import (
+	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"hash"
+	"io"
+	"os"
 )
 
 // smallMax is the largest decoded part kept in memory (for text parts stored as data); larger
@@ -28,6 +33,12 @@ type b64 struct {
 	bad   bool
 	buf   [4096]byte
 	nbuf  int
+	// keep is set when the caller wants the decoded bytes ([importers.Options.Media]): those
+	// beyond smallMax go to a temporary file, so that memory stays bounded.
+	keep bool
+	file *os.File
+	w    *bufio.Writer
+	err  error // creating or writing the temporary file
 }
 
 var b64val [256]byte
@@ -43,7 +54,7 @@ func init() {
 	b64val['-'], b64val['_'] = 62, 63
 }
 
-func newB64() *b64 { return &b64{h: sha256.New()} }
+func newB64(keep bool) *b64 { return &b64{h: sha256.New(), keep: keep} }
 
 func (d *b64) feed(c byte) {
 	if d.bad {
@@ -119,12 +130,50 @@ func (d *b64) flush() {
 	d.size += int64(len(b))
 	if !d.big {
 		if len(d.small)+len(b) > smallMax {
-			d.big, d.small = true, nil
+			d.big = true
+			if d.keep {
+				d.spill(d.small)
+			}
+			d.small = nil
 		} else {
 			d.small = append(d.small, b...)
 		}
 	}
+	if d.big && d.keep {
+		d.spill(b)
+	}
 	d.nbuf = 0
+}
+
+// spill writes decoded bytes to the temporary file, creating it on first use.
+func (d *b64) spill(b []byte) {
+	if d.err != nil {
+		return
+	}
+	if d.file == nil {
+		f, err := os.CreateTemp("", "raidtrace-media-*")
+		if err != nil {
+			d.err = fmt.Errorf("temporary file for attachment data: %w", err)
+			return
+		}
+		d.file, d.w = f, bufio.NewWriterSize(f, 64<<10)
+	}
+	if _, err := d.w.Write(b); err != nil {
+		d.err = fmt.Errorf("temporary file for attachment data: %w", err)
+	}
+}
+
+// discard removes the temporary file, if any.
+func (d *b64) discard() {
+	if d != nil && d.file != nil {
+		closeTemp(d.file)
+		d.file = nil
+	}
+}
+
+func closeTemp(f *os.File) {
+	f.Close()
+	os.Remove(f.Name())
 }
 
 // media is what a part's data attribute holds.
@@ -134,10 +183,36 @@ type media struct {
 	size    int64  // decoded size
 	sha256  string // of the decoded bytes
 	small   []byte // the decoded bytes, nil when larger than smallMax
+	// With keep, the decoded bytes larger than smallMax are in file, a temporary file the
+	// receiver closes and removes (close); err tells why they could not be kept.
+	file *os.File
+	err  error
+}
+
+// open returns the decoded bytes, when they were kept.
+func (m media) open() (io.Reader, error) {
+	if m.err != nil {
+		return nil, m.err
+	}
+	if m.file == nil {
+		return bytes.NewReader(m.small), nil
+	}
+	if _, err := m.file.Seek(0, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("temporary file for attachment data: %w", err)
+	}
+	return bufio.NewReaderSize(m.file, 64<<10), nil
+}
+
+// close removes the temporary file holding the decoded bytes, if any.
+func (m media) close() {
+	if m.file != nil {
+		closeTemp(m.file)
+	}
 }
 
 func (d *b64) finish() media {
 	if d.chars == 0 || d.chars == 4 && string(d.head[:]) == "null" {
+		d.discard()
 		return media{}
 	}
 	if d.nbuf+3 > len(d.buf) {
@@ -156,10 +231,17 @@ func (d *b64) finish() media {
 		d.nbuf += 2
 	}
 	if d.bad {
+		d.discard()
 		return media{present: true, bad: true}
 	}
 	d.flush()
-	m := media{present: true, size: d.size, sha256: hex.EncodeToString(d.h.Sum(nil)), small: d.small}
+	if d.w != nil && d.err == nil {
+		if err := d.w.Flush(); err != nil {
+			d.err = fmt.Errorf("temporary file for attachment data: %w", err)
+		}
+	}
+	m := media{present: true, size: d.size, sha256: hex.EncodeToString(d.h.Sum(nil)), small: d.small,
+		file: d.file, err: d.err}
 	if m.small == nil && !d.big {
 		m.small = []byte{}
 	}
@@ -167,8 +249,8 @@ func (d *b64) finish() media {
 }
 
 // decodeMedia reads a data attribute's value.
-func decodeMedia(s string) media {
-	d := newB64()
+func decodeMedia(s string, keep bool) media {
+	d := newB64(keep)
 	d.feedString(s)
 	return d.finish()
 }

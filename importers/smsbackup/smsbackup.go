@@ -4,7 +4,8 @@
 //
 // [Read] streams the file with encoding/xml's Token API, so a multi-gigabyte backup with inline
 // base64 media is read in flat memory: attachment data is decoded only to compute its size and
-// SHA-256, then dropped. The base64 `data` values of <part> elements, the bulk of large backups,
+// SHA-256, then dropped, unless [importers.Options.Media] asks for it (it then gets each
+// attachment's decoded bytes, those over 64 KiB through a temporary file). The base64 `data` values of <part> elements, the bulk of large backups,
 // are decoded and hashed as they stream past, before the XML decoder, which then sees them
 // empty; a value the shortcut does not recognise is decoded from the attribute with the same
 // decoder, with the same result. It sends one [importers.Record] per <sms> and per <mms> element, in file
@@ -167,10 +168,13 @@ func utf8Input(r io.Reader) io.Reader {
 func Read(ctx context.Context, r io.Reader, opt importers.Options, sink importers.Sink) error {
 	c := newCleaner(utf8Input(r))
 	c.limit = int64(opt.RecordLimit())
+	c.keep = opt.Media != nil
+	defer c.closeMedia()
 	d := xml.NewDecoder(c)
 	// The input is already UTF-8 (see utf8Input), whatever the declaration says.
 	d.CharsetReader = func(_ string, in io.Reader) (io.Reader, error) { return in, nil }
 	p := &parser{ctx: ctx, d: d, c: c, opt: opt.WithDefaults(), sink: sink}
+	defer p.dropPending()
 	return p.run()
 }
 
@@ -195,6 +199,45 @@ type parser struct {
 	marksSMS int  // <sms> and <mms> start tags counted by the cleaner so far
 	marksMMS int
 	e164     map[string]string // memo of importers.E164, which is slow; bounded
+	// pending holds the data of the current MMS's attachments until its record is sent, when
+	// they go to opt.Media (only when it is set).
+	pending []pendingMedia
+}
+
+type pendingMedia struct {
+	mime string
+	md   media
+}
+
+// keepMedia holds md, the data of an attachment of the current MMS, for opt.Media.
+func (p *parser) keepMedia(mime string, md media) {
+	if p.opt.Media == nil || !md.present || md.bad {
+		md.close()
+		return
+	}
+	p.pending = append(p.pending, pendingMedia{mime: mime, md: md})
+}
+
+// deliverMedia gives the data of the attachments of the record just sent to opt.Media.
+func (p *parser) deliverMedia() error {
+	defer p.dropPending()
+	for _, pm := range p.pending {
+		r, err := pm.md.open()
+		if err == nil {
+			err = p.opt.Media(pm.md.sha256, pm.mime, r)
+		}
+		if err != nil {
+			return fmt.Errorf("attachment %s: %w", pm.md.sha256, err)
+		}
+	}
+	return nil
+}
+
+func (p *parser) dropPending() {
+	for _, pm := range p.pending {
+		pm.md.close()
+	}
+	p.pending = p.pending[:0]
 }
 
 // phone is importers.PhoneParty with a bounded memo: a backup repeats each correspondent's
@@ -327,6 +370,7 @@ func (p *parser) element(t xml.StartElement, line int) error {
 		p.cur = fmt.Sprintf("/smses/mms[%d] (line %d)", p.nMMS, line)
 		rec, ws, err = p.mms(t.Attr)
 		if err != nil {
+			p.dropPending()
 			return p.fail(err, p.line())
 		}
 	default:
@@ -346,6 +390,9 @@ func (p *parser) element(t xml.StartElement, line int) error {
 	p.cur = ""
 	rec.Location = loc
 	if err := p.sink.Record(rec); err != nil {
+		return fmt.Errorf("smsbackup: %s: %w", loc, err)
+	}
+	if err := p.deliverMedia(); err != nil {
 		return fmt.Errorf("smsbackup: %s: %w", loc, err)
 	}
 	p.imported++
@@ -731,9 +778,11 @@ func (p *parser) mms(a attrs) (importers.Record, []string, error) {
 							ws = append(ws, "text part data is not valid base64; not decoded")
 						case md.small == nil:
 							rec.Attachments = append(rec.Attachments, attachment(pa, ct, md))
+							p.keepMedia(ct, md)
 							ws = append(ws, fmt.Sprintf("text part data of %d bytes is too large to be taken as text; kept as an attachment", md.size))
 						default:
 							s = string(md.small)
+							md.close()
 						}
 					}
 					text.WriteString(s)
@@ -741,6 +790,7 @@ func (p *parser) mms(a attrs) (importers.Record, []string, error) {
 					md := p.partData(pa, off)
 					att := attachment(pa, ct, md)
 					rec.Attachments = append(rec.Attachments, att)
+					p.keepMedia(ct, md)
 					if md.bad {
 						ws = append(ws, fmt.Sprintf("attachment %q data is not valid base64; not hashed", att.Name))
 					}
@@ -864,7 +914,7 @@ func (p *parser) partData(a attrs, off int64) media {
 	if !ok {
 		return media{}
 	}
-	return decodeMedia(v)
+	return decodeMedia(v, p.opt.Media != nil)
 }
 
 // attachment describes a non-text MMS part from its attributes and its data's size and hash.

@@ -3,6 +3,9 @@ package smsbackup
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
@@ -1059,5 +1062,79 @@ func TestRawLineEnds(t *testing.T) {
 		if atts := c.Records[3].Attachments; len(atts) != 1 || atts[0] != wantAtt {
 			t.Errorf("%s: got attachments %+v, want %+v", r.name, atts, wantAtt)
 		}
+	}
+}
+
+// TestMediaHook: with Options.Media set, each attachment whose data the backup holds is handed
+// over decoded, once, with the hash its record carries; text parts, parts without data or with
+// bad data, and the parts of a broken MMS are not; large data goes through a temporary file that
+// is removed. The records are those of a read without the hook.
+func TestMediaHook(t *testing.T) {
+	jpeg := append([]byte("\xff\xd8\xff\xe0"), bytes.Repeat([]byte("pixels"), 20)...)
+	big := bytes.Repeat([]byte("0123456789abcdef"), 10<<10) // 160 KiB: over smallMax
+	b64 := func(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
+	sum := func(b []byte) string { s := sha256.Sum256(b); return hex.EncodeToString(s[:]) }
+	in := "<smses>\n" +
+		"<mms date='1700000000000' msg_box='1' address='+33612345678'><parts>\n" +
+		"<part ct='application/smil' text='&lt;smil/&gt;'/>\n" +
+		"<part ct='image/jpeg' cl='photo.jpg' data='" + b64(jpeg) + "'/>\n" +
+		"<part ct='text/plain' text='look at this'/>\n" +
+		"</parts><addrs><addr address='+33612345678' type='137'/></addrs></mms>\n" +
+		"<mms date='1700000001000' msg_box='1' address='+33612345678'><parts>\n" +
+		"<part ct='video/mp4' cl='big.mp4' data='" + b64(big) + "'/>\n" +
+		"<part ct='image/png' cl='none.png'/>\n" +
+		"<part ct='image/gif' cl='bad.gif' data='not*base64'/>\n" +
+		"</parts></mms>\n" +
+		"<mms date='1700000002000' msg_box='1'><parts>\n" +
+		"<part ct='image/jpeg' cl='lost.jpg' data='" + b64([]byte("lost")) + "'/>\n" +
+		"<part ct='text/plain' text='broken'></mms>\n" + // XML error: the record is a problem
+		"</smses>\n"
+	type call struct{ sha, mime, data string }
+	want := []call{{sum(jpeg), "image/jpeg", string(jpeg)}, {sum(big), "video/mp4", string(big)}}
+	defer func(v bool) { stripMedia = v }(stripMedia)
+	for _, strip := range []bool{true, false} {
+		stripMedia = strip
+		tmp := t.TempDir()
+		t.Setenv("TMPDIR", tmp)
+		var got []call
+		opt := importers.Options{Media: func(sha, mime string, r io.Reader) error {
+			b, err := io.ReadAll(r)
+			got = append(got, call{sha, mime, string(b)})
+			return err
+		}}
+		var c importers.Collector
+		if err := Read(context.Background(), strings.NewReader(in), opt, &c); err != nil {
+			t.Fatalf("strip %v: %v", strip, err)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("strip %v: got %d calls, want %d", strip, len(got), len(want))
+		}
+		for i := range want {
+			if got[i].sha != want[i].sha || got[i].mime != want[i].mime || got[i].data != want[i].data {
+				t.Errorf("strip %v: call %d got %s %s (%d bytes), want %s %s (%d bytes)", strip, i,
+					got[i].sha, got[i].mime, len(got[i].data), want[i].sha, want[i].mime, len(want[i].data))
+			}
+		}
+		if len(c.Records) != 2 || c.Records[0].Attachments[0].SHA256 != want[0].sha ||
+			c.Records[1].Attachments[0].SHA256 != want[1].sha {
+			t.Errorf("strip %v: got records %+v, want the hashes handed over", strip, c.Records)
+		}
+		var plain importers.Collector
+		Read(context.Background(), strings.NewReader(in), importers.Options{}, &plain)
+		gj, _ := json.Marshal(c)
+		pj, _ := json.Marshal(plain)
+		if !bytes.Equal(gj, pj) {
+			t.Errorf("strip %v: with the hook got\n%s\nwant\n%s", strip, gj, pj)
+		}
+		if left, _ := os.ReadDir(tmp); len(left) != 0 {
+			t.Errorf("strip %v: temporary files left: %v", strip, left)
+		}
+	}
+	stop := errors.New("disk full")
+	opt := importers.Options{Media: func(string, string, io.Reader) error { return stop }}
+	var c importers.Collector
+	if err := Read(context.Background(), strings.NewReader(in), opt, &c); !errors.Is(err, stop) ||
+		!strings.Contains(err.Error(), "/smses/mms[1]") {
+		t.Errorf("hook error: got %v, want it, with the record's location", err)
 	}
 }

@@ -131,3 +131,27 @@ func TestPDFTablesCapped(t *testing.T) {
 		t.Errorf("joined.csv first row %q: want raid 1, order 1, exhibit %s", got, m.Raids[0].Joined[0].Exhibit)
 	}
 }
+
+// TestPDFJoinedBudget: over all raids the PDF lists no more joined senders than the annex limit
+// (a 1M-message case has hundreds of raids of thousands of senders); every raid still says how
+// many senders it has and where they are listed.
+func TestPDFJoinedBudget(t *testing.T) {
+	m := raidsModel(false)
+	m.Derive()
+	for len(m.Raids) < 15 { // 15 raids of 20 senders
+		m.Raids = append(m.Raids, m.Raids[len(m.Raids)%5])
+	}
+	tr, _ := loadStrings("fr")
+	rows, notes := 0, 0
+	for _, b := range m.document(tr, 10) { // a raid may list 1, all raids 10
+		switch {
+		case b.Kind == bTable && len(b.Head) == 7 && b.Head[0] == "#":
+			rows += b.rowCount()
+		case b.Kind == bNote && strings.HasPrefix(b.Text, "Ce raid compte"):
+			notes++
+		}
+	}
+	if rows != 10 || notes != 15 {
+		t.Errorf("joined rows %d, capped notes %d; want 10 and 15", rows, notes)
+	}
+}

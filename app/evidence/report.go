@@ -154,6 +154,7 @@ func (m *Model) document(t *tr, annexMax int) []block {
 		p(t.T("no_raids"))
 	}
 	p(t.T("raids_explained"))
+	joinedBudget := annexMax // rows of joined-sender tables the PDF may still list
 	for i := range m.Raids {
 		r := &m.Raids[i]
 		h(2, fmt.Sprintf("raid-%d", r.ID), t.F("raid_title", r.ID, t.N(r.Size), t.N(r.Senders)))
@@ -187,12 +188,19 @@ func (m *Model) document(t *tr, annexMax int) []block {
 			return []string{strconv.Itoa(k + 1), j.Sender, j.Exhibit, m.fmtT(j.Time), before, t.N(j.Messages), os}
 		}
 		nj := len(r.Joined)
-		if annexMax > 0 && nj > max(annexMax/10, 1) { // a tenth of the annex per raid
-			nj = max(annexMax/10, 1)
-			d = append(d, block{Kind: bNote, Text: t.F("joined_capped", t.N(len(r.Joined)), t.N(nj))})
+		if annexMax > 0 {
+			// at most a tenth of the annex per raid, and as many rows as the annex over all
+			// raids (a 1M-message case has hundreds of raids)
+			nj = min(nj, max(annexMax/10, 1), joinedBudget)
+			joinedBudget -= nj
+			if nj < len(r.Joined) {
+				d = append(d, block{Kind: bNote, Text: t.F("joined_capped", t.N(len(r.Joined)), t.N(nj))})
+			}
 		}
-		d = append(d, block{Kind: bTable, Head: []string{"#", t.T("col_sender"), t.T("col_exhibit"), t.T("col_time"),
-			t.T("col_before"), t.T("col_in_raid"), t.T("col_one_shot")}, NRows: nj, Row: row, Widths: []float64{5, 20, 11, 25, 11, 11, 12}})
+		if nj > 0 {
+			d = append(d, block{Kind: bTable, Head: []string{"#", t.T("col_sender"), t.T("col_exhibit"), t.T("col_time"),
+				t.T("col_before"), t.T("col_in_raid"), t.T("col_one_shot")}, NRows: nj, Row: row, Widths: []float64{5, 20, 11, 25, 11, 11, 12}})
+		}
 		d = append(d, m.coSignalBlocks(t, r)...)
 	}
 

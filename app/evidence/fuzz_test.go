@@ -111,6 +111,13 @@ func FuzzVerify(f *testing.F) {
 				changed = append(changed, n)
 			}
 		}
+		// A time-stamp response is added after the bag is sealed, so no manifest covers it: what
+		// Verify checks is the part the authority signed (imprint, signature). Bytes outside it
+		// (such as the embedded certificate's unsigned fields) can change and still verify; the
+		// authority's certificate itself is checked by openssl ts -verify against its CA.
+		if len(changed) == 1 && changed[0] == fileTSR && r.OK() && r.Stamped {
+			return
+		}
 		if len(changed) > 0 && r.OK() {
 			t.Fatalf("%s rewritten (%d bytes, resealed %v): %v changed, reported intact", name, len(data), resealed, changed)
 		}

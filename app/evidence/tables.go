@@ -28,7 +28,7 @@ func fmtTime(t time.Time) string {
 var MessageColumns = []string{"exhibit_id", "source_sha256", "location", "time_utc", "raw_time", "time_zone",
 	"sender", "sender_e164", "sender_handle", "sender_name", "sender_id", "recipients", "direction",
 	"platform", "platform_id", "text", "attachments", "cluster_id", "triage", "reviewer_decision",
-	"conversation", "kind", "record_hash"}
+	"conversation", "kind", "record_hash", "recipients_e164"}
 
 func partiesText(ps []importers.Party) string {
 	var s []string
@@ -36,6 +36,21 @@ func partiesText(ps []importers.Party) string {
 		if l := senderLabel(p); l != "" {
 			s = append(s, l)
 		}
+	}
+	return strings.Join(s, "; ")
+}
+
+// recipientsE164 lists the recipients' numbers in E.164 where the import could read one, in the
+// order of the recipients column ("" for a recipient without one).
+func recipientsE164(ps []importers.Party) string {
+	var s []string
+	any := false
+	for _, p := range ps {
+		s = append(s, p.E164)
+		any = any || p.E164 != ""
+	}
+	if !any {
+		return ""
 	}
 	return strings.Join(s, "; ")
 }
@@ -130,7 +145,7 @@ func (t *messageTables) add(msg *casefile.Message, l *msgLite) error {
 			msg.TimeZone, senderLabel(msg.Sender), msg.Sender.E164, msg.Sender.Handle, msg.Sender.Name,
 			msg.Sender.ID, partiesText(msg.Recipients), string(msg.Direction), msg.Platform, msg.PlatformID,
 			msg.Text, attachmentsText(msg.Attachments), clusterText(l.Cluster),
-			m.triageText(msg.ID), dec, msg.Conversation, msg.Kind, msg.Hash}
+			m.triageText(msg.ID), dec, msg.Conversation, msg.Kind, msg.Hash, recipientsE164(msg.Recipients)}
 		if err := t.cw.Write(row); err != nil {
 			return err
 		}

@@ -29,27 +29,7 @@ const (
 // cannot draw becomes its code point in brackets, "[U+1F621]", so the reader sees that a
 // character was there and which one. Never U+FFFD. Table cells and variants, where the messages'
 // texts are, use pdfRich and draw emoji with the fallback font.
-func pdfText(s string) string {
-	cov := fontCoverage()
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		switch {
-		case r == '\n':
-			b.WriteRune(r)
-		case r == '\t':
-			b.WriteByte(' ')
-		case unicode.IsControl(r) || (r >= 0x200B && r <= 0x200F) || (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069):
-			b.WriteByte(' ')
-		case r == 0xFE0E || r == 0xFE0F:
-		case r == utf8.RuneError || !cov(r):
-			fmt.Fprintf(&b, "[U+%04X]", r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
+func pdfText(s string) string { return pdfClean(s, fontCoverage()) }
 
 // pdfRich is pdfText for the places that draw with the fallback font too (table cells and
 // variants): the characters that font has are kept, for drawRich; only those that neither font
@@ -60,6 +40,16 @@ func pdfRich(s string) string {
 		return pdfText(s)
 	}
 	cov := fontCoverage()
+	return pdfClean(s, func(r rune) bool {
+		_, ok := ff.code[r]
+		return ok || cov(r)
+	})
+}
+
+// pdfClean keeps the characters drawable says a font has, turns controls and invisible
+// formatting characters into spaces, drops emoji presentation selectors and writes every other
+// character as its code point in brackets.
+func pdfClean(s string, drawable func(rune) bool) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
@@ -71,16 +61,10 @@ func pdfRich(s string) string {
 		case unicode.IsControl(r) || (r >= 0x200B && r <= 0x200F) || (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069):
 			b.WriteByte(' ')
 		case r == 0xFE0E || r == 0xFE0F:
-		case r == utf8.RuneError:
-			b.WriteString("[U+FFFD]")
-		case cov(r):
-			b.WriteRune(r)
+		case r == utf8.RuneError || !drawable(r):
+			fmt.Fprintf(&b, "[U+%04X]", r)
 		default:
-			if _, ok := ff.code[r]; ok {
-				b.WriteRune(r)
-			} else {
-				fmt.Fprintf(&b, "[U+%04X]", r)
-			}
+			b.WriteRune(r)
 		}
 	}
 	return b.String()

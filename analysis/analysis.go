@@ -282,8 +282,6 @@ type Progress func(stage string, fraction float64)
 // Damage estimates the cost of handling n messages at unitCost each (e.g. 0.16 EUR per SMS).
 func Damage(n int, unitCost float64) float64 { return float64(n) * unitCost }
 
-// Damage is the cluster's damage estimate at unitCost per message.
-func (c *Cluster) Damage(unitCost float64) float64 { return Damage(c.Size, unitCost) }
 
 // Raid reports whether cluster c of r is what the key figures call a raid: it arrived in a burst
 // of its own against its channel's normal rate, or its core window (Window, the middle 90 % of

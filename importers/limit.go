@@ -2,9 +2,7 @@ package importers
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
-	"io"
 )
 
 // DefaultMaxRecord is the longest record (a line of a line-oriented format, a row of a CSV file)
@@ -78,53 +76,19 @@ func ReadLine(br *bufio.Reader, buf []byte, limit int) (line []byte, tooLong boo
 }
 
 // AppendBounded appends chunk to buf, growing it by doubling rather than by append's factor of
-// 1.25 for large slices, but never past max bytes (len(buf)+len(chunk) must not exceed it): a
+// 1.25 for large slices, but never past bound bytes (len(buf)+len(chunk) must not exceed it): a
 // record read chunk by chunk up to the limit then leaves about the limit in garbage, not four
-// times it. A doubling past half of max goes to max at once, so that a record as long as the
+// times it. A doubling past half of bound goes to bound at once, so that a record as long as the
 // limit is not copied once more for its last few bytes.
-func AppendBounded(buf, chunk []byte, max int) []byte {
+func AppendBounded(buf, chunk []byte, bound int) []byte {
 	if need := len(buf) + len(chunk); need > cap(buf) {
-		c := maxInt(2*cap(buf), need)
-		if c > max/2 {
-			c = max
+		c := max(2*cap(buf), need)
+		if c > bound/2 {
+			c = bound
 		}
-		nb := make([]byte, len(buf), maxInt(c, need))
+		nb := make([]byte, len(buf), max(c, need))
 		copy(nb, buf)
 		buf = nb
 	}
 	return append(buf, chunk...)
-}
-
-func maxInt(a, b int) int {
-	if a > b {
-		return a
-	}
-	return b
-}
-
-// ErrRecordTooLong is the error of a [RecordReader] past its bound.
-var ErrRecordTooLong = errors.New("a record is far longer than the record limit; the rest of the file cannot be split into records safely and is not read")
-
-// RecordReader guards a decoder that holds one value in memory at a time (encoding/json's
-// Decoder reading the elements of a one-document file): it counts the bytes read from R since
-// the last Mark and fails with [ErrRecordTooLong] once they pass Max, so that one huge value
-// stops the read instead of growing memory without bound. The decoder reads ahead, so Max must
-// leave room for that: callers use a few times the record limit and check each value's length
-// against the limit itself.
-type RecordReader struct {
-	R   io.Reader
-	Max int64
-	n   int64
-}
-
-// Mark starts counting again, after a value has been decoded.
-func (r *RecordReader) Mark() { r.n = 0 }
-
-func (r *RecordReader) Read(p []byte) (int, error) {
-	if r.n > r.Max {
-		return 0, ErrRecordTooLong
-	}
-	n, err := r.R.Read(p)
-	r.n += int64(n)
-	return n, err
 }

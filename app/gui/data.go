@@ -238,7 +238,7 @@ func (d *caseData) computeFigures() figures {
 		}
 		f.raidMessages = d.an.Result.RaidMessages()
 	}
-	f.damage = float64(f.raidMessages) * d.info.UnitCost
+	f.damage = analysis.Damage(f.raidMessages, d.info.UnitCost)
 	return f
 }
 

@@ -3,10 +3,7 @@ package jsonerr
 import (
 	"encoding/json"
 	"errors"
-	"strings"
 	"testing"
-
-	"raidtrace/importers"
 )
 
 func TestTypeReason(t *testing.T) {
@@ -43,38 +40,5 @@ func TestTypeReason(t *testing.T) {
 	}
 	if got, want := TypeReason(errors.New("disk on fire")), "disk on fire"; got != want {
 		t.Errorf("TypeReason(other): got %q, want %q", got, want)
-	}
-}
-
-func TestDamaged(t *testing.T) {
-	tests := []struct {
-		doc       string
-		want      string // the error, "" for nil
-		truncated bool
-	}{
-		{`{"a": [1, 2`, "#/a (byte 0): file ends in the middle of a record", true},
-		{`{"a": ]}`, "#/a (byte 0): invalid JSON: invalid character ']'", false},
-		{`{"a": "x"}`, "", false},
-	}
-	for _, tt := range tests {
-		dec := json.NewDecoder(strings.NewReader(tt.doc))
-		var v struct{ A []int }
-		err := dec.Decode(&v)
-		if err == nil {
-			err = errors.New("not a JSON error")
-		}
-		got := Damaged(dec, "#/a", err)
-		switch {
-		case tt.want == "" && got != nil:
-			t.Errorf("Damaged(%s): got %v, want nil", tt.doc, got)
-		case tt.want != "":
-			var pe *importers.ParseError
-			if !errors.As(got, &pe) || !strings.HasPrefix(got.Error(), tt.want) {
-				t.Errorf("Damaged(%s): got %v, want a ParseError %q", tt.doc, got, tt.want)
-			}
-			if errors.Is(got, importers.ErrTruncated) != tt.truncated {
-				t.Errorf("Damaged(%s): wraps ErrTruncated %v, want %v", tt.doc, !tt.truncated, tt.truncated)
-			}
-		}
 	}
 }

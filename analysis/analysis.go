@@ -282,7 +282,6 @@ type Progress func(stage string, fraction float64)
 // Damage estimates the cost of handling n messages at unitCost each (e.g. 0.16 EUR per SMS).
 func Damage(n int, unitCost float64) float64 { return float64(n) * unitCost }
 
-
 // Raid reports whether cluster c of r is what the key figures call a raid: it arrived in a burst
 // of its own against its channel's normal rate, or its core window (Window, the middle 90 % of
 // its messages) lies mostly within bursts of its channel, as a handful of threats sent by

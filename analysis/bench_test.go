@@ -211,3 +211,22 @@ func BenchmarkRaid20k(b *testing.B) {
 	b.ReportMetric(float64(20000*b.N)/b.Elapsed().Seconds(), "msgs/s")
 	b.ReportMetric(cpu*1000/float64(b.N), "cpu-ms/op")
 }
+
+// BenchmarkNormalizeCorpus normalises the texts of a raid-heavy corpus (20,000 messages), as
+// the clustering does: ns per message and the share of messages the whole-message fast path
+// takes are what to watch.
+func BenchmarkNormalizeCorpus(b *testing.B) {
+	c := corpus.Generate(corpus.Config{Seed: 1, N: 20000})
+	bytes := 0
+	for _, m := range c.Messages {
+		bytes += len(m.Text)
+	}
+	b.SetBytes(int64(bytes))
+	b.ResetTimer()
+	for b.Loop() {
+		for _, m := range c.Messages {
+			analysis.Normalize(m.Text)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(c.Messages)), "ns/msg")
+}

@@ -129,6 +129,8 @@ var fastPathCases = []string{
 	"'quoted' (paren) [br] {cu} <an>", "7'es", "Ｗｅ know", "aaa bbb ccc", "«bonjour»", "HTTP://X.COM",
 	"dégage des réseaux", "DÉGAGE", "sœur œuvre", "straße", "T'еs qu'unе sаlе рutе", "½ ℡ ﬁn", "éééé", "ÉéE", "l’école…",
 	"sa\u200ble", "caf\u0065\u0301", "Ж ж", "ΑΒΓ", "naïve café", "x\uFFFDy", "a\xffb", "a⁄b", "① ②", "ǅ ǆ",
+	"a\nb", "a\tb\r\nc", "a\u00a0b", "a\u2028b", "a\u0085b", "a\u3000b", "a\x1cb", "WwW.x", "x.www", "a://b", "x <b", "#x y",
+	"a\x01b c", "http:/ x", "ok\u200b bye", "été   là", "«  »", "ꜳ ꝏ",
 }
 
 func TestNormalizeFastPath(t *testing.T) {

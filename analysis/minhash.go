@@ -173,11 +173,13 @@ func jaccard(leader *hashSet, b []uint32) float64 {
 }
 
 type scratch struct {
-	bytes   []byte
-	hashes  []uint64
-	set     []uint32
-	seen    hashSet
-	buckets leaderBuckets
+	bytes  []byte
+	hashes []uint64
+	set    []uint32
+	seen   hashSet
+	// leaderSets holds the shingle sets of a component's leaders (leaderGroups)
+	leaderSets []uint32
+	buckets    leaderBuckets
 }
 
 // leaderBuckets maps a (band, band key) pair to at most two leaders, in the order they were
@@ -577,12 +579,14 @@ func leaderGroups(ctx context.Context, ids []int32, texts []string, weight []int
 	})
 	const heaviest = 4 // leaders every text is compared with
 	type leader struct {
-		id    int32
-		set   []uint32 // distinct shingle hashes
-		group []int32
-		tried int // last text position that tried this leader
+		id     int32
+		lo, hi int32 // its distinct shingle hashes: sets[lo:hi]
+		group  []int32
 	}
 	var leaders []leader
+	// the leaders' shingle sets back to back, in the scratch's buffer: one allocation that the
+	// next component reuses instead of one per leader
+	sets := sc.leaderSets[:0]
 	byKey := &sc.buckets // (band, band key) → leaders
 	byKey.reset(4 * len(order))
 	assign := make([]int32, len(order)) // leader of each text, by position
@@ -625,11 +629,12 @@ func leaderGroups(ctx context.Context, ids []int32, texts []string, weight []int
 			if l.id == id {
 				continue
 			}
-			t := p.threshold(min(len(l.set), len(f.sc.set)))
+			set := sets[l.lo:l.hi]
+			t := p.threshold(min(len(set), len(f.sc.set)))
 			if !atLeast(l.id, id, t-2*p.EstimateSlack) {
 				continue // the MinHash estimate rules it out: skip the exact check
 			}
-			if j := jaccard(&f.sc.seen, l.set); j >= t && j > bj {
+			if j := jaccard(&f.sc.seen, set); j >= t && j > bj {
 				bi, bj = int(li), j
 			}
 		}
@@ -642,7 +647,9 @@ func leaderGroups(ctx context.Context, ids []int32, texts []string, weight []int
 		li := int32(bi)
 		if bi < 0 {
 			li, bj = int32(len(leaders)), 1
-			leaders = append(leaders, leader{id: id, set: slices.Clone(sc.set)})
+			lo := int32(len(sets))
+			sets = append(sets, sc.set...)
+			leaders = append(leaders, leader{id: id, lo: lo, hi: int32(len(sets))})
 		}
 		assign[pos], simAt[pos] = li, bj
 		// a bucket points at the leaders of the texts first seen in it: a text that shares no
@@ -673,6 +680,7 @@ func leaderGroups(ctx context.Context, ids []int32, texts []string, weight []int
 			second(&finder{sc: &scratch{}}, lo, hi)
 		})
 	}
+	sc.leaderSets = sets
 	for li := range leaders { // the leader first: it is the template
 		leaders[li].group = []int32{leaders[li].id}
 	}

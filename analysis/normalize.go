@@ -82,6 +82,9 @@ func (n *normalizer) run(s string, detail bool) {
 	n.detail = detail
 	n.out = n.out[:0]
 	n.lastNum, n.emojiN, n.numBuf = false, 0, n.numBuf[:0]
+	if !n.slow && n.messageFast(s) {
+		return
+	}
 	start := -1
 	for i, r := range s {
 		if isSpace(r) {
@@ -324,6 +327,80 @@ func (n *normalizer) textFast(s string) bool {
 		default:
 			for _, g := range foldMulti[r] {
 				add(g)
+			}
+		}
+	}
+	if len(w) > 0 {
+		n.writeWord(w)
+	}
+	n.word = w
+	return true
+}
+
+// messageFast is textFast over a whole message: when no rune needs more than textFast (no digit,
+// "@", "$", emoji or other letter) and no token can be a URL, a hashtag or a mask, the tokens
+// need no look of their own, so whitespace is one more separator and the message is folded in
+// two passes instead of token by token. It reports false, writing nothing, for any other message.
+func (n *normalizer) messageFast(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case !fastClass[c]:
+				return false
+			case c == '#' || c == '<':
+				return false
+			case c == ':' && i+2 < len(s) && s[i+1] == '/' && s[i+2] == '/':
+				return false
+			case c == '.' && i >= 3 && s[i-1]|0x20 == 'w' && s[i-2]|0x20 == 'w' && s[i-3]|0x20 == 'w':
+				return false
+			}
+			continue
+		}
+		r, sz := utf8.DecodeRuneInString(s[i:])
+		if r >= foldTableSize || !fastClass[r] {
+			return false
+		}
+		i += sz - 1
+	}
+	w := n.word[:0]
+	for i := 0; i < len(s); i++ {
+		r := rune(s[i])
+		if r >= utf8.RuneSelf {
+			var sz int
+			r, sz = utf8.DecodeRuneInString(s[i:])
+			i += sz - 1
+		} else if asciiSpace[r] {
+			if len(w) > 0 {
+				n.writeWord(w)
+				w = w[:0]
+			}
+			continue
+		}
+		if r >= utf8.RuneSelf && isSpace(r) {
+			if len(w) > 0 {
+				n.writeWord(w)
+				w = w[:0]
+			}
+			continue
+		}
+		switch f := foldTab[r]; {
+		case 'a' <= f && f <= 'z':
+			w = append(w, byte(f))
+		case f == foldDrop:
+		case f >= 0:
+			if len(w) > 0 {
+				n.writeWord(w)
+				w = w[:0]
+			}
+		default:
+			for _, g := range foldMulti[r] {
+				if 'a' <= g && g <= 'z' {
+					w = append(w, byte(g))
+				} else if len(w) > 0 {
+					n.writeWord(w)
+					w = w[:0]
+				}
 			}
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"math/bits"
+	"runtime"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -60,6 +61,7 @@ func (a *run) do() (*Result, error) {
 		res.Analysed += int(w)
 	}
 	a.progress("cluster", 0.3)
+	a.collect()
 	eligible := make([]bool, len(a.texts))
 	short := make([]bool, len(a.texts))
 	err := parallel(a.ctx, a.p.workers(), len(a.texts), 4096, func(lo, hi int) {
@@ -76,6 +78,7 @@ func (a *run) do() (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.collect()
 	a.progress("describe", 0.7)
 	a.byText = make([][]int32, len(a.texts))
 	{ // one backing array for all lists
@@ -124,6 +127,7 @@ func (a *run) do() (*Result, error) {
 			clusters = append(clusters, described[i])
 		}
 	}
+	a.collect()
 	if err := a.diffVariants(clusters); err != nil {
 		return nil, err
 	}
@@ -157,6 +161,7 @@ func (a *run) do() (*Result, error) {
 			stages.Go(f)
 		} else {
 			f()
+			a.collect()
 		}
 	}
 	stage(func() { a.timeStats(res, clusters) })
@@ -181,6 +186,21 @@ func (a *run) do() (*Result, error) {
 	}
 	a.progress("done", 1)
 	return res, a.ctx.Err()
+}
+
+// collectFrom is the smallest case on which Analyze collects garbage between its stages.
+const collectFrom = 100000
+
+// collect runs the garbage collector between two stages of a large analysis. Each stage leaves
+// large temporaries behind (the normalisation index, the MinHash signatures and band keys, the
+// leader tables); the collector's next goal is twice the heap it last found live, and if it last
+// ran while those were live the heap grows to twice their peak before it runs again. Collecting
+// once they are garbage keeps the peak near the live set: on 1M messages the peak resident set
+// falls by about a fifth, for a fraction of a second of collector time.
+func (a *run) collect() {
+	if len(a.msgs) >= collectFrom {
+		runtime.GC()
+	}
 }
 
 // sideBySide is the largest case whose descriptions run side by side.

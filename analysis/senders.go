@@ -212,7 +212,8 @@ func namePatterns(names []string) []NamePattern {
 func network(inClusters map[string][]int32, p *Params) []Edge {
 	const maxPerSender, maxPerPair = 24, 400
 	type pair struct{ a, b int32 }
-	bucket := map[pair][]string{}
+	// senders in at least NetworkMinShared clusters, numbered in sorted order: a pair of numbers
+	// (a < b) stands for the pair of senders (multi[a] < multi[b])
 	var multi []string
 	for s, cs := range inClusters {
 		if len(cs) >= p.NetworkMinShared {
@@ -220,8 +221,11 @@ func network(inClusters map[string][]int32, p *Params) []Edge {
 		}
 	}
 	sort.Strings(multi)
-	for _, s := range multi {
+	joined := make([][]int32, len(multi))
+	bucket := map[pair][]int32{} // pair of clusters → senders in both
+	for id, s := range multi {
 		cs := inClusters[s]
+		joined[id] = cs
 		if len(cs) > maxPerSender {
 			cs = cs[:maxPerSender]
 		}
@@ -229,27 +233,29 @@ func network(inClusters map[string][]int32, p *Params) []Edge {
 			for j := i + 1; j < len(cs); j++ {
 				k := pair{cs[i], cs[j]}
 				if len(bucket[k]) < maxPerPair {
-					bucket[k] = append(bucket[k], s)
+					bucket[k] = append(bucket[k], int32(id))
 				}
 			}
 		}
 	}
-	type key struct{ a, b string }
-	done := map[key]bool{}
-	var edges []Edge
+	// every pair of senders sharing a pair of clusters, once: sorted numbers rather than a map of
+	// string pairs, which took several times the memory
+	var pairs []uint64
 	for _, ss := range bucket {
 		for i := range ss {
 			for j := i + 1; j < len(ss); j++ {
-				k := key{ss[i], ss[j]}
-				if done[k] {
-					continue
-				}
-				done[k] = true
-				w := sharedCount(inClusters[ss[i]], inClusters[ss[j]])
-				if w >= p.NetworkMinShared {
-					edges = append(edges, Edge{A: ss[i], B: ss[j], Weight: w})
-				}
+				pairs = append(pairs, uint64(ss[i])<<32|uint64(ss[j]))
 			}
+		}
+	}
+	bucket = nil
+	slices.Sort(pairs)
+	pairs = slices.Compact(pairs)
+	var edges []Edge
+	for _, k := range pairs {
+		a, b := int32(k>>32), int32(uint32(k))
+		if w := sharedCount(joined[a], joined[b]); w >= p.NetworkMinShared {
+			edges = append(edges, Edge{A: multi[a], B: multi[b], Weight: w})
 		}
 	}
 	sort.Slice(edges, func(i, j int) bool {

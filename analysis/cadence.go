@@ -76,21 +76,19 @@ func (a *run) cadence(res *Result, clusters []Cluster) {
 		c.Cadence = Rhythm(memberTimes(a.msgs, c.Members), p.CadenceMin, p.MachineCV)
 		c.Cadence.Scope, c.Cadence.Key = "cluster", c.Template
 	}
-	byChan := map[string][]time.Time{}
+	byChan := a.chanTimes                // sorted
 	bySender := map[string][]time.Time{} // only senders with enough messages to judge
 	for m, t := range a.msgText {
 		tm := a.msgs[m].Time
 		if t < 0 || tm.IsZero() {
 			continue
 		}
-		byChan[a.msgs[m].Channel] = append(byChan[a.msgs[m].Channel], tm)
 		if id := a.sid[m]; int(a.sentCount[id]) > p.CadenceMin {
 			bySender[a.senders[id]] = append(bySender[a.senders[id]], tm)
 		}
 	}
 	for _, ch := range sortedKeys(byChan) {
 		ts := byChan[ch]
-		slices.SortFunc(ts, time.Time.Compare)
 		c := Rhythm(ts, p.CadenceMin, p.MachineCV)
 		c.Scope, c.Key = "channel", ch
 		res.Cadence = append(res.Cadence, c)

@@ -7,6 +7,7 @@ import (
 	"math/bits"
 	"runtime"
 	"sync"
+	"time"
 	"unicode"
 	"unicode/utf8"
 	"unsafe"
@@ -25,7 +26,8 @@ type run struct {
 	signals []signal  // URLs, mentions, hashtags, numbers, in message order
 	byText  [][]int32 // messages of each distinct text, in input order
 
-	msgCluster []int32 // cluster position (before ranking) of each message, −1 when none
+	msgCluster []int32                // cluster position (before ranking) of each message, −1 when none
+	chanTimes  map[string][]time.Time // known times of analysed messages per channel, sorted
 
 	sid       []int32  // sender id of each analysed message (−1 otherwise)
 	senders   []string // sender keys by id, in order of first message
@@ -152,6 +154,7 @@ func (a *run) do() (*Result, error) {
 	// described sooner); above, one after the other, so that their working memory does not add
 	// up. Each is sequential inside: the result is the same either way.
 	a.progress("time", 0.8)
+	a.chanTimes = a.channelTimes()
 	var (
 		stages sync.WaitGroup
 		terr   error
@@ -172,6 +175,7 @@ func (a *run) do() (*Result, error) {
 	})
 	stage(func() { terr = a.triage(res, clusters) })
 	stages.Wait()
+	a.chanTimes = nil
 	a.progress("triage", 0.9)
 	if terr != nil {
 		return nil, terr

@@ -251,24 +251,25 @@ func network(inClusters map[string][]int32, p *Params) []Edge {
 	bucket = nil
 	slices.Sort(pairs)
 	pairs = slices.Compact(pairs)
-	var edges []Edge
+	// the edges as numbers, heaviest first; pairs are in (a, b) order, which is the order of the
+	// names, so a stable sort by weight gives the order of the report: only the edges kept
+	// become strings
+	type edge struct{ a, b, w int32 }
+	var found []edge
 	for _, k := range pairs {
 		a, b := int32(k>>32), int32(uint32(k))
 		if w := sharedCount(joined[a], joined[b]); w >= p.NetworkMinShared {
-			edges = append(edges, Edge{A: multi[a], B: multi[b], Weight: w})
+			found = append(found, edge{a, b, int32(w)})
 		}
 	}
-	sort.Slice(edges, func(i, j int) bool {
-		if edges[i].Weight != edges[j].Weight {
-			return edges[i].Weight > edges[j].Weight
-		}
-		if edges[i].A != edges[j].A {
-			return edges[i].A < edges[j].A
-		}
-		return edges[i].B < edges[j].B
-	})
-	if len(edges) > p.MaxEdges {
-		edges = edges[:p.MaxEdges]
+	pairs = nil
+	slices.SortStableFunc(found, func(x, y edge) int { return int(y.w - x.w) })
+	if len(found) > p.MaxEdges {
+		found = found[:p.MaxEdges]
+	}
+	var edges []Edge
+	for _, e := range found {
+		edges = append(edges, Edge{A: multi[e.a], B: multi[e.b], Weight: int(e.w)})
 	}
 	return edges
 }

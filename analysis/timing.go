@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"time"
 )
@@ -48,15 +49,12 @@ func (a *run) timeStats(res *Result, clusters []Cluster) {
 		if a.msgCluster[m] >= 0 {
 			ci.clustered++
 		}
-		if tm := msgs[m].Time; !tm.IsZero() {
-			ci.times = append(ci.times, tm)
-		}
 	}
 	sort.Strings(names)
 	rate := map[string]float64{} // normal messages per minute
 	for _, ch := range names {
 		ci := chans[ch]
-		sort.Slice(ci.times, func(i, j int) bool { return ci.times[i].Before(ci.times[j]) })
+		ci.times = a.chanTimes[ch]
 		minutes := 60.0
 		if len(ci.times) > 1 {
 			minutes = math.Max(minutes, ci.times[len(ci.times)-1].Sub(ci.times[0]).Minutes())
@@ -166,3 +164,28 @@ func burstStrength(times []time.Time, perMinute float64, p *Params) float64 {
 }
 
 func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
+
+// channelTimes returns the known times of the analysed messages of each channel, sorted: both
+// the bursts and the cadences read them. Each list is allocated once at its size.
+func (a *run) channelTimes() map[string][]time.Time {
+	count := map[string]int{}
+	for m, t := range a.msgText {
+		if t >= 0 && !a.msgs[m].Time.IsZero() {
+			count[a.msgs[m].Channel]++
+		}
+	}
+	out := make(map[string][]time.Time, len(count))
+	for ch, n := range count {
+		out[ch] = make([]time.Time, 0, n)
+	}
+	for m, t := range a.msgText {
+		if tm := a.msgs[m].Time; t >= 0 && !tm.IsZero() {
+			ch := a.msgs[m].Channel
+			out[ch] = append(out[ch], tm)
+		}
+	}
+	for _, ts := range out {
+		slices.SortFunc(ts, time.Time.Compare)
+	}
+	return out
+}

@@ -3,10 +3,12 @@ package casefile
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"time"
+	"unsafe"
 
 	"raidtrace/analysis"
 	"raidtrace/importers"
@@ -36,18 +38,61 @@ func AnalysisInput(m Message) analysis.Message {
 	}
 }
 
-func (c *impl) analyze(ctx context.Context, p analysis.Params, progress analysis.Progress) (*Analysis, error) {
-	var msgs []analysis.Message
-	var ids []int64
-	if err := c.eachMessage(ctx, "", nil, func(m Message) error {
+// analysisSelect reads only the columns [AnalysisInput] uses, in the order of [Case.Messages].
+const analysisSelect = `SELECT m.id, m.time, m.sender_raw, m.sender_e164, m.sender_handle, m.sender_name,
+	m.sender_id, m.direction, m.text, m.attachments, m.kind, m.platform FROM messages m` + messageOrder
+
+// analysisInputs returns the analysis input of every message, in the order of [Case.Messages],
+// and their IDs. It reads only what the analysis uses, in one read transaction, into slices
+// sized from a count: a full Message (with its recipients and extra fields decoded) per row
+// costs several times as much.
+func (c *impl) analysisInputs(ctx context.Context) ([]analysis.Message, []int64, error) {
+	tx, err := c.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, nil, sqlErr(err)
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM messages").Scan(&n); err != nil {
+		return nil, nil, sqlErr(err)
+	}
+	msgs, ids := make([]analysis.Message, 0, n), make([]int64, 0, n)
+	rows, err := tx.QueryContext(ctx, analysisSelect)
+	if err != nil {
+		return nil, nil, sqlErr(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var m Message
+		var t sql.NullInt64
+		var att sql.NullString
+		var dir string
+		if err := rows.Scan(&m.ID, &t, &m.Sender.Raw, &m.Sender.E164, &m.Sender.Handle, &m.Sender.Name,
+			&m.Sender.ID, &dir, &m.Text, &att, &m.Kind, &m.Platform); err != nil {
+			return nil, nil, sqlErr(err)
+		}
+		m.Direction = importers.Direction(dir)
+		if t.Valid {
+			m.Time = time.UnixMilli(t.Int64).UTC()
+		}
+		if att.Valid {
+			if err := json.Unmarshal([]byte(att.String), &m.Attachments); err != nil {
+				return nil, nil, fmt.Errorf("message %d: attachments: %w", m.ID, err)
+			}
+		}
 		msgs = append(msgs, AnalysisInput(m))
 		ids = append(ids, m.ID)
-		return nil
-	}); err != nil {
-		return nil, fmt.Errorf("analyze: %w", err)
 	}
-	if ids == nil {
-		ids = []int64{}
+	if err := rows.Err(); err != nil {
+		return nil, nil, sqlErr(err)
+	}
+	return msgs, ids, nil
+}
+
+func (c *impl) analyze(ctx context.Context, p analysis.Params, progress analysis.Progress) (*Analysis, error) {
+	msgs, ids, err := c.analysisInputs(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("analyze: %w", err)
 	}
 	res, err := analysis.Analyze(ctx, msgs, p, progress)
 	if err != nil {
@@ -72,7 +117,9 @@ func (c *impl) analyze(ctx context.Context, p analysis.Params, progress analysis
 	}
 	defer tx.Rollback()
 	r, err := tx.ExecContext(ctx, "INSERT INTO analysis_runs (at, params, result, message_ids) VALUES (?, ?, ?, ?)",
-		at.UnixMilli(), string(paramsJSON), string(resJSON), string(idsJSON))
+		// the result is large (hundreds of MB on a million messages): bound as a string without a
+		// copy; resJSON is not written again
+		at.UnixMilli(), string(paramsJSON), unsafe.String(unsafe.SliceData(resJSON), len(resJSON)), string(idsJSON))
 	if err != nil {
 		return nil, fmt.Errorf("analyze: %w", writeErr(err))
 	}

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -1107,4 +1108,37 @@ func TestAnalyzeLogsExactParams(t *testing.T) {
 			t.Errorf("seed %d: %v", seed, err)
 		}
 	}
+}
+
+// TestAnalysisInputs checks that the analysis reads, from its own narrow query, exactly what
+// AnalysisInput makes of every full message, in the same order.
+func TestAnalysisInputs(t *testing.T) {
+	ctx := context.Background()
+	c, err := OpenDemo(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	all, err := c.Messages(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, ids, err := c.analysisInputs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(all) || len(ids) != len(all) {
+		t.Fatalf("got %d inputs and %d ids, want %d", len(got), len(ids), len(all))
+	}
+	media := 0
+	for i, m := range all {
+		if ids[i] != m.ID {
+			t.Fatalf("id %d = %d, want %d", i, ids[i], m.ID)
+		}
+		if want := AnalysisInput(m); !reflect.DeepEqual(got[i], want) {
+			t.Fatalf("input %d (message %d) = %+v, want %+v", i, m.ID, got[i], want)
+		}
+		media += len(got[i].Media)
+	}
+	t.Logf("%d messages, %d media hashes", len(all), media)
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"time"
 	"unsafe"
 
@@ -97,6 +98,13 @@ func (c *impl) analyze(ctx context.Context, p analysis.Params, progress analysis
 	res, err := analysis.Analyze(ctx, msgs, p, progress)
 	if err != nil {
 		return nil, fmt.Errorf("analyze: %w", err)
+	}
+	if len(msgs) >= 100000 {
+		// the input (all texts and senders) is garbage now except what the result points into:
+		// collect it before the result's JSON is built, so that the JSON reuses its memory
+		// instead of growing the heap past it
+		msgs = nil
+		runtime.GC()
 	}
 	msgs = nil
 	resJSON, err := json.Marshal(res)

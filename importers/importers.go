@@ -7,6 +7,14 @@
 // location, then carries on. Nothing is dropped silently: every record in a file ends up either as
 // a Record or as a Problem.
 //
+// A problem's reason, and the text of a [ParseError], is a [Msg]: a registered [Reason] (a stable
+// key and its English template, see [NewReason]) with arguments. Its English text is the
+// Problem's Reason, what logs, the command line's --json output and the case file keep; the GUI
+// and the command line show the Msg in the reader's language from the translations they hold
+// (assets/translations, "reason.KEY"), so that this package and its subpackages know no language
+// but English and no UI. A format reports a problem with [Msg.Problem] or [Msg.Warning] and an
+// error with [Msg.Wrap], never with a bare string.
+//
 // This package and its subpackages do no writing: they never modify, move or create the files they
 // read; the only files they create are the temporary copies of a database and its write-ahead log
 // that importers/sqliteread makes to read the log, and the temporary files importers/smsbackup
@@ -131,6 +139,11 @@ type Problem struct {
 	// Code, when set, names the kind of problem for a program to act on (the GUI asks the user
 	// about [CodeAmbiguousDateOrder]); Reason stays the text for people.
 	Code string `json:"code,omitempty"`
+	// Msg is Reason as a key and arguments, for the GUI and the command line to show in the
+	// reader's language ([Problem.Text]); Reason is its English text. Parsers build problems
+	// with [Msg.Problem] and [Msg.Warning], which set both. Nil in problems stored by earlier
+	// versions.
+	Msg *Msg `json:"msg,omitempty"`
 }
 
 // CodeAmbiguousDateOrder is the Code of the one warning a format that infers day/month order
@@ -182,12 +195,13 @@ func (e *ParseError) Unwrap() error { return e.Err }
 // InvalidUTF8 is the reason of the warning a parser reports for a record whose bytes are not
 // valid UTF-8 (a file mixing encodings, or damaged): the record is kept, with its bad bytes as
 // they are (or as U+FFFD where the format's decoder, such as encoding/json, replaces them).
-const InvalidUTF8 = "invalid UTF-8 bytes in this record (a file mixing encodings, or damaged); kept as read"
+var InvalidUTF8 = NewReason("invalid-utf8", "invalid UTF-8 bytes in this record (a file mixing encodings, or damaged); kept as read").M()
 
-// Errors a parser reports; match them with errors.Is.
+// Errors a parser reports; match them with errors.Is. Both are *[Error]s, so that their text
+// can be translated.
 var (
-	ErrTruncated = errors.New("file ends in the middle of a record (truncated)")
-	ErrNotFormat = errors.New("not this format")
+	ErrTruncated error = &Error{Msg: NewReason("truncated", "file ends in the middle of a record (truncated)").M()}
+	ErrNotFormat error = &Error{Msg: NewReason("not-format", "not this format").M()}
 )
 
 // Options carry the case settings some formats need.
@@ -305,3 +319,33 @@ type Collector struct {
 
 func (c *Collector) Record(r Record) error { c.Records = append(c.Records, r); return nil }
 func (c *Collector) Problem(p Problem)     { c.Problems = append(c.Problems, p) }
+
+var reasonTruncatedDetail = NewReason("truncated-detail", "file ends in the middle of a record (truncated): {{.Detail}}")
+
+// Truncated returns an error wrapping [ErrTruncated] whose text is ErrTruncated's followed by
+// detail, a [Msg] or an error (which the result wraps too).
+func Truncated(detail any) error {
+	if err, ok := detail.(error); ok {
+		return reasonTruncatedDetail.M("Detail", err).Wrap(errors.Join(ErrTruncated, err))
+	}
+	return reasonTruncatedDetail.M("Detail", detail).Wrap(ErrTruncated)
+}
+
+var reasonNotFormatDetail = NewReason("not-format-detail", "{{.Err}}: not this format")
+
+// NotFormat returns an error wrapping err and [ErrNotFormat] whose text is err's followed by
+// ErrNotFormat's.
+func NotFormat(err error) error {
+	return reasonNotFormatDetail.M("Err", err).Wrap(errors.Join(err, ErrNotFormat))
+}
+
+// Reasons the message databases and backups share (importers/smsbackup, importers/androiddb,
+// importers/applemessages).
+var (
+	ReasonDateNotNumber   = NewReason("sms-date-nan", "date {{.Raw}} is not a number; time unknown")
+	ReasonDateNotTime     = NewReason("sms-date-not-time", "date {{.Raw}} is not a time; time unknown")
+	ReasonDateImplausible = NewReason("sms-date-implausible", "date {{.Raw}} reads as {{.Time}}, which is implausible")
+	ReasonUnknownType     = NewReason("sms-type", "type {{.Type}} is not a known message box; direction unknown, address taken as sender")
+	ReasonUnknownBox      = NewReason("mms-box", "msg_box {{.Box}} is not a known message box; direction unknown")
+	ReasonFromAddresses   = NewReason("mms-froms", "{{.N}} From addresses; the first is taken as sender")
+)

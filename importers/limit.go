@@ -1,9 +1,6 @@
 package importers
 
-import (
-	"bufio"
-	"fmt"
-)
+import "bufio"
 
 // DefaultMaxRecord is the longest record (a line of a line-oriented format, a row of a CSV file)
 // a parser holds in memory when [Options.MaxRecord] is unset: far longer than any real message,
@@ -20,19 +17,24 @@ func (o Options) RecordLimit() int {
 
 // TooLong is the reason of the problem a parser reports for a record longer than limit bytes,
 // which it skips without holding it in memory.
-func TooLong(limit int) string {
-	return "record longer than " + sizeText(limit) + ": skipped"
-}
+func TooLong(limit int) Msg { return reasonTooLong.M("Size", Size(int64(limit))) }
 
-// sizeText writes n bytes as "64 MiB", "512 KiB" or "100 bytes".
-func sizeText(n int) string {
+var (
+	reasonTooLong = NewReason("too-long", "record longer than {{.Size}}: skipped")
+	reasonMiB     = NewReason("size-mib", "{{.N}} MiB")
+	reasonKiB     = NewReason("size-kib", "{{.N}} KiB")
+	reasonBytes   = NewReason("size-bytes", "{{.N}} bytes")
+)
+
+// Size writes n bytes as "64 MiB", "512 KiB" or "100 bytes".
+func Size(n int64) Msg {
 	switch {
 	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
+		return reasonMiB.M("N", n>>20)
 	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%d KiB", n>>10)
+		return reasonKiB.M("N", n>>10)
 	}
-	return fmt.Sprintf("%d bytes", n)
+	return reasonBytes.M("N", n)
 }
 
 // ReadLine appends the next line of br, without its end of line ("\n" or "\r\n"), to buf and

@@ -52,7 +52,7 @@ func TestReadLine(t *testing.T) {
 		n    int
 		want string
 	}{{64 << 20, "64 MiB"}, {4096, "4 KiB"}, {1000, "1000 bytes"}} {
-		if got := TooLong(tt.n); got != fmt.Sprintf("record longer than %s: skipped", tt.want) {
+		if got := TooLong(tt.n).String(); got != fmt.Sprintf("record longer than %s: skipped", tt.want) {
 			t.Errorf("TooLong(%d) = %q", tt.n, got)
 		}
 	}

@@ -60,6 +60,10 @@ func UTF8Reader(r io.Reader) io.Reader {
 // legacyWindow is how much of a file [LegacyReader] looks at.
 const legacyWindow = 64 << 10
 
+// LegacyWarning is the reason of the warning a CSV reader reports when [LegacyReader] decoded
+// the file from Windows-1252.
+var LegacyWarning = NewReason("legacy-encoding", "the file is not UTF-8: read as Windows-1252 (Excel's encoding for CSV in Western Europe); check that accented letters look right").M()
+
 // LegacyReader returns r decoded from Windows-1252 to UTF-8 when its first 64 KiB are not valid
 // UTF-8 and hold no multi-byte UTF-8 character at all: the shape of a CSV saved by Excel in
 // Western Europe ("Prénom" written as the single byte 0xE9). decoded says so, for the caller to

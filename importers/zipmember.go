@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
+	"strconv"
 	"strings"
 )
 
@@ -18,47 +19,59 @@ const (
 )
 
 // ZipPathRefusal says why a member named name must not be read because of its name alone (a
-// NUL byte, an absolute path, a ".." segment: it would escape the archive if extracted), or "".
-// Backslashes count as slashes, as Windows tools write them.
-func ZipPathRefusal(name string) string {
+// NUL byte, an absolute path, a ".." segment: it would escape the archive if extracted), or the
+// zero Msg. Backslashes count as slashes, as Windows tools write them.
+func ZipPathRefusal(name string) Msg {
 	name = strings.ReplaceAll(name, `\`, "/")
 	switch {
 	case strings.ContainsRune(name, 0):
-		return "member name contains a NUL byte: refused"
+		return reasonZipNUL.M()
 	case strings.HasPrefix(name, "/") || len(name) >= 2 && name[1] == ':':
-		return "member path is absolute: refused (it would escape the archive)"
+		return reasonZipAbsolute.M()
 	}
 	for _, seg := range strings.Split(name, "/") {
 		if seg == ".." {
-			return "member path contains \"..\": refused (it would escape the archive)"
+			return reasonZipDotDot.M()
 		}
 	}
-	return ""
+	return Msg{}
 }
 
-// ZipRefusal says why the member f must not be read, or "" when it may be: its path (see
+var (
+	reasonZipNUL       = NewReason("zip-member-nul", "member name contains a NUL byte: refused")
+	reasonZipAbsolute  = NewReason("zip-member-absolute", "member path is absolute: refused (it would escape the archive)")
+	reasonZipDotDot    = NewReason("zip-member-dotdot", `member path contains "..": refused (it would escape the archive)`)
+	reasonZipSymlink   = NewReason("zip-member-symlink", "member is a symbolic link: refused")
+	reasonZipIrregular = NewReason("zip-member-irregular", "member is not a regular file: refused")
+	reasonZipEncrypted = NewReason("zip-member-encrypted", "member is encrypted: cannot be read")
+	reasonZipBomb      = NewReason("zip-member-bomb", "member expands from {{.From}} to {{.To}} bytes (more than {{.Ratio}}:1): refused as a possible decompression bomb")
+	reasonZipMembers   = NewReason("zip-too-many-members", "zip has {{.N}} members, more than the limit of {{.Max}}")
+	reasonZipTotal     = NewReason("zip-too-large", "zip expands to {{.N}} bytes, more than the {{.Max}} bytes allowed: refused as a possible decompression bomb")
+	reasonZipSameName  = NewReason("zip-same-name", `the archive holds {{.N}} members named {{.Name}} (an archive should hold one): each is read, this one located as "member {{.K}} of that name"`)
+)
+
+// ZipRefusal says why the member f must not be read, or the zero Msg when it may be: its path (see
 // [ZipPathRefusal]), a symbolic link or other file that is not a regular one (whatever its
 // content, a link is never read as the data it names), encryption, or a compression ratio above
 // [ZipMaxRatio]:1 for a member larger than [ZipRatioMinSize] once expanded (a decompression
 // bomb). Folder entries are no files: callers skip them first.
-func ZipRefusal(f *zip.File) string {
-	if why := ZipPathRefusal(f.Name); why != "" {
+func ZipRefusal(f *zip.File) Msg {
+	if why := ZipPathRefusal(f.Name); !why.IsZero() {
 		return why
 	}
 	switch {
 	case f.Mode()&fs.ModeSymlink != 0:
-		return "member is a symbolic link: refused"
+		return reasonZipSymlink.M()
 	case f.Mode()&fs.ModeType != 0 && !f.Mode().IsDir():
-		return "member is not a regular file: refused"
+		return reasonZipIrregular.M()
 	case f.Flags&0x1 != 0:
-		return "member is encrypted: cannot be read"
+		return reasonZipEncrypted.M()
 	}
 	u, c := f.UncompressedSize64, f.CompressedSize64
 	if u > ZipRatioMinSize && (c == 0 || u/c > ZipMaxRatio) {
-		return fmt.Sprintf("member expands from %d to %d bytes (more than %d:1): refused as a possible decompression bomb",
-			c, u, ZipMaxRatio)
+		return reasonZipBomb.M("From", c, "To", u, "Ratio", ZipMaxRatio)
 	}
-	return ""
+	return Msg{}
 }
 
 // ZipTotal is the uncompressed size the members of an archive declare, math.MaxUint64 when the
@@ -75,15 +88,16 @@ func ZipTotal(files []*zip.File) uint64 {
 }
 
 // ZipArchiveRefusal says why an archive whose members are files must not be read at all: more
-// than maxMembers members, or members expanding to more than maxTotal bytes; "" otherwise.
-func ZipArchiveRefusal(files []*zip.File, maxMembers int, maxTotal uint64) string {
+// than maxMembers members, or members expanding to more than maxTotal bytes; the zero Msg
+// otherwise.
+func ZipArchiveRefusal(files []*zip.File, maxMembers int, maxTotal uint64) Msg {
 	if len(files) > maxMembers {
-		return fmt.Sprintf("zip has %d members, more than the limit of %d", len(files), maxMembers)
+		return reasonZipMembers.M("N", len(files), "Max", maxMembers)
 	}
 	if total := ZipTotal(files); total > maxTotal {
-		return fmt.Sprintf("zip expands to %d bytes, more than the %d bytes allowed: refused as a possible decompression bomb", total, maxTotal)
+		return reasonZipTotal.M("N", total, "Max", maxTotal)
 	}
-	return ""
+	return Msg{}
 }
 
 // IsZipFolder reports whether f is a folder entry, which holds nothing.
@@ -114,9 +128,8 @@ func ZipNames(files []*zip.File) ([]string, []Problem) {
 	var warnings []Problem
 	for _, d := range dups {
 		f := files[d.i]
-		warnings = append(warnings, Problem{Location: names[d.i], Warning: true, Reason: fmt.Sprintf(
-			"the archive holds %d members named %q (an archive should hold one): each is read, this one located as \"member %d of that name\"",
-			seen[strings.ReplaceAll(f.Name, `\`, "/")], f.Name, d.n)})
+		warnings = append(warnings, reasonZipSameName.M("N", seen[strings.ReplaceAll(f.Name, `\`, "/")],
+			"Name", strconv.Quote(f.Name), "K", d.n).Warning(names[d.i]))
 	}
 	return names, warnings
 }

@@ -1043,7 +1043,7 @@ func TestImportFolder(t *testing.T) {
 		t.Errorf("got %d imported, source %+v", sum.Imported, sum.Source)
 	}
 	// Each link is listed, so that nothing the importer did not read goes unsaid.
-	wantProblems := []importers.Problem{{Location: "data/link", Reason: SymlinkNotFollowed}, {Location: "data/more", Reason: SymlinkNotFollowed}}
+	wantProblems := []importers.Problem{SymlinkNotFollowed.Problem("data/link"), SymlinkNotFollowed.Problem("data/more")}
 	if fmt.Sprint(sum.Problems) != fmt.Sprint(wantProblems) || sum.Skipped != 2 {
 		t.Errorf("problems: got %v (%d skipped), want %v (2 skipped)", sum.Problems, sum.Skipped, wantProblems)
 	}

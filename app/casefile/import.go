@@ -34,9 +34,10 @@ const batchSize = 64
 
 // The reasons of the problems a folder import lists for the entries of the folder it does not
 // read ([writeFolderTar]).
-const (
-	SymlinkNotFollowed = "symbolic link not followed: stored as a link in the original, its target was not read"
-	SpecialFileLeftOut = "not a regular file, folder or symbolic link (a device, pipe or socket): left out of the original and not read"
+var (
+	SymlinkNotFollowed = importers.NewReason("folder-symlink", "symbolic link not followed: stored as a link in the original, its target was not read").M()
+	SpecialFileLeftOut = importers.NewReason("folder-special-file", "not a regular file, folder or symbolic link (a device, pipe or socket): left out of the original and not read").M()
+	reasonNotListed    = importers.NewReason("problems-not-listed", "{{.N}} more problems not listed")
 )
 
 // importFile imports path in one transaction. Progress reports three passes over the file
@@ -164,9 +165,9 @@ func (c *impl) importFile(ctx context.Context, path string, f importers.Format, 
 			if loc == "" {
 				loc = "end of file"
 			}
-			sink.problemOnce(importers.Problem{Location: loc, Reason: pe.Err.Error()})
+			sink.problemOnce(importers.ErrMsg(pe.Err).Problem(loc))
 		case errors.Is(perr, importers.ErrTruncated):
-			sink.problemOnce(importers.Problem{Location: "end of file", Reason: perr.Error()})
+			sink.problemOnce(importers.ErrMsg(perr).Problem("end of file"))
 		default:
 			return ImportSummary{}, fmt.Errorf("import %s: %w", path, perr)
 		}
@@ -179,8 +180,7 @@ func (c *impl) importFile(ctx context.Context, path string, f importers.Format, 
 	}
 	problems := sink.problems
 	if sink.dropped > 0 {
-		problems = append(problems, importers.Problem{Location: "(summary)",
-			Reason: fmt.Sprintf("%d more problems not listed", sink.dropped)})
+		problems = append(problems, reasonNotListed.M("N", sink.dropped).Problem("(summary)"))
 	}
 	src.Records, src.Duplicates, src.Problems, src.Complete = sink.inserted, sink.duplicates, problems, true
 	pj, _ := json.Marshal(problems)
@@ -286,9 +286,9 @@ func writeFolderTar(ctx context.Context, w io.Writer, root string, skip []string
 			if link, err = os.Readlink(p); err != nil {
 				return err
 			}
-			left(importers.Problem{Location: filepath.ToSlash(rel), Reason: SymlinkNotFollowed})
+			left(SymlinkNotFollowed.Problem(filepath.ToSlash(rel)))
 		default:
-			left(importers.Problem{Location: filepath.ToSlash(rel), Reason: SpecialFileLeftOut})
+			left(SpecialFileLeftOut.Problem(filepath.ToSlash(rel)))
 			return nil
 		}
 		h, err := tar.FileInfoHeader(info, link)

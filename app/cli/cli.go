@@ -44,7 +44,7 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{"import", "--case CASE.raidcase [--json] PATH...", "import exports into a case (created if missing); the format is detected from content", runImport},
+		{"import", "--case CASE.raidcase [--json] [--lang fr|en] PATH...", "import exports into a case (created if missing); the format is detected from content", runImport},
 		{"analyze", "--case CASE.raidcase [--json]", "find clusters of near-identical messages and describe them", runAnalyze},
 		{"export", "--case CASE.raidcase --out DIR [--zip] [--lang fr,en] [--redact] [--time RFC3339]", "write a signed evidence bundle (BagIt) into DIR; --time (or SOURCE_DATE_EPOCH) fixes its clock", runExport},
 		{"verify", verifyArgs, "check a bundle: manifests, signature (its signer's fingerprint is printed), custody chain;\n           exit 0 only if intact and signed (by the --signer key when given)", runVerify},

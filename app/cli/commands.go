@@ -97,7 +97,7 @@ type importJSON struct {
 }
 
 func runImport(ctx context.Context, env *Env, args []string) int {
-	flags := newFlags(env, "import", "--case CASE.raidcase [--json] PATH...")
+	flags := newFlags(env, "import", "--case CASE.raidcase [--json] [--lang fr|en] PATH...")
 	var cf caseFlags
 	cf.register(flags)
 	asJSON := flags.Bool("json", false, "print one JSON object on stdout")
@@ -106,10 +106,16 @@ func runImport(ctx context.Context, env *Env, args []string) int {
 	layout := flags.String("time-layout", "", "Go time layout of the CSV time column")
 	order := flags.String("date-order", "", "day/month order of chat exports and CSV dates: DMY, MDY or YMD (default: inferred from the file)")
 	owner := flags.String("owner", "", "the case owner's own number or account, when the source cannot tell")
+	outLang := flags.String("lang", "", "language of the summary and problems printed: fr or en (default: from LANGUAGE, LC_ALL, LC_MESSAGES or LANG; --json is not translated)")
 	paths, err := parse(flags, args)
 	if err != nil {
 		return ExitUsage
 	}
+	lang, err := parseLang(*outLang)
+	if err != nil {
+		return fail(env, ExitUsage, err)
+	}
+	pr := newPrinter(lang)
 	if len(paths) == 0 {
 		flags.Usage()
 		return ExitUsage
@@ -134,9 +140,9 @@ func runImport(ctx context.Context, env *Env, args []string) int {
 			out = append(out, res)
 			continue
 		}
-		if p.skip != "" {
+		if !p.skip.IsZero() {
 			res.Skipped = 1
-			res.Problems = append(res.Problems, importers.Problem{Location: p.path, Reason: p.skip})
+			res.Problems = append(res.Problems, p.skip.Problem(p.path))
 			out = append(out, res)
 			continue
 		}
@@ -179,16 +185,19 @@ func runImport(ctx context.Context, env *Env, args []string) int {
 			}
 			note := ""
 			if r.AlreadyImported {
-				note = " (this exact file was imported before: nothing added)"
+				note = pr.text("cli.import.again", " (this exact file was imported before: nothing added)", nil)
 			}
-			fmt.Fprintf(env.Stdout, "%s [%s] sha256 %s: %d imported, %d already in the case, %d skipped%s\n",
-				r.Path, r.Format, r.SHA256, r.Imported, r.Duplicates, r.Skipped, note)
-			for _, pr := range r.Problems {
-				kind := "skipped"
-				if pr.Warning {
-					kind = "warning"
+			fmt.Fprintln(env.Stdout, pr.text("cli.import.summary",
+				"{{.Path}} [{{.Format}}] sha256 {{.SHA256}}: {{.Imported}} imported, {{.Duplicates}} already in the case, {{.Skipped}} skipped{{.Note}}",
+				map[string]string{"Path": r.Path, "Format": r.Format, "SHA256": r.SHA256, "Imported": strconv.Itoa(r.Imported),
+					"Duplicates": strconv.Itoa(r.Duplicates), "Skipped": strconv.Itoa(r.Skipped), "Note": note}))
+			for _, p := range r.Problems {
+				kind := pr.text("skipped", "skipped", nil)
+				if p.Warning {
+					kind = pr.text("warning", "warning", nil)
 				}
-				fmt.Fprintf(env.Stdout, "  %s: %s: %s\n", kind, pr.Location, pr.Reason)
+				fmt.Fprintln(env.Stdout, pr.text("cli.import.problem", "  {{.Kind}}: {{.Location}}: {{.Reason}}",
+					map[string]string{"Kind": kind, "Location": p.Location, "Reason": pr.reason(p)}))
 			}
 		}
 	}
@@ -212,8 +221,14 @@ func runImport(ctx context.Context, env *Env, args []string) int {
 type pathOrErr struct {
 	path string
 	err  error
-	skip string // why the entry was not imported (a symbolic link…): reported as a skipped record
+	skip importers.Msg // why the entry was not imported (a symbolic link…): reported as a skipped record
 }
+
+// The reasons of the entries of a folder that import does not read.
+var (
+	reasonSymlink    = importers.NewReason("cli-symlink", "symbolic link not followed (import its target itself)")
+	reasonNotRegular = importers.NewReason("cli-not-regular", "not a regular file ({{.Type}}): not read")
+)
 
 // expand turns folders that are not themselves an export (an unzipped X archive is) into the
 // files below them, in name order; hidden files are left out.
@@ -249,9 +264,9 @@ func expand(paths []string) []pathOrErr {
 			case d.Type().IsRegular():
 				files = append(files, q)
 			case d.Type()&fs.ModeSymlink != 0:
-				skipped = append(skipped, pathOrErr{path: q, skip: "symbolic link not followed (import its target itself)"})
+				skipped = append(skipped, pathOrErr{path: q, skip: reasonSymlink.M()})
 			case !d.IsDir():
-				skipped = append(skipped, pathOrErr{path: q, skip: "not a regular file (" + d.Type().String() + "): not read"})
+				skipped = append(skipped, pathOrErr{path: q, skip: reasonNotRegular.M("Type", d.Type().String())})
 			}
 			return nil
 		})

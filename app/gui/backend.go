@@ -6,6 +6,7 @@ import (
 
 	"raidtrace/analysis"
 	"raidtrace/app/casefile"
+	"raidtrace/app/evidence"
 	"raidtrace/importers"
 )
 
@@ -34,10 +35,12 @@ type exportOptions struct {
 }
 
 // exported is where an export wrote the bundle: the bag folder, and the ZIP file of it beside
-// the folder when exportOptions.Zip was set ("" otherwise).
+// the folder when exportOptions.Zip was set ("" otherwise); and what it removed from the folder
+// before writing (evidence.Options.Cleanup), which the result shows, as the command line prints it.
 type exported struct {
-	Bag string
-	Zip string
+	Bag     string
+	Zip     string
+	Cleanup evidence.Cleanup
 }
 
 // verifyResult is what the export dialog shows after checking the bundle it wrote.
@@ -51,11 +54,12 @@ type verifyResult struct {
 // backend is every core operation the GUI drives. The real one (realBackend) calls casefile,
 // importers/detect and app/evidence; the GUI adds no logic of its own on top.
 type backend struct {
-	create      func(ctx context.Context, path string, info casefile.Info) (caseHandle, error)
-	open        func(ctx context.Context, path string) (caseHandle, error)
-	openDemo    func(ctx context.Context, dir string) (caseHandle, error)
-	detect      func(path string) (importers.Format, error)
-	formats     func() []importers.Format
+	create   func(ctx context.Context, path string, info casefile.Info) (caseHandle, error)
+	open     func(ctx context.Context, path string) (caseHandle, error)
+	openDemo func(ctx context.Context, dir string) (caseHandle, error)
+	detect   func(path string) (importers.Format, error)
+	formats  func() []importers.Format
+	// export writes a bundle; its result's Cleanup is set even when it fails after cleaning.
 	export      func(ctx context.Context, c caseHandle, dir, keyDir string, opt exportOptions, progress func(stage string, frac float64)) (exported, error)
 	verify      func(ctx context.Context, bag string) (verifyResult, error)
 	fingerprint func(keyDir string) (string, error)

@@ -35,17 +35,18 @@ func realBackend() backend {
 			if err != nil {
 				return exported{}, err
 			}
+			var cleaned evidence.Cleanup
 			out, err := evidence.Export(ctx, cf, dir, evidence.Options{Langs: opt.Langs, Redact: opt.Redact, Zip: opt.Zip,
-				Key: key, Agent: agent()}, progress)
+				Key: key, Agent: agent(), Cleanup: func(c evidence.Cleanup) { cleaned = c }}, progress)
 			if err != nil {
-				return exported{}, err
+				return exported{Cleanup: cleaned}, err
 			}
 			if !opt.Zip {
-				return exported{Bag: out}, nil
+				return exported{Bag: out, Cleanup: cleaned}, nil
 			}
 			// With Zip, Export returns the ZIP's path, written as <bag folder>.zip beside the
 			// folder, which stays: the folder is what evidence.Verify checks.
-			return exported{Bag: strings.TrimSuffix(out, ".zip"), Zip: out}, nil
+			return exported{Bag: strings.TrimSuffix(out, ".zip"), Zip: out, Cleanup: cleaned}, nil
 		},
 		verify: func(ctx context.Context, bag string) (verifyResult, error) {
 			rep, err := evidence.Verify(ctx, bag)

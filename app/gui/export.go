@@ -2,6 +2,8 @@ package gui
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -14,6 +16,8 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"raidtrace/app/evidence"
 )
 
 const prefExportDir = "export_dir"
@@ -202,6 +206,7 @@ func (e *exportDialog) start() {
 	})
 	u.jobs.run(ctx, func(ctx context.Context) error {
 		out, err := u.be.export(ctx, c, dir, keyDir, opt, progress)
+		e.out = out // its Cleanup, even when the export failed
 		if err != nil {
 			return err
 		}
@@ -216,6 +221,9 @@ func (e *exportDialog) start() {
 		e.progress.Stop()
 		e.running.Hide()
 		if err != nil {
+			if note := cleanupText(e.out.Cleanup); note != "" && !errors.Is(err, context.Canceled) {
+				err = fmt.Errorf("%w\n\n%s", err, note)
+			}
 			u.showError(err)
 			return
 		}
@@ -250,6 +258,11 @@ func (e *exportDialog) showResult() {
 		z.Wrapping = fyne.TextWrapWord
 		box.Add(z)
 	}
+	if note := cleanupText(e.out.Cleanup); note != "" {
+		c := widget.NewLabel(note)
+		c.Wrapping = fyne.TextWrapWord
+		box.Add(c)
+	}
 	open := widget.NewButtonWithIcon(lang.L("Open the folder"), theme.FolderOpenIcon(), func() {
 		dir := e.out.Bag
 		if e.out.Zip != "" {
@@ -270,4 +283,31 @@ func (e *exportDialog) showResult() {
 	d.Resize(fyne.NewSize(560, 260))
 	d.Show()
 	u.a.SendNotification(fyne.NewNotification("Raidtrace", title))
+}
+
+// cleanupText says what the export removed from the folder before writing: the partial bundles
+// interrupted exports had left there, and those it could not remove; "" when there were none.
+func cleanupText(c evidence.Cleanup) string {
+	var lines []string
+	if c.Removed > 0 {
+		lines = append(lines, lang.N("Before writing, {{.N}} partial bundles left in the folder by interrupted exports were removed ({{.Size}}).",
+			c.Removed, map[string]any{"N": c.Removed, "Size": sizeText(c.Bytes)}))
+	}
+	for _, err := range c.Failed {
+		lines = append(lines, lang.L("A partial bundle left by an interrupted export could not be removed: {{.Err}}", map[string]any{"Err": err.Error()}))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// sizeText writes n bytes as "1,5 MiB" (the language's decimal separator), "12 KiB" or "100 bytes".
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return lang.L("{{.N}} GiB", map[string]any{"N": decimal(float64(n)/(1<<30), 1)})
+	case n >= 1<<20:
+		return lang.L("{{.N}} MiB", map[string]any{"N": decimal(float64(n)/(1<<20), 1)})
+	case n >= 1<<10:
+		return lang.L("{{.N}} KiB", map[string]any{"N": decimal(float64(n)/(1<<10), 1)})
+	}
+	return lang.N("{{.N}} bytes", int(n), map[string]any{"N": n})
 }

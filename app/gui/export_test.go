@@ -2,6 +2,7 @@ package gui
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,6 +16,7 @@ import (
 
 	"raidtrace/analysis"
 	"raidtrace/app/casefile"
+	"raidtrace/app/evidence"
 )
 
 // importFixture imports testdata/sms-small.xml into the open case through the import screen.
@@ -244,5 +246,57 @@ func TestExportProgressMoves(t *testing.T) {
 func TestStageLabelUnknown(t *testing.T) {
 	if label, ok := stageName("frobnicate"); ok || strings.Contains(label, "frobnicate") {
 		t.Errorf("unknown stage: %q, %v", label, ok)
+	}
+}
+
+// TestExportReportsCleanup leaves a partial bundle of an interrupted export in the destination
+// folder and exports there through the real core: the export removes it, as before, and the
+// result now says so (the GUI removed it silently; the command line prints it). The sentence
+// exists in French too, with the size written the French way.
+func TestExportReportsCleanup(t *testing.T) {
+	u, _, w := newRecordingUI(t, realBackend())
+	newEmptyCase(t, u)
+	importFixture(t, u)
+
+	e := u.newExportDialog()
+	u.jobs.wait()
+	e.dir = t.TempDir()
+	stale := filepath.Join(e.dir, ".partial-raidtrace-interrupted")
+	if err := os.MkdirAll(stale, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(stale, "messages.csv"), make([]byte, 3<<10), 0o644)
+	e.start()
+	u.jobs.wait()
+	if e.err != nil || !e.result.OK {
+		t.Fatalf("export: %v, verified %v", e.err, e.result.OK)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Fatalf("the stale partial bundle is still there: %v", err)
+	}
+	if e.out.Cleanup.Removed != 1 {
+		t.Fatalf("cleanup %+v, want one removed", e.out.Cleanup)
+	}
+	top := w.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no result dialog")
+	}
+	want := "Before writing, 1 partial bundle left in the folder by an interrupted export was removed (3"
+	if texts := shownTexts(top); !containsText(texts, want) || !containsText(texts, "KiB)") {
+		t.Errorf("the result %q does not report the cleanup %q", texts, want)
+	}
+
+	t.Cleanup(func() { applyLanguage("en"); addTranslations() })
+	applyLanguage("fr")
+	addTranslations()
+	got := cleanupText(evidence.Cleanup{Removed: 2, Bytes: 3<<20 + 1<<19, Failed: []error{errors.New("stale partial bundle /x: permission denied")}})
+	for _, want := range []string{"Avant l'écriture, 2 dossiers de preuves partiels", "supprimés (3,5 Mio).",
+		"n'a pas pu être supprimé : stale partial bundle /x: permission denied"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("French cleanup %q lacks %q", got, want)
+		}
+	}
+	if got := cleanupText(evidence.Cleanup{}); got != "" {
+		t.Errorf("nothing removed: %q, want no text", got)
 	}
 }

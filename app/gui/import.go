@@ -284,7 +284,7 @@ func (s *importScreen) addSummary(sum casefile.ImportSummary) {
 		if p.Warning {
 			kind = lang.L("warning")
 		}
-		s.problems = append(s.problems, fmt.Sprintf("%s: %s: %s (%s)", sum.Source.Name, p.Location, p.Reason, kind))
+		s.problems = append(s.problems, fmt.Sprintf("%s: %s: %s (%s)", sum.Source.Name, p.Location, problemReason(p), kind))
 	}
 	s.summaryList.Refresh()
 	s.problemList.Refresh()

@@ -461,3 +461,42 @@ func TestNotRecognisedReason(t *testing.T) {
 		}
 	}
 }
+
+// TestImportProblemsFrench imports a file with a bad record, switches to French and checks the
+// problem list, rebuilt from the problems stored in the case, gives each reason in French (the
+// importers' reason keys translated through assets/translations/fr.json), not in English.
+func TestImportProblemsFrench(t *testing.T) {
+	t.Cleanup(func() { applyLanguage("en"); addTranslations() })
+	u, _, _ := newRecordingUI(t, realBackend())
+	newEmptyCase(t, u)
+	fixture, err := filepath.Abs("testdata/sms-small.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.imp.addPaths([]string{fixture})
+	u.jobs.wait()
+	test.Tap(u.imp.importBtn)
+	u.jobs.wait()
+	if len(u.imp.summaries) != 1 || len(u.imp.summaries[0].Problems) == 0 {
+		t.Fatalf("summaries %+v: want one with problems", u.imp.summaries)
+	}
+	probs := u.imp.summaries[0].Problems
+	fr := loadEntries(t)["fr"]
+	tr := func(key string, args map[string]string) string {
+		return importers.Fill(fr["reason."+key].text, args)
+	}
+	u.setLanguage("fr")
+	u.jobs.wait()
+	if len(u.imp.problems) != len(probs) {
+		t.Fatalf("French problem list %q, want %d rows", u.imp.problems, len(probs))
+	}
+	for i, p := range probs {
+		want := p.Msg.Render(tr)
+		if p.Msg == nil || want == p.Reason {
+			t.Fatalf("problem %+v has no French text", p)
+		}
+		if row := u.imp.problems[i]; !strings.Contains(row, want) || strings.Contains(row, p.Reason) {
+			t.Errorf("row %q: want the French reason %q, not %q", row, want, p.Reason)
+		}
+	}
+}

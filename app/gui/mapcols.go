@@ -126,10 +126,10 @@ func previewMapping(path string, cols map[string]string, layout string, loc *tim
 		fmt.Fprintf(&b, "%s · %s · %s · %s\n", r.Location, when, r.Sender.Key(), text)
 	}
 	for _, p := range sink.problems {
-		fmt.Fprintf(&b, "%s\n", p.String())
+		fmt.Fprintf(&b, "%s\n", problemLine(p))
 	}
 	if err != nil && !errors.Is(err, errEnough) && len(sink.records) == 0 {
-		fmt.Fprintf(&b, "%v\n", err)
+		fmt.Fprintf(&b, "%s\n", errorReason(err))
 	}
 	return strings.TrimSpace(b.String())
 }

@@ -91,6 +91,23 @@ func checkTables(ctx context.Context, db *sql.DB) (map[string]bool, error) {
 	return sqliteread.Check(ctx, db, "an Android mmssms.db", "sms", "pdu")
 }
 
+var (
+	reasonNoID        = importers.NewReason("android-no-id", "{{.Table}} table has no _id column")
+	reasonBodyNull    = importers.NewReason("android-body-null", "body is NULL")
+	reasonNoAddress   = importers.NewReason("android-no-address", "received message without an address; sender unknown")
+	reasonNoPart      = importers.NewReason("android-no-part-table", "missing: MMS text and attachments unknown")
+	reasonNoAddr      = importers.NewReason("android-no-addr-table", "missing: MMS senders and recipients unknown")
+	reasonBigParts    = importers.NewReason("android-big-parts", "its parts hold {{.N}} bytes: {{.TooLong}}")
+	reasonOrphanParts = importers.NewReason("android-orphan-parts", "part rows of a pdu _id that does not exist; not imported")
+	reasonOrphanBig   = importers.NewReason("android-orphan-big-parts", "part rows of a pdu _id that does not exist, holding {{.N}} bytes: {{.TooLong}}")
+	reasonOrphanAddr  = importers.NewReason("android-orphan-addr", "addr rows of a pdu _id that does not exist; not imported")
+	reasonPartFile    = importers.NewReason("android-part-file", "text part stored in {{.File}} on the phone; not read")
+	reasonNoFrom      = importers.NewReason("android-no-from", "no From address (addr type 137); sender unknown")
+	reasonDateNull    = importers.NewReason("android-date-null", "date is NULL; time unknown")
+	reasonMillis      = importers.NewReason("android-date-millis", "date {{.Raw}} looks like milliseconds, not seconds; read as milliseconds")
+	reasonSeconds     = importers.NewReason("android-date-seconds", "date {{.Raw}} looks like seconds, not milliseconds; read as seconds")
+)
+
 // reader holds the state of one import.
 type reader struct {
 	path  string
@@ -186,7 +203,7 @@ func (r *reader) selectRows(ctx context.Context, db *sql.DB, table string, wante
 		}
 	}
 	if !have["_id"] {
-		return fmt.Errorf("%s table has no _id column", table)
+		return reasonNoID.M("Table", table).Wrap(nil)
 	}
 	limit := r.opt.RecordLimit()
 	size := sqliteread.SizeExpr(cols[1:]) // all but _id
@@ -196,8 +213,7 @@ func (r *reader) selectRows(ctx context.Context, db *sql.DB, table string, wante
 	}
 	skipOver := func(before int64, all bool) {
 		for len(over) > 0 && (all || over[0].Key < before) {
-			r.sink.Problem(importers.Problem{Location: table + " _id " + strconv.FormatInt(over[0].Key, 10),
-				Reason: sqliteread.TooLong(over[0].Size, limit)})
+			r.sink.Problem(sqliteread.TooLong(over[0].Size, limit).Problem(table + " _id " + strconv.FormatInt(over[0].Key, 10)))
 			over = over[1:]
 		}
 	}
@@ -247,7 +263,7 @@ const smsExtraFrom = 6
 func (r *reader) sms(ctx context.Context, db *sql.DB) error {
 	return r.selectRows(ctx, db, "sms", smsColumns, func(m row) error {
 		loc := "sms _id " + sqliteread.Raw(m["_id"])
-		var warns []string
+		var warns []importers.Msg
 		rec := importers.Record{Location: loc, Platform: "sms", Kind: "message", Extra: extra(m, smsColumns[smsExtraFrom:])}
 		if t := sqliteread.Raw(m["type"]); t != "" {
 			rec.Extra["type"] = t
@@ -255,14 +271,14 @@ func (r *reader) sms(ctx context.Context, db *sql.DB) error {
 		if th := sqliteread.Raw(m["thread_id"]); th != "" {
 			rec.Conversation = "thread " + th
 		}
-		var w string
+		var w importers.Msg
 		rec.Time, rec.RawTime, w = when(m["date"], false)
-		if w != "" {
+		if !w.IsZero() {
 			warns = append(warns, w)
 		}
 		rec.Text = sqliteread.Text(m["body"])
 		if m["body"] == nil {
-			warns = append(warns, "body is NULL")
+			warns = append(warns, reasonBodyNull.M())
 		}
 		address := sqliteread.Text(m["address"])
 		party := importers.PhoneParty(address, "", r.opt.Region)
@@ -280,7 +296,7 @@ func (r *reader) sms(ctx context.Context, db *sql.DB) error {
 				rec.Recipients = []importers.Party{o}
 			}
 			if party.IsZero() {
-				warns = append(warns, "received message without an address; sender unknown")
+				warns = append(warns, reasonNoAddress.M())
 			}
 		case "2", "3", "4", "5", "6":
 			rec.Direction = importers.Outgoing
@@ -291,7 +307,7 @@ func (r *reader) sms(ctx context.Context, db *sql.DB) error {
 		default:
 			rec.Direction = importers.Unknown
 			rec.Sender = party
-			warns = append(warns, fmt.Sprintf("type %q is not a known message box; direction unknown, address taken as sender", typ))
+			warns = append(warns, importers.ReasonUnknownType.M("Type", strconv.Quote(typ)))
 		}
 		return r.emit(ctx, rec, warns)
 	})
@@ -371,7 +387,7 @@ func (r *reader) mms(ctx context.Context, db *sql.DB, have map[string]bool) erro
 			return fmt.Errorf("read part table: %w", err)
 		}
 	} else {
-		r.sink.Problem(importers.Problem{Location: "part table", Reason: "missing: MMS text and attachments unknown", Warning: true})
+		r.sink.Problem(reasonNoPart.M().Warning("part table"))
 	}
 	addrs := map[int64][]addr{}
 	if have["addr"] {
@@ -387,7 +403,7 @@ func (r *reader) mms(ctx context.Context, db *sql.DB, have map[string]bool) erro
 			return fmt.Errorf("read addr table: %w", err)
 		}
 	} else {
-		r.sink.Problem(importers.Problem{Location: "addr table", Reason: "missing: MMS senders and recipients unknown", Warning: true})
+		r.sink.Problem(reasonNoAddr.M().Warning("addr table"))
 	}
 
 	limit := r.opt.RecordLimit()
@@ -396,8 +412,7 @@ func (r *reader) mms(ctx context.Context, db *sql.DB, have map[string]bool) erro
 		if n, ok := bigParts[id]; ok {
 			delete(bigParts, id)
 			delete(addrs, id)
-			r.sink.Problem(importers.Problem{Location: "pdu _id " + strconv.FormatInt(id, 10),
-				Reason: fmt.Sprintf("its parts hold %d bytes: %s", n, importers.TooLong(limit))})
+			r.sink.Problem(reasonBigParts.M("N", n, "TooLong", importers.TooLong(limit)).Problem("pdu _id " + strconv.FormatInt(id, 10)))
 			return r.step(ctx)
 		}
 		rec, warns := r.mmsRecord(m, parts[id], addrs[id])
@@ -410,16 +425,13 @@ func (r *reader) mms(ctx context.Context, db *sql.DB, have map[string]bool) erro
 	}
 	// Parts and addresses of no MMS are not messages, but say they were there.
 	for _, id := range slices.Sorted(maps.Keys(parts)) {
-		r.sink.Problem(importers.Problem{Location: fmt.Sprintf("part mid %d", id),
-			Reason: "part rows of a pdu _id that does not exist; not imported", Warning: true})
+		r.sink.Problem(reasonOrphanParts.M().Warning(fmt.Sprintf("part mid %d", id)))
 	}
 	for _, id := range slices.Sorted(maps.Keys(bigParts)) {
-		r.sink.Problem(importers.Problem{Location: fmt.Sprintf("part mid %d", id),
-			Reason: fmt.Sprintf("part rows of a pdu _id that does not exist, holding %d bytes: %s", bigParts[id], importers.TooLong(limit)), Warning: true})
+		r.sink.Problem(reasonOrphanBig.M("N", bigParts[id], "TooLong", importers.TooLong(limit)).Warning(fmt.Sprintf("part mid %d", id)))
 	}
 	for _, id := range slices.Sorted(maps.Keys(addrs)) {
-		r.sink.Problem(importers.Problem{Location: fmt.Sprintf("addr msg_id %d", id),
-			Reason: "addr rows of a pdu _id that does not exist; not imported", Warning: true})
+		r.sink.Problem(reasonOrphanAddr.M().Warning(fmt.Sprintf("addr msg_id %d", id)))
 	}
 	return nil
 }
@@ -440,8 +452,8 @@ func colOr(have map[string]bool, col string) string {
 	return "NULL"
 }
 
-func (r *reader) mmsRecord(m row, parts []part, addrs []addr) (importers.Record, []string) {
-	var warns []string
+func (r *reader) mmsRecord(m row, parts []part, addrs []addr) (importers.Record, []importers.Msg) {
+	var warns []importers.Msg
 	rec := importers.Record{Location: "pdu _id " + sqliteread.Raw(m["_id"]), Platform: "mms", Kind: "message",
 		Extra: extra(m, pduColumns[pduExtraFrom:])}
 	if b := sqliteread.Raw(m["msg_box"]); b != "" {
@@ -450,9 +462,9 @@ func (r *reader) mmsRecord(m row, parts []part, addrs []addr) (importers.Record,
 	if th := sqliteread.Raw(m["thread_id"]); th != "" {
 		rec.Conversation = "thread " + th
 	}
-	var w string
+	var w importers.Msg
 	rec.Time, rec.RawTime, w = when(m["date"], true)
-	if w != "" {
+	if !w.IsZero() {
 		warns = append(warns, w)
 	}
 	var text strings.Builder
@@ -462,7 +474,7 @@ func (r *reader) mmsRecord(m row, parts []part, addrs []addr) (importers.Record,
 		case p.ct == "text/plain":
 			text.WriteString(p.text)
 			if !p.hasText && p.data != "" {
-				warns = append(warns, fmt.Sprintf("text part stored in %s on the phone; not read", p.data))
+				warns = append(warns, reasonPartFile.M("File", p.data))
 			}
 		default:
 			rec.Attachments = append(rec.Attachments, importers.Attachment{Name: p.name, MIME: p.ct})
@@ -476,7 +488,7 @@ func (r *reader) mmsRecord(m row, parts []part, addrs []addr) (importers.Record,
 	case "2", "3", "4", "5", "6":
 		rec.Direction = importers.Outgoing
 	default:
-		warns = append(warns, fmt.Sprintf("msg_box %q is not a known message box; direction unknown", box))
+		warns = append(warns, importers.ReasonUnknownBox.M("Box", strconv.Quote(box)))
 	}
 	party := func(raw string) importers.Party {
 		if raw == "insert-address-token" {
@@ -512,12 +524,12 @@ func (r *reader) mmsRecord(m row, parts []part, addrs []addr) (importers.Record,
 		}
 		rec.Sender = party(from[0])
 		if len(from) > 1 {
-			warns = append(warns, fmt.Sprintf("%d From addresses; the first is taken as sender", len(from)))
+			warns = append(warns, importers.ReasonFromAddresses.M("N", len(from)))
 		}
 	case rec.Direction == importers.Outgoing:
 		rec.Sender = r.owner()
 	default:
-		warns = append(warns, "no From address (addr type 137); sender unknown")
+		warns = append(warns, reasonNoFrom.M())
 	}
 	if rec.Direction == importers.Incoming {
 		if o := r.owner(); !o.IsZero() && len(rec.Recipients) == 0 {
@@ -528,9 +540,9 @@ func (r *reader) mmsRecord(m row, parts []part, addrs []addr) (importers.Record,
 }
 
 // emit sends warnings and the record, then counts it.
-func (r *reader) emit(ctx context.Context, rec importers.Record, warns []string) error {
+func (r *reader) emit(ctx context.Context, rec importers.Record, warns []importers.Msg) error {
 	for _, w := range warns {
-		r.sink.Problem(importers.Problem{Location: rec.Location, Reason: w, Warning: true})
+		r.sink.Problem(w.Warning(rec.Location))
 	}
 	if len(rec.Extra) == 0 {
 		rec.Extra = nil
@@ -571,36 +583,36 @@ func extra(m row, cols []string) map[string]string {
 // when reads a date column: milliseconds for sms, seconds for pdu. A value of the other unit
 // (seconds below 10^11 in sms, milliseconds above 10^11 in pdu) is read in that unit with a
 // warning. It returns the instant (zero when unusable), the raw value and a warning.
-func when(v any, seconds bool) (time.Time, string, string) {
+func when(v any, seconds bool) (time.Time, string, importers.Msg) {
 	raw := sqliteread.Raw(v)
 	if v == nil {
-		return time.Time{}, "", "date is NULL; time unknown"
+		return time.Time{}, "", reasonDateNull.M()
 	}
 	n, err := strconv.ParseInt(strings.TrimSpace(raw), 10, 64)
 	if err != nil {
 		if f, ok := v.(float64); ok {
 			n = int64(f)
 		} else {
-			return time.Time{}, raw, fmt.Sprintf("date %q is not a number; time unknown", raw)
+			return time.Time{}, raw, importers.ReasonDateNotNumber.M("Raw", strconv.Quote(raw))
 		}
 	}
 	if n <= 0 {
-		return time.Time{}, raw, fmt.Sprintf("date %q is not a time; time unknown", raw)
+		return time.Time{}, raw, importers.ReasonDateNotTime.M("Raw", strconv.Quote(raw))
 	}
 	var t time.Time
-	var w string
+	var w importers.Msg
 	switch {
 	case seconds && n >= 1e11:
-		t, w = time.UnixMilli(n).UTC(), fmt.Sprintf("date %q looks like milliseconds, not seconds; read as milliseconds", raw)
+		t, w = time.UnixMilli(n).UTC(), reasonMillis.M("Raw", strconv.Quote(raw))
 	case seconds:
 		t = time.Unix(n, 0).UTC()
 	case n < 1e11:
-		t, w = time.Unix(n, 0).UTC(), fmt.Sprintf("date %q looks like seconds, not milliseconds; read as seconds", raw)
+		t, w = time.Unix(n, 0).UTC(), reasonSeconds.M("Raw", strconv.Quote(raw))
 	default:
 		t = time.UnixMilli(n).UTC()
 	}
 	if y := t.Year(); y < 1995 || y > 2100 {
-		w = fmt.Sprintf("date %q reads as %s, which is implausible", raw, t.Format(time.RFC3339))
+		w = importers.ReasonDateImplausible.M("Raw", strconv.Quote(raw), "Time", t.Format(time.RFC3339))
 	}
 	return t, raw, w
 }

@@ -346,8 +346,7 @@ func (r *reader) messages(ctx context.Context, db *sql.DB) error {
 	}
 	skipOver := func(before int64, all bool) {
 		for len(over) > 0 && (all || over[0].Key < before) {
-			r.sink.Problem(importers.Problem{Location: "message ROWID " + strconv.FormatInt(over[0].Key, 10),
-				Reason: sqliteread.TooLong(over[0].Size, limit)})
+			r.sink.Problem(sqliteread.TooLong(over[0].Size, limit).Problem("message ROWID " + strconv.FormatInt(over[0].Key, 10)))
 			over = over[1:]
 		}
 	}
@@ -413,13 +412,23 @@ func (m msgRow) get(col string) any {
 	return nil
 }
 
+var (
+	reasonBodyText = importers.NewReason("apple-body-text", "text from attributedBody: {{.Err}}")
+	reasonBadDate  = importers.NewReason("apple-bad-date", "date {{.Raw}} is not a number of seconds or nanoseconds since 2001")
+	reasonNoDate   = importers.NewReason("apple-no-date", "no date")
+	reasonDateZero = importers.NewReason("apple-date-zero", "date is 0 (not set)")
+	reasonNoChat   = importers.NewReason("apple-no-chat", "chat ROWID {{.ID}} is not in the chat table")
+	reasonNoHandle = importers.NewReason("apple-no-handle", "handle_id {{.ID}} is not in the handle table")
+	reasonNoSender = importers.NewReason("apple-no-sender", "received message without a sender (handle_id 0)")
+)
+
 // record turns one message row into a Record and the problems met on the way.
 func (r *reader) record(row msgRow) (importers.Record, []importers.Problem) {
 	id := asInt(row.get("rowid"))
 	loc := "message ROWID " + strconv.FormatInt(id, 10)
 	var probs []importers.Problem
-	warn := func(format string, a ...any) {
-		probs = append(probs, importers.Problem{Location: loc, Reason: fmt.Sprintf(format, a...), Warning: true})
+	warn := func(r importers.Reason, a ...any) {
+		probs = append(probs, r.M(a...).Warning(loc))
 	}
 	rec := importers.Record{
 		Location:   loc,
@@ -434,7 +443,7 @@ func (r *reader) record(row msgRow) (importers.Record, []importers.Problem) {
 		text, err := AttributedBodyText(blob)
 		rec.Text = text
 		if err != nil {
-			warn("text from attributedBody: %v", err)
+			warn(reasonBodyText, "Err", err)
 		}
 	}
 
@@ -451,14 +460,14 @@ func (r *reader) record(row msgRow) (importers.Record, []importers.Problem) {
 		if t, ok := appleTime(v); ok {
 			rec.Time = t
 		} else {
-			warn("date %q is not a number of seconds or nanoseconds since 2001", rec.RawTime)
+			warn(reasonBadDate, "Raw", strconv.Quote(rec.RawTime))
 		}
 	} else {
-		warn("no date")
+		warn(reasonNoDate)
 	}
 	if rec.RawTime == "0" {
 		rec.Time = time.Time{}
-		warn("date is 0 (not set)")
+		warn(reasonDateZero)
 	}
 
 	// Kind.
@@ -489,7 +498,7 @@ func (r *reader) record(row msgRow) (importers.Record, []importers.Problem) {
 	if len(chats) > 0 {
 		ch = r.chats[chats[0]]
 		if ch == nil {
-			warn("chat ROWID %d is not in the chat table", chats[0])
+			warn(reasonNoChat, "ID", chats[0])
 			rec.Conversation = "chat ROWID " + strconv.FormatInt(chats[0], 10)
 		} else {
 			rec.Conversation = ch.guid
@@ -520,7 +529,7 @@ func (r *reader) record(row msgRow) (importers.Record, []importers.Problem) {
 		if h, ok := r.handles[hid]; ok {
 			hp = r.party(h.id)
 		} else {
-			warn("handle_id %d is not in the handle table", hid)
+			warn(reasonNoHandle, "ID", hid)
 			hp = importers.Party{ID: "handle ROWID " + strconv.FormatInt(hid, 10)}
 		}
 	}
@@ -547,7 +556,7 @@ func (r *reader) record(row msgRow) (importers.Record, []importers.Problem) {
 		rec.Direction = importers.Incoming
 		rec.Sender = hp
 		if hp.IsZero() && rec.Kind == "message" {
-			warn("received message without a sender (handle_id 0)")
+			warn(reasonNoSender)
 		}
 		if !owner.IsZero() {
 			rec.Recipients = append(rec.Recipients, owner)

@@ -26,7 +26,18 @@ var (
 )
 
 // ErrNoText means an attributedBody blob holds no NSString this package can find.
-var ErrNoText = errors.New("attributedBody holds no NSString text")
+var ErrNoText = importers.NewReason("apple-no-text", "attributedBody holds no NSString text").M().Wrap(nil)
+
+var (
+	reasonNotTypedstream = importers.NewReason("apple-not-typedstream", "attributedBody is not a typedstream (starts {{.Head}}): {{.Err}}")
+	reasonNoClass        = importers.NewReason("apple-no-nsstring", "no NSString class: {{.Err}}")
+	reasonNoString       = importers.NewReason("apple-no-string", "no string after the NSString class: {{.Err}}")
+	reasonNoLength       = importers.NewReason("apple-no-length", "string length missing: {{.Err}}")
+	reasonLengthCut      = importers.NewReason("apple-length-cut", "string length cut short: {{.Err}}")
+	reasonLengthTag      = importers.NewReason("apple-length-tag", "unexpected string length tag {{.Tag}}: {{.Err}}")
+	reasonLengthOver     = importers.NewReason("apple-length-over", "string says {{.N}} bytes, blob holds {{.Have}}: {{.Err}}")
+	reasonBadUTF8        = importers.NewReason("apple-bad-utf8", "invalid UTF-8 replaced by U+FFFD")
+)
 
 // AttributedBodyText returns the plain text of a message.attributedBody blob: an NSArchiver
 // "streamtyped" (typedstream) archive of an NSAttributedString. It reads only the string, not
@@ -42,20 +53,20 @@ var ErrNoText = errors.New("attributedBody holds no NSString text")
 // U+FFFD and reported. A blob with no string at all gives "" and an error wrapping [ErrNoText].
 func AttributedBodyText(blob []byte) (string, error) {
 	if !bytes.HasPrefix(blob, streamtypedMagic) {
-		return "", fmt.Errorf("attributedBody is not a typedstream (starts %q): %w", head(blob), ErrNoText)
+		return "", reasonNotTypedstream.M("Head", fmt.Sprintf("%q", head(blob)), "Err", ErrNoText).Wrap(ErrNoText)
 	}
 	i := bytes.Index(blob, nsStringClass)
 	if i < 0 {
-		return "", fmt.Errorf("no NSString class: %w", ErrNoText)
+		return "", reasonNoClass.M("Err", ErrNoText).Wrap(ErrNoText)
 	}
 	rest := blob[i+len(nsStringClass):]
 	j := bytes.Index(rest, stringType)
 	if j < 0 {
-		return "", fmt.Errorf("no string after the NSString class: %w", ErrNoText)
+		return "", reasonNoString.M("Err", ErrNoText).Wrap(ErrNoText)
 	}
 	rest = rest[j+len(stringType):]
 	if len(rest) == 0 {
-		return "", fmt.Errorf("string length missing: %w", importers.ErrTruncated)
+		return "", reasonNoLength.M("Err", importers.ErrTruncated).Wrap(importers.ErrTruncated)
 	}
 	var n uint64
 	switch c := rest[0]; {
@@ -66,9 +77,9 @@ func AttributedBodyText(blob []byte) (string, error) {
 	case c == tagInt32 && len(rest) >= 5:
 		n, rest = uint64(binary.LittleEndian.Uint32(rest[1:5])), rest[5:]
 	case c == tagInt16 || c == tagInt32:
-		return "", fmt.Errorf("string length cut short: %w", importers.ErrTruncated)
+		return "", reasonLengthCut.M("Err", importers.ErrTruncated).Wrap(importers.ErrTruncated)
 	default:
-		return "", fmt.Errorf("unexpected string length tag 0x%02x: %w", c, ErrNoText)
+		return "", reasonLengthTag.M("Tag", fmt.Sprintf("0x%02x", c), "Err", ErrNoText).Wrap(ErrNoText)
 	}
 	var errs []error
 	text := rest
@@ -78,12 +89,12 @@ func AttributedBodyText(blob []byte) (string, error) {
 		if k := bytes.Index(rest, []byte{tagEnd, tagStart}); k >= 0 {
 			text = rest[:k]
 		}
-		errs = append(errs, fmt.Errorf("string says %d bytes, blob holds %d: %w", n, len(text), importers.ErrTruncated))
+		errs = append(errs, reasonLengthOver.M("N", n, "Have", len(text), "Err", importers.ErrTruncated).Wrap(importers.ErrTruncated))
 	}
 	s := string(text)
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
-		errs = append(errs, errors.New("invalid UTF-8 replaced by U+FFFD"))
+		errs = append(errs, reasonBadUTF8.M().Wrap(nil))
 	}
 	return s, errors.Join(errs...)
 }

@@ -33,7 +33,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -68,9 +67,9 @@ type entry struct {
 	ampm    byte      // 'a', 'p' or 0
 	raw     string    // timestamp text
 	signal  bool
-	rest    string   // the header line after the timestamp
-	more    []string // continuation lines
-	problem string   // set for a skipped line
+	rest    string        // the header line after the timestamp
+	more    []string      // continuation lines
+	problem importers.Msg // set for a skipped line
 }
 
 // Read parses a chat text export, sending one record per message and system line ("line N" is the
@@ -87,9 +86,9 @@ func Read(ctx context.Context, r io.Reader, opt importers.Options, sink importer
 		sink.Problem(CRProblem)
 	}
 	order, warning := dateOrder(entries, opt.DateOrder)
-	if warning != "" {
-		p := importers.Problem{Location: "file", Reason: warning, Warning: true}
-		if strings.HasPrefix(warning, ambiguousPrefix) {
+	if !warning.IsZero() {
+		p := warning.Warning("file")
+		if warning.Key == reasonAmbiguous.Key() {
 			p.Code = importers.CodeAmbiguousDateOrder
 		}
 		sink.Problem(p)
@@ -103,12 +102,12 @@ func Read(ctx context.Context, r io.Reader, opt importers.Options, sink importer
 			}
 		}
 		e := &entries[i]
-		if e.problem != "" {
-			sink.Problem(importers.Problem{Location: fmt.Sprintf("line %d", e.line), Reason: e.problem})
+		if !e.problem.IsZero() {
+			sink.Problem(e.problem.Problem(fmt.Sprintf("line %d", e.line)))
 			continue
 		}
 		if !utf8.ValidString(e.rest) || slices.ContainsFunc(e.more, func(s string) bool { return !utf8.ValidString(s) }) {
-			sink.Problem(importers.Problem{Location: fmt.Sprintf("line %d", e.line), Reason: importers.InvalidUTF8, Warning: true})
+			sink.Problem(importers.InvalidUTF8.Warning(fmt.Sprintf("line %d", e.line)))
 		}
 		if err := sink.Record(e.record(order, opt, ph, owner, sink)); err != nil {
 			return err
@@ -119,11 +118,19 @@ func Read(ctx context.Context, r io.Reader, opt importers.Options, sink importer
 
 // CRProblem is the warning [Read] reports, on line 1, for a file whose lines end with a carriage
 // return alone.
-var CRProblem = importers.Problem{Location: "line 1", Warning: true,
-	Reason: "the file ends its lines with a carriage return alone (old Mac text file): each was read as a line end"}
+var CRProblem = importers.NewReason("chat-cr-line-ends",
+	"the file ends its lines with a carriage return alone (old Mac text file): each was read as a line end").M().Warning("line 1")
 
-// truncated is the reason of the problem for a last line cut inside its timestamp.
-const truncated = "truncated record: the file ends inside this message's timestamp (no sender, no text): it was cut short; skipped"
+var (
+	// truncated is the reason of the problem for a last line cut inside its timestamp.
+	truncated = importers.NewReason("chat-truncated-timestamp",
+		"truncated record: the file ends inside this message's timestamp (no sender, no text): it was cut short; skipped").M()
+	reasonPreamble  = importers.NewReason("chat-preamble", "skipped: text before the first message (no timestamp)")
+	reasonRead      = importers.NewReason("read", "read: {{.Err}}")
+	reasonBadTime   = importers.NewReason("chat-bad-timestamp", "timestamp {{.Raw}}: {{.Err}}; message kept without a time")
+	reasonContrary  = importers.NewReason("date-order-contradiction", "day/month order: some dates have a first field above 12 and others a second field above 12; read as day/month/year (re-import with the date order set if this is wrong)")
+	reasonAmbiguous = importers.NewReason("date-order-ambiguous", "day/month order is ambiguous: no date in the file has a field above 12; read as day/month/year (re-import with the date order set to MDY if the export is month first)")
+)
 
 // crOnly reports whether head, a file's first bytes, is a text with carriage return line ends:
 // it has carriage returns and no line feed. In a file with line feeds, a carriage return alone
@@ -149,7 +156,7 @@ func scan(ctx context.Context, r io.Reader, limit int) (entries []entry, cr bool
 		b, tooLong, err := importers.ReadLine(br, buf[:0], limit)
 		buf = b
 		if err != nil && err != io.EOF {
-			return entries, cr, &importers.ParseError{Line: n, Err: fmt.Errorf("read: %w", err)}
+			return entries, cr, &importers.ParseError{Line: n, Err: reasonRead.M("Err", err).Wrap(err)}
 		}
 		if len(b) == 0 && !tooLong && err == io.EOF {
 			return entries, cr, nil
@@ -184,7 +191,7 @@ func scan(ctx context.Context, r io.Reader, limit int) (entries []entry, cr bool
 		case cur >= 0:
 			entries[cur].more = append(entries[cur].more, s)
 		case strings.TrimSpace(s) != "":
-			entries = append(entries, entry{line: n, problem: "skipped: text before the first message (no timestamp)"})
+			entries = append(entries, entry{line: n, problem: reasonPreamble.M()})
 		}
 		if err == io.EOF {
 			return entries, cr, nil
@@ -268,19 +275,16 @@ func mayOpen(s string) bool {
 	return false
 }
 
-// ambiguousPrefix starts the warning of a file whose dates never settle day/month order.
-const ambiguousPrefix = "day/month order is ambiguous"
-
 // dateOrder settles day/month order: the option, else the file. warning is set when the file does
 // not settle it.
-func dateOrder(entries []entry, opt string) (order, warning string) {
+func dateOrder(entries []entry, opt string) (order string, warning importers.Msg) {
 	if o := strings.ToUpper(opt); o == "DMY" || o == "MDY" || o == "YMD" {
-		return o, ""
+		return o, importers.Msg{}
 	}
 	var dayFirst, monthFirst, ambiguous bool
 	for i := range entries {
 		e := &entries[i]
-		if e.problem != "" || len(e.fields[0]) == 4 {
+		if !e.problem.IsZero() || len(e.fields[0]) == 4 {
 			continue
 		}
 		a, _ := strconv.Atoi(e.fields[0])
@@ -296,13 +300,13 @@ func dateOrder(entries []entry, opt string) (order, warning string) {
 	}
 	switch {
 	case dayFirst && monthFirst:
-		return "DMY", "day/month order: some dates have a first field above 12 and others a second field above 12; read as day/month/year (re-import with the date order set if this is wrong)"
+		return "DMY", reasonContrary.M()
 	case monthFirst:
-		return "MDY", ""
+		return "MDY", importers.Msg{}
 	case !dayFirst && ambiguous:
-		return "DMY", ambiguousPrefix + ": no date in the file has a field above 12; read as day/month/year (re-import with the date order set to MDY if the export is month first)"
+		return "DMY", reasonAmbiguous.M()
 	}
-	return "DMY", ""
+	return "DMY", importers.Msg{}
 }
 
 // record builds the record of a message entry; an impossible date is a warning.
@@ -314,7 +318,7 @@ func (e *entry) record(order string, opt importers.Options, ph *importers.Phones
 		rec.Platform = "signal"
 	}
 	if t, err := e.time(order, opt.Location); err != nil {
-		sink.Problem(importers.Problem{Location: loc, Reason: fmt.Sprintf("timestamp %q: %v; message kept without a time", e.raw, err), Warning: true})
+		sink.Problem(reasonBadTime.M("Raw", strconv.Quote(e.raw), "Err", err).Warning(loc))
 	} else {
 		rec.Time = t
 		rec.TimeZone = opt.Location.String()
@@ -352,7 +356,7 @@ func (e *entry) record(order string, opt importers.Options, ph *importers.Phones
 	return rec
 }
 
-var errDate = errors.New("not a valid date and time")
+var errDate = importers.NewReason("bad-date-time", "not a valid date and time").M().Wrap(nil)
 
 // time computes the instant of the entry's timestamp in loc.
 func (e *entry) time(order string, loc *time.Location) (time.Time, error) {

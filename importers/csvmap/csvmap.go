@@ -253,13 +253,26 @@ func sniffDelimiter(line []byte) rune { return csvrows.SniffDelimiter(line) }
 
 // LegacyProblem is the warning a CSV reader reports when the file was not UTF-8 and was read as
 // Windows-1252 ([importers.LegacyReader]).
-var LegacyProblem = importers.Problem{Location: "line 1", Warning: true,
-	Reason: "the file is not UTF-8: read as Windows-1252 (Excel's encoding for CSV in Western Europe); check that accented letters look right"}
+var LegacyProblem = importers.LegacyWarning.Warning("line 1")
 
 // ErrNoMapping is returned (in a [importers.ParseError] naming the header) when a file needs
 // a column mapping: no Options.Columns and no preset recognised. The GUI and CLI match it with
 // errors.Is to ask for one, offering the names [ReadHeader] returns.
-var ErrNoMapping = errors.New("no column mapping given and the header matches no preset")
+var ErrNoMapping = importers.NewReason("csv-no-mapping", "no column mapping given and the header matches no preset").M().Wrap(nil)
+
+var (
+	reasonNoHeader     = importers.NewReason("csv-no-header", "no header row")
+	reasonEmpty        = importers.NewReason("csv-empty", "empty file, want a header row")
+	reasonRole         = importers.NewReason("csv-unknown-role", "unknown column role {{.Role}} (roles: {{.Roles}})")
+	reasonNoColumn     = importers.NewReason("csv-column-not-found", "column {{.Column}} ({{.Role}}) not found; header is {{.Header}}")
+	reasonNeedsColumn  = importers.NewReason("csv-mapping-needs", "the mapping needs a sender, name or text column; header is {{.Header}}")
+	reasonNoPreset     = importers.NewReason("csv-no-preset", "{{.Err}} ({{.Presets}}); header is {{.Header}}")
+	reasonUnknownPre   = importers.NewReason("csv-unknown-preset", "unknown preset {{.Preset}}")
+	reasonPresetColumn = importers.NewReason("csv-preset-missing-column", "{{.Preset}} export: missing column for {{.Role}} (one of {{.Names}}); header is {{.Header}}")
+	reasonBadTime      = importers.NewReason("csv-bad-time", "column {{.Column}}: time {{.Value}}: {{.Err}}; row kept without a time")
+	reasonLayout       = importers.NewReason("csv-time-layout", "does not match the layout {{.Layout}}")
+	reasonNoDateForm   = importers.NewReason("csv-time-unknown", "not a recognised date (give the time layout)")
+)
 
 // ReadHeader returns the header row of a delimited file (BOM skipped, delimiter sniffed), for
 // a mapping dialog to offer its column names.
@@ -271,7 +284,7 @@ func ReadHeader(r io.Reader) ([]string, error) {
 	}
 	h := headHeader(head)
 	if h == nil {
-		return nil, &importers.ParseError{Line: 1, Err: errors.New("no header row")}
+		return nil, &importers.ParseError{Line: 1, Err: reasonNoHeader.M().Wrap(nil)}
 	}
 	return h, nil
 }
@@ -300,10 +313,10 @@ func read(ctx context.Context, r io.Reader, opt importers.Options, sink importer
 	}
 	header, err := cr.Read()
 	if err == io.EOF {
-		return &importers.ParseError{Line: 1, Err: errors.New("empty file, want a header row")}
+		return &importers.ParseError{Line: 1, Err: reasonEmpty.M().Wrap(nil)}
 	}
 	if err != nil {
-		return &importers.ParseError{Line: 1, Err: fmt.Errorf("header: %w", err)}
+		return &importers.ParseError{Line: 1, Err: csvrows.ReasonHeader.M("Err", err).Wrap(err)}
 	}
 	header = csvrows.RepairHeader(header, string(first), cr.Comma)
 	m, err := resolve(header, opt.Columns, preset)
@@ -350,11 +363,11 @@ func resolve(header []string, columns map[string]string, preset string) (mapping
 		sort.Strings(roles)
 		for _, role := range roles {
 			if !slices.Contains(Roles, role) {
-				return mapping{}, fmt.Errorf("unknown column role %q (roles: %s)", role, strings.Join(Roles, ", "))
+				return mapping{}, reasonRole.M("Role", strconv.Quote(role), "Roles", strings.Join(Roles, ", ")).Wrap(nil)
 			}
 			i := findColumn(header, columns[role])
 			if i < 0 {
-				return mapping{}, fmt.Errorf("column %q (%s) not found; header is %q", columns[role], role, header)
+				return mapping{}, reasonNoColumn.M("Column", strconv.Quote(columns[role]), "Role", role, "Header", fmt.Sprintf("%q", header)).Wrap(nil)
 			}
 			m.cols[role] = i
 		}
@@ -365,7 +378,7 @@ func resolve(header []string, columns map[string]string, preset string) (mapping
 		}
 		_, hasText := m.cols["text"]
 		if !hasSender && !hasName && !hasText {
-			return mapping{}, fmt.Errorf("the mapping needs a sender, name or text column; header is %q", header)
+			return mapping{}, reasonNeedsColumn.M("Header", fmt.Sprintf("%q", header)).Wrap(nil)
 		}
 		m.preset.NameIsSender = !hasSender && hasName
 		return m, nil
@@ -373,17 +386,17 @@ func resolve(header []string, columns map[string]string, preset string) (mapping
 	if preset == "" {
 		var ok bool
 		if preset, ok = DetectPreset(header); !ok {
-			return mapping{}, fmt.Errorf("%w (%s); header is %q", ErrNoMapping, strings.Join(presetOrder, ", "), header)
+			return mapping{}, reasonNoPreset.M("Err", ErrNoMapping, "Presets", strings.Join(presetOrder, ", "), "Header", fmt.Sprintf("%q", header)).Wrap(ErrNoMapping)
 		}
 	}
 	p, ok := Presets[preset]
 	if !ok {
-		return mapping{}, fmt.Errorf("unknown preset %q", preset)
+		return mapping{}, reasonUnknownPre.M("Preset", strconv.Quote(preset)).Wrap(nil)
 	}
 	cols := p.match(header)
 	for _, need := range p.Needs {
 		if _, found := cols[need]; !found {
-			return mapping{}, fmt.Errorf("%s export: missing column for %s (one of %q); header is %q", preset, need, p.Columns[need], header)
+			return mapping{}, reasonPresetColumn.M("Preset", preset, "Role", need, "Names", fmt.Sprintf("%q", p.Columns[need]), "Header", fmt.Sprintf("%q", header)).Wrap(nil)
 		}
 	}
 	return mapping{preset: p, cols: cols}, nil
@@ -453,8 +466,7 @@ func (m mapping) record(row, header []string, loc string, layouts []layout, opt 
 		rec.RawTime = v
 		t, zoned, err := parseTime(v, layouts, opt.Location)
 		if err != nil {
-			sink.Problem(importers.Problem{Location: loc, Warning: true,
-				Reason: fmt.Sprintf("column %q: time %q: %v; row kept without a time", header[m.cols["time"]], v, err)})
+			sink.Problem(reasonBadTime.M("Column", strconv.Quote(header[m.cols["time"]]), "Value", strconv.Quote(v), "Err", err).Warning(loc))
 		} else {
 			rec.Time = t
 			if !zoned {
@@ -572,9 +584,9 @@ func parseTime(v string, layouts []layout, loc *time.Location) (t time.Time, zon
 		}
 	}
 	if len(layouts) == 1 {
-		return time.Time{}, false, fmt.Errorf("does not match the layout %q", layouts[0].layout)
+		return time.Time{}, false, reasonLayout.M("Layout", strconv.Quote(layouts[0].layout)).Wrap(nil)
 	}
-	return time.Time{}, false, errors.New("not a recognised date (give the time layout)")
+	return time.Time{}, false, reasonNoDateForm.M().Wrap(nil)
 }
 
 func isDigits(s string) bool {

@@ -43,12 +43,22 @@ func evidence(v string) string {
 	return ""
 }
 
-func orderName(order string) string {
+func orderName(order string) importers.Msg {
 	if order == "MDY" {
-		return "month/day/year"
+		return reasonMDY.M()
 	}
-	return "day/month/year"
+	return reasonDMY.M()
 }
+
+var (
+	reasonMDY          = importers.NewReason("order-mdy", "month/day/year")
+	reasonDMY          = importers.NewReason("order-dmy", "day/month/year")
+	reasonNoDate       = importers.NewReason("csv-order-scope-file", "no date in the file")
+	reasonNoDateUpTo   = importers.NewReason("csv-order-scope-up-to", "no date up to {{.Row}}")
+	reasonAmbiguous    = importers.NewReason("csv-order-ambiguous", "day/month order is ambiguous: {{.Scope}} has a field above 12 in column {{.Column}} (the first date it changes: {{.First}}); read as {{.Order}}. If the file is month first, re-import with the date order set to MDY (raidtrace import --date-order MDY)")
+	reasonLateOrder    = importers.NewReason("csv-order-late", "day/month order: {{.At}} in column {{.Column}} can only be read as {{.Order}}, but the rows before it were read as {{.Was}} (the order was not settled then); re-import with the date order set to {{.Code}} (raidtrace import --date-order {{.Code}})")
+	reasonContradicted = importers.NewReason("csv-order-contradiction", "day/month order: in column {{.Column}}, {{.By}} is only valid as {{.Was}} but {{.At}} only as {{.Order}}; read as {{.Was}} (re-import with the date order set, raidtrace import --date-order DMY or MDY, if this is wrong)")
+)
 
 // orderer settles the day/month order of the time column from the file, as importers/chattext
 // does: a first field above 12 means day first, a second field above 12 month first. Rows are
@@ -144,29 +154,26 @@ func (o *orderer) finish() error {
 // where too many rows were held, "" at the end of the file.
 func (o *orderer) assume(upTo string) {
 	o.order, o.assumed = defaultOrder, true
-	scope := "no date in the file"
+	scope := reasonNoDate.M()
 	if upTo != "" {
-		scope = "no date up to " + upTo
+		scope = reasonNoDateUpTo.M("Row", upTo)
 	}
-	o.sink.Problem(importers.Problem{Location: "file", Warning: true, Code: importers.CodeAmbiguousDateOrder, Reason: fmt.Sprintf(
-		"day/month order is ambiguous: %s has a field above 12 in column %q (the first date it changes: %s); "+
-			"read as %s. If the file is month first, re-import with the date order set to MDY (raidtrace import --date-order MDY)",
-		scope, o.column, o.first, orderName(o.order))})
+	p := reasonAmbiguous.M("Scope", scope, "Column", strconv.Quote(o.column), "First", o.first, "Order", orderName(o.order)).Warning("file")
+	p.Code = importers.CodeAmbiguousDateOrder
+	o.sink.Problem(p)
 }
 
 // contradicted reports a row whose value settles the order the other way (at), once.
 func (o *orderer) contradicted(order, at string) {
-	var reason string
+	var reason importers.Msg
 	if o.assumed {
-		reason = fmt.Sprintf("day/month order: %s in column %q can only be read as %s, but the rows before it were read as %s "+
-			"(the order was not settled then); re-import with the date order set to %s (raidtrace import --date-order %s)",
-			at, o.column, orderName(order), orderName(o.order), order, order)
+		reason = reasonLateOrder.M("At", at, "Column", strconv.Quote(o.column), "Order", orderName(order),
+			"Was", orderName(o.order), "Code", order)
 	} else {
-		reason = fmt.Sprintf("day/month order: in column %q, %s is only valid as %s but %s only as %s; read as %s "+
-			"(re-import with the date order set, raidtrace import --date-order DMY or MDY, if this is wrong)",
-			o.column, o.by, orderName(o.order), at, orderName(order), orderName(o.order))
+		reason = reasonContradicted.M("Column", strconv.Quote(o.column), "By", o.by, "Was", orderName(o.order),
+			"At", at, "Order", orderName(order))
 	}
-	o.sink.Problem(importers.Problem{Location: "file", Warning: true, Reason: reason})
+	o.sink.Problem(reason.Warning("file"))
 }
 
 // flush sends the rows and problems held, in the order now known.

@@ -39,8 +39,18 @@ type Reader struct {
 
 // CRProblem is the warning [Rows] reports, on line 1, for a file whose lines end with a carriage
 // return alone.
-var CRProblem = importers.Problem{Location: "line 1", Warning: true,
-	Reason: "the file ends its lines with a carriage return alone (old Mac or Excel for Mac export): each was read as a line end"}
+var CRProblem = importers.NewReason("csv-cr-line-ends",
+	"the file ends its lines with a carriage return alone (old Mac or Excel for Mac export): each was read as a line end").M().Warning("line 1")
+
+// ReasonHeader is the reason of a header row that cannot be read: "header: " and the error.
+var ReasonHeader = importers.NewReason("csv-header", "header: {{.Err}}")
+
+var (
+	reasonRowSkipped = importers.NewReason("csv-row-skipped", "row skipped: {{.Err}}")
+	reasonFields     = importers.NewReason("csv-row-fields", "row skipped: it has {{.N}} fields, the header has {{.Header}}")
+	reasonFieldsSpan = importers.NewReason("csv-row-fields-span", "row skipped: it has {{.N}} fields, the header has {{.Header}} (it runs from line {{.From}} to line {{.To}}: an unclosed quote?)")
+	reasonSwallowed  = importers.NewReason("csv-swallowed-rows", "a field holds lines that look like rows of their own (the row runs from line {{.From}} to line {{.To}}): an unclosed quote? They were read as part of this row")
+)
 
 // NewReader returns a csv.Reader over r past a UTF-8 BOM, reading rows of any number of fields
 // (FieldsPerRecord -1) and stray quotes as text (LazyQuotes), and the buffered reader under it,
@@ -123,7 +133,7 @@ func Rows(ctx context.Context, r *Reader, fields int, fit Fit, sink importers.Si
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				r.lim.flush(sink, pe.StartLine)
-				sink.Problem(importers.Problem{Location: fmt.Sprintf("line %d", pe.StartLine), Reason: "row skipped: " + pe.Err.Error()})
+				sink.Problem(reasonRowSkipped.M("Err", pe.Err).Problem(fmt.Sprintf("line %d", pe.StartLine)))
 				continue
 			}
 			return &importers.ParseError{Location: fmt.Sprintf("byte %d", cr.InputOffset()), Err: err}
@@ -135,11 +145,11 @@ func Rows(ctx context.Context, r *Reader, fields int, fit Fit, sink importers.Si
 			continue // a blank line
 		}
 		if !fit.fits(row, fields) {
-			sink.Problem(importers.Problem{Location: loc, Reason: fmt.Sprintf("row skipped: it has %d fields, the header has %d%s", len(row), fields, span(cr, line, len(row)))})
+			sink.Problem(fieldsProblem(cr, line, len(row), fields).Problem(loc))
 			continue
 		}
 		if slices.ContainsFunc(row, func(f string) bool { return !utf8.ValidString(f) }) {
-			sink.Problem(importers.Problem{Location: loc, Reason: importers.InvalidUTF8, Warning: true})
+			sink.Problem(importers.InvalidUTF8.Warning(loc))
 		}
 		if swallowed(row, cr.Comma, fields) {
 			sink.Problem(swallowedProblem(loc, cr, row, line))
@@ -150,14 +160,15 @@ func Rows(ctx context.Context, r *Reader, fields int, fit Fit, sink importers.Si
 	}
 }
 
-// span describes a skipped row that runs over several lines, which is how an unclosed quote
-// shows: the rest of the file may have been read as one field.
-func span(cr *csv.Reader, start, fields int) string {
-	end, _ := cr.FieldPos(fields - 1)
+// fieldsProblem is the reason of a row of n fields skipped for not fitting a header of header
+// fields; it says so when the row runs over several lines, which is how an unclosed quote shows:
+// the rest of the file may have been read as one field.
+func fieldsProblem(cr *csv.Reader, start, n, header int) importers.Msg {
+	end, _ := cr.FieldPos(n - 1)
 	if end-start < 2 {
-		return ""
+		return reasonFields.M("N", n, "Header", header)
 	}
-	return fmt.Sprintf(" (it runs from line %d to line %d: an unclosed quote?)", start, end)
+	return reasonFieldsSpan.M("N", n, "Header", header, "From", start, "To", end)
 }
 
 // swallowed reports whether a multi-line field holds lines that look like rows of their own
@@ -182,8 +193,7 @@ func swallowed(row []string, comma rune, fields int) bool {
 func swallowedProblem(loc string, cr *csv.Reader, row []string, start int) importers.Problem {
 	end, _ := cr.FieldPos(len(row) - 1)
 	end += strings.Count(row[len(row)-1], "\n")
-	return importers.Problem{Location: loc, Warning: true, Reason: fmt.Sprintf(
-		"a field holds lines that look like rows of their own (the row runs from line %d to line %d): an unclosed quote? They were read as part of this row", start, end)}
+	return reasonSwallowed.M("From", start, "To", end).Warning(loc)
 }
 
 // RepairHeader returns header, as encoding/csv with lazy quotes read it from line (the file's

@@ -182,7 +182,7 @@ func TestRowsInvalidUTF8(t *testing.T) {
 	if want := []string{"line 2 caf\xe9", "line 3 été"}; !slices.Equal(rows, want) {
 		t.Errorf("rows: got %q, want %q", rows, want)
 	}
-	if len(c.Problems) != 1 || c.Problems[0].Location != "line 2" || c.Problems[0].Reason != importers.InvalidUTF8 || !c.Problems[0].Warning {
+	if len(c.Problems) != 1 || c.Problems[0].Location != "line 2" || c.Problems[0].Reason != importers.InvalidUTF8.String() || !c.Problems[0].Warning {
 		t.Errorf("problems: got %v, want one invalid UTF-8 warning on line 2", c.Problems)
 	}
 }

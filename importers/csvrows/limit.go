@@ -3,7 +3,6 @@ package csvrows
 import (
 	"bufio"
 	"bytes"
-	"errors"
 	"io"
 	"strconv"
 	"unicode/utf8"
@@ -35,7 +34,7 @@ type limiter struct {
 var nl = []byte("\n")
 
 // errHeaderTooLong is returned for a header row longer than the limit.
-var errHeaderTooLong = errors.New("header row longer than the record limit")
+var errHeaderTooLong = importers.NewReason("csv-header-too-long", "header row longer than the record limit").M().Wrap(nil)
 
 // states of the row scanner
 const (
@@ -199,7 +198,7 @@ func (l *limiter) flush(sink importers.Sink, line int) {
 		if line > 0 && s >= line {
 			break
 		}
-		sink.Problem(importers.Problem{Location: "line " + strconv.Itoa(s), Reason: importers.TooLong(l.limit)})
+		sink.Problem(importers.TooLong(l.limit).Problem("line " + strconv.Itoa(s)))
 		n++
 	}
 	l.skipped = l.skipped[n:]

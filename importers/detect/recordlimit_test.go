@@ -91,9 +91,9 @@ func TestRecordLimit(t *testing.T) {
 				}
 				var want []importers.Problem
 				if tt.extra > 0 {
-					want = []importers.Problem{{Location: recordLoc(file.format, recordLine[file.format]), Reason: importers.TooLong(limit)}}
+					want = []importers.Problem{{Location: recordLoc(file.format, recordLine[file.format]), Reason: importers.TooLong(limit).String()}}
 				}
-				if len(errs) != len(want) || len(want) > 0 && errs[0] != want[0] {
+				if len(errs) != len(want) || len(want) > 0 && errs[0].Plain() != want[0] {
 					t.Errorf("problems: got %v, want %v", errs, want)
 				}
 			})

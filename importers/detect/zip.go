@@ -76,8 +76,30 @@ type zipImport struct {
 	total    int64
 }
 
-func (z *zipImport) problem(loc, reason string) {
-	z.sink.Problem(importers.Problem{Location: loc, Reason: reason})
+func (z *zipImport) problem(loc string, reason importers.Msg) {
+	z.sink.Problem(reason.Problem(loc))
+}
+
+var (
+	reasonReadZip      = importers.NewReason("zip-read", "read zip: {{.Err}}")
+	reasonMemberOpen   = importers.NewReason("zip-member-open", "cannot open member: {{.Err}}")
+	reasonMemberRead   = importers.NewReason("zip-member-read", "cannot read member: {{.Err}}")
+	reasonMemberFormat = importers.NewReason("zip-member-unknown", "format not recognised; member skipped")
+	reasonMemberFile   = importers.NewReason("zip-member-needs-file", "{{.Formats}} cannot be read inside a ZIP; unzip first and import the file")
+	reasonOr           = importers.NewReason("or", "{{.A}} or {{.B}}")
+	reasonStopped      = importers.NewReason("zip-member-stopped", "{{.Format}} import stopped: {{.Err}}")
+	reasonTooDeep      = importers.NewReason("zip-too-deep", "archive nested more than {{.Max}} deep: refused")
+	reasonNestedLarge  = importers.NewReason("zip-nested-too-large", "nested archive of {{.N}} bytes is larger than {{.Max}}: unzip it first")
+	reasonNestedRead   = importers.NewReason("zip-nested-read", "cannot read nested archive: {{.Err}}")
+)
+
+// orList joins names as "a or b or c".
+func orList(names []importers.Msg) importers.Msg {
+	m := names[0]
+	for _, n := range names[1:] {
+		m = reasonOr.M("A", m, "B", n)
+	}
+	return m
 }
 
 // archive imports one archive; prefix names it inside its parents ("" at the top).
@@ -85,12 +107,12 @@ func (z *zipImport) archive(r io.ReaderAt, size int64, prefix string, depth int)
 	zr, err := zip.NewReader(r, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) { // insecure names are refused one by one below
 		if errors.Is(err, zip.ErrFormat) {
-			err = fmt.Errorf("%v: %w", err, importers.ErrNotFormat)
+			err = importers.NotFormat(err)
 		}
-		return &importers.ParseError{File: strings.TrimSuffix(prefix, ":"), Err: fmt.Errorf("read zip: %w", err)}
+		return &importers.ParseError{File: strings.TrimSuffix(prefix, ":"), Err: reasonReadZip.M("Err", err).Wrap(err)}
 	}
-	if why := importers.ZipArchiveRefusal(zr.File, limits.maxMembers, z.budget); why != "" {
-		return &importers.ParseError{File: strings.TrimSuffix(prefix, ":"), Err: errors.New(why)}
+	if why := importers.ZipArchiveRefusal(zr.File, limits.maxMembers, z.budget); !why.IsZero() {
+		return &importers.ParseError{File: strings.TrimSuffix(prefix, ":"), Err: why.Wrap(nil)}
 	}
 	if depth == 1 {
 		z.total = int64(importers.ZipTotal(zr.File))
@@ -121,13 +143,13 @@ func (z *zipImport) member(f *zip.File, loc string, depth int) error {
 	if importers.IsZipFolder(f) {
 		return nil // a folder entry holds nothing
 	}
-	if why := importers.ZipRefusal(f); why != "" {
+	if why := importers.ZipRefusal(f); !why.IsZero() {
 		z.problem(loc, why)
 		return nil
 	}
 	rc, err := f.Open()
 	if err != nil {
-		z.problem(loc, fmt.Sprintf("cannot open member: %v", err))
+		z.problem(loc, reasonMemberOpen.M("Err", err))
 		return nil
 	}
 	defer rc.Close()
@@ -136,7 +158,7 @@ func (z *zipImport) member(f *zip.File, loc string, depth int) error {
 	br := bufio.NewReaderSize(cr, HeadSize)
 	head, err := br.Peek(HeadSize)
 	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
-		z.problem(loc, fmt.Sprintf("cannot read member: %v", err))
+		z.problem(loc, reasonMemberRead.M("Err", err))
 		return nil
 	}
 	var claims []importers.Format // formats whose Sniff claims the member, in detection order
@@ -146,7 +168,7 @@ func (z *zipImport) member(f *zip.File, loc string, depth int) error {
 		}
 	}
 	if len(claims) == 0 {
-		z.problem(loc, "format not recognised; member skipped")
+		z.problem(loc, reasonMemberFormat.M())
 		return nil
 	}
 	format := claims[0]
@@ -155,13 +177,13 @@ func (z *zipImport) member(f *zip.File, loc string, depth int) error {
 		return z.nested(br, f, loc, depth)
 	case format.Read == nil:
 		// Formats that need a file; without it, a Probe cannot tell which one this is.
-		var names []string
+		var names []importers.Msg
 		for _, c := range claims {
 			if c.Read == nil && c.ID != "zip" {
-				names = append(names, c.Name)
+				names = append(names, importers.FormatName(c))
 			}
 		}
-		z.problem(loc, fmt.Sprintf("%s cannot be read inside a ZIP; unzip first and import the file", strings.Join(names, " or ")))
+		z.problem(loc, reasonMemberFile.M("Formats", orList(names)))
 		return nil
 	}
 	ps := &prefixSink{prefix: loc + ":", sink: z.sink}
@@ -172,7 +194,7 @@ func (z *zipImport) member(f *zip.File, loc string, depth int) error {
 	case z.ctx.Err() != nil:
 		return fmt.Errorf("zip: %w", z.ctx.Err())
 	case err != nil && !ps.reported(err):
-		z.problem(loc, fmt.Sprintf("%s import stopped: %v", format.Name, err))
+		z.problem(loc, reasonStopped.M("Format", importers.FormatName(format), "Err", err))
 	}
 	return nil
 }
@@ -180,22 +202,22 @@ func (z *zipImport) member(f *zip.File, loc string, depth int) error {
 // nested imports a ZIP inside a ZIP, read into memory since archive/zip needs random access.
 func (z *zipImport) nested(r io.Reader, f *zip.File, loc string, depth int) error {
 	if depth >= limits.maxDepth {
-		z.problem(loc, fmt.Sprintf("archive nested more than %d deep: refused", limits.maxDepth))
+		z.problem(loc, reasonTooDeep.M("Max", limits.maxDepth))
 		return nil
 	}
 	if f.UncompressedSize64 > limits.maxNested {
-		z.problem(loc, fmt.Sprintf("nested archive of %d bytes is larger than %d: unzip it first", f.UncompressedSize64, limits.maxNested))
+		z.problem(loc, reasonNestedLarge.M("N", f.UncompressedSize64, "Max", limits.maxNested))
 		return nil
 	}
 	data, err := io.ReadAll(io.LimitReader(r, int64(limits.maxNested)+1))
 	if err != nil {
-		z.problem(loc, fmt.Sprintf("cannot read nested archive: %v", err))
+		z.problem(loc, reasonNestedRead.M("Err", err))
 		return nil
 	}
 	err = z.archive(bytes.NewReader(data), int64(len(data)), loc+":", depth+1)
 	var pe *importers.ParseError
 	if errors.As(err, &pe) {
-		z.problem(loc, err.Error())
+		z.problem(loc, importers.ErrMsg(err))
 		return nil
 	}
 	return err

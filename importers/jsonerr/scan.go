@@ -64,12 +64,87 @@ func (d *Damage) At(loc string) *importers.ParseError {
 }
 
 // truncated is the Damage of an input that ends n bytes after start, inside the element at ptr.
-func truncated(ptr string, start, n int64, what string) *Damage {
+func truncated(ptr string, start, n int64, what importers.Reason) *Damage {
 	if n > 0 {
 		return &Damage{Pointer: ptr, Offset: start,
-			Err: fmt.Errorf("%w: %s; the last %d bytes of the file, from byte %d, were not imported", importers.ErrTruncated, what, n, start)}
+			Err: reasonTruncatedTail.M("What", what.M(), "N", n, "Start", start).Wrap(importers.ErrTruncated)}
 	}
-	return &Damage{Pointer: ptr, Offset: start, Err: fmt.Errorf("%w: %s", importers.ErrTruncated, what)}
+	return &Damage{Pointer: ptr, Offset: start, Err: reasonTruncated.M("What", what.M()).Wrap(importers.ErrTruncated)}
+}
+
+// The reasons of a truncated input, and of the damage the scanner finds. Those that say "the
+// file" have a twin saying "the line" (see [InLine]).
+var (
+	reasonTruncated      = importers.NewReason("json-truncated", "file ends in the middle of a record (truncated): {{.What}}")
+	reasonTruncatedTail  = importers.NewReason("json-truncated-tail", "file ends in the middle of a record (truncated): {{.What}}; the last {{.N}} bytes of the file, from byte {{.Start}}, were not imported")
+	whatArrayMissing     = importers.NewReason("json-array-missing", "the array is missing")
+	whatObjectMissing    = importers.NewReason("json-object-missing", "the object is missing")
+	whatArrayOpen        = importers.NewReason("json-ends-array-open", "the file ends before the array is closed")
+	whatLongElement      = importers.NewReason("json-ends-long-element", "the file ends inside an element longer than the record limit")
+	whatInElement        = importers.NewReason("json-ends-in-element", "the file ends inside this element")
+	whatInValue          = importers.NewReason("json-ends-in-value", "the file ends inside this value")
+	whatObjectOpen       = importers.NewReason("json-ends-object-open", "the file ends before the object is closed")
+	whatInObject         = importers.NewReason("json-ends-in-object", "the file ends inside this object")
+	whatBeforeValue      = importers.NewReason("json-ends-before-value", "the file ends before this member's value")
+	reasonArrayStart     = importers.NewReason("json-not-array", "{{.Char}} where an array should begin")
+	reasonObjectStart    = importers.NewReason("json-not-object", "{{.Char}} where an object should begin")
+	reasonStrayEnd       = importers.NewReason("json-stray-comma-end", "stray comma at byte {{.Offset}}, before the end of the array (not valid JSON): ignored")
+	reasonStray          = importers.NewReason("json-stray-comma", "stray comma at byte {{.Offset}} (not valid JSON): ignored")
+	reasonMismatched     = importers.NewReason("json-too-long-mismatched", "{{.TooLong}} (its brackets or quotes do not match, so it may hold more than one record: bytes {{.From}} to {{.To}})")
+	reasonInvalidSkipped = importers.NewReason("json-invalid-skipped", "not valid JSON: {{.Err}}; bytes {{.From}} to {{.To}} skipped")
+	reasonNotMember      = importers.NewReason("json-not-member", `not a "key": value member; bytes {{.From}} to {{.To}} skipped`)
+	reasonJunk           = importers.NewReason("json-junk-after-value", "unexpected bytes after the value; bytes {{.From}} to {{.To}} skipped")
+	reasonSyntaxAt       = importers.NewReason("json-syntax-at", "{{.Err}} at byte {{.Offset}}")
+)
+
+// Reasons the importers that read JSON with a Scanner share.
+var (
+	// ReasonDamaged is the reason of an object not imported because some of its members are
+	// damaged; its List names them ([ReasonAtPointer]).
+	ReasonDamaged = importers.NewReason("damaged-members", "not imported, damaged: {{.List}}")
+	// ReasonAtPointer is a Reason located at a JSON Pointer.
+	ReasonAtPointer = importers.NewReason("at-pointer", "{{.Pointer}}: {{.Reason}}")
+	// ReasonAside is the warning of a damaged member beside the messages of a page or envelope.
+	ReasonAside = importers.NewReason("aside-damaged", "{{.Reason}}; the messages are imported without it")
+	// ReasonImportedAnyway is the warning of a record with a field of an unexpected type.
+	ReasonImportedAnyway = importers.NewReason("imported-anyway", "imported anyway: {{.Err}}")
+	// ReasonCannotDecode is the reason of a value that cannot be decoded.
+	ReasonCannotDecode = importers.NewReason("cannot-decode", "cannot decode: {{.Err}}")
+)
+
+// inLine maps each reason that says "the file" to its twin that says "the line".
+var inLine = map[string]importers.Reason{}
+
+func init() {
+	for _, r := range []importers.Reason{reasonTruncated, reasonTruncatedTail, whatArrayOpen, whatLongElement,
+		whatInElement, whatInValue, whatObjectOpen, whatInObject, whatBeforeValue} {
+		english := importers.Reasons()[r.Key()]
+		line := strings.NewReplacer("the file", "the line", "file ends", "line ends").Replace(english)
+		inLine[r.Key()] = importers.NewReason(r.Key()+"-line", line)
+	}
+}
+
+// InLine returns m saying "the line" where it says "the file", for an importer that reads one
+// line of a file with a Scanner.
+func InLine(m importers.Msg) importers.Msg {
+	if r, ok := inLine[m.Key]; ok {
+		m.Key = r.Key()
+	}
+	if m.Args != nil {
+		args := make(map[string]importers.Msg, len(m.Args))
+		for k, a := range m.Args {
+			args[k] = InLine(a)
+		}
+		m.Args = args
+	}
+	if m.List != nil {
+		list := make([]importers.Msg, len(m.List))
+		for i, l := range m.List {
+			list[i] = InLine(l)
+		}
+		m.List = list
+	}
+	return m
 }
 
 // chunk returns the bytes available without reading, reading more when there are none.
@@ -238,7 +313,7 @@ type Element struct {
 	Raw     []byte // the element, valid JSON; nil when Problem is set
 	// Problem says why the element is not handed on (not valid JSON, longer than the limit),
 	// with the bytes skipped. The caller reports it at the element's location.
-	Problem string
+	Problem importers.Msg
 	// Warning is true when Problem is about the array itself and no element was skipped (a
 	// stray comma): the caller reports it as a warning.
 	Warning bool
@@ -251,13 +326,13 @@ type Element struct {
 func (s *Scanner) Array(ptr string, fn func(Element) error) error {
 	c, err := s.Peek()
 	if err == io.EOF {
-		return truncated(ptr, s.off, 0, "the array is missing")
+		return truncated(ptr, s.off, 0, whatArrayMissing)
 	}
 	if err != nil {
 		return err
 	}
 	if c != '[' {
-		return &Damage{Pointer: ptr, Offset: s.off, Err: fmt.Errorf("%q where an array should begin", c)}
+		return &Damage{Pointer: ptr, Offset: s.off, Err: reasonArrayStart.M("Char", strconv.QuoteRune(rune(c))).Wrap(nil)}
 	}
 	s.advance(1)
 	key := ""          // the first key of the last valid element, to recognise the next one after damage
@@ -266,7 +341,7 @@ func (s *Scanner) Array(ptr string, fn func(Element) error) error {
 		pointer := ptr + "/" + strconv.Itoa(i)
 		c, err := s.Peek()
 		if err == io.EOF {
-			return truncated(pointer, s.off, 0, "the file ends before the array is closed")
+			return truncated(pointer, s.off, 0, whatArrayOpen)
 		}
 		if err != nil {
 			return err
@@ -277,13 +352,13 @@ func (s *Scanner) Array(ptr string, fn func(Element) error) error {
 			s.advance(1)
 			if comma >= 0 {
 				return fn(Element{Index: i, Pointer: pointer, Offset: comma, Warning: true,
-					Problem: fmt.Sprintf("stray comma at byte %d, before the end of the array (not valid JSON): ignored", comma)})
+					Problem: reasonStrayEnd.M("Offset", comma)})
 			}
 			return nil
 		case ',':
 			s.advance(1)
 			if err := fn(Element{Index: i, Pointer: pointer, Offset: start, Warning: true,
-				Problem: fmt.Sprintf("stray comma at byte %d (not valid JSON): ignored", start)}); err != nil {
+				Problem: reasonStray.M("Offset", start)}); err != nil {
 				return err
 			}
 			continue
@@ -297,11 +372,11 @@ func (s *Scanner) Array(ptr string, fn func(Element) error) error {
 		switch {
 		case e.long:
 			if e.stop == 0 {
-				return truncated(pointer, start, e.n, "the file ends inside an element longer than the record limit")
+				return truncated(pointer, start, e.n, whatLongElement)
 			}
 			el.Problem = importers.TooLong(s.limit)
 			if e.damaged {
-				el.Problem += fmt.Sprintf(" (its brackets or quotes do not match, so it may hold more than one record: bytes %d to %d)", start, start+e.n)
+				el.Problem = reasonMismatched.M("TooLong", el.Problem, "From", start, "To", start+e.n)
 			}
 		case json.Valid(raw):
 			el.Raw = raw
@@ -309,7 +384,7 @@ func (s *Scanner) Array(ptr string, fn func(Element) error) error {
 				if err := fn(el); err != nil {
 					return err
 				}
-				return truncated(ptr+"/"+strconv.Itoa(i+1), s.off, 0, "the file ends before the array is closed")
+				return truncated(ptr+"/"+strconv.Itoa(i+1), s.off, 0, whatArrayOpen)
 			}
 			key = firstKey(raw)
 		default:
@@ -324,12 +399,12 @@ func (s *Scanner) Array(ptr string, fn func(Element) error) error {
 			}
 			switch {
 			case e.stop == 0:
-				return truncated(pointer, start, e.n, "the file ends inside this element")
+				return truncated(pointer, start, e.n, whatInElement)
 			case json.Valid(raw): // only the comma after it was missing
 				el.Raw = raw
 				key = firstKey(raw)
 			default:
-				el.Problem = fmt.Sprintf("not valid JSON: %s; bytes %d to %d skipped", syntaxError(raw, start), start, start+e.n)
+				el.Problem = reasonInvalidSkipped.M("Err", syntaxError(raw, start), "From", start, "To", start+e.n)
 			}
 		}
 		if err := fn(el); err != nil {
@@ -344,17 +419,25 @@ func (s *Scanner) Array(ptr string, fn func(Element) error) error {
 }
 
 // syntaxError explains why raw, which starts at byte start, is not valid JSON.
-func syntaxError(raw []byte, start int64) string {
+func syntaxError(raw []byte, start int64) importers.Msg {
 	var v json.RawMessage
 	err := json.Unmarshal(raw, &v)
 	var se *json.SyntaxError
 	switch {
 	case errors.As(err, &se):
-		return fmt.Sprintf("%v at byte %d", se, start+se.Offset-1)
+		return SyntaxAt(se, start+se.Offset-1)
 	case err != nil:
-		return err.Error()
+		return importers.ErrMsg(err)
 	}
-	return "unknown error"
+	return reasonUnknown.M()
+}
+
+var reasonUnknown = importers.NewReason("unknown-error", "unknown error")
+
+// SyntaxAt is the reason of the JSON syntax error se at byte offset: "invalid character 'x'
+// after object key at byte 12".
+func SyntaxAt(se *json.SyntaxError, offset int64) importers.Msg {
+	return reasonSyntaxAt.M("Err", importers.JSONSyntaxMsg(se.Error()), "Offset", offset)
 }
 
 // firstKey returns the first key of the object raw, "" when raw does not begin like an object.
@@ -417,7 +500,7 @@ type Member struct {
 	Offset  int64  // where the member begins
 	// Problem is set, and Key empty, when the bytes there are not a "key": value member; they
 	// were skipped. Warning is true when nothing was skipped (a stray comma).
-	Problem string
+	Problem importers.Msg
 	Warning bool
 
 	s    *Scanner
@@ -439,25 +522,25 @@ func (m *Member) Elements(fn func(Element) error) error {
 
 // Value reads the member's value. It returns the value when it is valid JSON, or nil and why
 // not (not valid JSON, longer than the limit); the error is a *Damage when the input ends first.
-func (m *Member) Value() (raw []byte, problem string, err error) {
+func (m *Member) Value() (raw []byte, problem importers.Msg, err error) {
 	m.read = true
 	start := m.s.off
 	e, err := m.s.extent('}')
 	if err != nil {
-		return nil, "", err
+		return nil, importers.Msg{}, err
 	}
 	m.stop = e.stop
 	if e.stop == 0 {
-		return nil, "", truncated(m.Pointer, start, e.n, "the file ends inside this value")
+		return nil, importers.Msg{}, truncated(m.Pointer, start, e.n, whatInValue)
 	}
 	raw = trim(e.raw)
 	switch {
 	case e.long:
 		return nil, importers.TooLong(m.s.limit), nil
 	case !json.Valid(raw):
-		return nil, fmt.Sprintf("not valid JSON: %s; bytes %d to %d skipped", syntaxError(raw, start), start, start+e.n), nil
+		return nil, reasonInvalidSkipped.M("Err", syntaxError(raw, start), "From", start, "To", start+e.n), nil
 	}
-	return raw, "", nil
+	return raw, importers.Msg{}, nil
 }
 
 // Object reads the object that comes next in the input (ptr is its JSON pointer) and calls fn
@@ -467,19 +550,19 @@ func (m *Member) Value() (raw []byte, problem string, err error) {
 func (s *Scanner) Object(ptr string, fn func(*Member) error) error {
 	c, err := s.Peek()
 	if err == io.EOF {
-		return truncated(ptr, s.off, 0, "the object is missing")
+		return truncated(ptr, s.off, 0, whatObjectMissing)
 	}
 	if err != nil {
 		return err
 	}
 	if c != '{' {
-		return &Damage{Pointer: ptr, Offset: s.off, Err: fmt.Errorf("%q where an object should begin", c)}
+		return &Damage{Pointer: ptr, Offset: s.off, Err: reasonObjectStart.M("Char", strconv.QuoteRune(rune(c))).Wrap(nil)}
 	}
 	s.advance(1)
 	for {
 		c, err := s.Peek()
 		if err == io.EOF {
-			return truncated(ptr, s.off, 0, "the file ends before the object is closed")
+			return truncated(ptr, s.off, 0, whatObjectOpen)
 		}
 		if err != nil {
 			return err
@@ -492,7 +575,7 @@ func (s *Scanner) Object(ptr string, fn func(*Member) error) error {
 		case ',':
 			s.advance(1)
 			if err := fn(&Member{Pointer: ptr, Offset: start, Warning: true, s: s,
-				Problem: fmt.Sprintf("stray comma at byte %d (not valid JSON): ignored", start)}); err != nil {
+				Problem: reasonStray.M("Offset", start)}); err != nil {
 				return err
 			}
 			continue
@@ -504,10 +587,10 @@ func (s *Scanner) Object(ptr string, fn func(*Member) error) error {
 				return err
 			}
 			if e.stop == 0 {
-				return truncated(ptr, start, e.n, "the file ends inside this object")
+				return truncated(ptr, start, e.n, whatInObject)
 			}
 			if err := fn(&Member{Pointer: ptr, Offset: start, s: s,
-				Problem: fmt.Sprintf("not a \"key\": value member; bytes %d to %d skipped", start, start+e.n)}); err != nil {
+				Problem: reasonNotMember.M("From", start, "To", start+e.n)}); err != nil {
 				return err
 			}
 			if e.stop == '}' {
@@ -516,7 +599,7 @@ func (s *Scanner) Object(ptr string, fn func(*Member) error) error {
 			continue
 		}
 		if _, err := s.Peek(); err == io.EOF {
-			return truncated(ptr+"/"+pointerKey(key), start, 0, "the file ends before this member's value")
+			return truncated(ptr+"/"+pointerKey(key), start, 0, whatBeforeValue)
 		}
 		m := &Member{Key: key, Pointer: ptr + "/" + pointerKey(key), Offset: start, s: s}
 		if err := fn(m); err != nil {
@@ -531,7 +614,7 @@ func (s *Scanner) Object(ptr string, fn func(*Member) error) error {
 		if stop == 0 { // the value was read as an array: what follows it
 			c, err := s.Peek()
 			if err == io.EOF {
-				return truncated(m.Pointer, s.off, 0, "the file ends before the object is closed")
+				return truncated(m.Pointer, s.off, 0, whatObjectOpen)
 			}
 			if err != nil {
 				return err
@@ -546,10 +629,10 @@ func (s *Scanner) Object(ptr string, fn func(*Member) error) error {
 					return err
 				}
 				if e.stop == 0 {
-					return truncated(m.Pointer, junk, e.n, "the file ends inside this object")
+					return truncated(m.Pointer, junk, e.n, whatInObject)
 				}
 				if err := fn(&Member{Pointer: m.Pointer, Offset: junk, s: s,
-					Problem: fmt.Sprintf("unexpected bytes after the value; bytes %d to %d skipped", junk, junk+e.n)}); err != nil {
+					Problem: reasonJunk.M("From", junk, "To", junk+e.n)}); err != nil {
 					return err
 				}
 				stop = e.stop

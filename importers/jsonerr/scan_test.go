@@ -21,9 +21,9 @@ func arrayOut(t *testing.T, in string, limit int) ([]string, error) {
 	err := s.Array("", func(e Element) error {
 		switch {
 		case e.Warning:
-			out = append(out, e.Pointer+" ~ "+e.Problem)
-		case e.Problem != "":
-			out = append(out, e.Pointer+" ! "+e.Problem)
+			out = append(out, e.Pointer+" ~ "+e.Problem.String())
+		case !e.Problem.IsZero():
+			out = append(out, e.Pointer+" ! "+e.Problem.String())
 		default:
 			out = append(out, e.Pointer+" "+string(e.Raw))
 		}
@@ -58,7 +58,7 @@ func TestArray(t *testing.T) {
 		{"stray commas", `[{"a":1},,{"a":2},]`,
 			[]string{`/0 {"a":1}`, `/1 ~ stray comma at byte 9`, `/1 {"a":2}`, `/2 ~ stray comma at byte 17`}, ""},
 		{"too long", `[{"a":1},{"a":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"},{"a":3}]`,
-			[]string{`/0 {"a":1}`, `/1 ! ` + importers.TooLong(32), `/2 {"a":3}`}, ""},
+			[]string{`/0 {"a":1}`, `/1 ! ` + importers.TooLong(32).String(), `/2 {"a":3}`}, ""},
 		{"truncated element", `[{"a":1},{"a":2},{"a":3,"t":"x`,
 			[]string{`/0 {"a":1}`, `/1 {"a":2}`}, "/2 file ends in the middle of a record (truncated): the file ends inside this element; the last 13 bytes of the file, from byte 17,"},
 		{"array not closed", "[{\"a\":1},{\"a\":2}\n",
@@ -145,19 +145,19 @@ func TestObject(t *testing.T) {
 			s := NewScanner(iotest.HalfReader(strings.NewReader(tt.in)), 0, 1<<10)
 			var got []string
 			err := s.Object("", func(m *Member) error {
-				if m.Problem != "" {
-					got = append(got, m.Pointer+" ! "+m.Problem)
+				if !m.Problem.IsZero() {
+					got = append(got, m.Pointer+" ! "+m.Problem.String())
 					return nil
 				}
 				if m.Kind() == '[' {
 					return m.Elements(func(e Element) error {
-						got = append(got, e.Pointer+" "+string(e.Raw)+e.Problem)
+						got = append(got, e.Pointer+" "+string(e.Raw)+e.Problem.String())
 						return nil
 					})
 				}
 				raw, problem, err := m.Value()
-				if problem != "" {
-					got = append(got, m.Pointer+" ! "+problem)
+				if !problem.IsZero() {
+					got = append(got, m.Pointer+" ! "+problem.String())
 				} else if err == nil {
 					got = append(got, m.Pointer+" "+string(raw))
 				}
@@ -204,7 +204,7 @@ func FuzzScanner(f *testing.F) {
 			if !e.Warning {
 				last = e.Offset
 			}
-			if e.Problem != "" {
+			if !e.Problem.IsZero() {
 				problems++
 				return nil
 			}

@@ -14,9 +14,19 @@ import (
 // Off is the offset in the cleaned stream where the replacement starts.
 type fix struct {
 	off    int64
-	reason string
+	reason importers.Msg
 	more   int // further fixes folded into this one once maxFixes are pending
 }
+
+// The reasons of the fixes, reported as warnings.
+var (
+	reasonControl    = importers.NewReason("sms-fix-control", "control character {{.Char}} replaced by U+FFFD")
+	reasonBadByte    = importers.NewReason("sms-fix-byte", "invalid UTF-8 byte {{.Byte}} replaced by U+FFFD")
+	reasonNonChar    = importers.NewReason("sms-fix-non-character", "non-character {{.Char}} replaced by U+FFFD")
+	reasonBadRef     = importers.NewReason("sms-fix-reference", "{{.Text}} does not start a valid reference; kept as text")
+	reasonSurrogate  = importers.NewReason("sms-fix-surrogate", "lone surrogate {{.Ref}} replaced by U+FFFD")
+	reasonInvalidRef = importers.NewReason("sms-fix-invalid-reference", "character reference {{.Ref}} (invalid in XML) replaced by U+FFFD")
+)
 
 // maxFixes bounds the fixes pending between two records, for hostile input.
 const maxFixes = 1000
@@ -235,16 +245,16 @@ func (c *cleaner) fill() bool {
 	return true
 }
 
-func (c *cleaner) note(format string, args ...any) {
+func (c *cleaner) note(r importers.Reason, args ...any) {
 	if len(c.fixes) >= maxFixes {
 		c.fixes[len(c.fixes)-1].more++
 		return
 	}
-	c.fixes = append(c.fixes, fix{off: c.offset(), reason: fmt.Sprintf(format, args...)})
+	c.fixes = append(c.fixes, fix{off: c.offset(), reason: r.M(args...)})
 }
 
-func (c *cleaner) replacement(format string, args ...any) {
-	c.note(format, args...)
+func (c *cleaner) replacement(r importers.Reason, args ...any) {
+	c.note(r, args...)
 	c.out = append(c.out, "\uFFFD"...)
 }
 
@@ -443,16 +453,16 @@ func (c *cleaner) char(b []byte) int {
 	case x == '&':
 		return c.reference(b)
 	case x < 0x80:
-		c.replacement("control character U+%04X replaced by U+FFFD", x)
+		c.replacement(reasonControl, "Char", fmt.Sprintf("U+%04X", x))
 		return 1
 	default:
 		r, n := utf8.DecodeRune(b)
 		switch {
 		case r == utf8.RuneError && n <= 1:
-			c.replacement("invalid UTF-8 byte 0x%02X replaced by U+FFFD", x)
+			c.replacement(reasonBadByte, "Byte", fmt.Sprintf("0x%02X", x))
 			n = 1
 		case r == 0xFFFE || r == 0xFFFF:
-			c.replacement("non-character U+%04X replaced by U+FFFD", r)
+			c.replacement(reasonNonChar, "Char", fmt.Sprintf("U+%04X", r))
 		default:
 			c.out = append(c.out, b[:n]...)
 		}
@@ -583,7 +593,7 @@ func (c *cleaner) reference(b []byte) int {
 	n, v, numeric := parseRef(b)
 	switch {
 	case n == 0:
-		c.note("%q does not start a valid reference; kept as text", shorten(b))
+		c.note(reasonBadRef, "Text", fmt.Sprintf("%q", shorten(b)))
 		c.out = append(c.out, "&amp;"...)
 		return 1
 	case !numeric:
@@ -597,13 +607,13 @@ func (c *cleaner) reference(b []byte) int {
 			c.out = append(c.out, ';')
 			return n + m
 		}
-		c.replacement("lone surrogate %s replaced by U+FFFD", b[:n])
+		c.replacement(reasonSurrogate, "Ref", string(b[:n]))
 		return n
 	case v >= 0xDC00 && v <= 0xDFFF:
-		c.replacement("lone surrogate %s replaced by U+FFFD", b[:n])
+		c.replacement(reasonSurrogate, "Ref", string(b[:n]))
 		return n
 	case !xmlChar(v):
-		c.replacement("character reference %s (invalid in XML) replaced by U+FFFD", b[:n])
+		c.replacement(reasonInvalidRef, "Ref", string(b[:n]))
 		return n
 	}
 	c.out = append(c.out, b[:n]...)

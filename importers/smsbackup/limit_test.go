@@ -47,19 +47,19 @@ func TestRecordLimit(t *testing.T) {
 		{"media larger than the limit", doc(sms("one"), mms("picture", base64.StdEncoding.EncodeToString(pic)), sms("three")),
 			[]string{"one", "picture", "three"}, nil},
 		{"sms text over the limit", doc(sms("one"), sms(long), sms("three")),
-			[]string{"one", "three"}, []importers.Problem{{Location: "/smses/sms[2] (line 4)", Reason: importers.TooLong(limit)}}},
+			[]string{"one", "three"}, []importers.Problem{{Location: "/smses/sms[2] (line 4)", Reason: importers.TooLong(limit).String()}}},
 		{"mms text over the limit", doc(sms("one"), mms(long, "aGVsbG8="), sms("three")),
-			[]string{"one", "three"}, []importers.Problem{{Location: "/smses/mms[1] (line 4), line 5", Reason: importers.TooLong(limit)}}},
+			[]string{"one", "three"}, []importers.Problem{{Location: "/smses/mms[1] (line 4), line 5", Reason: importers.TooLong(limit).String()}}},
 		{"sms at the limit", doc(sms("one"), sms(fill(0)), sms("three")),
 			[]string{"one", fill(0), "three"}, nil},
 		{"sms one byte over, its closing >", doc(sms("one"), sms(fill(1)), sms("three")),
-			[]string{"one", "three"}, []importers.Problem{{Location: "/smses/sms[2] (line 4)", Reason: importers.TooLong(limit)}}},
+			[]string{"one", "three"}, []importers.Problem{{Location: "/smses/sms[2] (line 4)", Reason: importers.TooLong(limit).String()}}},
 		{"last sms at the limit", doc(sms("one"), sms(fill(0))),
 			[]string{"one", fill(0)}, nil},
 		{"two in a row", doc(sms("one"), sms(long), sms(long+long), sms("four")),
 			[]string{"one", "four"}, []importers.Problem{
-				{Location: "/smses/sms[2] (line 4)", Reason: importers.TooLong(limit)},
-				{Location: "/smses/sms[3] (line 5)", Reason: importers.TooLong(limit)}}},
+				{Location: "/smses/sms[2] (line 4)", Reason: importers.TooLong(limit).String()},
+				{Location: "/smses/sms[3] (line 5)", Reason: importers.TooLong(limit).String()}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -92,7 +92,7 @@ func TestRecordLimit(t *testing.T) {
 				t.Fatalf("problems: got %v, want %v", errs, tt.problems)
 			}
 			for i, p := range errs {
-				if p != tt.problems[i] {
+				if p.Plain() != tt.problems[i] {
 					t.Errorf("problem %d: got %v, want %v", i, p, tt.problems[i])
 				}
 			}

@@ -276,7 +276,7 @@ func (p *parser) run() error {
 			if !p.root {
 				if t.Name.Local != "smses" {
 					return &importers.ParseError{Line: line,
-						Err: fmt.Errorf("root element is <%s>, not <smses>: %w", t.Name.Local, importers.ErrNotFormat)}
+						Err: reasonRoot.M("Name", t.Name.Local).Wrap(importers.ErrNotFormat)}
 				}
 				p.root = true
 				p.fixesUntil(p.off(), fmt.Sprintf("/smses (line %d)", line))
@@ -291,6 +291,41 @@ func (p *parser) run() error {
 			return nil
 		}
 	}
+}
+
+var (
+	reasonRoot           = importers.NewReason("sms-root", "root element is <{{.Name}}>, not <smses>: not this format")
+	reasonNoRoot         = importers.NewReason("sms-no-root", "no <smses> root element: not this format")
+	reasonTrailer        = importers.NewReason("sms-trailer", "content after the end of <smses> is not read")
+	reasonNotMessage     = importers.NewReason("sms-not-message", "element <{{.Name}}> is not a message; skipped")
+	reasonTimes          = importers.NewReason("sms-fix-times", "{{.Reason}} ({{.N}} times)")
+	reasonMore           = importers.NewReason("sms-fix-more", "{{.Reason}}; and {{.N}} more replacements")
+	reasonAfter          = importers.NewReason("sms-after-records", "after {{.N}} records: {{.Err}}")
+	reasonWhatAfter      = importers.NewReason("sms-what-after-records", "{{.What}}; after {{.N}} records: {{.Err}}")
+	reasonElementSkipped = importers.NewReason("sms-element-skipped", "element skipped")
+	reasonRecordSkipped  = importers.NewReason("sms-record-skipped", "record skipped")
+	reasonXMLResumed     = importers.NewReason("sms-xml-resumed", "XML error: {{.Err}}; {{.What}}, reading resumed at line {{.Line}}")
+	reasonXML            = importers.NewReason("sms-xml-error", "XML error: {{.Err}}")
+	reasonTooDeep        = importers.NewReason("sms-too-deep", "elements nested more than {{.N}} deep")
+	reasonNoDate         = importers.NewReason("sms-no-date", "no date attribute; time unknown")
+	reasonNoAddress      = importers.NewReason("sms-no-address", "no address attribute; other party unknown")
+	reasonTextBase64     = importers.NewReason("mms-text-base64", "text part data is not valid base64; not decoded")
+	reasonTextLarge      = importers.NewReason("mms-text-large", "text part data of {{.N}} bytes is too large to be taken as text; kept as an attachment")
+	reasonAttBase64      = importers.NewReason("mms-attachment-base64", "attachment {{.Name}} data is not valid base64; not hashed")
+	reasonNoFromAddr     = importers.NewReason("mms-no-from-address", `no From address (<addr type="137">); sender taken from the address attribute`)
+	reasonNoFrom         = importers.NewReason("mms-no-from", `no From address (<addr type="137">); sender unknown`)
+)
+
+// tooDeepMsg is the message of the syntax error for nesting past maxDepth.
+var tooDeepMsg = reasonTooDeep.M("N", maxDepth).String()
+
+// xmlMsg is the message of an encoding/xml syntax error as a Msg: the one for nesting past
+// maxDepth translated, the library's own as a literal.
+func xmlMsg(msg string) importers.Msg {
+	if msg == tooDeepMsg {
+		return reasonTooDeep.M("N", maxDepth)
+	}
+	return importers.Literal(msg)
 }
 
 // trailer reports content after </smses> (a second backup appended to the first, say), which
@@ -310,8 +345,7 @@ func (p *parser) trailer() {
 				continue
 			}
 		}
-		p.sink.Problem(importers.Problem{Location: fmt.Sprintf("line %d", line),
-			Reason: "content after the end of <smses> is not read"})
+		p.sink.Problem(reasonTrailer.M().Problem(fmt.Sprintf("line %d", line)))
 		return
 	}
 }
@@ -326,7 +360,7 @@ const maxDepth = 64
 // from any XML error.
 func (p *parser) tooDeep() error {
 	l, _ := p.d.InputPos()
-	return &xml.SyntaxError{Msg: fmt.Sprintf("elements nested more than %d deep", maxDepth), Line: l}
+	return &xml.SyntaxError{Msg: tooDeepMsg, Line: l}
 }
 
 // skip reads up to the end of the element whose start tag was just read, like
@@ -355,7 +389,7 @@ func (p *parser) element(t xml.StartElement, line int) error {
 	var (
 		rec importers.Record
 		err error
-		ws  []string
+		ws  []importers.Msg
 	)
 	switch t.Name.Local {
 	case "sms":
@@ -382,8 +416,7 @@ func (p *parser) element(t xml.StartElement, line int) error {
 		p.cur = ""
 		p.fixesUntil(p.off(), loc)
 		p.c.dropMedia(p.off())
-		p.sink.Problem(importers.Problem{Location: loc,
-			Reason: fmt.Sprintf("element <%s> is not a message; skipped", t.Name.Local)})
+		p.sink.Problem(reasonNotMessage.M("Name", t.Name.Local).Problem(loc))
 		return nil
 	}
 	loc := p.cur
@@ -397,7 +430,7 @@ func (p *parser) element(t xml.StartElement, line int) error {
 	}
 	p.imported++
 	for _, w := range ws {
-		p.sink.Problem(importers.Problem{Location: loc, Reason: w, Warning: true})
+		p.sink.Problem(w.Warning(loc))
 	}
 	p.fixesUntil(p.off(), loc)
 	p.c.dropMedia(p.off())
@@ -420,27 +453,30 @@ func (p *parser) off() int64 { return p.base + p.d.InputOffset() }
 // with a count when a reason repeats.
 func (p *parser) fixesUntil(end int64, loc string) {
 	var (
-		reasons []string
+		reasons []importers.Msg
+		texts   []string
 		count   = map[string]int{}
 		more    int
 	)
 	for p.fixesDone < len(p.c.fixes) && p.c.fixes[p.fixesDone].off < end {
 		f := p.c.fixes[p.fixesDone]
-		if count[f.reason] == 0 {
+		text := f.reason.String()
+		if count[text] == 0 {
 			reasons = append(reasons, f.reason)
+			texts = append(texts, text)
 		}
-		count[f.reason]++
+		count[text]++
 		more += f.more
 		p.fixesDone++
 	}
 	for i, r := range reasons {
-		if n := count[r]; n > 1 {
-			r = fmt.Sprintf("%s (%d times)", r, n)
+		if n := count[texts[i]]; n > 1 {
+			r = reasonTimes.M("Reason", r, "N", n)
 		}
 		if i == len(reasons)-1 && more > 0 {
-			r = fmt.Sprintf("%s; and %d more replacements", r, more)
+			r = reasonMore.M("Reason", r, "N", more)
 		}
-		p.sink.Problem(importers.Problem{Location: loc, Reason: r, Warning: true})
+		p.sink.Problem(r.Warning(loc))
 	}
 	if p.fixesDone == len(p.c.fixes) { // keep memory flat on long files
 		p.c.fixes = p.c.fixes[:0]
@@ -459,9 +495,9 @@ func (p *parser) fail(err error, line int) error {
 	}
 	if !p.root {
 		if err == io.EOF {
-			return &importers.ParseError{Err: fmt.Errorf("no <smses> root element: %w", importers.ErrNotFormat)}
+			return &importers.ParseError{Err: reasonNoRoot.M().Wrap(importers.ErrNotFormat)}
 		}
-		return &importers.ParseError{Line: line, Err: fmt.Errorf("%v: %w", err, importers.ErrNotFormat)}
+		return &importers.ParseError{Line: line, Err: importers.NotFormat(err)}
 	}
 	loc := fmt.Sprintf("line %d", line)
 	if p.cur != "" {
@@ -486,44 +522,44 @@ func (p *parser) fail(err error, line int) error {
 	// that a caller reporting the error too (the case file) sees the same problem, not a second.
 	if !truncated && se == nil { // a read error: nothing to resume from
 		perr := &importers.ParseError{Location: loc, Line: line,
-			Err: fmt.Errorf("after %d records: %w", p.imported, err)}
+			Err: reasonAfter.M("N", p.imported, "Err", err).Wrap(err)}
 		p.fixesUntil(p.off()+1, loc)
-		p.sink.Problem(importers.Problem{Location: loc, Reason: perr.Err.Error()})
+		p.sink.Problem(importers.ErrMsg(perr.Err).Problem(loc))
 		return perr
 	}
 	if !truncated {
 		start := p.off()
 		if resumeLine, ok := p.resume(line); ok {
-			what := "element skipped"
+			what := reasonElementSkipped.M()
 			if p.cur != "" {
-				what = "record skipped"
+				what = reasonRecordSkipped.M()
 			}
 			p.fixesUntil(p.base+int64(len(rootTag)), loc)
-			reason := fmt.Sprintf("XML error: %s; %s, reading resumed at line %d", se.Msg, what, resumeLine)
+			reason := reasonXMLResumed.M("Err", xmlMsg(se.Msg), "What", what, "Line", resumeLine)
 			if p.c.overLimit(start) {
 				reason = importers.TooLong(int(p.c.limit))
 			}
 			p.c.readPast()
-			p.sink.Problem(importers.Problem{Location: loc, Reason: reason})
+			p.sink.Problem(reason.Problem(loc))
 			p.cur = ""
 			return nil
 		}
 		// No record starts after the error and </smses> never comes: one problem says both, so
 		// that the broken record is counted once.
-		what := "XML error: " + se.Msg
+		what := reasonXML.M("Err", xmlMsg(se.Msg))
 		if p.c.overLimit(start) {
 			what = importers.TooLong(int(p.c.limit))
 		}
 		perr := &importers.ParseError{Location: loc, Line: line,
-			Err: fmt.Errorf("%s; after %d records: %w", what, p.imported, importers.ErrTruncated)}
+			Err: reasonWhatAfter.M("What", what, "N", p.imported, "Err", importers.ErrTruncated).Wrap(importers.ErrTruncated)}
 		p.fixesUntil(start+1, loc)
-		p.sink.Problem(importers.Problem{Location: loc, Reason: perr.Err.Error()})
+		p.sink.Problem(importers.ErrMsg(perr.Err).Problem(loc))
 		return perr
 	}
 	perr := &importers.ParseError{Location: loc, Line: line,
-		Err: fmt.Errorf("after %d records: %w", p.imported, importers.ErrTruncated)}
+		Err: reasonAfter.M("N", p.imported, "Err", importers.ErrTruncated).Wrap(importers.ErrTruncated)}
 	p.fixesUntil(p.off()+1, loc)
-	p.sink.Problem(importers.Problem{Location: loc, Reason: perr.Err.Error()})
+	p.sink.Problem(importers.ErrMsg(perr.Err).Problem(loc))
 	return perr
 }
 
@@ -649,17 +685,17 @@ func (a attrs) extra() map[string]string {
 
 // when reads a date attribute: Unix seconds below 10^11, else milliseconds. It returns the
 // instant (zero when unusable) and a warning when the value is missing or odd.
-func when(a attrs) (time.Time, string, string) {
+func when(a attrs) (time.Time, string, importers.Msg) {
 	raw, ok := a.get("date")
 	if !ok {
-		return time.Time{}, raw, "no date attribute; time unknown"
+		return time.Time{}, raw, reasonNoDate.M()
 	}
 	v, err := strconv.ParseInt(strings.TrimSpace(raw), 10, 64)
 	if err != nil {
-		return time.Time{}, raw, fmt.Sprintf("date %q is not a number; time unknown", raw)
+		return time.Time{}, raw, importers.ReasonDateNotNumber.M("Raw", strconv.Quote(raw))
 	}
 	if v <= 0 {
-		return time.Time{}, raw, fmt.Sprintf("date %q is not a time; time unknown", raw)
+		return time.Time{}, raw, importers.ReasonDateNotTime.M("Raw", strconv.Quote(raw))
 	}
 	var t time.Time
 	if v < 1e11 {
@@ -668,9 +704,9 @@ func when(a attrs) (time.Time, string, string) {
 		t = time.UnixMilli(v).UTC()
 	}
 	if y := t.Year(); y < 1995 || y > 2100 {
-		return t, raw, fmt.Sprintf("date %q reads as %s, which is implausible", raw, t.Format(time.RFC3339))
+		return t, raw, importers.ReasonDateImplausible.M("Raw", strconv.Quote(raw), "Time", t.Format(time.RFC3339))
 	}
-	return t, raw, ""
+	return t, raw, importers.Msg{}
 }
 
 func contactName(s string) string {
@@ -688,19 +724,19 @@ func (p *parser) owner() importers.Party {
 }
 
 // sms builds the record of an <sms> element from its attributes.
-func (p *parser) sms(a attrs) (importers.Record, []string) {
-	var ws []string
+func (p *parser) sms(a attrs) (importers.Record, []importers.Msg) {
+	var ws []importers.Msg
 	rec := importers.Record{Platform: "sms", Kind: "message", Extra: a.extra()}
-	var w string
+	var w importers.Msg
 	rec.Time, rec.RawTime, w = when(a)
-	if w != "" {
+	if !w.IsZero() {
 		ws = append(ws, w)
 	}
 	rec.Text, _ = a.get("body")
 	address, hasAddress := a.get("address")
 	party := p.phone(address, contactName(a.value("contact_name")))
 	if !hasAddress {
-		ws = append(ws, "no address attribute; other party unknown")
+		ws = append(ws, reasonNoAddress.M())
 		party = importers.Party{}
 	}
 	switch typ := a.value("type"); typ {
@@ -725,18 +761,18 @@ func (p *parser) sms(a attrs) (importers.Record, []string) {
 	default:
 		rec.Direction = importers.Unknown
 		rec.Sender = party
-		ws = append(ws, fmt.Sprintf("type %q is not a known message box; direction unknown, address taken as sender", typ))
+		ws = append(ws, importers.ReasonUnknownType.M("Type", strconv.Quote(typ)))
 	}
 	return rec, ws
 }
 
 // mms reads an <mms> element whose start tag had attributes a, up to its end tag.
-func (p *parser) mms(a attrs) (importers.Record, []string, error) {
-	var ws []string
+func (p *parser) mms(a attrs) (importers.Record, []importers.Msg, error) {
+	var ws []importers.Msg
 	rec := importers.Record{Platform: "mms", Kind: "message", Extra: a.extra()}
-	var w string
+	var w importers.Msg
 	rec.Time, rec.RawTime, w = when(a)
-	if w != "" {
+	if !w.IsZero() {
 		ws = append(ws, w)
 	}
 	var (
@@ -775,11 +811,11 @@ func (p *parser) mms(a attrs) (importers.Record, []string, error) {
 						switch md := p.partData(pa, off); {
 						case !md.present:
 						case md.bad:
-							ws = append(ws, "text part data is not valid base64; not decoded")
+							ws = append(ws, reasonTextBase64.M())
 						case md.small == nil:
 							rec.Attachments = append(rec.Attachments, attachment(pa, ct, md))
 							p.keepMedia(ct, md)
-							ws = append(ws, fmt.Sprintf("text part data of %d bytes is too large to be taken as text; kept as an attachment", md.size))
+							ws = append(ws, reasonTextLarge.M("N", md.size))
 						default:
 							s = string(md.small)
 							md.close()
@@ -792,7 +828,7 @@ func (p *parser) mms(a attrs) (importers.Record, []string, error) {
 					rec.Attachments = append(rec.Attachments, att)
 					p.keepMedia(ct, md)
 					if md.bad {
-						ws = append(ws, fmt.Sprintf("attachment %q data is not valid base64; not hashed", att.Name))
+						ws = append(ws, reasonAttBase64.M("Name", strconv.Quote(att.Name)))
 					}
 				}
 			case "addr":
@@ -854,18 +890,18 @@ func (p *parser) mms(a attrs) (importers.Record, []string, error) {
 		}
 		rec.Sender = party(from[0])
 		if len(from) > 1 {
-			ws = append(ws, fmt.Sprintf("%d From addresses; the first is taken as sender", len(from)))
+			ws = append(ws, importers.ReasonFromAddresses.M("N", len(from)))
 		}
 	case rec.Direction == importers.Outgoing:
 		rec.Sender = p.owner()
 	case groupAddr != "" && !strings.Contains(groupAddr, "~"):
 		rec.Sender = party(groupAddr)
-		ws = append(ws, "no From address (<addr type=\"137\">); sender taken from the address attribute")
+		ws = append(ws, reasonNoFromAddr.M())
 	default:
-		ws = append(ws, "no From address (<addr type=\"137\">); sender unknown")
+		ws = append(ws, reasonNoFrom.M())
 	}
 	if rec.Direction == importers.Unknown {
-		ws = append(ws, fmt.Sprintf("msg_box %q is not a known message box; direction unknown", box))
+		ws = append(ws, importers.ReasonUnknownBox.M("Box", strconv.Quote(box)))
 	}
 	if len(to) == 0 && rec.Direction == importers.Outgoing && groupAddr != "" {
 		to = strings.Split(groupAddr, "~") // no To/Cc/Bcc addresses: the thread's members

@@ -95,8 +95,7 @@ func OpenMerged(path string) (db *sql.DB, walWarning *importers.Problem, err err
 	if err2 != nil {
 		return nil, nil, err2
 	}
-	p := WALProblem(path)
-	p.Reason += " (" + err.Error() + ")"
+	p := reasonWithCause.M("Reason", *WALProblem(path).Msg, "Err", err).Warning(filepath.Base(path + "-wal"))
 	return db, &p, nil
 }
 
@@ -112,11 +111,8 @@ func badLog(path string) *importers.Problem {
 	if _, err := io.ReadFull(f, head[:]); err == nil && (head == [4]byte{0x37, 0x7f, 0x06, 0x82} || head == [4]byte{0x37, 0x7f, 0x06, 0x83}) {
 		return nil
 	}
-	return &importers.Problem{
-		Location: filepath.Base(path + "-wal"),
-		Reason:   "not a valid SQLite write-ahead log (damaged or truncated header), so it was not read; the most recent messages may be missing",
-		Warning:  true,
-	}
+	p := reasonBadLog.M().Warning(filepath.Base(path + "-wal"))
+	return &p
 }
 
 // openCopy copies the database at path with its -wal and -shm into a temporary directory and
@@ -249,9 +245,18 @@ func FindOversized(ctx context.Context, db *sql.DB, table, key, size string, lim
 }
 
 // TooLong is the reason of the problem for a row of size bytes above limit, skipped unread.
-func TooLong(size int64, limit int) string {
-	return fmt.Sprintf("row of %d bytes: %s", size, importers.TooLong(limit))
+func TooLong(size int64, limit int) importers.Msg {
+	return reasonRowTooLong.M("N", size, "TooLong", importers.TooLong(limit))
 }
+
+var (
+	reasonWithCause  = importers.NewReason("sqlite-with-cause", "{{.Reason}} ({{.Err}})")
+	reasonRowTooLong = importers.NewReason("sqlite-row-too-long", "row of {{.N}} bytes: {{.TooLong}}")
+	reasonBadLog     = importers.NewReason("sqlite-bad-wal", "not a valid SQLite write-ahead log (damaged or truncated header), so it was not read; the most recent messages may be missing")
+	reasonNotMerged  = importers.NewReason("sqlite-wal-not-merged", "write-ahead log not merged: the most recent messages may be only in this file; "+
+		"copy the database with its -wal and -shm files and checkpoint the copy "+
+		"(sqlite3 COPY.db 'PRAGMA wal_checkpoint(TRUNCATE)') before importing it")
+)
 
 // Tables returns the lower-cased names of db's tables.
 func Tables(ctx context.Context, db *sql.DB) (map[string]bool, error) {
@@ -402,13 +407,7 @@ func ExplainWAL(path string, err error) error {
 // WALProblem is the warning an import reports when [HasWAL](path) and [OpenMerged] could not read
 // the log.
 func WALProblem(path string) importers.Problem {
-	return importers.Problem{
-		Location: filepath.Base(path + "-wal"),
-		Reason: "write-ahead log not merged: the most recent messages may be only in this file; " +
-			"copy the database with its -wal and -shm files and checkpoint the copy " +
-			"(sqlite3 COPY.db 'PRAGMA wal_checkpoint(TRUNCATE)') before importing it",
-		Warning: true,
-	}
+	return reasonNotMerged.M().Warning(filepath.Base(path + "-wal"))
 }
 
 // fileSize is the size of the file at path, or 0 when it cannot be read.

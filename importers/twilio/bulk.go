@@ -18,6 +18,8 @@ import (
 // by line ("line 12", counted in the decompressed text). A line that is not a message is reported
 // and skipped; a gzip stream that ends early stops the read with [importers.ErrTruncated] after
 // every whole line before the break has been sent.
+var reasonGzipHeader = importers.NewReason("gzip-header-error", "gzip header: {{.Err}}")
+
 func ReadBulk(ctx context.Context, r io.Reader, opt importers.Options, sink importers.Sink) error {
 	opt = opt.WithDefaults()
 	ph := importers.NewPhones(opt.Region)
@@ -25,7 +27,7 @@ func ReadBulk(ctx context.Context, r io.Reader, opt importers.Options, sink impo
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return &importers.ParseError{Err: fmt.Errorf("gzip header: %w", err)}
+			return &importers.ParseError{Err: reasonGzipHeader.M("Err", err).Wrap(err)}
 		}
 		defer zr.Close()
 		br = bufio.NewReaderSize(zr, 64<<10)
@@ -34,7 +36,7 @@ func ReadBulk(ctx context.Context, r io.Reader, opt importers.Options, sink impo
 	for {
 		line, err := lr.next()
 		if lr.tooLong {
-			sink.Problem(importers.Problem{Location: fmt.Sprintf("line %d", lr.n), Reason: importers.TooLong(lr.limit)})
+			sink.Problem(importers.TooLong(lr.limit).Problem(fmt.Sprintf("line %d", lr.n)))
 			if err == nil {
 				continue
 			}
@@ -57,11 +59,11 @@ func ReadBulk(ctx context.Context, r io.Reader, opt importers.Options, sink impo
 		if trimmed := bytes.TrimSpace(line); len(trimmed) > 0 {
 			loc := fmt.Sprintf("line %d", lr.n)
 			if !utf8.Valid(trimmed) {
-				sink.Problem(importers.Problem{Location: loc, Reason: importers.InvalidUTF8, Warning: true})
+				sink.Problem(importers.InvalidUTF8.Warning(loc))
 			}
 			rec, perr := decodeMessage(trimmed, loc, opt, ph, sink)
 			if perr != nil {
-				sink.Problem(importers.Problem{Location: loc, Reason: perr.Error()})
+				sink.Problem(importers.ErrMsg(perr).Problem(loc))
 			} else if err := sink.Record(rec); err != nil {
 				return err
 			}
@@ -74,7 +76,7 @@ func ReadBulk(ctx context.Context, r io.Reader, opt importers.Options, sink impo
 
 func readError(err error) error {
 	if errors.Is(err, io.ErrUnexpectedEOF) {
-		return fmt.Errorf("%w: %w", importers.ErrTruncated, err)
+		return importers.Truncated(err)
 	}
 	return err
 }

@@ -42,6 +42,11 @@ func normHeader(s string) string {
 // no UTF-8 accented letter is read as Windows-1252, with a warning on line 1.
 // Records are located by the line their row starts on. A row with the wrong number of fields or a
 // quoting error is reported and skipped; the header must name at least From, Body and SentDate.
+var (
+	reasonEmptyCSV      = importers.NewReason("twilio-csv-empty", "empty file, want a header row: not this format")
+	reasonMissingColumn = importers.NewReason("twilio-csv-missing-column", "missing column {{.Columns}}; header is {{.Header}}")
+)
+
 func ReadCSV(ctx context.Context, r io.Reader, opt importers.Options, sink importers.Sink) error {
 	opt = opt.WithDefaults()
 	ph := importers.NewPhones(opt.Region)
@@ -57,9 +62,9 @@ func ReadCSV(ctx context.Context, r io.Reader, opt importers.Options, sink impor
 	header, err := cr.Read()
 	if err != nil {
 		if err == io.EOF {
-			return &importers.ParseError{Line: 1, Err: fmt.Errorf("empty file, want a header row: %w", importers.ErrNotFormat)}
+			return &importers.ParseError{Line: 1, Err: reasonEmptyCSV.M().Wrap(importers.ErrNotFormat)}
 		}
-		return &importers.ParseError{Line: 1, Err: fmt.Errorf("header: %w", err)}
+		return &importers.ParseError{Line: 1, Err: csvrows.ReasonHeader.M("Err", err).Wrap(err)}
 	}
 	header = csvrows.RepairHeader(append([]string(nil), header...), string(first), cr.Comma)
 	index := map[string]int{}
@@ -82,11 +87,10 @@ func ReadCSV(ctx context.Context, r io.Reader, opt importers.Options, sink impor
 		missing = append(missing, "SentDate")
 	}
 	if len(missing) > 0 {
-		return &importers.ParseError{Line: 1, Err: fmt.Errorf("missing column %s; header is %q", strings.Join(missing, ", "), header)}
+		return &importers.ParseError{Line: 1, Err: reasonMissingColumn.M("Columns", strings.Join(missing, ", "), "Header", fmt.Sprintf("%q", header)).Wrap(nil)}
 	}
 	if legacy {
-		sink.Problem(importers.Problem{Location: "line 1", Warning: true,
-			Reason: "the file is not UTF-8: read as Windows-1252 (Excel's encoding for CSV in Western Europe); check that accented letters look right"})
+		sink.Problem(importers.LegacyWarning.Warning("line 1"))
 	}
 	return csvrows.Rows(ctx, cr, len(header), csvrows.Exact, sink, func(row []string, loc string) error {
 		get := func(f string) string {

@@ -8,7 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
+	"strconv"
 
 	"raidtrace/importers"
 	"raidtrace/importers/jsonerr"
@@ -37,11 +37,11 @@ func ReadJSON(ctx context.Context, r io.Reader, opt importers.Options, sink impo
 		c, err := jr.s.Peek()
 		switch {
 		case err == io.EOF && jr.doc == 1:
-			return &importers.ParseError{Location: "/", Err: fmt.Errorf("empty file: %w", importers.ErrNotFormat)}
+			return &importers.ParseError{Location: "/", Err: reasonEmpty.M().Wrap(importers.ErrNotFormat)}
 		case err == io.EOF:
 			return nil
 		case err != nil:
-			return fmt.Errorf("read twilio json: %w", err)
+			return reasonRead.M("Err", err).Wrap(err)
 		}
 		switch {
 		case c == '[':
@@ -49,16 +49,29 @@ func ReadJSON(ctx context.Context, r io.Reader, opt importers.Options, sink impo
 		case c == '{':
 			err = jr.document(ctx)
 		case jr.doc == 1:
-			return &importers.ParseError{Location: "/", Err: fmt.Errorf("want a JSON object or array, got %q: %w", c, importers.ErrNotFormat)}
+			return &importers.ParseError{Location: "/", Err: reasonWant.M("Char", strconv.QuoteRune(rune(c))).Wrap(importers.ErrNotFormat)}
 		default:
 			return &importers.ParseError{Location: fmt.Sprintf("%s (byte %d)", jr.loc("/"), jr.s.Offset()),
-				Err: errors.New("unexpected data after the last JSON document")}
+				Err: reasonAfter.M().Wrap(nil)}
 		}
 		if err != nil {
 			return jr.error(err)
 		}
 	}
 }
+
+var (
+	reasonEmpty            = importers.NewReason("twilio-json-empty", "empty file: not this format")
+	reasonRead             = importers.NewReason("twilio-json-read", "read twilio json: {{.Err}}")
+	reasonWant             = importers.NewReason("twilio-json-want", "want a JSON object or array, got {{.Char}}: not this format")
+	reasonAfter            = importers.NewReason("twilio-json-after", "unexpected data after the last JSON document")
+	reasonNotArray         = importers.NewReason("twilio-messages-not-array", "messages begins with {{.Char}}, not an array: not read")
+	reasonNeitherNotFormat = importers.NewReason("twilio-neither-not-format", "neither a Message resource (no sid) nor a list page (no messages): not this format")
+	reasonNeitherSkipped   = importers.NewReason("twilio-neither-skipped", "neither a Message resource (no sid) nor a list page (no messages); skipped")
+	reasonWantObject       = importers.NewReason("twilio-want-object", "not a Twilio message: want an object, got {{.Start}}")
+	reasonNotMessage       = importers.NewReason("twilio-not-message", "not a Twilio message: {{.Err}}")
+	reasonNoFields         = importers.NewReason("twilio-no-fields", "not a Twilio message: no sid, body or from")
+)
 
 // jsonReader reads a stream of JSON documents; doc counts them from 1.
 type jsonReader struct {
@@ -85,7 +98,7 @@ func (jr *jsonReader) loc(ptr string) string {
 // single Message resource, held whole and not imported when one of its members is damaged.
 func (jr *jsonReader) document(ctx context.Context) error {
 	single := map[string]json.RawMessage{}
-	var damaged []string
+	var damaged []importers.Msg
 	list := false
 	err := jr.s.Object("", func(m *jsonerr.Member) error {
 		if m.Key == "messages" {
@@ -98,15 +111,15 @@ func (jr *jsonReader) document(ctx context.Context) error {
 				return m.Elements(func(e jsonerr.Element) error { return jr.element(ctx, e) })
 			default:
 				list = true
-				jr.sink.Problem(importers.Problem{Location: jr.loc(m.Pointer), Reason: fmt.Sprintf("messages begins with %q, not an array: not read", m.Kind())})
+				jr.sink.Problem(reasonNotArray.M("Char", strconv.QuoteRune(rune(m.Kind()))).Problem(jr.loc(m.Pointer)))
 				return nil
 			}
 		}
-		if m.Problem != "" {
+		if !m.Problem.IsZero() {
 			if m.Warning {
-				jr.sink.Problem(importers.Problem{Location: jr.loc(m.Pointer), Reason: m.Problem, Warning: true})
+				jr.sink.Problem(m.Problem.Warning(jr.loc(m.Pointer)))
 			} else {
-				damaged = append(damaged, m.Pointer+": "+m.Problem)
+				damaged = append(damaged, jsonerr.ReasonAtPointer.M("Pointer", m.Pointer, "Reason", m.Problem))
 			}
 			return nil
 		}
@@ -114,8 +127,8 @@ func (jr *jsonReader) document(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if problem != "" {
-			damaged = append(damaged, m.Pointer+": "+problem)
+		if !problem.IsZero() {
+			damaged = append(damaged, jsonerr.ReasonAtPointer.M("Pointer", m.Pointer, "Reason", problem))
 			return nil
 		}
 		single[m.Key] = raw
@@ -126,21 +139,20 @@ func (jr *jsonReader) document(ctx context.Context) error {
 	}
 	if list {
 		for _, d := range damaged { // beside the messages: nothing lost but the page's metadata
-			jr.sink.Problem(importers.Problem{Location: jr.loc("/"), Reason: d + "; the messages are imported without it", Warning: true})
+			jr.sink.Problem(jsonerr.ReasonAside.M("Reason", d).Warning(jr.loc("/")))
 		}
 		return nil
 	}
 	loc := jr.loc("/")
 	if len(damaged) > 0 {
-		jr.sink.Problem(importers.Problem{Location: loc, Reason: "not imported, damaged: " + strings.Join(damaged, "; ")})
+		jr.sink.Problem(jsonerr.ReasonDamaged.M("List", damaged).Problem(loc))
 		return nil
 	}
 	if _, ok := single["sid"]; !ok {
-		err := errors.New("neither a Message resource (no sid) nor a list page (no messages)")
 		if jr.doc == 1 {
-			return &importers.ParseError{Location: loc, Err: fmt.Errorf("%w: %w", err, importers.ErrNotFormat)}
+			return &importers.ParseError{Location: loc, Err: reasonNeitherNotFormat.M().Wrap(importers.ErrNotFormat)}
 		}
-		jr.sink.Problem(importers.Problem{Location: loc, Reason: err.Error() + "; skipped"})
+		jr.sink.Problem(reasonNeitherSkipped.M().Problem(loc))
 		return nil
 	}
 	b, err := json.Marshal(single)
@@ -149,7 +161,7 @@ func (jr *jsonReader) document(ctx context.Context) error {
 	}
 	rec, err := decodeMessage(b, loc, jr.opt, jr.ph, jr.sink)
 	if err != nil {
-		jr.sink.Problem(importers.Problem{Location: loc, Reason: err.Error()})
+		jr.sink.Problem(importers.ErrMsg(err).Problem(loc))
 		return nil
 	}
 	return jr.sink.Record(rec)
@@ -163,13 +175,15 @@ func (jr *jsonReader) element(ctx context.Context, e jsonerr.Element) error {
 		}
 	}
 	loc := jr.loc(e.Pointer)
-	if e.Problem != "" {
-		jr.sink.Problem(importers.Problem{Location: loc, Reason: e.Problem, Warning: e.Warning})
+	if !e.Problem.IsZero() {
+		p := e.Problem.Problem(loc)
+		p.Warning = e.Warning
+		jr.sink.Problem(p)
 		return nil
 	}
 	rec, err := decodeMessage(e.Raw, loc, jr.opt, jr.ph, jr.sink)
 	if err != nil {
-		jr.sink.Problem(importers.Problem{Location: loc, Reason: err.Error()})
+		jr.sink.Problem(importers.ErrMsg(err).Problem(loc))
 		return nil
 	}
 	return jr.sink.Record(rec)
@@ -188,14 +202,14 @@ func (jr *jsonReader) error(err error) error {
 func decodeMessage(raw []byte, loc string, opt importers.Options, ph *importers.Phones, sink importers.Sink) (importers.Record, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || raw[0] != '{' {
-		return importers.Record{}, fmt.Errorf("not a Twilio message: want an object, got %.30s", raw)
+		return importers.Record{}, reasonWantObject.M("Start", fmt.Sprintf("%.30s", raw)).Wrap(nil)
 	}
 	var m message
 	if err := json.Unmarshal(raw, &m); err != nil {
-		return importers.Record{}, fmt.Errorf("not a Twilio message: %w", err)
+		return importers.Record{}, reasonNotMessage.M("Err", err).Wrap(err)
 	}
 	if m.Sid == "" && m.Body == "" && m.From == "" {
-		return importers.Record{}, errors.New("not a Twilio message: no sid, body or from")
+		return importers.Record{}, reasonNoFields.M().Wrap(nil)
 	}
 	return m.record(loc, opt, ph, sink), nil
 }

@@ -32,9 +32,9 @@ func TestJSONRecordLimit(t *testing.T) {
 	}{
 		{"page longer than the limit", page(many...), 100, nil, nil},
 		{"message over the limit", page(msg(1, "one"), msg(2, strings.Repeat("A", limit)), msg(3, "three")), 2,
-			[]importers.Problem{{Location: "/messages/1", Reason: importers.TooLong(limit)}}, nil},
+			[]importers.Problem{{Location: "/messages/1", Reason: importers.TooLong(limit).String()}}, nil},
 		{"message far over the limit", page(msg(1, "one"), msg(2, strings.Repeat("A", 100*limit)), msg(3, "three")), 2,
-			[]importers.Problem{{Location: "/messages/1", Reason: importers.TooLong(limit)}}, nil},
+			[]importers.Problem{{Location: "/messages/1", Reason: importers.TooLong(limit).String()}}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

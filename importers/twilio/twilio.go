@@ -23,6 +23,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -72,7 +73,7 @@ func (s *scalar) UnmarshalJSON(b []byte) error {
 		}
 		*s = scalar(v)
 	case len(b) > 0 && (b[0] == '{' || b[0] == '['):
-		return fmt.Errorf("want a string or number, got %.20s", b)
+		return reasonScalar.M("Start", fmt.Sprintf("%.20s", b)).Wrap(nil)
 	default:
 		*s = scalar(b)
 	}
@@ -94,8 +95,14 @@ func parseDate(s string) (time.Time, error) {
 			return t.UTC(), nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("unrecognised date %q (want RFC 2822, RFC 3339 or 2006-01-02 15:04:05)", s)
+	return time.Time{}, reasonDateForm.M("Value", strconv.Quote(s)).Wrap(nil)
 }
+
+var (
+	reasonScalar   = importers.NewReason("twilio-not-scalar", "want a string or number, got {{.Start}}")
+	reasonBadDate  = importers.NewReason("twilio-bad-date", "date_sent: {{.Err}}; message kept without a time")
+	reasonDateForm = importers.NewReason("twilio-date-form", "unrecognised date {{.Value}} (want RFC 2822, RFC 3339 or 2006-01-02 15:04:05)")
+)
 
 // record turns a decoded message into a Record, reporting a bad date as a warning on sink.
 func (m *message) record(loc string, opt importers.Options, ph *importers.Phones, sink importers.Sink) importers.Record {
@@ -132,7 +139,7 @@ func (m *message) record(loc string, opt importers.Options, ph *importers.Phones
 	if strings.TrimSpace(raw) != "" {
 		t, err := parseDate(raw)
 		if err != nil {
-			sink.Problem(importers.Problem{Location: loc, Reason: "date_sent: " + err.Error() + "; message kept without a time", Warning: true})
+			sink.Problem(reasonBadDate.M("Err", err).Warning(loc))
 		}
 		rec.Time = t
 	}

@@ -41,19 +41,19 @@ func TestRecordLimit(t *testing.T) {
 		{"one-line v2 page", `{"data":[` + strings.Join(tweets[:50], ",") + `]}` + "\n", 50, nil, nil},
 		{"one-line v2 page past the buffer", `{"data":[` + strings.Join(tweets, ",") + `]}`, 1000, nil, nil},
 		{"long line in the middle", v2(1, "one") + "\n" + v2(2, long) + "\n" + v2(3, "three") + "\n", 2,
-			[]importers.Problem{{Location: "line 2", Reason: importers.TooLong(limit)}}, nil},
+			[]importers.Problem{{Location: "line 2", Reason: importers.TooLong(limit).String()}}, nil},
 		{"long line read past the buffer", v2(1, "one") + "\n" + v2(2, strings.Repeat("A", 200<<10)) + "\n" + v2(3, "three") + "\n", 2,
-			[]importers.Problem{{Location: "line 2", Reason: importers.TooLong(limit)}}, nil},
+			[]importers.Problem{{Location: "line 2", Reason: importers.TooLong(limit).String()}}, nil},
 		{"long second line after a bad first", "{broken\n" + v2(2, long) + "\n" + v2(3, "three") + "\n", 1,
-			[]importers.Problem{{Location: "line 1"}, {Location: "line 2", Reason: importers.TooLong(limit)}}, nil},
+			[]importers.Problem{{Location: "line 1"}, {Location: "line 2", Reason: importers.TooLong(limit).String()}}, nil},
 		{"one-line v1.1 array with a long tweet", "[" + strings.Join(statuses[:600], ",") + "," + status(0)[:len(status(0))-1] + `,"x":"` + long + `"}` + "," + strings.Join(statuses[600:], ",") + "]\n", 1000,
-			[]importers.Problem{{Location: "line 1 #/600", Reason: importers.TooLong(limit)}}, nil},
+			[]importers.Problem{{Location: "line 1 #/600", Reason: importers.TooLong(limit).String()}}, nil},
 		{"one-line v1.1 array with a huge tweet", "[" + strings.Join(statuses[:600], ",") + "," + `{"x":"` + strings.Repeat(long, 100) + `"}` + "," + strings.Join(statuses[600:], ",") + "]\n", 1000,
-			[]importers.Problem{{Location: "line 1 #/600", Reason: importers.TooLong(limit)}}, nil},
+			[]importers.Problem{{Location: "line 1 #/600", Reason: importers.TooLong(limit).String()}}, nil},
 		{"long first line within the read buffer", v2(1, long+long) + "\n" + v2(2, "two") + "\n", 1,
-			[]importers.Problem{{Location: "line 1", Reason: "not imported, damaged: /text: " + importers.TooLong(limit)}}, nil},
+			[]importers.Problem{{Location: "line 1", Reason: "not imported, damaged: /text: " + importers.TooLong(limit).String()}}, nil},
 		{"long last line without line end", v2(1, "one") + "\n" + v2(2, long), 1,
-			[]importers.Problem{{Location: "line 2", Reason: importers.TooLong(limit)}}, nil},
+			[]importers.Problem{{Location: "line 2", Reason: importers.TooLong(limit).String()}}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -110,21 +110,21 @@ func TestRecordLimitMemory(t *testing.T) {
 		problems []string
 	}{
 		{"pretty envelope", "{\n  \"events\": [\n    " + ev(1, "one") + ",\n    " + ev(2, huge) + ",\n    " + ev(3, "three") + "\n  ]\n}\n",
-			[]string{"#/events/0", "#/events/2"}, []string{"#/events/1: " + importers.TooLong(limit)}},
+			[]string{"#/events/0", "#/events/2"}, []string{"#/events/1: " + importers.TooLong(limit).String()}},
 		{"envelope on one line", `{"events":[` + ev(1, "one") + "," + ev(2, huge) + "," + ev(3, "three") + "]}\n",
-			[]string{"line 1 #/events/0", "line 1 #/events/2"}, []string{"line 1 #/events/1: " + importers.TooLong(limit)}},
+			[]string{"line 1 #/events/0", "line 1 #/events/2"}, []string{"line 1 #/events/1: " + importers.TooLong(limit).String()}},
 		{"long member beside the messages", "{\n\"events\": [" + ev(1, "one") + "],\n\"x\": \"" + huge + "\"\n}\n",
-			[]string{"#/events/0"}, []string{"#/x: " + importers.TooLong(limit) + "; the messages are imported without it"}},
+			[]string{"#/events/0"}, []string{"#/x: " + importers.TooLong(limit).String() + "; the messages are imported without it"}},
 		{"pretty envelope, long second line", "{\"events\": [\n" + ev(1, huge) + ",\n" + ev(2, "two") + "\n]}\n",
-			[]string{"#/events/1"}, []string{"#/events/0: " + importers.TooLong(limit)}},
+			[]string{"#/events/1"}, []string{"#/events/0: " + importers.TooLong(limit).String()}},
 		{"pretty array", "[\n" + status(1, "one") + ",\n" + status(2, huge) + ",\n" + status(3, "three") + "\n]\n",
-			[]string{"#/0", "#/2"}, []string{"#/1: " + importers.TooLong(limit)}},
+			[]string{"#/0", "#/2"}, []string{"#/1: " + importers.TooLong(limit).String()}},
 		{"long line", page(1, "one") + "\n" + page(2, huge) + "\n" + page(3, "three") + "\n",
-			[]string{"line 1 #/data/0", "line 3 #/data/0"}, []string{"line 2: " + importers.TooLong(limit)}},
+			[]string{"line 1 #/data/0", "line 3 #/data/0"}, []string{"line 2: " + importers.TooLong(limit).String()}},
 		{"long first line", page(1, huge) + "\n" + page(2, "two") + "\r\n\n" + page(3, "three") + "\n",
-			[]string{"line 2 #/data/0", "line 4 #/data/0"}, []string{"line 1 #/data/0: " + importers.TooLong(limit)}},
+			[]string{"line 2 #/data/0", "line 4 #/data/0"}, []string{"line 1 #/data/0: " + importers.TooLong(limit).String()}},
 		{"long first line after blank lines", "\n\r\n" + page(1, huge) + "\n" + page(2, "two"),
-			[]string{"line 4 #/data/0"}, []string{"line 3 #/data/0: " + importers.TooLong(limit)}},
+			[]string{"line 4 #/data/0"}, []string{"line 3 #/data/0: " + importers.TooLong(limit).String()}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -180,9 +180,9 @@ func TestHeldBounded(t *testing.T) {
 			[]string{"#/includes: not used: it comes after more messages than the record limit holds, which were imported without the accounts or apps it names (their authors keep their ids) (warning)"}},
 		{"page past the limit, users before", "{\n" + `"includes": {"users": [{"id":"1","username":"u"}]},` + "\n\"data\": [" + strings.Join(tweets, ",") + "]\n}\n", 50, "u", nil},
 		{"members beside the messages past the limit", "{\n\"data\": [" + v2(1) + "],\n\"a\": \"" + side + "\",\n\"b\": \"" + side + "\"\n}\n", 1, "",
-			[]string{"#/b: " + importers.TooLong(limit) + "; the messages are imported without it (warning)"}},
+			[]string{"#/b: " + importers.TooLong(limit).String() + "; the messages are imported without it (warning)"}},
 		{"object past the limit", "{\n\"id\": \"1\", \"text\": \"" + side + "\",\n\"author_id\": \"1\", \"x\": \"" + side + "\", \"created_at\": \"2022-01-01T00:00:00.000Z\"\n}\n", 0, "",
-			[]string{"#: not imported, damaged: /x: " + importers.TooLong(limit)}},
+			[]string{"#: not imported, damaged: /x: " + importers.TooLong(limit).String()}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

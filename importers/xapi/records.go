@@ -153,6 +153,19 @@ func (us users) party(id string) importers.Party {
 	return importers.Party{ID: id}
 }
 
+var (
+	reasonNotObject = importers.NewReason("xapi-not-object", "not a JSON object")
+	reasonEventType = importers.NewReason("xapi-event-type", "direct message event of type {{.Type}} is not a message")
+	reasonNotice    = importers.NewReason("xapi-stream-notice", "stream notice {{.Notice}}, not a message")
+	reasonAPIError  = importers.NewReason("xapi-api-error", "API error response: {{.Errors}}")
+	reasonNotTweet  = importers.NewReason("xapi-not-tweet", "not a tweet or direct message (keys: {{.Keys}})")
+	reasonOwnerOne  = importers.NewReason("xapi-owner-one", "no case owner given (--owner): the direction of this direct message is left unknown; import again with --owner and the owner's account id or handle to set it")
+	reasonOwnerNone = importers.NewReason("xapi-owner-none", "no case owner given (--owner), and no one account is party to all {{.N}} direct messages of the file: their direction is left unknown; import again with --owner and the owner's account id or handle to set it")
+	reasonBadTime   = importers.NewReason("xapi-bad-time", "time {{.Raw}} not understood; imported without a time")
+	// the owner taken from the messages
+	reasonOwnerTaken = importers.NewReason("xapi-owner-taken", "no case owner given (--owner): account {{.Owner}}, party to all {{.N}} direct messages of the file, is taken for the owner; the directions of the messages follow from it")
+)
+
 // value decodes one JSON object (or, inside an envelope, one element) located at base+ptr.
 func (d *decoder) value(raw []byte, base, ptr string) error {
 	return d.valueWith(raw, base, ptr, nil, nil)
@@ -161,18 +174,18 @@ func (d *decoder) value(raw []byte, base, ptr string) error {
 func (d *decoder) valueWith(raw []byte, base, ptr string, us users, apps map[string]string) error {
 	loc := join(base, ptr)
 	if len(raw) == 0 || raw[0] != '{' {
-		d.problem(loc, "not a JSON object")
+		d.problem(loc, reasonNotObject.M())
 		return nil
 	}
 	var o object
 	err := json.Unmarshal(raw, &o)
 	var typeErr *json.UnmarshalTypeError
 	if err != nil && !errors.As(err, &typeErr) {
-		d.problem(loc, "not valid JSON: "+syntaxReason(err))
+		d.problem(loc, reasonInvalidJSON.M("Err", syntaxReason(err)))
 		return nil
 	}
 	if err != nil { // a field of an unexpected type: keep what decoded, say so
-		defer func(reason string) { d.warn(loc, reason) }("imported anyway: " + jsonerr.TypeReason(err))
+		defer func(reason importers.Msg) { d.warn(loc, reason) }(jsonerr.ReasonImportedAnyway.M("Err", jsonerr.TypeReason(err)))
 	}
 
 	switch {
@@ -218,11 +231,11 @@ func (d *decoder) valueWith(raw []byte, base, ptr string, us users, apps map[str
 	case o.MessageCreate != nil || o.Type == "message_create":
 		return d.emit(d.dmEvent(&o, us, apps), loc)
 	case o.Type != "":
-		d.problem(loc, fmt.Sprintf("direct message event of type %q is not a message", o.Type))
+		d.problem(loc, reasonEventType.M("Type", strconv.Quote(o.Type)))
 		return nil
 	case o.EventType != "":
 		if o.EventType != "MessageCreate" {
-			d.problem(loc, fmt.Sprintf("direct message event of type %q is not a message", o.EventType))
+			d.problem(loc, reasonEventType.M("Type", strconv.Quote(o.EventType)))
 			return nil
 		}
 		return d.emit(d.v2DM(&o, us), loc)
@@ -237,12 +250,12 @@ func (d *decoder) valueWith(raw []byte, base, ptr string, us users, apps map[str
 	json.Unmarshal(raw, &m)
 	for _, k := range streamNotices {
 		if _, ok := m[k]; ok {
-			d.problem(loc, fmt.Sprintf("stream notice %q, not a message", k))
+			d.problem(loc, reasonNotice.M("Notice", strconv.Quote(k)))
 			return nil
 		}
 	}
 	if o.Errors != nil {
-		d.problem(loc, "API error response: "+truncate(string(o.Errors), 200))
+		d.problem(loc, reasonAPIError.M("Errors", truncate(string(o.Errors), 200)))
 		return nil
 	}
 	keys := make([]string, 0, len(m))
@@ -250,7 +263,7 @@ func (d *decoder) valueWith(raw []byte, base, ptr string, us users, apps map[str
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	d.problem(loc, "not a tweet or direct message (keys: "+truncate(strings.Join(keys, ", "), 200)+")")
+	d.problem(loc, reasonNotTweet.M("Keys", truncate(strings.Join(keys, ", "), 200)))
 	return nil
 }
 
@@ -268,7 +281,7 @@ func (d *decoder) elements(data json.RawMessage, base, ptr string, us users, app
 	}
 	var list []json.RawMessage
 	if err := json.Unmarshal(data, &list); err != nil {
-		d.problem(join(base, ptr), "cannot decode: "+jsonerr.TypeReason(err))
+		d.problem(join(base, ptr), jsonerr.ReasonCannotDecode.M("Err", jsonerr.TypeReason(err)))
 		return nil
 	}
 	for i, e := range list {
@@ -375,11 +388,11 @@ func (d *decoder) flushDMs() error {
 	first := held[0].Location
 	switch {
 	case owner != "":
-		d.warn(first, fmt.Sprintf("no case owner given (--owner): account %s, party to all %d direct messages of the file, is taken for the owner; the directions of the messages follow from it", owner, len(held)))
+		d.warn(first, reasonOwnerTaken.M("Owner", owner, "N", len(held)))
 	case len(held) == 1:
-		d.warn(first, "no case owner given (--owner): the direction of this direct message is left unknown; import again with --owner and the owner's account id or handle to set it")
+		d.warn(first, reasonOwnerOne.M())
 	default:
-		d.warn(first, fmt.Sprintf("no case owner given (--owner), and no one account is party to all %d direct messages of the file: their direction is left unknown; import again with --owner and the owner's account id or handle to set it", len(held)))
+		d.warn(first, reasonOwnerNone.M("N", len(held)))
 	}
 	for _, r := range held {
 		switch {
@@ -401,7 +414,7 @@ func (d *decoder) flushDMs() error {
 func (d *decoder) send(r importers.Record) error {
 	loc := r.Location
 	if r.Time.IsZero() {
-		d.warn(loc, fmt.Sprintf("time %q not understood; imported without a time", r.RawTime))
+		d.warn(loc, reasonBadTime.M("Raw", strconv.Quote(r.RawTime)))
 	}
 	d.count++
 	if d.count%256 == 0 {

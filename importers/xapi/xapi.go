@@ -318,13 +318,22 @@ func join(base, ptr string) string {
 	return base + " #" + ptr
 }
 
-func (d *decoder) problem(loc, reason string) {
-	d.sink.Problem(importers.Problem{Location: loc, Reason: reason})
+func (d *decoder) problem(loc string, reason importers.Msg) {
+	d.sink.Problem(reason.Problem(loc))
 }
 
-func (d *decoder) warn(loc, reason string) {
-	d.sink.Problem(importers.Problem{Location: loc, Reason: reason, Warning: true})
+func (d *decoder) warn(loc string, reason importers.Msg) {
+	d.sink.Problem(reason.Warning(loc))
 }
+
+var (
+	reasonInvalidJSON = importers.NewReason("json-invalid", "not valid JSON: {{.Err}}")
+	reasonSalvaged    = importers.NewReason("json-invalid-line-salvaged", "not valid JSON: {{.Err}}; its intact elements are imported, the broken ones reported")
+	reasonAtByte      = importers.NewReason("at-byte", "{{.Reason}} (byte {{.Offset}})")
+	reasonTruncatedAt = importers.NewReason("json-truncated-at", "truncated: {{.Err}}")
+	reasonTopValue    = importers.NewReason("xapi-top-value", "not this format: top-level value begins with {{.Char}}, not an object or array")
+	reasonNotUsed     = importers.NewReason("xapi-parties-not-used", "not used: it comes after more messages than the record limit holds, which were imported without the accounts or apps it names (their authors keep their ids)")
+)
 
 // lines decodes the remaining lines of a line-delimited capture; n is the number of the last line
 // read and err the error that came with it.
@@ -373,7 +382,7 @@ func (d *decoder) line(b []byte, n int) error {
 	if b[0] == '[' {
 		var elems []json.RawMessage
 		if err := json.Unmarshal(b, &elems); err != nil {
-			d.problem(loc, "not valid JSON: "+jsonReason(b))
+			d.problem(loc, reasonInvalidJSON.M("Err", jsonReason(b)))
 			return nil
 		}
 		for i, e := range elems {
@@ -393,9 +402,9 @@ func (d *decoder) line(b []byte, n int) error {
 func (d *decoder) badLine(b []byte, n int) error {
 	loc := lineLoc(n)
 	salvage := pageStart(b) || b[0] == '['
-	reason := "not valid JSON: " + jsonReason(b)
+	reason := reasonInvalidJSON.M("Err", jsonReason(b))
 	if salvage {
-		reason += "; its intact elements are imported, the broken ones reported"
+		reason = reasonSalvaged.M("Err", jsonReason(b))
 	}
 	d.problem(loc, reason)
 	if !salvage {
@@ -413,9 +422,9 @@ func (d *decoder) badLine(b []byte, n int) error {
 	}
 	var dmg *jsonerr.Damage
 	if errors.As(err, &dmg) {
-		reason := lineWords.Replace(dmg.Err.Error())
-		if !strings.Contains(reason, "byte") {
-			reason += fmt.Sprintf(" (byte %d)", dmg.Offset)
+		reason := jsonerr.InLine(importers.ErrMsg(dmg.Err))
+		if !strings.Contains(reason.String(), "byte") {
+			reason = reasonAtByte.M("Reason", reason, "Offset", dmg.Offset)
 		}
 		d.problem(join(loc, dmg.Pointer), reason)
 		return nil
@@ -423,29 +432,28 @@ func (d *decoder) badLine(b []byte, n int) error {
 	return err
 }
 
-// lineWords says "line" where the scanner, reading one line, says "file".
-var lineWords = strings.NewReplacer("the file", "the line", "file ends", "line ends")
-
 // jsonReason explains why b is not valid JSON.
-func jsonReason(b []byte) string {
+func jsonReason(b []byte) importers.Msg {
 	var v any
 	err := json.Unmarshal(b, &v)
 	if err == nil {
-		return "unknown error"
+		return reasonUnknown.M()
 	}
 	return syntaxReason(err)
 }
 
+var reasonUnknown = importers.NewReason("xapi-unknown-error", "unknown error")
+
 // syntaxReason explains a JSON syntax error, saying "truncated" when the value ends early.
-func syntaxReason(err error) string {
+func syntaxReason(err error) importers.Msg {
 	if strings.Contains(err.Error(), "unexpected end of JSON input") {
-		return "truncated: " + err.Error()
+		return reasonTruncatedAt.M("Err", err)
 	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		return fmt.Sprintf("%v at byte %d", se, se.Offset-1) // the offending byte, counted from 0 as jsonerr does
+		return jsonerr.SyntaxAt(se, se.Offset-1) // the offending byte, counted from 0 as jsonerr does
 	}
-	return err.Error()
+	return importers.ErrMsg(err)
 }
 
 // document decodes a pretty-printed capture: one or more JSON values, one after the other.
@@ -490,7 +498,7 @@ func (d *decoder) topValue(s *jsonerr.Scanner, base string) error {
 		return d.object(s, base)
 	}
 	return &importers.ParseError{Location: fmt.Sprintf("%s (byte %d)", join(base, ""), s.Offset()),
-		Err: fmt.Errorf("%w: top-level value begins with %q, not an object or array", importers.ErrNotFormat, c)}
+		Err: reasonTopValue.M("Char", strconv.QuoteRune(rune(c))).Wrap(importers.ErrNotFormat)}
 }
 
 // envelopeKeys are the members whose array holds the messages of a page or envelope.
@@ -499,10 +507,11 @@ var envelopeKeys = map[string]bool{"data": true, "statuses": true, "results": tr
 
 // entry is an element of an envelope, or a problem with one of its members, in document order.
 type entry struct {
-	el              jsonerr.Element
-	problem, reason string // location and reason of a damaged member
-	warning         bool   // nothing was lost (a stray comma)
-	aside           bool   // a member beside the messages: an envelope's messages import without it
+	el      jsonerr.Element
+	problem string        // location of a damaged member
+	reason  importers.Msg // and its reason
+	warning bool          // nothing was lost (a stray comma)
+	aside   bool          // a member beside the messages: an envelope's messages import without it
 }
 
 // object reads one top-level object. An envelope's arrays are read element by element and its
@@ -539,7 +548,7 @@ func (d *decoder) object(s *jsonerr.Scanner, base string) error {
 		return nil
 	}
 	err := s.Object("", func(m *jsonerr.Member) error {
-		if m.Problem != "" {
+		if !m.Problem.IsZero() {
 			return add(entry{problem: join(base, m.Pointer), reason: m.Problem, warning: m.Warning})
 		}
 		if envelopeKeys[m.Key] && m.Kind() == '[' {
@@ -555,17 +564,16 @@ func (d *decoder) object(s *jsonerr.Scanner, base string) error {
 		if err != nil {
 			return err
 		}
-		if problem == "" && rest.Len()+len(m.Key)+len(raw) > d.limit {
+		if problem.IsZero() && rest.Len()+len(m.Key)+len(raw) > d.limit {
 			problem = importers.TooLong(d.limit) // the members held, together
 		}
-		if problem != "" {
+		if !problem.IsZero() {
 			// A member other than the messages: if this is an envelope, they import without it.
 			return add(entry{problem: join(base, m.Pointer), reason: problem, aside: !envelopeKeys[m.Key]})
 		}
 		if streaming {
 			if m.Key == "includes" || m.Key == "users" || m.Key == "apps" {
-				d.warn(join(base, m.Pointer), "not used: it comes after more messages than the record limit holds, "+
-					"which were imported without the accounts or apps it names (their authors keep their ids)")
+				d.warn(join(base, m.Pointer), reasonNotUsed.M())
 			}
 			return nil
 		}
@@ -583,16 +591,16 @@ func (d *decoder) object(s *jsonerr.Scanner, base string) error {
 		if err != nil {
 			return err
 		}
-		var bad []string
+		var bad []importers.Msg
 		for _, e := range entries { // no element: an object that is not an envelope
 			if e.warning {
 				d.warn(e.problem, e.reason)
 			} else {
-				bad = append(bad, strings.TrimLeft(strings.TrimPrefix(e.problem, base), " #")+": "+e.reason)
+				bad = append(bad, jsonerr.ReasonAtPointer.M("Pointer", strings.TrimLeft(strings.TrimPrefix(e.problem, base), " #"), "Reason", e.reason))
 			}
 		}
 		if len(bad) > 0 {
-			d.problem(join(base, ""), "not imported, damaged: "+strings.Join(bad, "; "))
+			d.problem(join(base, ""), jsonerr.ReasonDamaged.M("List", bad))
 			return nil
 		}
 		return d.value(rest.Bytes(), base, "")
@@ -634,9 +642,11 @@ func (d *decoder) entry(e entry, base string, us users, apps map[string]string) 
 	if e.problem != "" {
 		reason := e.reason
 		if e.aside {
-			reason += "; the messages are imported without it"
+			reason = jsonerr.ReasonAside.M("Reason", reason)
 		}
-		d.sink.Problem(importers.Problem{Location: e.problem, Reason: reason, Warning: e.warning || e.aside})
+		p := reason.Problem(e.problem)
+		p.Warning = e.warning || e.aside
+		d.sink.Problem(p)
 		return nil
 	}
 	return d.element(e.el, base, us, apps)
@@ -644,8 +654,10 @@ func (d *decoder) entry(e entry, base string, us users, apps map[string]string) 
 
 // element decodes one element of an array read by the scanner, or reports why it cannot be.
 func (d *decoder) element(e jsonerr.Element, base string, us users, apps map[string]string) error {
-	if e.Problem != "" {
-		d.sink.Problem(importers.Problem{Location: join(base, e.Pointer), Reason: e.Problem, Warning: e.Warning})
+	if !e.Problem.IsZero() {
+		p := e.Problem.Problem(join(base, e.Pointer))
+		p.Warning = e.Warning
+		d.sink.Problem(p)
 		return nil
 	}
 	return d.valueWith(e.Raw, base, e.Pointer, us, apps)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"strconv"
 	"strings"
 
 	"raidtrace/importers"
@@ -28,7 +29,7 @@ func (a *archive) readGrailUser(r *bufio.Reader, m member) error {
 		FullName   string      `json:"full_name"`
 	}
 	if err := json.NewDecoder(io.MultiReader(strings.NewReader("{"), r)).Decode(&u); err != nil {
-		a.warn(m.where(), "user details not readable: "+err.Error())
+		a.warn(m.where(), reasonUserDetails.M("Err", err))
 		return nil
 	}
 	id := u.IDStr
@@ -79,7 +80,7 @@ func (a *archive) readGrailJS(r *bufio.Reader, m member) error {
 			return nil
 		}
 		if id() == "" || t.Text == nil {
-			a.problem(loc, "tweet without id or text")
+			a.problem(loc, reasonNoIDText.M())
 			return nil
 		}
 		rec := importers.Record{Location: loc, Platform: "x", PlatformID: id(), RawTime: t.CreatedAt,
@@ -136,18 +137,18 @@ func (a *archive) readGrailCSV(r *bufio.Reader, m member) error {
 		if err == io.EOF {
 			return nil
 		}
-		return &importers.ParseError{Line: 1, Err: fmt.Errorf("header: %w", err)}
+		return &importers.ParseError{Line: 1, Err: csvrows.ReasonHeader.M("Err", err).Wrap(err)}
 	}
 	col := map[string]int{}
 	for i, h := range header {
 		col[strings.TrimPrefix(h, "\ufeff")] = i
 	}
 	if a.owner.IsZero() {
-		a.warn(m.where(), "tweets.csv does not name its owner (no data/js/user_details.js): set the case owner to attribute these tweets")
+		a.warn(m.where(), reasonNoOwner.M())
 	}
 	for _, need := range []string{"tweet_id", "timestamp", "text"} {
 		if _, ok := col[need]; !ok {
-			return &importers.ParseError{Line: 1, Err: fmt.Errorf("%w: no %q column", importers.ErrNotFormat, need)}
+			return &importers.ParseError{Line: 1, Err: reasonNoColumn.M("Column", strconv.Quote(need)).Wrap(importers.ErrNotFormat)}
 		}
 	}
 	ls := &lineSink{sink: a.sink, name: m.name}
@@ -162,7 +163,7 @@ func (a *archive) readGrailCSV(r *bufio.Reader, m member) error {
 		}
 		id, ts := get("tweet_id"), get("timestamp")
 		if id == "" {
-			a.problem(loc, "no tweet_id")
+			a.problem(loc, reasonNoTweetID.M())
 			return nil
 		}
 		out := importers.Record{Location: loc, Platform: "x", PlatformID: id, RawTime: ts,
@@ -190,11 +191,20 @@ func (a *archive) readGrailCSV(r *bufio.Reader, m member) error {
 		return err
 	}
 	if ls.quote != nil { // the last row's quoted field ran to the end of the file: cut short
-		return &importers.ParseError{Location: ls.quoteAt, Err: fmt.Errorf("%w: quoted field never closed", importers.ErrTruncated)}
+		return &importers.ParseError{Location: ls.quoteAt, Err: importers.Truncated(reasonNeverClosed.M())}
 	}
 	ls.flush()
 	return nil
 }
+
+var (
+	reasonUserDetails = importers.NewReason("x-user-details", "user details not readable: {{.Err}}")
+	reasonNoIDText    = importers.NewReason("x-tweet-no-id-text", "tweet without id or text")
+	reasonNoOwner     = importers.NewReason("x-csv-no-owner", "tweets.csv does not name its owner (no data/js/user_details.js): set the case owner to attribute these tweets")
+	reasonNoColumn    = importers.NewReason("x-csv-no-column", "not this format: no {{.Column}} column")
+	reasonNoTweetID   = importers.NewReason("x-csv-no-tweet-id", "no tweet_id")
+	reasonNeverClosed = importers.NewReason("csv-quote-never-closed", "quoted field never closed")
+)
 
 // quoteProblem is the reason [csvrows.Rows] gives a row with a quoted field that is not closed
 // right, as encoding/csv finds it both for a stray quote and at the end of a file cut short.

@@ -35,9 +35,9 @@ func TestRecordLimit(t *testing.T) {
 	}{
 		{"file longer than the limit", file(many...), 100, nil, nil},
 		{"tweet over the limit", file(tweet(1, "one"), tweet(2, strings.Repeat("A", limit)), tweet(3, "three")), 2,
-			[]string{"#/1: " + importers.TooLong(limit)}, nil},
+			[]string{"#/1: " + importers.TooLong(limit).String()}, nil},
 		{"tweet far over the limit", file(tweet(1, "one"), tweet(2, strings.Repeat("A", 100*limit)), tweet(3, "three")), 2,
-			[]string{"#/1: " + importers.TooLong(limit)}, nil},
+			[]string{"#/1: " + importers.TooLong(limit).String()}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -88,9 +88,9 @@ func TestGrailbirdCSVRecordLimit(t *testing.T) {
 		problems []string
 	}{
 		{"long row", header + row("1", "one") + row("2", huge) + row("3", "three"),
-			[]string{"tweets.csv line 2", "tweets.csv line 4"}, []string{"tweets.csv line 3: " + importers.TooLong(limit)}},
+			[]string{"tweets.csv line 2", "tweets.csv line 4"}, []string{"tweets.csv line 3: " + importers.TooLong(limit).String()}},
 		{"long row over lines", header + row("1", "one") + row("2", strings.Repeat(huge[:1000]+"\r\n", 1000)) + row("3", "three"),
-			[]string{"tweets.csv line 2", "tweets.csv line 1004"}, []string{"tweets.csv line 3: " + importers.TooLong(limit)}},
+			[]string{"tweets.csv line 2", "tweets.csv line 1004"}, []string{"tweets.csv line 3: " + importers.TooLong(limit).String()}},
 		{"row within the limit", header + row("1", huge[:limit-200]), []string{"tweets.csv line 2"}, nil},
 	}
 	for _, tt := range tests {

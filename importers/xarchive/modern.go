@@ -49,13 +49,26 @@ func newArchive(ctx context.Context, opt importers.Options, sink importers.Sink)
 	return a
 }
 
-func (a *archive) problem(loc, reason string) {
-	a.sink.Problem(importers.Problem{Location: loc, Reason: reason})
+func (a *archive) problem(loc string, reason importers.Msg) {
+	a.sink.Problem(reason.Problem(loc))
 }
 
-func (a *archive) warn(loc, reason string) {
-	a.sink.Problem(importers.Problem{Location: loc, Reason: reason, Warning: true})
+func (a *archive) warn(loc string, reason importers.Msg) {
+	a.sink.Problem(reason.Warning(loc))
 }
+
+var (
+	reasonBadTime      = importers.NewReason("x-bad-time", "time {{.Raw}} not understood; imported without a time")
+	reasonNoJSON       = importers.NewReason("x-no-json", "no JSON {{.Char}} found")
+	reasonCount        = importers.NewReason("x-manifest-count", "manifest announces {{.Want}} entries, the file holds {{.N}}")
+	reasonOwnerDiffers = importers.NewReason("x-owner-differs", "case owner {{.Owner}} differs from the archive's account {{.Account}}")
+	reasonNoNote       = importers.NewReason("x-no-note-tweet", "no noteTweet object")
+	reasonNoteAlone    = importers.NewReason("x-note-alone", "long post matched no tweet (same second, same beginning); imported on its own")
+	reasonNoFullText   = importers.NewReason("x-tweet-incomplete", "tweet without id or full_text")
+	reasonNoConv       = importers.NewReason("x-no-dm-conversation", "no dmConversation object")
+	reasonUnknownItem  = importers.NewReason("x-unknown-dm-item", "unknown conversation item: {{.Keys}}")
+	reasonNoDMText     = importers.NewReason("x-dm-without-text", "direct message without text")
+)
 
 // emit sends r to the sink; a sink error stops the import.
 func (a *archive) emit(r importers.Record) error {
@@ -63,7 +76,7 @@ func (a *archive) emit(r importers.Record) error {
 		r.Kind = "message"
 	}
 	if r.Time.IsZero() {
-		a.warn(r.Location, fmt.Sprintf("time %q not understood; imported without a time", r.RawTime))
+		a.warn(r.Location, reasonBadTime.M("Raw", strconv.Quote(r.RawTime)))
 	}
 	if err := a.sink.Record(r); err != nil {
 		a.sinkErr = fmt.Errorf("%s: %w", r.Location, err)
@@ -130,8 +143,10 @@ func (a *archive) elements(r *bufio.Reader, name string, fn func(i int, raw json
 		if err := a.ctx.Err(); err != nil {
 			return err
 		}
-		if e.Problem != "" {
-			a.sink.Problem(importers.Problem{Location: name + "#" + e.Pointer, Reason: e.Problem, Warning: e.Warning})
+		if !e.Problem.IsZero() {
+			p := e.Problem.Problem(name + "#" + e.Pointer)
+			p.Warning = e.Warning
+			a.sink.Problem(p)
 			if e.Warning {
 				n--
 			}
@@ -154,7 +169,7 @@ func skipTo(r *bufio.Reader, c byte) (int64, error) {
 		b, err := r.ReadByte()
 		if err == io.EOF {
 			return n, &importers.ParseError{Location: "start of file",
-				Err: fmt.Errorf("%w: no JSON %q found", importers.ErrTruncated, string(c))}
+				Err: importers.Truncated(reasonNoJSON.M("Char", strconv.Quote(string(c))))}
 		}
 		if err != nil {
 			return n, err
@@ -176,12 +191,12 @@ func (a *archive) unmarshal(loc string, raw []byte, v any, ok func() bool, essen
 	}
 	var te *json.UnmarshalTypeError
 	if !errors.As(err, &te) {
-		a.problem(loc, "cannot decode: "+err.Error())
+		a.problem(loc, jsonerr.ReasonCannotDecode.M("Err", err))
 		return false
 	}
 	field := te.Field[strings.LastIndex(te.Field, ".")+1:]
 	if ok() && !slices.Contains(essential, field) {
-		a.warn(loc, "imported anyway: "+jsonerr.TypeReason(err))
+		a.warn(loc, jsonerr.ReasonImportedAnyway.M("Err", jsonerr.TypeReason(err)))
 		return true
 	}
 	a.problem(loc, jsonerr.TypeReason(err))
@@ -254,7 +269,7 @@ func (a *archive) setOwner(id, handle, name string) {
 // checkCount warns when a file holds another number of entries than the manifest announced.
 func (a *archive) checkCount(m member, n int) {
 	if m.count >= 0 && n != m.count {
-		a.warn(m.where(), fmt.Sprintf("manifest announces %d entries, the file holds %d", m.count, n))
+		a.warn(m.where(), reasonCount.M("Want", m.count, "N", n))
 	}
 }
 
@@ -270,7 +285,7 @@ func (a *archive) readAccount(r *bufio.Reader, m member) error {
 		if json.Unmarshal(raw, &e) == nil {
 			acc := e.Account
 			if a.owner.ID != "" && acc.AccountID != "" && a.owner.ID != acc.AccountID && a.owner.Handle == "" {
-				a.warn(m.name, fmt.Sprintf("case owner %s differs from the archive's account %s", a.owner.ID, acc.AccountID))
+				a.warn(m.name, reasonOwnerDiffers.M("Owner", a.owner.ID, "Account", acc.AccountID))
 			}
 			// account.js is the authority on the owner.
 			if acc.AccountID != "" {
@@ -308,7 +323,7 @@ func (a *archive) readNotes(r *bufio.Reader, m member) error {
 			return nil
 		}
 		if e.NoteTweet == nil {
-			a.problem(loc, "no noteTweet object")
+			a.problem(loc, reasonNoNote.M())
 			return nil
 		}
 		nt := &note{id: e.NoteTweet.NoteTweetID, text: e.NoteTweet.Core.Text, raw: e.NoteTweet.CreatedAt, loc: loc}
@@ -365,7 +380,7 @@ func (a *archive) flushNotes() {
 		r := importers.Record{Location: nt.loc, Platform: "x", Time: nt.created, RawTime: nt.raw,
 			Sender: a.owner, Direction: importers.Outgoing, Text: nt.text,
 			Extra: map[string]string{"note_tweet_id": nt.id}}
-		a.warn(nt.loc, "long post matched no tweet (same second, same beginning); imported on its own")
+		a.warn(nt.loc, reasonNoteAlone.M())
 		if a.emit(r) != nil {
 			return
 		}
@@ -437,7 +452,7 @@ func (a *archive) readTweets(r *bufio.Reader, m member) error {
 		}
 		text, has := t.text()
 		if t.id() == "" || !has {
-			a.problem(loc, "tweet without id or full_text")
+			a.problem(loc, reasonNoFullText.M())
 			return nil
 		}
 		rec := importers.Record{Location: loc, Platform: "x", PlatformID: t.id(), RawTime: t.CreatedAt,
@@ -527,9 +542,9 @@ func (a *archive) readDMs(r *bufio.Reader, m member) error {
 			} `json:"dmConversation"`
 		}
 		if err := json.Unmarshal(raw, &e); err != nil || e.Conv == nil {
-			reason := "no dmConversation object"
+			reason := reasonNoConv.M()
 			if err != nil {
-				reason = "cannot decode: " + jsonerr.TypeReason(err)
+				reason = jsonerr.ReasonCannotDecode.M("Err", jsonerr.TypeReason(err))
 			}
 			a.problem(loc, reason)
 			return nil
@@ -539,7 +554,7 @@ func (a *archive) readDMs(r *bufio.Reader, m member) error {
 			mloc := fmt.Sprintf("%s/messages/%d", loc, j)
 			var item map[string]json.RawMessage
 			if err := json.Unmarshal(mraw, &item); err != nil {
-				a.problem(mloc, "cannot decode: "+jsonerr.TypeReason(err))
+				a.problem(mloc, jsonerr.ReasonCannotDecode.M("Err", jsonerr.TypeReason(err)))
 				continue
 			}
 			if mc, ok := item["messageCreate"]; ok {
@@ -563,7 +578,7 @@ func (a *archive) readDMs(r *bufio.Reader, m member) error {
 				for k := range item {
 					keys = append(keys, k)
 				}
-				a.problem(mloc, "unknown conversation item: "+strings.Join(keys, ", "))
+				a.problem(mloc, reasonUnknownItem.M("Keys", strings.Join(keys, ", ")))
 			}
 		}
 		return nil
@@ -578,7 +593,7 @@ func (a *archive) dmMessage(loc string, raw json.RawMessage, conv, platform stri
 		return nil
 	}
 	if dm.Text == nil {
-		a.problem(loc, "direct message without text")
+		a.problem(loc, reasonNoDMText.M())
 		return nil
 	}
 	rec := importers.Record{Location: loc, Platform: platform, PlatformID: dm.ID, Conversation: conv,

@@ -54,8 +54,8 @@ func openZip(p string) (*zipSource, error) {
 }
 
 func newZipSource(zr *zip.Reader) (*zipSource, error) {
-	if why := importers.ZipArchiveRefusal(zr.File, importers.ZipMaxMembers, importers.ZipMaxTotal); why != "" {
-		return nil, errors.New(why)
+	if why := importers.ZipArchiveRefusal(zr.File, importers.ZipMaxMembers, importers.ZipMaxTotal); !why.IsZero() {
+		return nil, why.Wrap(nil)
 	}
 	z := &zipSource{zr: zr, files: map[string]*zip.File{}, dups: map[string][]string{}, dupWarn: map[string]importers.Problem{}}
 	names, warnings := importers.ZipNames(zr.File)
@@ -67,8 +67,8 @@ func newZipSource(zr *zip.Reader) (*zipSource, error) {
 			continue
 		}
 		name := names[i]
-		if why := importers.ZipPathRefusal(f.Name); why != "" {
-			z.bad = append(z.bad, importers.Problem{Location: name, Reason: why})
+		if why := importers.ZipPathRefusal(f.Name); !why.IsZero() {
+			z.bad = append(z.bad, why.Problem(name))
 			continue
 		}
 		if name != f.Name {
@@ -112,8 +112,8 @@ func (z *zipSource) open(name string) (io.ReadCloser, int64, error) {
 	if !ok {
 		return nil, 0, fs.ErrNotExist
 	}
-	if why := importers.ZipRefusal(f); why != "" {
-		return nil, 0, errors.New(why)
+	if why := importers.ZipRefusal(f); !why.IsZero() {
+		return nil, 0, why.Wrap(nil)
 	}
 	rc, err := f.Open()
 	if err != nil {
@@ -129,15 +129,20 @@ func (z *zipSource) open(name string) (io.ReadCloser, int64, error) {
 type dirSource struct {
 	root    *os.Root
 	list    []string
-	refused map[string]string // name → why it is not read
+	refused map[string]importers.Msg // name → why it is not read
 }
+
+var (
+	reasonSymlink   = importers.NewReason("x-file-symlink", "file is a symbolic link: refused")
+	reasonIrregular = importers.NewReason("x-file-irregular", "file is not a regular file: refused")
+)
 
 func openDir(p string) (*dirSource, error) {
 	root, err := os.OpenRoot(p)
 	if err != nil {
 		return nil, err
 	}
-	d := &dirSource{root: root, refused: map[string]string{}}
+	d := &dirSource{root: root, refused: map[string]importers.Msg{}}
 	fsys := root.FS()
 	// Only the folders that hold data are listed; media folders can hold thousands of files.
 	var walk func(dir string, depth int)
@@ -156,9 +161,9 @@ func openDir(p string) (*dirSource, error) {
 			}
 			switch {
 			case e.Type()&fs.ModeSymlink != 0:
-				d.refused[name] = "file is a symbolic link: refused"
+				d.refused[name] = reasonSymlink.M()
 			case !e.Type().IsRegular():
-				d.refused[name] = "file is not a regular file: refused"
+				d.refused[name] = reasonIrregular.M()
 			}
 			d.list = append(d.list, name)
 		}
@@ -171,7 +176,7 @@ func openDir(p string) (*dirSource, error) {
 func (d *dirSource) names() []string { return d.list }
 
 func (d *dirSource) size(name string) int64 {
-	if d.refused[name] != "" {
+	if _, ok := d.refused[name]; ok {
 		return 0
 	}
 	if st, err := d.root.Stat(name); err == nil {
@@ -182,8 +187,8 @@ func (d *dirSource) size(name string) int64 {
 func (d *dirSource) close() error { return d.root.Close() }
 
 func (d *dirSource) open(name string) (io.ReadCloser, int64, error) {
-	if why := d.refused[name]; why != "" {
-		return nil, 0, errors.New(why)
+	if why, ok := d.refused[name]; ok {
+		return nil, 0, why.Wrap(nil)
 	}
 	return withSize(d.root.Open(name))
 }

@@ -244,7 +244,7 @@ func Read(ctx context.Context, r io.Reader, opt importers.Options, sink importer
 	}
 	k := loneKind(head)
 	if k == kindNone {
-		return &importers.ParseError{Err: fmt.Errorf("%w: not an X archive data file", importers.ErrNotFormat)}
+		return &importers.ParseError{Err: reasonNotDataFile.M().Wrap(importers.ErrNotFormat)}
 	}
 	a := newArchive(ctx, opt.WithDefaults(), sink)
 	a.files = []member{{kind: k, count: -1}}
@@ -261,15 +261,15 @@ func readZipStream(ctx context.Context, r io.Reader, opt importers.Options, sink
 		return fmt.Errorf("read x archive zip: %w", err)
 	}
 	if len(b) > maxZipStream {
-		return &importers.ParseError{Err: fmt.Errorf("archive ZIP inside a ZIP is larger than %d MiB: unzip the outer one and import the archive", maxZipStream>>20)}
+		return &importers.ParseError{Err: reasonZipInZip.M("N", maxZipStream>>20).Wrap(nil)}
 	}
 	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
-		return &importers.ParseError{Err: fmt.Errorf("read x archive zip: %w", err)}
+		return &importers.ParseError{Err: reasonReadZip.M("Err", err).Wrap(err)}
 	}
 	z, err := newZipSource(zr)
 	if err != nil {
-		return &importers.ParseError{Err: fmt.Errorf("read x archive zip: %w", err)}
+		return &importers.ParseError{Err: reasonReadZip.M("Err", err).Wrap(err)}
 	}
 	for _, p := range z.bad {
 		sink.Problem(p)
@@ -398,13 +398,25 @@ func (m member) where() string {
 	return m.name
 }
 
+var (
+	reasonNotDataFile     = importers.NewReason("x-not-data-file", "not this format: not an X archive data file")
+	reasonZipInZip        = importers.NewReason("x-zip-in-zip", "archive ZIP inside a ZIP is larger than {{.N}} MiB: unzip the outer one and import the archive")
+	reasonReadZip         = importers.NewReason("x-read-zip", "read x archive zip: {{.Err}}")
+	reasonNoLayout        = importers.NewReason("x-no-layout", "not this format: no data/manifest.js, data/tweets.js, data/direct-messages.js or tweets.csv")
+	reasonManifest        = importers.NewReason("x-manifest-unreadable", "manifest not readable, data files found by name instead: {{.Err}}")
+	reasonManifestMissing = importers.NewReason("x-manifest-missing-file", "manifest lists {{.File}} ({{.N}} entries) but the archive does not contain it")
+	reasonSameTweets      = importers.NewReason("x-csv-same-tweets", "not read: it holds the same tweets as data/js/tweets/*.js, which were imported")
+	reasonManifests       = importers.NewReason("x-manifests", "the archive holds {{.N}} members of this name: only the first was read as the manifest")
+	reasonNotRead         = importers.NewReason("x-not-messages", "not imported, as they hold no messages (entries per the manifest): {{.Files}}")
+)
+
 // plan lists the data files of the archive in src, in the order they must be read: account,
 // notes, tweets, deleted tweets, DMs, group DMs (Grailbird: user details, then tweets).
 func (a *archive) plan(src source) error {
 	names := src.names()
 	prefix, ok := layout(names)
 	if !ok {
-		return &importers.ParseError{Err: fmt.Errorf("%w: no data/manifest.js, data/tweets.js, data/direct-messages.js or tweets.csv", importers.ErrNotFormat)}
+		return &importers.ParseError{Err: reasonNoLayout.M().Wrap(importers.ErrNotFormat)}
 	}
 	have := map[string]bool{}
 	for _, n := range names {
@@ -423,8 +435,7 @@ func (a *archive) plan(src source) error {
 	var notRead []string // data files with entries that are not messages, with their count
 	if have["data/manifest.js"] {
 		if err := a.readManifest(src, prefix+"data/manifest.js"); err != nil {
-			a.sink.Problem(importers.Problem{Location: prefix + "data/manifest.js",
-				Reason: "manifest not readable, data files found by name instead: " + err.Error(), Warning: true})
+			a.sink.Problem(reasonManifest.M("Err", err).Warning(prefix + "data/manifest.js"))
 		}
 		for _, f := range a.manifest {
 			k := globals[f.dataType]
@@ -436,8 +447,7 @@ func (a *archive) plan(src source) error {
 			}
 			rel := strings.TrimPrefix(path.Clean(f.fileName), "/")
 			if !have[rel] {
-				a.sink.Problem(importers.Problem{Location: prefix + "data/manifest.js",
-					Reason: fmt.Sprintf("manifest lists %s (%d entries) but the archive does not contain it", rel, f.count)})
+				a.sink.Problem(reasonManifestMissing.M("File", rel, "N", f.count).Problem(prefix + "data/manifest.js"))
 				continue
 			}
 			add(rel, k, f.part, f.count)
@@ -461,8 +471,7 @@ func (a *archive) plan(src source) error {
 			add(rel, kindGrailJS, 0, -1)
 		}
 		if have["tweets.csv"] {
-			a.sink.Problem(importers.Problem{Location: prefix + "tweets.csv", Warning: true,
-				Reason: "not read: it holds the same tweets as data/js/tweets/*.js, which were imported"})
+			a.sink.Problem(reasonSameTweets.M().Warning(prefix + "tweets.csv"))
 		}
 	} else if have["tweets.csv"] {
 		if have["data/js/user_details.js"] {
@@ -483,14 +492,12 @@ func (a *archive) plan(src source) error {
 			}
 		}
 		if names, _ := d.duplicates(prefix + "data/manifest.js"); len(names) > 0 {
-			a.sink.Problem(importers.Problem{Location: prefix + "data/manifest.js", Warning: true,
-				Reason: fmt.Sprintf("the archive holds %d members of this name: only the first was read as the manifest", len(names)+1)})
+			a.sink.Problem(reasonManifests.M("N", len(names)+1).Warning(prefix + "data/manifest.js"))
 		}
 	}
 	if len(notRead) > 0 {
 		sort.Strings(notRead)
-		a.sink.Problem(importers.Problem{Location: prefix + "data/manifest.js", Warning: true,
-			Reason: "not imported, as they hold no messages (entries per the manifest): " + strings.Join(notRead, ", ")})
+		a.sink.Problem(reasonNotRead.M("Files", strings.Join(notRead, ", ")).Warning(prefix + "data/manifest.js"))
 	}
 	sort.SliceStable(a.files, func(i, j int) bool {
 		if a.files[i].kind != a.files[j].kind {
@@ -537,12 +544,12 @@ func (a *archive) read(src source) error {
 		case strings.HasPrefix(pe.Location, "#") || loc == "":
 			loc += pe.Location
 		case pe.Location != "":
-			cause = fmt.Errorf("%s: %w", pe.Location, pe.Err)
+			cause = importers.ReasonAt.M("Where", pe.Location, "Err", pe.Err).Wrap(pe.Err)
 		}
 		if loc == "" {
 			loc = "start of file"
 		}
-		a.sink.Problem(importers.Problem{Location: loc, Reason: cause.Error()})
+		a.sink.Problem(importers.ErrMsg(cause).Problem(loc))
 		if a.failed == nil {
 			// Located as the problem just reported, so that a caller reporting the error too
 			// (the case file does) shows it once.

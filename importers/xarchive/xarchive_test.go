@@ -367,7 +367,7 @@ func TestDamagedElement(t *testing.T) {
 	}
 	want := importers.Problem{Location: "data/tweet.js#/4",
 		Reason: "not valid JSON: invalid character 'w' in literal true (expecting 'r') at byte 3201; bytes 2601 to 3238 skipped"}
-	if len(c.Problems) != 1 || c.Problems[0] != want {
+	if len(c.Problems) != 1 || c.Problems[0].Plain() != want {
 		t.Errorf("problems: got %v, want only %v", c.Problems, want)
 	}
 }

@@ -39,14 +39,10 @@ func AnalysisInput(m Message) analysis.Message {
 	}
 }
 
-// analysisSelect reads only the columns [AnalysisInput] uses, in the order of [Case.Messages].
-const analysisSelect = `SELECT m.id, m.time, m.sender_raw, m.sender_e164, m.sender_handle, m.sender_name,
-	m.sender_id, m.direction, m.text, m.attachments, m.kind, m.platform FROM messages m` + messageOrder
-
 // analysisInputs returns the analysis input of every message, in the order of [Case.Messages],
-// and their IDs. It reads only what the analysis uses, in one read transaction, into slices
-// sized from a count: a full Message (with its recipients and extra fields decoded) per row
-// costs several times as much.
+// and their IDs. It reads only what the analysis uses ([Row]s), in one read transaction, into
+// slices sized from a count: a full Message (with its recipients and extra fields decoded) per
+// row costs several times as much.
 func (c *impl) analysisInputs(ctx context.Context) ([]analysis.Message, []int64, error) {
 	tx, err := c.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -58,34 +54,13 @@ func (c *impl) analysisInputs(ctx context.Context) ([]analysis.Message, []int64,
 		return nil, nil, sqlErr(err)
 	}
 	msgs, ids := make([]analysis.Message, 0, n), make([]int64, 0, n)
-	rows, err := tx.QueryContext(ctx, analysisSelect)
+	err = eachRow(ctx, tx, func(r Row) error {
+		msgs = append(msgs, r.Input)
+		ids = append(ids, r.ID)
+		return nil
+	})
 	if err != nil {
-		return nil, nil, sqlErr(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var m Message
-		var t sql.NullInt64
-		var att sql.NullString
-		var dir string
-		if err := rows.Scan(&m.ID, &t, &m.Sender.Raw, &m.Sender.E164, &m.Sender.Handle, &m.Sender.Name,
-			&m.Sender.ID, &dir, &m.Text, &att, &m.Kind, &m.Platform); err != nil {
-			return nil, nil, sqlErr(err)
-		}
-		m.Direction = importers.Direction(dir)
-		if t.Valid {
-			m.Time = time.UnixMilli(t.Int64).UTC()
-		}
-		if att.Valid {
-			if err := json.Unmarshal([]byte(att.String), &m.Attachments); err != nil {
-				return nil, nil, fmt.Errorf("message %d: attachments: %w", m.ID, err)
-			}
-		}
-		msgs = append(msgs, AnalysisInput(m))
-		ids = append(ids, m.ID)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, nil, sqlErr(err)
+		return nil, nil, err
 	}
 	return msgs, ids, nil
 }
@@ -179,17 +154,40 @@ func (c *impl) analyze(ctx context.Context, p analysis.Params, progress analysis
 	return &Analysis{Run: run, At: at, Result: res, MessageIDs: ids}, nil
 }
 
-func (c *impl) latestAnalysis(ctx context.Context) (*Analysis, error) {
-	var a Analysis
-	var at int64
-	var res, ids string
-	err := c.r.QueryRowContext(ctx, "SELECT id, at, result, message_ids FROM analysis_runs ORDER BY id DESC LIMIT 1").
-		Scan(&a.Run, &at, &res, &ids)
+func (c *impl) latestAnalysis(ctx context.Context, brief bool) (*Analysis, error) {
+	// The result is read as a blob into sql.RawBytes: the driver's copy is decoded in place,
+	// rather than a string and then a []byte copy of it (each hundreds of MB on a million
+	// messages).
+	rows, err := c.r.QueryContext(ctx, "SELECT id, at, CAST(result AS BLOB), message_ids FROM analysis_runs ORDER BY id DESC LIMIT 1")
 	if err != nil {
 		return nil, fmt.Errorf("latest analysis: %w", sqlErr(err))
 	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("latest analysis: %w", sqlErr(err))
+		}
+		return nil, fmt.Errorf("latest analysis: %w", ErrNotFound)
+	}
+	var a Analysis
+	var at int64
+	var res sql.RawBytes
+	var ids string
+	if err := rows.Scan(&a.Run, &at, &res, &ids); err != nil {
+		return nil, fmt.Errorf("latest analysis: %w", sqlErr(err))
+	}
 	a.At = time.UnixMilli(at).UTC()
-	if err := json.Unmarshal([]byte(res), &a.Result); err != nil {
+	if brief {
+		r := briefResult{Result: &analysis.Result{}}
+		if err := json.Unmarshal(res, &r); err != nil {
+			return nil, fmt.Errorf("latest analysis %d: result: %w", a.Run, err)
+		}
+		a.Result = r.Result
+		a.Result.Clusters = make([]analysis.Cluster, len(r.Clusters))
+		for i := range r.Clusters {
+			a.Result.Clusters[i] = r.Clusters[i].Cluster
+		}
+	} else if err := json.Unmarshal(res, &a.Result); err != nil {
 		return nil, fmt.Errorf("latest analysis %d: result: %w", a.Run, err)
 	}
 	if err := json.Unmarshal([]byte(ids), &a.MessageIDs); err != nil {
@@ -197,6 +195,24 @@ func (c *impl) latestAnalysis(ctx context.Context) (*Analysis, error) {
 	}
 	return &a, nil
 }
+
+// briefResult decodes a stored result without the clusters' variants and the members' variant
+// indexes (see
+// [Case.LatestAnalysisBrief]): the outer Variants field hides the embedded one from
+// encoding/json, and skipped discards its value.
+type briefResult struct {
+	*analysis.Result
+	Clusters []struct {
+		analysis.Cluster
+		Variants      skipped `json:"variants"`
+		MemberVariant skipped `json:"member_variant"`
+	} `json:"clusters"`
+}
+
+// skipped is a JSON value that is read past and dropped.
+type skipped struct{}
+
+func (*skipped) UnmarshalJSON([]byte) error { return nil }
 
 // ResultSHA256 is the SHA-256 (hex) of the stored JSON of the analysis result, as logged.
 func (a *Analysis) ResultSHA256() string {

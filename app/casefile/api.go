@@ -176,7 +176,17 @@ func (c *Case) Analyze(ctx context.Context, p analysis.Params, progress analysis
 }
 
 // LatestAnalysis returns the stored analysis, or ErrNotFound if none was run.
-func (c *Case) LatestAnalysis(ctx context.Context) (*Analysis, error) { return c.latestAnalysis(ctx) }
+func (c *Case) LatestAnalysis(ctx context.Context) (*Analysis, error) {
+	return c.latestAnalysis(ctx, false)
+}
+
+// LatestAnalysisBrief is [Case.LatestAnalysis] without the clusters' Variants (each distinct
+// wording with its example and differences) and MemberVariant, which on a large raid are most
+// of the stored result: for views that show the template and compute a member's differences
+// themselves. Everything else is as LatestAnalysis returns it.
+func (c *Case) LatestAnalysisBrief(ctx context.Context) (*Analysis, error) {
+	return c.latestAnalysis(ctx, true)
+}
 
 // Decide records a reviewer decision (and logs it); Decisions lists them in order.
 func (c *Case) Decide(ctx context.Context, d Decision) error      { return c.decide(ctx, d) }

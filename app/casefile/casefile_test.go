@@ -1142,3 +1142,76 @@ func TestAnalysisInputs(t *testing.T) {
 	}
 	t.Logf("%d messages, %d media hashes", len(all), media)
 }
+
+// TestEachRow checks that every Row holds what the full message says: the same id, source and
+// direction, the raw time exactly when the time is unknown, and AnalysisInput of the message.
+func TestEachRow(t *testing.T) {
+	ctx := context.Background()
+	c, err := OpenDemo(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	all, err := c.Messages(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []Row
+	if err := c.EachRow(ctx, func(r Row) error { got = append(got, r); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(all) {
+		t.Fatalf("got %d rows, want %d", len(got), len(all))
+	}
+	for i, m := range all {
+		want := Row{ID: m.ID, SourceID: m.SourceID, Direction: m.Direction, Input: AnalysisInput(m)}
+		if m.Time.IsZero() {
+			want.RawTime = m.RawTime
+		}
+		if !reflect.DeepEqual(got[i], want) {
+			t.Fatalf("row %d = %+v, want %+v", i, got[i], want)
+		}
+	}
+	stop := errors.New("stop")
+	n := 0
+	if err := c.EachRow(ctx, func(Row) error { n++; return stop }); err != stop || n != 1 {
+		t.Errorf("EachRow with fn failing at once = %v after %d rows, want %v after 1", err, n, stop)
+	}
+}
+
+// TestLatestAnalysisBrief checks that the brief analysis is the full one with only the
+// clusters' variants and member variant indexes left out.
+func TestLatestAnalysisBrief(t *testing.T) {
+	ctx := context.Background()
+	c, err := OpenDemo(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.LatestAnalysisBrief(ctx); err != nil && !errors.Is(err, ErrNotFound) {
+		t.Fatalf("brief analysis of the demo: %v, want the analysis or ErrNotFound", err)
+	}
+	if _, err := c.Analyze(ctx, analysis.Params{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	full, err := c.LatestAnalysis(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	brief, err := c.LatestAnalysisBrief(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	variants := 0
+	for i := range full.Result.Clusters {
+		variants += len(full.Result.Clusters[i].Variants)
+		full.Result.Clusters[i].Variants = nil
+		full.Result.Clusters[i].MemberVariant = nil
+	}
+	if variants == 0 {
+		t.Fatal("the demo analysis has no variants: the test checks nothing")
+	}
+	if !reflect.DeepEqual(brief, full) {
+		t.Errorf("brief analysis differs from the full one beyond the variants:\n got %+v\nwant %+v", brief.Result, full.Result)
+	}
+}

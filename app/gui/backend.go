@@ -19,9 +19,10 @@ type caseHandle interface {
 	SetInfo(ctx context.Context, in casefile.Info) error
 	Import(ctx context.Context, path string, f importers.Format, progress casefile.Progress) (casefile.ImportSummary, error)
 	Sources(ctx context.Context) ([]casefile.Source, error)
-	Messages(ctx context.Context) ([]casefile.Message, error)
+	CountMessages(ctx context.Context) (int, error)
+	EachRow(ctx context.Context, fn func(casefile.Row) error) error
 	Analyze(ctx context.Context, p analysis.Params, progress analysis.Progress) (*casefile.Analysis, error)
-	LatestAnalysis(ctx context.Context) (*casefile.Analysis, error)
+	LatestAnalysisBrief(ctx context.Context) (*casefile.Analysis, error)
 	Decide(ctx context.Context, d casefile.Decision) error
 	Decisions(ctx context.Context) ([]casefile.Decision, error)
 	Log(ctx context.Context, action string, details map[string]any) (casefile.CustodyEntry, error)

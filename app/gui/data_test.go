@@ -28,7 +28,7 @@ func sampleData() *caseData {
 	d.sources = []casefile.Source{{ID: 1, Name: "backup.xml", Format: "smsbackup"}}
 	add := func(tm time.Time, sender, text string, dir importers.Direction) {
 		id := int64(len(d.msgs) + 1)
-		d.msgs = append(d.msgs, casefile.Message{ID: id, SourceID: 1, Record: importers.Record{
+		addMessage(d, casefile.Message{ID: id, SourceID: 1, Record: importers.Record{
 			Time: tm, Sender: importers.Party{E164: sender}, Text: text, Direction: dir, Platform: "sms"}})
 	}
 	for i := 0; i < 8; i++ {
@@ -83,7 +83,7 @@ func TestCaseData(t *testing.T) {
 	if want := 12 * 0.16; f.damage < want-1e-9 || f.damage > want+1e-9 {
 		t.Errorf("damage %v, want %v", f.damage, want)
 	}
-	if got := d.flags[d.members[0][2]]; len(got) != 1 || got[0].Category != analysis.Insult {
+	if got := d.flagsOf(d.members[0][2]); len(got) != 1 || got[0].Category != analysis.Insult {
 		t.Errorf("flags of the third member: %+v", got)
 	}
 	if got := d.linksAndTags(d.members[0]); len(got) != 1 || got[0].s != "#fermezla" || got[0].n != 12 {
@@ -113,7 +113,7 @@ func TestFilterRows(t *testing.T) {
 		t.Fatalf("search 'vraiment': %d rows, want 3", len(rs.rows))
 	}
 	i := rs.rows[0]
-	segs := highlightSegments(d.msgs[i].Text, d.msgs[i].Text, rs.hl[0], len(d.sender[i])+1)
+	segs := highlightSegments(d.in[i].Text, d.in[i].Text, rs.hl[0], len(d.in[i].Sender)+1)
 	var marked string
 	for _, s := range segs {
 		if ts := s.(interface{ Textual() string }); ts != nil && s.(*widget.TextSegment).Style.TextStyle.Bold {
@@ -246,4 +246,13 @@ func TestTimelineLabels(t *testing.T) {
 		}
 		t.Logf("%s: %q", name, texts)
 	}
+}
+
+// addMessage appends m to d as the case file's rows would give it.
+func addMessage(d *caseData, m casefile.Message) {
+	r := casefile.Row{ID: m.ID, SourceID: m.SourceID, Direction: m.Direction, Input: casefile.AnalysisInput(m)}
+	if m.Time.IsZero() {
+		r.RawTime = m.RawTime
+	}
+	d.add(r)
 }

@@ -73,7 +73,7 @@ func TestAskDateOrder(t *testing.T) {
 				if want := "01/02/24, 10:00 → 1 February 2024 or 2 January 2024"; !containsText(texts, want) {
 					t.Errorf("question %q lacks the example %q", texts, want)
 				}
-				if n, _ := u.c.Messages(context.Background()); len(n) != 0 {
+				if n, _ := u.c.(*casefile.Case).Messages(context.Background()); len(n) != 0 {
 					t.Fatalf("%d messages stored before the answer", len(n))
 				}
 				b := dialogButton(w, tt.answer)
@@ -86,7 +86,7 @@ func TestAskDateOrder(t *testing.T) {
 					t.Errorf("a dialog is still open after the answer: %q", shownTexts(top))
 				}
 			}
-			msgs, err := u.c.Messages(context.Background())
+			msgs, err := u.c.(*casefile.Case).Messages(context.Background())
 			if err != nil {
 				t.Fatal(err)
 			}

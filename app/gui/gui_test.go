@@ -316,7 +316,7 @@ func TestSenderFromMessages(t *testing.T) {
 	u, _ := newTestUI(t)
 	u.showCase(sampleData())
 	row := 10
-	key := u.d.sender[u.messages.view.rows[row]]
+	key := u.d.in[u.messages.view.rows[row]].Sender
 	u.messages.table.Select(widget.TableCellID{Row: row, Col: colSender})
 	if u.tabs.SelectedIndex() != 4 || u.senders.selected < 0 || u.d.senders[u.senders.selected].key != key {
 		t.Errorf("after selecting sender %s: tab %d, dossier %d", key, u.tabs.SelectedIndex(), u.senders.selected)

@@ -127,12 +127,12 @@ func TestCancelImport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	msgs, err := u.c.Messages(ctx)
+	msgs, err := u.c.CountMessages(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(srcs) != 0 || len(msgs) != 0 {
-		t.Errorf("after cancelling: %d sources and %d messages in the case, want none", len(srcs), len(msgs))
+	if len(srcs) != 0 || msgs != 0 {
+		t.Errorf("after cancelling: %d sources and %d messages in the case, want none", len(srcs), msgs)
 	}
 	if len(s.summaries) != 0 {
 		t.Errorf("after cancelling the screen lists %d imported sources, want none", len(s.summaries))
@@ -333,7 +333,7 @@ func TestCancelAnalysis(t *testing.T) {
 	test.Tap(u.jobCancel)
 	close(pa.resume)
 	u.jobs.wait()
-	an, err := u.c.LatestAnalysis(context.Background())
+	an, err := u.c.LatestAnalysisBrief(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,8 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"raidtrace/app/casefile"
 )
 
 // TestMapColumns: a CSV file whose header no preset knows is offered "Map columns…"; the
@@ -100,7 +102,7 @@ func TestMapColumns(t *testing.T) {
 	if top := w.Canvas().Overlays().Top(); top != nil {
 		t.Fatalf("a dialog is open after Import: %q", shownTexts(top))
 	}
-	msgs, err := u.c.Messages(context.Background())
+	msgs, err := u.c.(*casefile.Case).Messages(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -69,7 +69,7 @@ func filterRows(d *caseData, f msgFilter, pattern string) rowSet {
 		if f.flagged && !d.flagged(i) {
 			continue
 		}
-		if !f.from.IsZero() && m.Time.Before(f.from) || !f.to.IsZero() && m.Time.After(f.to) {
+		if t := d.in[i].Time; !f.from.IsZero() && t.Before(f.from) || !f.to.IsZero() && t.After(f.to) {
 			continue
 		}
 		idx = append(idx, int32(i))
@@ -173,7 +173,7 @@ func prefilter(d *caseData, idx []int32, pattern string) []int32 {
 
 // flagged reports whether message i has a triage suggestion or a reviewer decision.
 func (d *caseData) flagged(i int) bool {
-	if len(d.flags[i]) > 0 {
+	if d.hasFlags(i) {
 		return true
 	}
 	d.decMu.RLock()
@@ -276,7 +276,7 @@ func newMessagesScreen(u *UI, d *caseData) *messagesScreen {
 		// A sender cell opens that sender's dossier.
 		if id.Col == colSender && id.Row >= 0 && id.Row < len(s.view.rows) {
 			s.table.UnselectAll()
-			u.showSender(s.d.sender[s.view.rows[id.Row]])
+			u.showSender(s.d.in[s.view.rows[id.Row]].Sender)
 		}
 	}
 	s.table.CreateHeader = func() fyne.CanvasObject {
@@ -327,10 +327,10 @@ func (s *messagesScreen) cell(row, col int) string {
 	case colExhibit:
 		return m.ExhibitID()
 	case colTime:
-		if m.Time.IsZero() {
-			return m.RawTime
+		if t := s.d.in[i].Time; !t.IsZero() {
+			return t.In(s.d.loc).Format("2006-01-02 15:04:05")
 		}
-		return m.Time.In(s.d.loc).Format("2006-01-02 15:04:05")
+		return s.d.rawTime[int(i)]
 	case colDir:
 		switch m.Direction {
 		case "in":
@@ -347,10 +347,10 @@ func (s *messagesScreen) cell(row, col int) string {
 	case colSource:
 		return s.d.srcName[m.SourceID]
 	case colSender:
-		if s.d.sender[i] == "" && m.Direction == "out" {
+		if s.d.in[i].Sender == "" && m.Direction == "out" {
 			return lang.L("(case owner)")
 		}
-		return s.d.sender[i]
+		return s.d.in[i].Sender
 	}
 	return ""
 }
@@ -388,7 +388,7 @@ func (s *messagesScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) 
 		if s.view.hl != nil {
 			hl = s.view.hl[id.Row]
 		}
-		sender := s.d.sender[i]
+		sender := s.d.in[i].Sender
 		if id.Col == colSender && sender == "" {
 			r.Segments = []widget.RichTextSegment{seg(s.cell(id.Row, colSender), mutedInline)}
 		} else if id.Col == colSender {
@@ -400,7 +400,7 @@ func (s *messagesScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) 
 			}
 			r.Segments = highlightSegments(sender, sender, own, 0)
 		} else {
-			text := cut(s.d.msgs[i].Text, cellRunes)
+			text := cut(s.d.in[i].Text, cellRunes)
 			display := text
 			if !s.u.isRevealed(i) {
 				display = mask(text)

@@ -212,7 +212,7 @@ func clampSpan(a, b, lo, hi time.Time) (time.Time, time.Time) {
 // times yields every message time.
 func (d *caseData) times(yield func(time.Time) bool) {
 	for i := range d.msgs {
-		if !yield(d.msgs[i].Time) {
+		if !yield(d.in[i].Time) {
 			return
 		}
 	}

@@ -170,7 +170,7 @@ func (s *raidsScreen) show(k int) {
 	}
 	tl := newTimeline(bucketize(func(yield func(time.Time) bool) {
 		for _, i := range mem {
-			if !yield(d.msgs[i].Time) {
+			if !yield(d.in[i].Time) {
 				return
 			}
 		}
@@ -206,15 +206,15 @@ func (s *raidsScreen) show(k int) {
 			eye := left.Objects[0].(*widget.Button)
 			eye.OnTapped = func() { s.u.toggleReveal(i); s.members.RefreshItem(r) }
 			kind := lang.L("one message")
-			if si, ok := d.senderIdx[d.sender[i]]; ok && len(d.senders[si].msgs) > 1 {
+			if si, ok := d.senderIdx[d.in[i].Sender]; ok && len(d.senders[si].msgs) > 1 {
 				kind = lang.L("several messages")
 			}
-			meta := fmt.Sprintf("%s  %s  %s · %s", m.ExhibitID(), m.Time.In(d.loc).Format("15:04:05"), shorten(d.sender[i], 18), kind)
+			meta := fmt.Sprintf("%s  %s  %s · %s", m.ExhibitID(), d.in[i].Time.In(d.loc).Format("15:04:05"), shorten(d.in[i].Sender, 18), kind)
 			if r < len(c.SeenBefore) {
 				meta += seenBefore(c.SeenBefore[r])
 			}
 			left.Objects[1].(*widget.Label).SetText(meta)
-			text.Segments = diffSegments(m.Text, c.Template, 160, !s.u.isRevealed(i))
+			text.Segments = diffSegments(d.in[i].Text, c.Template, 160, !s.u.isRevealed(i))
 			text.Refresh()
 			setVerdict(right.Objects[0].(*widget.Label), d.decisions[decisionKey{m.ID, subjectMember}].Verdict)
 			right.Objects[1].(*widget.Button).OnTapped = func() { s.decide(r, verdictConfirmed) }
@@ -244,7 +244,7 @@ func (s *raidsScreen) show(k int) {
 	foot := container.NewBorder(noteHint, nil, nil, container.NewVBox(s.noteBtn), s.note)
 	s.flagged = s.flagged[:0]
 	for _, i := range mem {
-		for _, f := range d.flags[i] {
+		for _, f := range d.flagsOf(i) {
 			s.flagged = append(s.flagged, flagRow{i, f})
 		}
 	}

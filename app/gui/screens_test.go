@@ -21,6 +21,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"raidtrace/app/casefile"
+	"raidtrace/importers"
 )
 
 // recordingApp is the test app, keeping every notification and opened URL.
@@ -108,7 +109,7 @@ func TestImportSummaryProblems(t *testing.T) {
 		t.Fatal("no notification at the end of the import")
 	}
 	for _, n := range notes {
-		for _, m := range u.d.msgs {
+		for _, m := range u.d.in {
 			for _, w := range strings.Fields(m.Text) {
 				if len([]rune(w)) >= 5 && (strings.Contains(n.Content, w) || strings.Contains(n.Title, w)) {
 					t.Errorf("notification %q / %q carries message content %q", n.Title, n.Content, w)
@@ -207,7 +208,7 @@ func TestSenderDossier(t *testing.T) {
 	mem := u.d.members[0]
 	// A member far into the raid, so that many messages were there before.
 	i := mem[len(mem)/2]
-	key := u.d.sender[i]
+	key := u.d.in[i].Sender
 	u.showSender(key)
 	s := u.senders
 	if s.selected < 0 || u.d.senders[s.selected].key != key {
@@ -227,7 +228,7 @@ func TestSenderDossier(t *testing.T) {
 	if s.msgList.Length() != len(sn.msgs) {
 		t.Errorf("dossier lists %d messages, the sender has %d", s.msgList.Length(), len(sn.msgs))
 	}
-	text := u.d.msgs[sn.msgs[0]].Text
+	text := u.d.in[sn.msgs[0]].Text
 	for _, t2 := range texts {
 		if len(text) > 12 && strings.Contains(t2, text) {
 			t.Errorf("dossier shows message text %q while text is masked", text)
@@ -515,6 +516,12 @@ func TestRaidPage(t *testing.T) {
 	}
 }
 
+// filterMsg is what TestMessageFilters counts on.
+type filterMsg struct {
+	Time      time.Time
+	Direction importers.Direction
+}
+
 // TestMessageFilters sets the Messages screen's filter controls and checks the rows, against a
 // count made here from the messages themselves.
 func TestMessageFilters(t *testing.T) {
@@ -524,17 +531,17 @@ func TestMessageFilters(t *testing.T) {
 	s := u.messages
 	s.syncSearch = true
 	paris := d.loc
-	count := func(keep func(m casefile.Message, i int) bool) int {
+	count := func(keep func(m filterMsg, i int) bool) int {
 		n := 0
-		for i, m := range d.msgs {
-			if keep(m, i) {
+		for i := range d.msgs {
+			if keep(filterMsg{d.in[i].Time, d.msgs[i].Direction}, i) {
 				n++
 			}
 		}
 		return n
 	}
-	within := func(from, to time.Time) func(casefile.Message, int) bool {
-		return func(m casefile.Message, _ int) bool {
+	within := func(from, to time.Time) func(filterMsg, int) bool {
+		return func(m filterMsg, _ int) bool {
 			return (from.IsZero() || !m.Time.Before(from)) && (to.IsZero() || m.Time.Before(to))
 		}
 	}
@@ -547,12 +554,12 @@ func TestMessageFilters(t *testing.T) {
 		invalid   bool
 	}{
 		{name: "all", want: len(d.msgs)},
-		{name: "sent", dir: 2, want: count(func(m casefile.Message, _ int) bool { return m.Direction == "out" })},
-		{name: "received", dir: 1, want: count(func(m casefile.Message, _ int) bool { return m.Direction == "in" })},
-		{name: "in a raid", raid: 1, want: count(func(_ casefile.Message, i int) bool { return d.clusterOf[i] != 0 })},
-		{name: "in no raid", raid: 2, want: count(func(_ casefile.Message, i int) bool { return d.clusterOf[i] == 0 })},
+		{name: "sent", dir: 2, want: count(func(m filterMsg, _ int) bool { return m.Direction == "out" })},
+		{name: "received", dir: 1, want: count(func(m filterMsg, _ int) bool { return m.Direction == "in" })},
+		{name: "in a raid", raid: 1, want: count(func(_ filterMsg, i int) bool { return d.clusterOf[i] != 0 })},
+		{name: "in no raid", raid: 2, want: count(func(_ filterMsg, i int) bool { return d.clusterOf[i] == 0 })},
 		{name: "raid #1", raid: 3, want: len(d.members[0])},
-		{name: "flagged or reviewed", flagged: true, want: count(func(_ casefile.Message, i int) bool { return d.flagged(i) })},
+		{name: "flagged or reviewed", flagged: true, want: count(func(_ filterMsg, i int) bool { return d.flagged(i) })},
 		{name: "from a day", from: "2026-03-14",
 			want: count(within(time.Date(2026, 3, 14, 0, 0, 0, 0, paris), time.Time{}))},
 		{name: "to a day keeps that whole day", to: "2026-03-13",

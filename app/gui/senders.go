@@ -96,7 +96,7 @@ func (s *sendersScreen) show(k int) {
 	sn := d.senders[k]
 	title := widget.NewLabelWithStyle(sn.key, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
-	first, last := d.msgs[sn.msgs[0]].Time, d.msgs[sn.msgs[len(sn.msgs)-1]].Time
+	first, last := d.in[sn.msgs[0]].Time, d.in[sn.msgs[len(sn.msgs)-1]].Time
 	facts := widget.NewLabel(lang.N("{{.N}} messages, first {{.First}}, last {{.Last}}", len(sn.msgs), map[string]any{
 		"N": len(sn.msgs), "First": fmtTime(first, d.loc), "Last": fmtTime(last, d.loc)}))
 	facts.Wrapping = fyne.TextWrapWord
@@ -162,14 +162,14 @@ func (s *sendersScreen) show(k int) {
 			box := o.(*fyne.Container)
 			left := box.Objects[1].(*fyne.Container)
 			left.Objects[0].(*widget.Button).OnTapped = func() { s.u.toggleReveal(i); s.msgList.RefreshItem(r) }
-			meta := m.ExhibitID() + "  " + fmtTime(m.Time, d.loc)
+			meta := m.ExhibitID() + "  " + fmtTime(d.in[i].Time, d.loc)
 			if c := d.clusterOf[i]; c != 0 {
 				meta += "  " + raidRef(int(c))
 			}
 			left.Objects[1].(*widget.Label).SetText(meta)
-			text := singleLine(cut(m.Text, cellRunes))
+			text := singleLine(cut(d.in[i].Text, cellRunes))
 			if !s.u.isRevealed(i) {
-				text = mask(cut(m.Text, cellRunes))
+				text = mask(cut(d.in[i].Text, cellRunes))
 			}
 			box.Objects[0].(*widget.Label).SetText(text)
 			box.Refresh()
@@ -189,7 +189,7 @@ func (s *sendersScreen) show(k int) {
 func (s *sendersScreen) cadence(msgs []int) string {
 	var times []time.Time
 	for _, i := range msgs {
-		if t := s.d.msgs[i].Time; !t.IsZero() {
+		if t := s.d.in[i].Time; !t.IsZero() {
 			times = append(times, t)
 		}
 	}

@@ -51,9 +51,11 @@ func benchData(n int) *caseData {
 func BenchmarkFuzzyFilter100k(b *testing.B) {
 	d := benchData(100_000)
 	b.ResetTimer()
+	cpu := cpuSeconds()
 	for i := 0; b.Loop(); i++ {
 		filterRows(d, msgFilter{}, "ferme")
 	}
+	b.ReportMetric((cpuSeconds()-cpu)*1000/float64(b.N), "cpu-ms/op")
 }
 
 // BenchmarkTableRowFetch1M is the cost of filling one table row (every plain column) over a
@@ -86,9 +88,25 @@ func BenchmarkCaseDataBuild1M(b *testing.B) {
 func BenchmarkFuzzyFilter100kTwoKeys(b *testing.B) {
 	d := benchData(100_000)
 	b.ResetTimer()
+	cpu := cpuSeconds()
 	for b.Loop() {
 		filterRows(d, msgFilter{}, "es")
 	}
+	b.ReportMetric((cpuSeconds()-cpu)*1000/float64(b.N), "cpu-ms/op")
+}
+
+
+// BenchmarkFuzzyFilter100kNarrow is the keystroke after the worst one: "es" then "est", which
+// scores only the rows "es" found.
+func BenchmarkFuzzyFilter100kNarrow(b *testing.B) {
+	d := benchData(100_000)
+	prev := filterRows(d, msgFilter{}, "es")
+	b.ResetTimer()
+	cpu := cpuSeconds()
+	for b.Loop() {
+		filterWithin(d, msgFilter{}, "est", &prev)
+	}
+	b.ReportMetric((cpuSeconds()-cpu)*1000/float64(b.N), "cpu-ms/op")
 }
 
 // BenchmarkOpenCase is opening a case in the GUI: reading its rows, latest analysis and

@@ -2,6 +2,9 @@ package gui
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"strconv"
 	"io/fs"
 	"strings"
 	"testing"
@@ -256,3 +259,62 @@ func addMessage(d *caseData, m casefile.Message) {
 	}
 	d.add(r)
 }
+
+// TestSearchNarrows checks that a search that extends the previous one, scored only over the
+// previous rows, finds exactly what a search over every message finds.
+func TestSearchNarrows(t *testing.T) {
+	d := benchData(3000)
+	sample := sampleData()
+	// random short texts over few letters: many equal scores for the longer pattern among rows
+	// the shorter one scored differently
+	rnd := rand.New(rand.NewPCG(1, 2))
+	random := &caseData{info: casefile.Info{Name: "random"}, loc: time.UTC}
+	for i := range 3000 {
+		b := make([]byte, 3+rnd.IntN(12))
+		for k := range b {
+			b[k] = "fermsE t"[rnd.IntN(8)]
+		}
+		addMessage(random, casefile.Message{ID: int64(i + 1), SourceID: 1, Record: importers.Record{
+			Time: t0.Add(time.Duration(i) * time.Second), Sender: importers.Party{Handle: "u" + strconv.Itoa(i%7)},
+			Text: string(b), Direction: importers.Incoming}})
+	}
+	random.build(nil)
+	tests := []struct {
+		d         *caseData
+		f         msgFilter
+		from, to  string
+		narrowing bool
+	}{
+		{d, msgFilter{}, "fe", "ferme", true},
+		{random, msgFilter{}, "fe", "fer", true},
+		{random, msgFilter{}, "er", "erm", true},
+		{random, msgFilter{}, "es", "ese", true},
+		{d, msgFilter{}, "es", "est", true},
+		{d, msgFilter{}, "+33", "+3361", true},
+		{d, msgFilter{}, "on", "on va", true},
+		{d, msgFilter{}, "es", "se", false},
+		{d, msgFilter{}, "ab", "abz", true}, // nothing left
+		{sample, msgFilter{}, "fer", "ferme v", true},
+		{sample, msgFilter{dir: "in"}, "bo", "bonj", true},
+		{sample, msgFilter{flagged: true}, "fe", "fer", false},
+		{sample, msgFilter{cluster: clusterAny}, "li", "ligne", true},
+	}
+	for _, tt := range tests {
+		prev := filterRows(tt.d, tt.f, tt.from)
+		if got := prev.narrows(tt.f, tt.to); got != tt.narrowing {
+			t.Errorf("%q then %q: narrows = %v, want %v", tt.from, tt.to, got, tt.narrowing)
+		}
+		if tt.narrowing {
+			if other := (msgFilter{dir: "out"}); prev.narrows(other, tt.to) {
+				t.Errorf("%q then %q with another filter: narrows, want not", tt.from, tt.to)
+			}
+		}
+		got := filterWithin(tt.d, tt.f, tt.to, &prev)
+		want := filterRows(tt.d, tt.f, tt.to)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%q then %q: %d rows %v, want %d rows %v", tt.from, tt.to, len(got.rows), head(got.rows), len(want.rows), head(want.rows))
+		}
+	}
+}
+
+func head(r []int32) []int32 { return r[:min(len(r), 8)] }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -40,6 +41,18 @@ const (
 type rowSet struct {
 	rows []int32
 	hl   [][]int
+	// what the rows were found with; pattern is trimmed, and set only when it searched
+	f       msgFilter
+	pattern string
+}
+
+// narrows reports whether the rows found with (f, pattern) are among v's rows, so that a search
+// can score only those: the same filter and a search pattern that extends v's (fuzzy matches a
+// pattern's characters in order, so what matches "esc" also matches "es").
+func (v rowSet) narrows(f msgFilter, pattern string) bool {
+	pattern = strings.TrimSpace(pattern)
+	// not with "flagged": a reviewer's decision since v was found can add rows
+	return v.pattern != "" && f == v.f && !f.flagged && strings.HasPrefix(pattern, v.pattern)
 }
 
 // candidates is a fuzzy.Source over a subset of the messages.
@@ -51,8 +64,21 @@ type candidates struct {
 func (c candidates) String(i int) string { return c.d.search[c.idx[i]] }
 func (c candidates) Len() int            { return len(c.idx) }
 
-// filterRows applies f, then the fuzzy pattern over sender and text, keeping time order.
+// filterRows applies f, then the fuzzy pattern over sender and text: best matches first, in
+// time order among equal scores, or all in time order without a pattern.
 func filterRows(d *caseData, f msgFilter, pattern string) rowSet {
+	return filterWithin(d, f, pattern, nil)
+}
+
+// filterWithin is filterRows when the result is known to lie within prev, a result for the same
+// filter and a pattern the new one extends (rowSet.narrows): only prev's rows are scored.
+func filterWithin(d *caseData, f msgFilter, pattern string, prev *rowSet) rowSet {
+	pattern = strings.TrimSpace(pattern)
+	if prev != nil && utf8.RuneCountInString(pattern) >= minSearch && prev.narrows(f, pattern) {
+		idx := slices.Clone(prev.rows)
+		slices.Sort(idx) // message indexes ascending: time order again
+		return search(d, f, pattern, idx)
+	}
 	idx := make([]int32, 0, len(d.msgs))
 	for i := range d.msgs {
 		m := &d.msgs[i]
@@ -74,10 +100,14 @@ func filterRows(d *caseData, f msgFilter, pattern string) rowSet {
 		}
 		idx = append(idx, int32(i))
 	}
-	pattern = strings.TrimSpace(pattern)
 	if utf8.RuneCountInString(pattern) < minSearch {
-		return rowSet{rows: idx}
+		return rowSet{rows: idx, f: f}
 	}
+	return search(d, f, pattern, idx)
+}
+
+// search scores the candidates idx (in time order) against pattern.
+func search(d *caseData, f msgFilter, pattern string, idx []int32) rowSet {
 	// Split the candidates between the cores; each part is pre-filtered cheaply, then scored.
 	parts := min(runtime.GOMAXPROCS(0), max(1, len(idx)/20000))
 	found := make([]rowSet, parts)
@@ -113,7 +143,7 @@ func filterRows(d *caseData, f msgFilter, pattern string) rowSet {
 			n++
 		}
 	}
-	rs := rowSet{rows: make([]int32, n), hl: make([][]int, n)}
+	rs := rowSet{rows: make([]int32, n), hl: make([][]int, n), f: f, pattern: pattern}
 	if n == 0 {
 		return rs
 	}
@@ -472,8 +502,13 @@ func (s *messagesScreen) schedule() {
 	}
 	f := s.filter()
 	pattern := s.search.Text
+	var prev *rowSet
+	if s.view.narrows(f, pattern) {
+		v := s.view
+		prev = &v
+	}
 	if s.syncSearch {
-		s.show(filterRows(s.d, f, pattern))
+		s.show(filterWithin(s.d, f, pattern, prev))
 		return
 	}
 	gen := s.gen.Add(1)
@@ -483,7 +518,7 @@ func (s *messagesScreen) schedule() {
 		if s.gen.Load() != gen {
 			return
 		}
-		v := filterRows(s.d, f, pattern)
+		v := filterWithin(s.d, f, pattern, prev)
 		fyne.Do(func() {
 			if s.gen.Load() == gen {
 				s.show(v)

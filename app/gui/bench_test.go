@@ -95,7 +95,6 @@ func BenchmarkFuzzyFilter100kTwoKeys(b *testing.B) {
 	b.ReportMetric((cpuSeconds()-cpu)*1000/float64(b.N), "cpu-ms/op")
 }
 
-
 // BenchmarkFuzzyFilter100kNarrow is the keystroke after the worst one: "es" then "est", which
 // scores only the rows "es" found.
 func BenchmarkFuzzyFilter100kNarrow(b *testing.B) {

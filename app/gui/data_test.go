@@ -2,10 +2,10 @@ package gui
 
 import (
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"reflect"
 	"strconv"
-	"io/fs"
 	"strings"
 	"testing"
 	"time"

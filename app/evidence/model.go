@@ -51,6 +51,7 @@ type Model struct {
 	rsmfEvents   *rsmfEvents                                 // RSMF events gathered by writeBag's pass
 	once         bool                                        // Export's model: writeBag may release what only the tables need
 	att          attachmentCount                             // the messages' attachments, counted by writeBag's pass
+	scratch      string                                      // folder for temporary files ("": the system's)
 }
 
 // msgLite is what the derivations and reports need of one message; the other fields are read
@@ -195,7 +196,7 @@ type RaidCoSignal struct {
 type Variant struct {
 	Text  string
 	Count int
-	Diff  []Span
+	Diff  []Span // only for the first maxVariants variants of a raid, the ones the report shows
 }
 
 // Span is a run of a variant's text: Changed when it is not in the template.
@@ -495,8 +496,12 @@ func (m *Model) Derive() {
 			r.OneShot = cl.OneShot
 		}
 		sort.SliceStable(vorder, func(i, j int) bool { return variants[vorder[i]] > variants[vorder[j]] })
-		for _, v := range vorder {
-			r.Variants = append(r.Variants, Variant{Text: v, Count: variants[v], Diff: wordDiff(r.Template, v)})
+		for k, v := range vorder {
+			var diff []Span
+			if k < maxVariants { // the ones the report shows; a 1M-message case has a million more
+				diff = wordDiff(r.Template, v)
+			}
+			r.Variants = append(r.Variants, Variant{Text: v, Count: variants[v], Diff: diff})
 		}
 		if r.Size == 0 {
 			r.Size = len(members)

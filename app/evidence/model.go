@@ -224,6 +224,7 @@ type SenderRow struct {
 	Messages    int
 	First, Last time.Time
 	Clusters    []int
+	incoming    bool // sent at least one message the case owner received
 }
 
 // Timeline is the message count over time, the data behind the report's chart.
@@ -366,9 +367,9 @@ func (m *Model) Derive() {
 		}
 	}
 
-	// senders
-	perSender := map[string]*SenderRow{}
-	var keys []string
+	// senders: one row each, built in place (a 1M-message case has hundreds of thousands)
+	perSender := map[string]int32{} // position in m.Senders, until they are sorted
+	m.Senders = m.Senders[:0]
 	f := Figures{Messages: len(m.msgs), UnitCost: m.Info.UnitCost, Currency: m.Info.Currency}
 	for i := range m.msgs {
 		msg := &m.msgs[i]
@@ -387,14 +388,18 @@ func (m *Model) Derive() {
 		if k == "" {
 			continue
 		}
-		s := perSender[k]
-		if s == nil {
-			s = &SenderRow{Key: k, Party: msg.Sender}
-			perSender[k] = s
-			keys = append(keys, k)
+		j, ok := perSender[k]
+		if !ok {
+			j = int32(len(m.Senders))
+			perSender[k] = j
+			m.Senders = append(m.Senders, SenderRow{Key: k, Party: msg.Sender})
 		}
+		s := &m.Senders[j]
 		mergeParty(&s.Party, msg.Sender)
 		s.Messages++
+		if msg.Direction != importers.Outgoing {
+			s.incoming = true
+		}
 		if !msg.Time.IsZero() {
 			if s.First.IsZero() || msg.Time.Before(s.First) {
 				s.First = msg.Time
@@ -407,19 +412,14 @@ func (m *Model) Derive() {
 			s.Clusters = append(s.Clusters, cl)
 		}
 	}
-	sort.Strings(keys)
-	m.Senders = m.Senders[:0]
-	incomingSenders := map[string]bool{}
-	for i := range m.msgs {
-		if msg := &m.msgs[i]; msg.Direction != importers.Outgoing && msg.Sender.Key() != "" {
-			incomingSenders[msg.Sender.Key()] = true
+	perSender = nil
+	sort.Slice(m.Senders, func(i, j int) bool { return m.Senders[i].Key < m.Senders[j].Key })
+	for i := range m.Senders {
+		sort.Ints(m.Senders[i].Clusters)
+		if m.Senders[i].incoming {
+			f.Senders++
 		}
 	}
-	for _, k := range keys {
-		sort.Ints(perSender[k].Clusters)
-		m.Senders = append(m.Senders, *perSender[k])
-	}
-	f.Senders = len(incomingSenders)
 
 	// raids
 	m.Raids = m.Raids[:0]
@@ -483,7 +483,7 @@ func (m *Model) Derive() {
 		}
 		for i := range r.Joined {
 			j := &r.Joined[i]
-			if s := perSender[j.key]; j.Messages == 1 && s != nil && s.Messages == 1 {
+			if s := m.sender(j.key); j.Messages == 1 && s != nil && s.Messages == 1 {
 				j.OneShot = true
 				r.OneShot++
 			}
@@ -530,6 +530,15 @@ func (m *Model) Derive() {
 	m.Figures = f
 	m.Timeline = m.buildTimeline()
 	m.RaidTimeline = m.buildRaidTimeline()
+}
+
+// sender is the row of the sender with this key, nil when there is none (Derive sorts them).
+func (m *Model) sender(key string) *SenderRow {
+	i := sort.Search(len(m.Senders), func(i int) bool { return m.Senders[i].Key >= key })
+	if i < len(m.Senders) && m.Senders[i].Key == key {
+		return &m.Senders[i]
+	}
+	return nil
 }
 
 func mergeParty(dst *importers.Party, src importers.Party) {

@@ -3,7 +3,6 @@ package evidence
 import (
 	"bufio"
 	"bytes"
-	"compress/flate"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -341,6 +340,11 @@ func writeBag(ctx context.Context, m *Model, open originalOpener, root string, o
 	opt = opt.withDefaults()
 	now := opt.Now().UTC()
 	w := &bagWriter{root: root}
+	m.scratch = root // temporaries, removed before the manifests are written
+	defer func() {
+		m.rsmfEvents.discard() // when WriteRSMF did not get to it
+		m.rsmfEvents = nil
+	}()
 	if opt.Key != nil {
 		m.Fingerprint = opt.Key.Fingerprint()
 	}
@@ -695,19 +699,23 @@ func (m *Model) writeMessageFiles(w *bagWriter) error {
 	}
 	t, err := m.newMessageTables(ch, jh)
 	if err == nil {
-		head, events := newRSMFHead(), &rsmfEvents{}
-		events.fw, _ = flate.NewWriter(&events.z, flate.BestSpeed)
-		m.att = attachmentCount{}
-		t.also = func(msg *casefile.Message, l *msgLite) error {
-			head.add(msg)
-			m.att.add(msg)
-			return events.add(events.fw, msg, l)
-		}
-		if err = m.eachFull(t.add); err == nil {
-			err = events.fw.Close()
-		}
-		if err == nil {
-			m.rsmfPre, m.rsmfEvents = head, events
+		head := newRSMFHead()
+		var events *rsmfEvents
+		if events, err = newRSMFEvents(m.scratch); err == nil {
+			m.att = attachmentCount{}
+			t.also = func(msg *casefile.Message, l *msgLite) error {
+				head.add(msg)
+				m.att.add(msg)
+				return events.add(events.fw, msg, l)
+			}
+			if err = m.eachFull(t.add); err == nil {
+				err = events.finish()
+			}
+			if err == nil {
+				m.rsmfPre, m.rsmfEvents = head, events
+			} else {
+				events.discard()
+			}
 		}
 	}
 	if err == nil {

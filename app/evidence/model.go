@@ -51,6 +51,7 @@ type Model struct {
 	rsmfEvents   *rsmfEvents                                 // RSMF events gathered by writeBag's pass
 	once         bool                                        // Export's model: writeBag may release what only the tables need
 	att          attachmentCount                             // the messages' attachments, counted by writeBag's pass
+	scratch      string                                      // folder for temporary files ("": the system's)
 }
 
 // msgLite is what the derivations and reports need of one message; the other fields are read
@@ -195,7 +196,7 @@ type RaidCoSignal struct {
 type Variant struct {
 	Text  string
 	Count int
-	Diff  []Span
+	Diff  []Span // only for the first maxVariants variants of a raid, the ones the report shows
 }
 
 // Span is a run of a variant's text: Changed when it is not in the template.
@@ -223,6 +224,7 @@ type SenderRow struct {
 	Messages    int
 	First, Last time.Time
 	Clusters    []int
+	incoming    bool // sent at least one message the case owner received
 }
 
 // Timeline is the message count over time, the data behind the report's chart.
@@ -365,9 +367,9 @@ func (m *Model) Derive() {
 		}
 	}
 
-	// senders
-	perSender := map[string]*SenderRow{}
-	var keys []string
+	// senders: one row each, built in place (a 1M-message case has hundreds of thousands)
+	perSender := map[string]int32{} // position in m.Senders, until they are sorted
+	m.Senders = m.Senders[:0]
 	f := Figures{Messages: len(m.msgs), UnitCost: m.Info.UnitCost, Currency: m.Info.Currency}
 	for i := range m.msgs {
 		msg := &m.msgs[i]
@@ -386,14 +388,18 @@ func (m *Model) Derive() {
 		if k == "" {
 			continue
 		}
-		s := perSender[k]
-		if s == nil {
-			s = &SenderRow{Key: k, Party: msg.Sender}
-			perSender[k] = s
-			keys = append(keys, k)
+		j, ok := perSender[k]
+		if !ok {
+			j = int32(len(m.Senders))
+			perSender[k] = j
+			m.Senders = append(m.Senders, SenderRow{Key: k, Party: msg.Sender})
 		}
+		s := &m.Senders[j]
 		mergeParty(&s.Party, msg.Sender)
 		s.Messages++
+		if msg.Direction != importers.Outgoing {
+			s.incoming = true
+		}
 		if !msg.Time.IsZero() {
 			if s.First.IsZero() || msg.Time.Before(s.First) {
 				s.First = msg.Time
@@ -406,19 +412,14 @@ func (m *Model) Derive() {
 			s.Clusters = append(s.Clusters, cl)
 		}
 	}
-	sort.Strings(keys)
-	m.Senders = m.Senders[:0]
-	incomingSenders := map[string]bool{}
-	for i := range m.msgs {
-		if msg := &m.msgs[i]; msg.Direction != importers.Outgoing && msg.Sender.Key() != "" {
-			incomingSenders[msg.Sender.Key()] = true
+	perSender = nil
+	sort.Slice(m.Senders, func(i, j int) bool { return m.Senders[i].Key < m.Senders[j].Key })
+	for i := range m.Senders {
+		sort.Ints(m.Senders[i].Clusters)
+		if m.Senders[i].incoming {
+			f.Senders++
 		}
 	}
-	for _, k := range keys {
-		sort.Ints(perSender[k].Clusters)
-		m.Senders = append(m.Senders, *perSender[k])
-	}
-	f.Senders = len(incomingSenders)
 
 	// raids
 	m.Raids = m.Raids[:0]
@@ -482,7 +483,7 @@ func (m *Model) Derive() {
 		}
 		for i := range r.Joined {
 			j := &r.Joined[i]
-			if s := perSender[j.key]; j.Messages == 1 && s != nil && s.Messages == 1 {
+			if s := m.sender(j.key); j.Messages == 1 && s != nil && s.Messages == 1 {
 				j.OneShot = true
 				r.OneShot++
 			}
@@ -495,8 +496,12 @@ func (m *Model) Derive() {
 			r.OneShot = cl.OneShot
 		}
 		sort.SliceStable(vorder, func(i, j int) bool { return variants[vorder[i]] > variants[vorder[j]] })
-		for _, v := range vorder {
-			r.Variants = append(r.Variants, Variant{Text: v, Count: variants[v], Diff: wordDiff(r.Template, v)})
+		for k, v := range vorder {
+			var diff []Span
+			if k < maxVariants { // the ones the report shows; a 1M-message case has a million more
+				diff = wordDiff(r.Template, v)
+			}
+			r.Variants = append(r.Variants, Variant{Text: v, Count: variants[v], Diff: diff})
 		}
 		if r.Size == 0 {
 			r.Size = len(members)
@@ -525,6 +530,15 @@ func (m *Model) Derive() {
 	m.Figures = f
 	m.Timeline = m.buildTimeline()
 	m.RaidTimeline = m.buildRaidTimeline()
+}
+
+// sender is the row of the sender with this key, nil when there is none (Derive sorts them).
+func (m *Model) sender(key string) *SenderRow {
+	i := sort.Search(len(m.Senders), func(i int) bool { return m.Senders[i].Key >= key })
+	if i < len(m.Senders) && m.Senders[i].Key == key {
+		return &m.Senders[i]
+	}
+	return nil
 }
 
 func mergeParty(dst *importers.Party, src importers.Party) {

@@ -5,10 +5,13 @@ import (
 	"bufio"
 	"bytes"
 	"compress/flate"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"time"
 
@@ -193,11 +196,51 @@ func (h *rsmfHead) manifest() rsmfManifest {
 	return man
 }
 
-// rsmfEvents holds the manifest's events as written between its "[" and "]", compressed.
+// rsmfEvents holds the manifest's events as written between its "[" and "]", compressed in a
+// temporary file (a million events are hundreds of megabytes even compressed).
 type rsmfEvents struct {
-	z  bytes.Buffer
+	f  *os.File
+	bw *bufio.Writer
 	n  int
 	fw *flate.Writer
+}
+
+// newRSMFEvents starts the compressed events in a new temporary file in dir ("" for the
+// system's temporary folder).
+func newRSMFEvents(dir string) (*rsmfEvents, error) {
+	f, err := os.CreateTemp(dir, ".rsmf-events-*")
+	if err != nil {
+		return nil, fmt.Errorf("rsmf events: %w", err)
+	}
+	e := &rsmfEvents{f: f, bw: bufio.NewWriterSize(f, 64<<10)}
+	e.fw, _ = flate.NewWriter(e.bw, flate.BestSpeed)
+	return e, nil
+}
+
+// finish ends the compressed stream.
+func (e *rsmfEvents) finish() error {
+	if err := e.fw.Close(); err != nil {
+		return err
+	}
+	return e.bw.Flush()
+}
+
+// copyTo writes the events, uncompressed, to w.
+func (e *rsmfEvents) copyTo(w io.Writer) error {
+	if _, err := e.f.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	_, err := io.Copy(w, flate.NewReader(bufio.NewReaderSize(e.f, 64<<10)))
+	return err
+}
+
+// discard closes and removes the temporary file; e may be nil.
+func (e *rsmfEvents) discard() {
+	if e != nil && e.f != nil {
+		e.f.Close()
+		os.Remove(e.f.Name())
+		e.f = nil
+	}
 }
 
 // add writes msg's event to w, after a comma for all but the first; a message without a time
@@ -295,7 +338,9 @@ func (m *Model) writeRSMFManifest(w io.Writer) (events, untimed int, err error) 
 	if pre := m.rsmfEvents; pre != nil {
 		// gathered (compressed) while messages.csv was written
 		m.rsmfEvents = nil
-		if _, err := io.Copy(bw, flate.NewReader(bytes.NewReader(pre.z.Bytes()))); err != nil {
+		err := pre.copyTo(bw)
+		pre.discard()
+		if err != nil {
 			return 0, 0, fmt.Errorf("rsmf events: %w", err)
 		}
 		n = pre.n
@@ -323,11 +368,20 @@ func containsStr(s []string, v string) bool {
 }
 
 // WriteRSMF writes the messages as one RSMF 1.0 file (MIME, with rsmf.zip attached). The
-// manifest is compressed as it is written; only the compressed zip is held in memory, as its
-// hash names the MIME boundary.
+// manifest is compressed as it is written into a temporary file (in m.scratch), hashed on the
+// way, as its hash names the MIME boundary, then copied in base64: not held in memory.
 func (m *Model) WriteRSMF(w io.Writer) error {
-	var zbuf bytes.Buffer
-	zw := zip.NewWriter(&zbuf)
+	zf, err := os.CreateTemp(m.scratch, ".rsmf-zip-*")
+	if err != nil {
+		return fmt.Errorf("rsmf: %w", err)
+	}
+	defer func() {
+		zf.Close()
+		os.Remove(zf.Name())
+	}()
+	zsum := sha256.New()
+	zbw := bufio.NewWriterSize(io.MultiWriter(zf, zsum), 64<<10)
+	zw := zip.NewWriter(zbw)
 	fw, err := zw.CreateHeader(&zip.FileHeader{Name: "rsmf_manifest.json", Method: zip.Deflate, Modified: m.Generated})
 	if err != nil {
 		return err
@@ -338,6 +392,9 @@ func (m *Model) WriteRSMF(w io.Writer) error {
 	}
 	if err := zw.Close(); err != nil {
 		return err
+	}
+	if err := zbw.Flush(); err != nil {
+		return fmt.Errorf("rsmf: %w", err)
 	}
 	var begin, end time.Time
 	for i := range m.msgs {
@@ -352,7 +409,7 @@ func (m *Model) WriteRSMF(w io.Writer) error {
 			end = msg.Time
 		}
 	}
-	boundary := "raidtrace-" + sha256Hex(zbuf.Bytes())[:24]
+	boundary := "raidtrace-" + hex.EncodeToString(zsum.Sum(nil))[:24]
 	b := bufio.NewWriterSize(w, 64<<10)
 	hdr := func(k, v string) { fmt.Fprintf(b, "%s: %s\r\n", k, v) }
 	hdr("From", "raidtrace@localhost")
@@ -382,7 +439,12 @@ func (m *Model) WriteRSMF(w io.Writer) error {
 	text.Close()
 	fmt.Fprintf(b, "--%s\r\nContent-Type: application/zip\r\nContent-Disposition: attachment; filename=\"rsmf.zip\"\r\nContent-Transfer-Encoding: base64\r\n\r\n", boundary)
 	z := newBase64Lines(b)
-	z.Write(zbuf.Bytes())
+	if _, err := zf.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("rsmf: %w", err)
+	}
+	if _, err := io.Copy(z, bufio.NewReaderSize(zf, 64<<10)); err != nil {
+		return fmt.Errorf("rsmf: %w", err)
+	}
 	z.Close()
 	fmt.Fprintf(b, "--%s--\r\n", boundary)
 	return b.Flush()

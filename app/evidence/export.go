@@ -1,7 +1,6 @@
 package evidence
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -616,8 +615,8 @@ func (m *Model) bagInfo(now time.Time, oxum, head string) BagInfo {
 }
 
 // writeResultJSON writes data/analysis/result.json: the analysis with the exhibit id of each
-// input message, as writeJSON would, but encoding the clusters (most of the file) one at a time
-// so that the whole indented text is never held in memory.
+// input message, as writeJSON would, but field by field and element by element (clusters, flags,
+// message ids…) so that the whole indented text is never held in memory.
 func writeResultJSON(w io.Writer, a *casefile.Analysis) error {
 	if a == nil {
 		return writeJSON(w, nil)
@@ -630,43 +629,7 @@ func writeResultJSON(w io.Writer, a *casefile.Analysis) error {
 		*casefile.Analysis
 		ExhibitIDs []string `json:"exhibit_ids"`
 	}
-	if a.Result == nil || len(a.Result.Clusters) == 0 {
-		return writeJSON(w, withExhibits{a, ex})
-	}
-	// everything but the clusters, then the clusters spliced in where "null" stands for them
-	ac, rc := *a, *a.Result
-	rc.Clusters = nil
-	ac.Result = &rc
-	var rest bytes.Buffer
-	if err := writeJSON(&rest, withExhibits{&ac, ex}); err != nil {
-		return err
-	}
-	const slot = "\n    \"clusters\": null"
-	head, tail, ok := bytes.Cut(rest.Bytes(), []byte(slot))
-	if !ok || bytes.Contains(tail, []byte(slot)) {
-		return writeJSON(w, withExhibits{a, ex})
-	}
-	bw := bufio.NewWriterSize(w, 64<<10)
-	bw.Write(head)
-	bw.WriteString(slot[:len(slot)-len("null")] + "[")
-	var one bytes.Buffer
-	enc := json.NewEncoder(&one)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("      ", "  ")
-	for i := range a.Result.Clusters {
-		one.Reset()
-		if err := enc.Encode(&a.Result.Clusters[i]); err != nil {
-			return err
-		}
-		if i > 0 {
-			bw.WriteString(",")
-		}
-		bw.WriteString("\n      ")
-		bw.Write(bytes.TrimSuffix(one.Bytes(), []byte("\n")))
-	}
-	bw.WriteString("\n    ]")
-	bw.Write(tail)
-	return bw.Flush()
+	return writeJSONStreamed(w, withExhibits{a, ex})
 }
 
 // releaseTables lets go of what only the data tables need (the per-sender rows, the analysis'

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"raidtrace/analysis"
 	"raidtrace/app/casefile"
@@ -136,6 +137,11 @@ func TestResultJSONStreamed(t *testing.T) {
 	m.Analysis.Result.Clusters = append(m.Analysis.Result.Clusters, analysis.Cluster{ID: 2, Members: []int{2},
 		Template: `<script>"&"</script>`, Size: 1, Senders: 1})
 	m.Analysis.Result.Flags = []analysis.Flag{{Message: 1, Category: "insult"}}
+	for i := range 100 { // long enough to be written element by element
+		m.Analysis.Result.Flags = append(m.Analysis.Result.Flags, analysis.Flag{Message: i % 3, Category: "insult",
+			Matched: []string{"<" + fmt.Sprint(i) + ">"}})
+		m.Analysis.Result.Network = append(m.Analysis.Result.Network, analysis.Edge{A: "a&b", B: fmt.Sprint(i), Weight: i})
+	}
 	type withExhibits struct {
 		*casefile.Analysis
 		ExhibitIDs []string `json:"exhibit_ids"`
@@ -191,6 +197,80 @@ func TestBase64Lines(t *testing.T) {
 		bw.Flush()
 		if got.String() != want.String() {
 			t.Errorf("%d bytes: got %q, want %q", n, got.String(), want.String())
+		}
+	}
+}
+
+// TestJSONStreamedLikeWriteJSON checks writeJSONStreamed against writeJSON on values that use
+// what encoding/json does with structs: tags, omitempty, embedded structs and pointers (nil or
+// not), marshallers, long and short slices, maps, []byte, nil and empty values, HTML characters.
+func TestJSONStreamedLikeWriteJSON(t *testing.T) {
+	type inner struct {
+		A string    `json:"a"`
+		T time.Time `json:"t"`
+	}
+	type Base struct {
+		ID   int    `json:"id"`
+		Note string `json:"note,omitempty"`
+	}
+	type outer struct {
+		*Base
+		inner   `json:"in"`
+		Name    string         `json:"name"`
+		Skip    string         `json:"-"`
+		Dash    string         `json:"-,"`
+		Untag   int            // Go name
+		Empty   []int          `json:"empty,omitempty"`
+		Nil     []int          `json:"nil"`
+		None    []int          `json:"none"`
+		Long    []inner        `json:"long"`
+		Ints    []int          `json:"ints,omitempty"`
+		Bytes   []byte         `json:"bytes"`
+		Map     map[string]int `json:"map"`
+		Ptr     *inner         `json:"ptr"`
+		NilPtr  *inner         `json:"nil_ptr"`
+		Any     any            `json:"any"`
+		Nested  [][]string     `json:"nested"`
+		private int
+	}
+	long := make([]inner, 70)
+	for i := range long {
+		long[i] = inner{A: fmt.Sprintf("<b>%d & \"x\"</b>", i), T: time.Unix(int64(i)*1000, 0).UTC()}
+	}
+	ints := make([]int, 200)
+	for i := range ints {
+		ints[i] = i * i
+	}
+	nested := make([][]string, 80)
+	for i := range nested {
+		nested[i] = []string{"a", strings.Repeat("é", i%3)}
+	}
+	for _, tc := range []struct {
+		name string
+		v    any
+	}{
+		{"full", outer{Base: &Base{ID: 7, Note: "n"}, inner: inner{A: "x"}, Name: "<&>", Dash: "d", Untag: 3,
+			Empty: []int{}, None: []int{}, Long: long, Ints: ints, Bytes: []byte("raw"), Map: map[string]int{"b": 2, "a": 1},
+			Ptr: &long[3], Any: long[:65], Nested: nested, private: 1}},
+		{"zero", outer{}},
+		{"pointer", &outer{Long: long[:2]}},
+		{"nil", nil},
+		{"slice of structs", long},
+		{"short slice", long[:3]},
+		{"empty struct", struct{}{}},
+		{"only omitted", struct {
+			A []int `json:"a,omitempty"`
+		}{}},
+	} {
+		var got, want bytes.Buffer
+		if err := writeJSONStreamed(&got, tc.v); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if err := writeJSON(&want, tc.v); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("%s: got\n%s\nwant\n%s", tc.name, got.String(), want.String())
 		}
 	}
 }

@@ -223,27 +223,40 @@ func ftoa(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
 // WriteClustersCSV writes one row per raid.
 func (m *Model) WriteClustersCSV(w io.Writer) error {
-	rows := [][]string{{"id", "size", "senders", "one_shot", "start", "end", "peak_per_minute", "bursts", "raid", "score", "template", "exhibits"}}
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"id", "size", "senders", "one_shot", "start", "end", "peak_per_minute", "bursts", "raid", "score", "template", "exhibits"})
 	for _, r := range m.Raids {
-		rows = append(rows, []string{strconv.Itoa(r.ID), strconv.Itoa(r.Size), strconv.Itoa(r.Senders),
+		if err := cw.Write([]string{strconv.Itoa(r.ID), strconv.Itoa(r.Size), strconv.Itoa(r.Senders),
 			strconv.Itoa(r.OneShot), fmtTime(r.Start), fmtTime(r.End), strconv.Itoa(r.PeakPerMinute),
-			strconv.Itoa(r.Bursts), strconv.FormatBool(r.InBurst), strconv.FormatFloat(r.Score, 'f', 3, 64), r.Template, strings.Join(r.Exhibits, " ")})
+			strconv.Itoa(r.Bursts), strconv.FormatBool(r.InBurst), strconv.FormatFloat(r.Score, 'f', 3, 64), r.Template, strings.Join(r.Exhibits, " ")}); err != nil {
+			return err
+		}
 	}
-	return writeCSV(w, rows)
+	cw.Flush()
+	return cw.Error()
 }
 
-// WriteSendersCSV writes the identifiers annex: every sender identifier with counts and times.
+// WriteSendersCSV writes the identifiers annex: every sender identifier with counts and times,
+// row by row (a 1M-message case has hundreds of thousands of senders).
 func (m *Model) WriteSendersCSV(w io.Writer) error {
-	rows := [][]string{{"sender", "e164", "handle", "account_id", "name", "raw", "messages", "first_utc", "last_utc", "clusters"}}
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"sender", "e164", "handle", "account_id", "name", "raw", "messages", "first_utc", "last_utc", "clusters"})
+	var cl []byte
 	for _, s := range m.Senders {
-		var cl []string
-		for _, c := range s.Clusters {
-			cl = append(cl, strconv.Itoa(c))
+		cl = cl[:0]
+		for i, c := range s.Clusters {
+			if i > 0 {
+				cl = append(cl, ' ')
+			}
+			cl = strconv.AppendInt(cl, int64(c), 10)
 		}
-		rows = append(rows, []string{s.Key, s.Party.E164, s.Party.Handle, s.Party.ID, s.Party.Name, s.Party.Raw,
-			strconv.Itoa(s.Messages), fmtTime(s.First), fmtTime(s.Last), strings.Join(cl, " ")})
+		if err := cw.Write([]string{s.Key, s.Party.E164, s.Party.Handle, s.Party.ID, s.Party.Name, s.Party.Raw,
+			strconv.Itoa(s.Messages), fmtTime(s.First), fmtTime(s.Last), string(cl)}); err != nil {
+			return err
+		}
 	}
-	return writeCSV(w, rows)
+	cw.Flush()
+	return cw.Error()
 }
 
 // WriteTimelineCSV writes the data behind the timeline chart of the whole case.

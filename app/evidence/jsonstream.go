@@ -1,0 +1,215 @@
+package evidence
+
+import (
+	"bufio"
+	"bytes"
+	"encoding"
+	"encoding/json"
+	"io"
+	"reflect"
+	"strings"
+)
+
+// streamMin is the length from which a slice is written element by element.
+const streamMin = 64
+
+// writeJSONStreamed writes v exactly as writeJSON does (two-space indentation, HTML characters
+// unescaped, a newline at the end) without ever holding the whole text: structs are written
+// field by field and long slices element by element, each piece through encoding/json. Types it
+// cannot follow field by field (a custom marshaller, ",string", clashing names) are encoded
+// whole, which gives the same bytes.
+func writeJSONStreamed(w io.Writer, v any) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	s := &jsonStream{w: bw}
+	s.enc = json.NewEncoder(&s.one)
+	s.enc.SetEscapeHTML(false)
+	s.value(reflect.ValueOf(v), "")
+	if s.err != nil {
+		return s.err
+	}
+	bw.WriteByte('\n')
+	return bw.Flush()
+}
+
+type jsonStream struct {
+	w   *bufio.Writer
+	one bytes.Buffer
+	enc *json.Encoder // into one
+	err error
+}
+
+var (
+	jsonMarshaler = reflect.TypeFor[json.Marshaler]()
+	textMarshaler = reflect.TypeFor[encoding.TextMarshaler]()
+)
+
+func marshals(t reflect.Type) bool {
+	return t.Implements(jsonMarshaler) || t.Implements(textMarshaler) ||
+		reflect.PointerTo(t).Implements(jsonMarshaler) || reflect.PointerTo(t).Implements(textMarshaler)
+}
+
+// value writes v, whose first line is already indented, its other lines after prefix.
+func (s *jsonStream) value(v reflect.Value, prefix string) {
+	if s.err != nil {
+		return
+	}
+	if !v.IsValid() {
+		s.encode(v, prefix)
+		return
+	}
+	switch t := v.Type(); {
+	case marshals(t):
+		s.encode(v, prefix)
+	case t.Kind() == reflect.Interface && !v.IsNil():
+		s.value(v.Elem(), prefix)
+	case t.Kind() == reflect.Pointer && !v.IsNil() && t.Elem().Kind() == reflect.Struct:
+		s.value(v.Elem(), prefix)
+	case t.Kind() == reflect.Struct:
+		if fields, ok := jsonFields(v); ok {
+			s.object(fields, prefix)
+		} else {
+			s.encode(v, prefix)
+		}
+	case t.Kind() == reflect.Slice && !v.IsNil() && v.Len() >= streamMin && t.Elem().Kind() != reflect.Uint8:
+		s.array(v, prefix)
+	default:
+		s.encode(v, prefix)
+	}
+}
+
+// encode writes v whole through encoding/json.
+func (s *jsonStream) encode(v reflect.Value, prefix string) {
+	s.one.Reset()
+	s.enc.SetIndent(prefix, "  ")
+	var x any
+	if v.IsValid() {
+		x = v.Interface()
+	}
+	if err := s.enc.Encode(x); err != nil {
+		s.err = err
+		return
+	}
+	s.w.Write(bytes.TrimSuffix(s.one.Bytes(), []byte("\n")))
+}
+
+type jsonField struct {
+	name string
+	v    reflect.Value
+}
+
+// object writes the fields as a JSON object.
+func (s *jsonStream) object(fields []jsonField, prefix string) {
+	if len(fields) == 0 {
+		s.w.WriteString("{}")
+		return
+	}
+	in := prefix + "  "
+	s.w.WriteString("{")
+	for i, f := range fields {
+		if i > 0 {
+			s.w.WriteString(",")
+		}
+		s.w.WriteString("\n" + in)
+		s.encode(reflect.ValueOf(f.name), in)
+		s.w.WriteString(": ")
+		s.value(f.v, in)
+	}
+	s.w.WriteString("\n" + prefix + "}")
+}
+
+// array writes a slice element by element.
+func (s *jsonStream) array(v reflect.Value, prefix string) {
+	in := prefix + "  "
+	s.w.WriteString("[")
+	for i := range v.Len() {
+		if i > 0 {
+			s.w.WriteString(",")
+		}
+		s.w.WriteString("\n" + in)
+		s.encode(v.Index(i), in)
+		if s.err != nil {
+			return
+		}
+	}
+	s.w.WriteString("\n" + prefix + "]")
+}
+
+// jsonFields lists the fields encoding/json writes for struct v, in its order, or ok false when
+// v uses something this writer does not follow (then v is encoded whole).
+func jsonFields(v reflect.Value) (fields []jsonField, ok bool) {
+	seen := map[string]bool{}
+	var walk func(v reflect.Value) bool
+	walk = func(v reflect.Value) bool {
+		t := v.Type()
+		for i := range t.NumField() {
+			sf := t.Field(i)
+			tag, hasTag := sf.Tag.Lookup("json")
+			if tag == "-" {
+				continue
+			}
+			name, opts, _ := strings.Cut(tag, ",")
+			if strings.Contains(opts, "string") || strings.Contains(opts, "omitzero") {
+				return false
+			}
+			if sf.Anonymous && name == "" {
+				ft := sf.Type
+				if ft.Kind() == reflect.Pointer {
+					ft = ft.Elem()
+				}
+				if ft.Kind() != reflect.Struct || marshals(sf.Type) {
+					return false
+				}
+				fv := v.Field(i)
+				if fv.Kind() == reflect.Pointer {
+					if fv.IsNil() {
+						continue // encoding/json skips a nil embedded pointer's fields
+					}
+					fv = fv.Elem()
+				}
+				if !walk(fv) {
+					return false
+				}
+				continue
+			}
+			if !sf.IsExported() {
+				ft := sf.Type
+				if ft.Kind() == reflect.Pointer {
+					ft = ft.Elem()
+				}
+				if !sf.Anonymous || ft.Kind() != reflect.Struct {
+					continue
+				}
+			}
+			if name == "" || !hasTag {
+				name = sf.Name
+			}
+			if seen[name] {
+				return false // encoding/json's rules for clashing names are not followed here
+			}
+			seen[name] = true
+			fv := v.Field(i)
+			if strings.Contains(opts, "omitempty") && emptyJSON(fv) {
+				continue
+			}
+			fields = append(fields, jsonField{name, fv})
+		}
+		return true
+	}
+	if !walk(v) {
+		return nil, false
+	}
+	return fields, true
+}
+
+// emptyJSON is encoding/json's test for omitempty.
+func emptyJSON(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Array, reflect.Map, reflect.Slice, reflect.String:
+		return v.Len() == 0
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.Interface, reflect.Pointer:
+		return v.IsZero()
+	}
+	return false
+}

@@ -26,6 +26,7 @@ import (
 const appID = "fr.raidtrace.app"
 
 func main() {
+	cli.LimitMemory()
 	args := os.Args[1:]
 	if len(args) > 0 && cli.IsCommand(args[0]) {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)

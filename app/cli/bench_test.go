@@ -34,6 +34,7 @@ func BenchmarkEndToEnd(b *testing.B) {
 		}
 		n = v
 	}
+	cli.LimitMemory() // as main does
 	dir := b.TempDir()
 	xmlPath := filepath.Join(dir, "raid.xml")
 	if err := writeBackup(xmlPath, n); err != nil {

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -216,4 +217,23 @@ func forge(bag string, key *evidence.Signer) error {
 		return err
 	}
 	return os.WriteFile(filepath.Join(bag, "tagmanifest-sha256.txt.tsq"), tsq, 0o644)
+}
+
+// TestLimitMemory checks the soft memory limit main sets, and that GOMEMLIMIT overrides it.
+func TestLimitMemory(t *testing.T) {
+	old := debug.SetMemoryLimit(-1)
+	defer debug.SetMemoryLimit(old)
+	t.Setenv("GOMEMLIMIT", "")
+	os.Unsetenv("GOMEMLIMIT")
+	if got := cli.LimitMemory(); got != cli.MemoryLimit {
+		t.Errorf("LimitMemory() = %d, want %d", got, cli.MemoryLimit)
+	}
+	if got := debug.SetMemoryLimit(-1); got != cli.MemoryLimit {
+		t.Errorf("limit in force = %d, want %d", got, cli.MemoryLimit)
+	}
+	debug.SetMemoryLimit(3 << 30) // as the runtime does for GOMEMLIMIT=3GiB
+	t.Setenv("GOMEMLIMIT", "3GiB")
+	if got := cli.LimitMemory(); got != 3<<30 {
+		t.Errorf("with GOMEMLIMIT=3GiB: LimitMemory() = %d, want %d", got, int64(3<<30))
+	}
 }

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"runtime"
 	"time"
-	"unsafe"
 
 	"raidtrace/analysis"
 	"raidtrace/importers"
@@ -82,7 +81,8 @@ func (c *impl) analyze(ctx context.Context, p analysis.Params, progress analysis
 		runtime.GC()
 	}
 	msgs = nil
-	resJSON, err := json.Marshal(res)
+	// compressed and encoded a cluster at a time: the JSON is never held whole
+	resGz, sum, err := compressResult(res)
 	if err != nil {
 		return nil, fmt.Errorf("analyze: encoding the result: %w", err)
 	}
@@ -91,7 +91,6 @@ func (c *impl) analyze(ctx context.Context, p analysis.Params, progress analysis
 		return nil, fmt.Errorf("analyze: encoding the parameters: %w", err)
 	}
 	idsJSON, _ := json.Marshal(ids)
-	sum := sha256.Sum256(resJSON)
 	at := time.UnixMilli(time.Now().UnixMilli()).UTC()
 
 	tx, err := c.w.BeginTx(ctx, nil)
@@ -100,9 +99,7 @@ func (c *impl) analyze(ctx context.Context, p analysis.Params, progress analysis
 	}
 	defer tx.Rollback()
 	r, err := tx.ExecContext(ctx, "INSERT INTO analysis_runs (at, params, result, message_ids) VALUES (?, ?, ?, ?)",
-		// the result is large (hundreds of MB on a million messages): bound as a string without a
-		// copy; resJSON is not written again
-		at.UnixMilli(), string(paramsJSON), unsafe.String(unsafe.SliceData(resJSON), len(resJSON)), string(idsJSON))
+		at.UnixMilli(), string(paramsJSON), resGz, string(idsJSON))
 	if err != nil {
 		return nil, fmt.Errorf("analyze: %w", writeErr(err))
 	}
@@ -177,6 +174,9 @@ func (c *impl) latestAnalysis(ctx context.Context, brief bool) (*Analysis, error
 		return nil, fmt.Errorf("latest analysis: %w", sqlErr(err))
 	}
 	a.At = time.UnixMilli(at).UTC()
+	if res, err = resultJSON(res); err != nil {
+		return nil, fmt.Errorf("latest analysis %d: result: %w", a.Run, err)
+	}
 	if brief {
 		r := briefResult{Result: &analysis.Result{}}
 		if err := json.Unmarshal(res, &r); err != nil {

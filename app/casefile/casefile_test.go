@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -1213,5 +1214,88 @@ func TestLatestAnalysisBrief(t *testing.T) {
 	}
 	if !reflect.DeepEqual(brief, full) {
 		t.Errorf("brief analysis differs from the full one beyond the variants:\n got %+v\nwant %+v", brief.Result, full.Result)
+	}
+}
+
+// TestResultStoredCompressed checks that an analysis result is stored gzip-compressed, that its
+// JSON (streamed a cluster at a time) is json.Marshal's byte for byte with the hash the custody
+// log holds, and that a result stored as plain JSON, as cases written before hold it, still reads.
+func TestResultStoredCompressed(t *testing.T) {
+	ctx := context.Background()
+	c, err := OpenDemo(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	a, err := c.Analyze(ctx, analysis.Params{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Result.Clusters) < 2 {
+		t.Fatalf("%d clusters: the test needs several", len(a.Result.Clusters))
+	}
+	var stored []byte
+	if err := c.r.QueryRow("SELECT result FROM analysis_runs WHERE id = ?", a.Run).Scan(&stored); err != nil {
+		t.Fatal(err)
+	}
+	if len(stored) < 2 || stored[0] != 0x1f || stored[1] != 0x8b {
+		t.Fatalf("stored result starts %q, want gzip's magic", stored[:min(len(stored), 8)])
+	}
+	js, err := resultJSON(stored)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := json.Marshal(a.Result)
+	if !bytes.Equal(js, want) {
+		t.Errorf("stored JSON differs from json.Marshal of the result (%d vs %d bytes)", len(js), len(want))
+	}
+	if sum := sha256.Sum256(js); hex.EncodeToString(sum[:]) != a.ResultSHA256() {
+		t.Errorf("stored JSON hash %x, want ResultSHA256 %s", sum, a.ResultSHA256())
+	}
+	got, err := c.LatestAnalysis(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.Result, a.Result) {
+		t.Error("the compressed result does not read back as the analysis")
+	}
+	// a result stored as plain JSON
+	if _, err := c.w.Exec("UPDATE analysis_runs SET result = ? WHERE id = ?", string(want), a.Run); err != nil {
+		t.Fatal(err)
+	}
+	if got, err = c.LatestAnalysis(ctx); err != nil || !reflect.DeepEqual(got.Result, a.Result) {
+		t.Errorf("plain JSON result: %v, or it does not read back as the analysis", err)
+	}
+	// a damaged compressed one is an error that says so
+	bad := append([]byte(nil), stored[:len(stored)/2]...)
+	if _, err := c.w.Exec("UPDATE analysis_runs SET result = ? WHERE id = ?", bad, a.Run); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.LatestAnalysis(ctx); err == nil || !strings.Contains(err.Error(), "decompressing") {
+		t.Errorf("cut compressed result: error %v, want one about decompressing", err)
+	}
+}
+
+// TestEncodeResult compares the streamed encoding with json.Marshal, HTML characters included.
+func TestEncodeResult(t *testing.T) {
+	cl := analysis.Cluster{ID: 1, Template: `<b>"raid" & co</b>`, Members: []int{0, 1}}
+	for _, tc := range []struct {
+		name string
+		res  *analysis.Result
+	}{
+		{"nil", nil},
+		{"nil clusters", &analysis.Result{Messages: 3}},
+		{"no clusters", &analysis.Result{Clusters: []analysis.Cluster{}}},
+		{"one", &analysis.Result{Clusters: []analysis.Cluster{cl}, Flags: []analysis.Flag{{Message: 1, Category: "<insult>"}}}},
+		{"three", &analysis.Result{Clusters: []analysis.Cluster{cl, cl, {ID: 3}}, Messages: 9}},
+	} {
+		var got bytes.Buffer
+		if err := encodeResult(&got, tc.res); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		want, _ := json.Marshal(tc.res)
+		if got.String() != string(want) {
+			t.Errorf("%s: got\n%s\nwant\n%s", tc.name, got.String(), want)
+		}
 	}
 }

@@ -368,13 +368,21 @@ func writeBag(ctx context.Context, m *Model, open originalOpener, root string, o
 		}
 		return writeJSON(wr, p)
 	}
-	result := func(wr io.Writer) error { return writeResultJSON(wr, m.Analysis) }
+	result := func(wr io.Writer) error {
+		a := m.Analysis
+		if m.fullAnalysis != nil {
+			var err error
+			if a, err = m.fullAnalysis(); err != nil {
+				return err
+			}
+		}
+		return writeResultJSON(wr, a)
+	}
 	gens := []gen{
 		{"data/clusters.csv", m.WriteClustersCSV},
 		{"data/senders.csv", m.WriteSendersCSV},
 		{"data/sources.csv", m.WriteSourcesCSV},
 		{"data/analysis/parameters.json", params},
-		{"data/analysis/result.json", result},
 		{"data/analysis/method.txt", m.WriteMethod},
 		{"data/analysis/timeline.csv", m.WriteTimelineCSV},
 		{"data/analysis/timeline-raids.csv", m.WriteRaidTimelineCSV},
@@ -386,6 +394,11 @@ func writeBag(ctx context.Context, m *Model, open originalOpener, root string, o
 		{"data/README.txt", m.WriteReadme},
 	}
 	progress("tables", 0)
+	// result.json first, while the full analysis it reads is all that the pass over the
+	// messages below would add to memory
+	if err := writeGen(w, "data/analysis/result.json", result); err != nil {
+		return nil, err
+	}
 	if err := m.writeMessageFiles(w); err != nil {
 		return nil, err
 	}

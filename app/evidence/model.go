@@ -52,6 +52,9 @@ type Model struct {
 	once         bool                                        // Export's model: writeBag may release what only the tables need
 	att          attachmentCount                             // the messages' attachments, counted by writeBag's pass
 	scratch      string                                      // folder for temporary files ("": the system's)
+	// fullAnalysis reads Analysis again with what BuildModel left out of it (the clusters'
+	// variants), redacted like it; nil: Analysis is whole
+	fullAnalysis func() (*casefile.Analysis, error)
 }
 
 // msgLite is what the derivations and reports need of one message; the other fields are read
@@ -275,12 +278,27 @@ func BuildModel(ctx context.Context, c *casefile.Case, opt BuildOptions) (*Model
 		return nil, fmt.Errorf("read messages: %w", err)
 	}
 	m.stream = func(fn func(casefile.Message) error) error { return c.EachMessage(ctx, fn) }
-	switch a, err := c.LatestAnalysis(ctx); {
+	// without the clusters' variants (most of a big result): only result.json needs them, and
+	// it reads the full analysis again when it is written (fullAnalysis)
+	switch a, err := c.LatestAnalysisBrief(ctx); {
 	case errors.Is(err, casefile.ErrNotFound):
 	case err != nil:
 		return nil, fmt.Errorf("read analysis: %w", err)
 	default:
 		m.Analysis = a
+		m.fullAnalysis = func() (*casefile.Analysis, error) {
+			full, err := c.LatestAnalysis(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("read analysis: %w", err)
+			}
+			if full.Run != a.Run {
+				return nil, fmt.Errorf("read analysis: run %d replaced by run %d during the export", a.Run, full.Run)
+			}
+			if key != nil && full.Result != nil {
+				full.Result = redactResult(key, full.Result)
+			}
+			return full, nil
+		}
 	}
 	if m.Decisions, err = c.Decisions(ctx); err != nil {
 		return nil, fmt.Errorf("read decisions: %w", err)

@@ -120,13 +120,12 @@ func (m *Model) rsmfManifestOf() (rsmfManifest, int, error) {
 type rsmfHead struct {
 	man     rsmfManifest
 	parts   map[string]bool
-	convs   map[string]*rsmfConversation
-	corder  []string
+	convs   map[string]int32 // position in man.Conversations, which is in order of first message
 	untimed int
 }
 
 func newRSMFHead() *rsmfHead {
-	return &rsmfHead{man: rsmfManifest{Version: "1.0.0"}, parts: map[string]bool{}, convs: map[string]*rsmfConversation{}}
+	return &rsmfHead{man: rsmfManifest{Version: "1.0.0"}, parts: map[string]bool{}, convs: map[string]int32{}}
 }
 
 func (h *rsmfHead) addPart(p importers.Party) {
@@ -160,22 +159,27 @@ func (h *rsmfHead) add(msg *casefile.Message) {
 	case rsmfUnknown:
 		h.addStand(rsmfUnknown, "Unknown sender")
 	}
-	c := h.convs[cid]
-	if c == nil {
-		c = &rsmfConversation{ID: cid, Display: cid, Platform: rsmfPlatform(msg.Platform), Type: typ}
-		h.convs[cid] = c
-		h.corder = append(h.corder, cid)
+	k, ok := h.convs[cid]
+	if !ok {
+		k = int32(len(h.man.Conversations))
+		h.convs[cid] = k
+		h.man.Conversations = append(h.man.Conversations, rsmfConversation{ID: cid, Display: cid,
+			Platform: rsmfPlatform(msg.Platform), Type: typ, Participants: make([]string, 0, 1+max(len(to), 1))})
 	}
-	members := append([]string{from}, to...)
-	if len(to) == 0 && from != rsmfOwner {
-		// an incoming message that names no recipient was received by the case owner
-		h.addStand(rsmfOwner, rsmfOwnerDisplay)
-		members = append(members, rsmfOwner)
-	}
-	for _, p := range members {
+	c := &h.man.Conversations[k]
+	join := func(p string) {
 		if !containsStr(c.Participants, p) {
 			c.Participants = append(c.Participants, p)
 		}
+	}
+	join(from)
+	for _, p := range to {
+		join(p)
+	}
+	if len(to) == 0 && from != rsmfOwner {
+		// an incoming message that names no recipient was received by the case owner
+		h.addStand(rsmfOwner, rsmfOwnerDisplay)
+		join(rsmfOwner)
 	}
 }
 
@@ -183,9 +187,6 @@ func (h *rsmfHead) add(msg *casefile.Message) {
 func (h *rsmfHead) manifest() rsmfManifest {
 	man := h.man
 	sort.Slice(man.Participants, func(i, j int) bool { return man.Participants[i].ID < man.Participants[j].ID })
-	for _, id := range h.corder {
-		man.Conversations = append(man.Conversations, *h.convs[id])
-	}
 	if man.Participants == nil {
 		man.Participants = []rsmfParticipant{}
 	}

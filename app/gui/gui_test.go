@@ -233,6 +233,14 @@ func TestLanguageSwitch(t *testing.T) {
 			t.Errorf("French plural for %d: %q, want %q", c.n, got, c.want)
 		}
 	}
+	for _, c := range []struct {
+		n    int
+		want string
+	}{{0, "0"}, {999, "999"}, {1000, "1\u00a0000"}, {1000000, "1\u00a0000\u00a0000"}, {-12345, "-12\u00a0345"}} {
+		if got := itoa(c.n); got != c.want {
+			t.Errorf("French count %d: %q, want %q", c.n, got, c.want)
+		}
+	}
 	b, err := os.ReadFile(filepath.Join(u.opt.ConfigDir, languageFile))
 	if err != nil || string(b) != "fr\n" {
 		t.Errorf("language file: %q, %v", b, err)
@@ -240,6 +248,9 @@ func TestLanguageSwitch(t *testing.T) {
 	u.setLanguage("en")
 	if got, want := u.start.createBtn.Text, "Create case…"; got != want {
 		t.Errorf("create button after switching back: %q, want %q", got, want)
+	}
+	if got, want := itoa(606804), "606,804"; got != want {
+		t.Errorf("English count: %q, want %q", got, want)
 	}
 }
 

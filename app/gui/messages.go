@@ -536,7 +536,7 @@ func (s *messagesScreen) show(v rowSet) {
 }
 
 func (s *messagesScreen) showCount() {
-	text := lang.L("{{.N}} of {{.Total}} messages", map[string]any{"N": len(s.view.rows), "Total": len(s.d.msgs)})
+	text := lang.L("{{.N}} of {{.Total}} messages", map[string]any{"N": itoa(len(s.view.rows)), "Total": itoa(len(s.d.msgs))})
 	if n := utf8.RuneCountInString(strings.TrimSpace(s.search.Text)); n > 0 && n < minSearch {
 		text += " · " + lang.L("type at least two characters to search")
 	}

@@ -2,6 +2,7 @@ package gui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -53,11 +54,11 @@ func newOverviewScreen(u *UI, d *caseData) *overviewScreen {
 	if d.info.UnitCost > 0 {
 		damage = money(s.figs.damage, cur)
 		// The figures themselves, short enough for a fifth of a small screen.
-		damageSub = lang.L("{{.N}} × {{.Cost}} per message", map[string]any{"N": s.figs.raidMessages, "Cost": money(d.info.UnitCost, cur)})
+		damageSub = lang.L("{{.N}} × {{.Cost}} per message", map[string]any{"N": itoa(s.figs.raidMessages), "Cost": money(d.info.UnitCost, cur)})
 	}
 	peak := "—"
 	if s.figs.peak > 0 {
-		peak = lang.L("{{.N}} per minute", map[string]any{"N": s.figs.peak})
+		peak = lang.L("{{.N}} per minute", map[string]any{"N": itoa(s.figs.peak)})
 	}
 	card := func(key, title, value, sub string) fyne.CanvasObject {
 		v := widget.NewLabelWithStyle(value, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -82,7 +83,7 @@ func newOverviewScreen(u *UI, d *caseData) *overviewScreen {
 	grid := container.NewGridWithColumns(5,
 		card("messages", lang.L("Messages"), itoa(s.figs.messages), ""),
 		card("senders", lang.L("Senders"), itoa(s.figs.senders), ""),
-		card("raids", lang.L("Raids"), itoa(s.figs.raids), lang.L("{{.N}} messages in raids", map[string]any{"N": s.figs.raidMessages})),
+		card("raids", lang.L("Raids"), itoa(s.figs.raids), lang.L("{{.N}} messages in raids", map[string]any{"N": itoa(s.figs.raidMessages)})),
 		card("peak", lang.L("Peak rate"), peak, peakAt),
 		card("damage", lang.L("Damage estimate"), damage, damageSub),
 	)
@@ -116,7 +117,24 @@ func newOverviewScreen(u *UI, d *caseData) *overviewScreen {
 	return s
 }
 
-func itoa(n int) string { return fmt.Sprint(n) }
+// itoa writes a count with the language's thousands separator: "1,000,000", "1 000 000".
+func itoa(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	sep := lang.X("thousands.separator", ",")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
 
 // topRaids links to the pages of the largest raids.
 func (s *overviewScreen) topRaids() fyne.CanvasObject {
@@ -126,7 +144,7 @@ func (s *overviewScreen) topRaids() fyne.CanvasObject {
 			break
 		}
 		k := k
-		b := widget.NewButton(lang.L("#{{.ID}} · {{.Size}} messages", map[string]any{"ID": c.ID, "Size": c.Size}), func() {
+		b := widget.NewButton(lang.L("#{{.ID}} · {{.Size}} messages", map[string]any{"ID": c.ID, "Size": itoa(c.Size)}), func() {
 			s.u.tabs.SelectIndex(2)
 			s.u.raids.list.Select(k)
 		})

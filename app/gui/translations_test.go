@@ -128,7 +128,7 @@ func TestComputedKeysTranslated(t *testing.T) {
 			}
 		}
 	}
-	for _, key := range []string{"decimal.separator", "action.import"} {
+	for _, key := range []string{"decimal.separator", "thousands.separator", "action.import"} {
 		if tr["en"][key].text == "" || tr["fr"][key].text == "" {
 			t.Errorf("%q missing: en %q, fr %q", key, tr["en"][key].text, tr["fr"][key].text)
 		}

@@ -355,16 +355,22 @@ type clusterJSON struct {
 }
 
 func runAnalyze(ctx context.Context, env *Env, args []string) int {
-	flags := newFlags(env, "analyze", "--case CASE.raidcase [--json]")
+	flags := newFlags(env, "analyze", "--case CASE.raidcase [--json] [--lang fr|en]")
 	var cf caseFlags
 	cf.register(flags)
 	asJSON := flags.Bool("json", false, "print one JSON object on stdout")
+	outLang := flags.String("lang", "", "language of the summary printed: fr or en (default: from LANGUAGE, LC_ALL, LC_MESSAGES or LANG; --json is not translated)")
 	p := analysis.DefaultParams()
 	flags.IntVar(&p.MinSenders, "min-senders", p.MinSenders, "distinct senders a cluster needs")
 	flags.IntVar(&p.MinSize, "min-size", p.MinSize, "messages a cluster needs")
 	if _, err := parse(flags, args); err != nil {
 		return ExitUsage
 	}
+	lang, err := parseLang(*outLang)
+	if err != nil {
+		return fail(env, ExitUsage, err)
+	}
+	pr := newPrinter(lang)
 	c, err := cf.open(ctx, false)
 	if err != nil {
 		return fail(env, code(err), err)
@@ -386,10 +392,13 @@ func runAnalyze(ctx context.Context, env *Env, args []string) int {
 		printJSON(env.Stdout, map[string]any{"messages": n, "clusters": clusters, "params": a.Result.Params})
 		return ExitOK
 	}
-	fmt.Fprintf(env.Stdout, "%d messages, %d clusters\n", n, len(clusters))
+	fmt.Fprintln(env.Stdout, pr.text("cli.analyze.summary", "{{.Messages}} messages, {{.Clusters}} clusters",
+		map[string]string{"Messages": strconv.Itoa(n), "Clusters": strconv.Itoa(len(clusters))}))
 	for _, cl := range clusters {
-		fmt.Fprintf(env.Stdout, "#%-4d %5d messages %5d senders  %s – %s  score %.1f\n       %s\n",
-			cl.ID, cl.Size, cl.Senders, cl.Start.Format(time.RFC3339), cl.End.Format(time.RFC3339), cl.Score, oneLine(cl.Template, 100))
+		fmt.Fprintln(env.Stdout, pr.text("cli.analyze.cluster", "#{{.ID}} {{.Size}} messages {{.Senders}} senders  {{.Start}} – {{.End}}  score {{.Score}}",
+			map[string]string{"ID": fmt.Sprintf("%-4d", cl.ID), "Size": fmt.Sprintf("%5d", cl.Size), "Senders": fmt.Sprintf("%5d", cl.Senders),
+				"Start": cl.Start.Format(time.RFC3339), "End": cl.End.Format(time.RFC3339), "Score": pr.decimal(cl.Score, 1)}))
+		fmt.Fprintf(env.Stdout, "       %s\n", oneLine(cl.Template, 100))
 	}
 	return ExitOK
 }
@@ -525,11 +534,12 @@ func (s signerFlags) fingerprints() ([]string, error) {
 	return out, nil
 }
 
-const verifyArgs = "[--json] [--signer SHA256:…|FILE]... [--allow-unsigned] BUNDLE"
+const verifyArgs = "[--json] [--lang fr|en] [--signer SHA256:…|FILE]... [--allow-unsigned] BUNDLE"
 
 func runVerify(ctx context.Context, env *Env, args []string) int {
 	flags := newFlags(env, "verify", verifyArgs)
 	asJSON := flags.Bool("json", false, "print one JSON object on stdout")
+	outLang := flags.String("lang", "", "language of the verdict printed: fr or en (default: from LANGUAGE, LC_ALL, LC_MESSAGES or LANG; --json is not translated)")
 	var signers signerFlags
 	flags.Var(&signers, "signer", "the key expected to have signed the bundle: its fingerprint (SHA256:…, as ssh-keygen -l prints it)\n"+
 		"or a file of fingerprints or public keys (.pub, allowed_signers), one a line; repeatable.\n"+
@@ -544,6 +554,11 @@ func runVerify(ctx context.Context, env *Env, args []string) int {
 		flags.Usage()
 		return ExitUsage
 	}
+	lang, err := parseLang(*outLang)
+	if err != nil {
+		return fail(env, ExitUsage, err)
+	}
+	pr := newPrinter(lang)
 	pins, err := signers.fingerprints()
 	if err != nil {
 		return fail(env, ExitUsage, err)
@@ -558,12 +573,12 @@ func runVerify(ctx context.Context, env *Env, args []string) int {
 	if *asJSON {
 		printJSON(env.Stdout, rep)
 	} else {
-		printVerify(env, rep, pos[0], pins)
+		printVerify(env, pr, rep, pos[0], pins)
 	}
 	if !rep.OK() {
 		for _, p := range rep.Problems {
 			if p.Kind == evidence.Unsigned && !*allowUnsigned && len(pins) == 0 {
-				fmt.Fprintln(env.Stderr, "raidtrace: the bundle is not signed; --allow-unsigned accepts it if you know where it comes from")
+				fmt.Fprintln(env.Stderr, "raidtrace: "+pr.text("cli.verify.unsigned_hint", "the bundle is not signed; --allow-unsigned accepts it if you know where it comes from", nil))
 				break
 			}
 		}
@@ -572,29 +587,33 @@ func runVerify(ctx context.Context, env *Env, args []string) int {
 	return ExitOK
 }
 
-// printVerify prints a verification for a person: the problems, who signed, and the verdict.
-func printVerify(env *Env, rep *evidence.VerifyReport, bag string, pins []string) {
+// printVerify prints a verification for a person, in pr's language: the problems (their
+// details stay in English), who signed, and the verdict.
+func printVerify(env *Env, pr *printer, rep *evidence.VerifyReport, bag string, pins []string) {
 	w := env.Stdout
 	for _, p := range rep.Problems {
-		fmt.Fprintf(w, "%s: %s: %s\n", p.Kind, p.Path, p.Detail)
+		fmt.Fprintln(w, pr.text("cli.verify.problem", "{{.Kind}}: {{.Path}}: {{.Detail}}", map[string]string{
+			"Kind": pr.text("cli.verify.kind."+string(p.Kind), string(p.Kind), nil), "Path": p.Path, "Detail": p.Detail}))
 	}
+	args := map[string]string{"Fingerprint": rep.Fingerprint, "Bundle": bag, "Expected": strings.Join(pins, pr.text("cli.verify.or", " or ", nil)),
+		"N": strconv.Itoa(len(rep.Problems))}
 	switch {
 	case rep.Fingerprint != "" && rep.SignerPinned && rep.Signed:
-		fmt.Fprintf(w, "signer: %s (the expected key)\n", rep.Fingerprint)
+		fmt.Fprintln(w, pr.text("cli.verify.signer_expected", "signer: {{.Fingerprint}} (the expected key)", args))
 	case rep.Fingerprint != "" && rep.SignerPinned:
-		fmt.Fprintf(w, "signer: %s, NOT the expected key %s\n", rep.Fingerprint, strings.Join(pins, " or "))
+		fmt.Fprintln(w, pr.text("cli.verify.signer_unexpected", "signer: {{.Fingerprint}}, NOT the expected key {{.Expected}}", args))
 	case rep.Fingerprint != "":
-		fmt.Fprintf(w, "signer: %s (named by the bundle itself: compare it with the fingerprint its sender gave you, or pin it with --signer)\n", rep.Fingerprint)
+		fmt.Fprintln(w, pr.text("cli.verify.signer_named", "signer: {{.Fingerprint}} (named by the bundle itself: compare it with the fingerprint its sender gave you, or pin it with --signer)", args))
 	case rep.UnsignedAllowed:
-		fmt.Fprintf(w, "UNSIGNED: %s carries no signature: nothing shows who made it, and whoever changed a file could have recomputed its checksums\n", bag)
+		fmt.Fprintln(w, pr.text("cli.verify.unsigned", "UNSIGNED: {{.Bundle}} carries no signature: nothing shows who made it, and whoever changed a file could have recomputed its checksums", args))
 	}
 	switch {
 	case !rep.OK():
-		fmt.Fprintf(w, "FAILED: %d problem(s) in %s\n", len(rep.Problems), bag)
+		fmt.Fprintln(w, pr.text("cli.verify.failed", "FAILED: {{.N}} problem(s) in {{.Bundle}}", args))
 	case rep.UnsignedAllowed:
-		fmt.Fprintf(w, "OK (UNSIGNED): %s is intact but NOT SIGNED\n", bag)
+		fmt.Fprintln(w, pr.text("cli.verify.ok_unsigned", "OK (UNSIGNED): {{.Bundle}} is intact but NOT SIGNED", args))
 	default:
-		fmt.Fprintf(w, "OK: %s is intact\n", bag)
+		fmt.Fprintln(w, pr.text("cli.verify.ok", "OK: {{.Bundle}} is intact", args))
 	}
 }
 
@@ -612,7 +631,7 @@ func runStamp(ctx context.Context, env *Env, args []string) int {
 	if err := evidence.Stamp(ctx, pos[0], *tsa); err != nil {
 		return fail(env, ExitFailure, err)
 	}
-	fmt.Fprintf(env.Stdout, "stamped: %s\n", pos[0])
+	fmt.Fprintln(env.Stdout, newPrinter(envLang()).text("cli.stamp.done", "stamped: {{.Bundle}}", map[string]string{"Bundle": pos[0]}))
 	return ExitOK
 }
 
@@ -634,6 +653,6 @@ func runDemo(ctx context.Context, env *Env, args []string) int {
 	if err != nil {
 		return fail(env, ExitFailure, err)
 	}
-	fmt.Fprintf(env.Stdout, "case:   %s\nbundle: %s\n", c.Path(), bag)
+	fmt.Fprintln(env.Stdout, newPrinter(envLang()).text("cli.demo.done", "case:   {{.Case}}\nbundle: {{.Bundle}}", map[string]string{"Case": c.Path(), "Bundle": bag}))
 	return ExitOK
 }

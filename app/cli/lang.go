@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -118,3 +119,8 @@ func (p *printer) translator() importers.Translator {
 
 // reason is the text of pr's reason.
 func (p *printer) reason(pr importers.Problem) string { return pr.Text(p.translator()) }
+
+// decimal writes v with n decimals and the language's decimal separator.
+func (p *printer) decimal(v float64, n int) string {
+	return strings.Replace(strconv.FormatFloat(v, 'f', n, 64), ".", p.text("decimal.separator", ".", nil), 1)
+}

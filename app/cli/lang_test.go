@@ -128,3 +128,52 @@ func TestImportFrench(t *testing.T) {
 		t.Errorf("--lang de: exit %d, want %d (%s)", code, ExitUsage, out.String())
 	}
 }
+
+// TestVerifyAnalyzeFrench checks that analyze, demo and verify speak French with --lang fr or a
+// French locale, English otherwise, on an intact and on a changed bundle, and that every cli.…
+// key has both an English and a French text with the same arguments.
+func TestVerifyAnalyzeFrench(t *testing.T) {
+	en, fr := loadCatalogue("en"), loadCatalogue("fr")
+	for k, s := range en {
+		if !strings.HasPrefix(k, "cli.") {
+			continue
+		}
+		if fr[k] == "" {
+			t.Errorf("fr.json lacks %s", k)
+		}
+		for _, a := range []string{"{{.Bundle}}", "{{.N}}", "{{.Fingerprint}}", "{{.Case}}", "{{.Messages}}", "{{.Clusters}}", "{{.Score}}"} {
+			if strings.Contains(s, a) != strings.Contains(fr[k], a) {
+				t.Errorf("%s: %s in one language only: %q / %q", k, a, s, fr[k])
+			}
+		}
+	}
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "cfg")
+	for _, v := range []string{"LANGUAGE", "LC_ALL", "LC_MESSAGES"} {
+		t.Setenv(v, "")
+	}
+	t.Setenv("LANG", "fr_FR.UTF-8")
+	out := runCLI(t, &Env{ConfigDir: cfg}, ExitOK, "demo", "--out", dir)
+	if !strings.HasPrefix(out, "affaire : ") || !strings.Contains(out, "\npreuves : ") {
+		t.Fatalf("demo under LANG=fr_FR:\n%s", out)
+	}
+	bag := strings.TrimSpace(out[strings.Index(out, "\npreuves : ")+len("\npreuves : "):])
+	caseFile := filepath.Join(dir, "demo.raidcase")
+	if out := runCLI(t, &Env{ConfigDir: cfg}, ExitOK, "analyze", "--case", caseFile); !strings.Contains(out, " groupes\n") || !strings.Contains(out, " expéditeurs ") {
+		t.Errorf("analyze under LANG=fr_FR is not French:\n%s", out)
+	}
+	if out := runCLI(t, &Env{ConfigDir: cfg}, ExitOK, "analyze", "--lang", "en", "--case", caseFile); !strings.Contains(out, " clusters\n") || !strings.Contains(out, " senders ") {
+		t.Errorf("analyze --lang en is not English:\n%s", out)
+	}
+	if out := runCLI(t, &Env{ConfigDir: cfg}, ExitOK, "verify", bag); !strings.Contains(out, "OK : "+bag+" est intact") || !strings.Contains(out, "signataire : SHA256:") {
+		t.Errorf("verify under LANG=fr_FR:\n%s", out)
+	}
+	os.WriteFile(filepath.Join(bag, "data", "sources.csv"), []byte("changed\n"), 0o644)
+	t.Setenv("LANG", "en_US.UTF-8")
+	if out := runCLI(t, &Env{ConfigDir: cfg}, ExitFailure, "verify", "--lang", "fr", bag); !strings.Contains(out, "modifié : data/sources.csv : ") || !strings.Contains(out, "ÉCHEC : ") {
+		t.Errorf("verify --lang fr of a changed bundle:\n%s", out)
+	}
+	if out := runCLI(t, &Env{ConfigDir: cfg}, ExitFailure, "verify", bag); !strings.Contains(out, "changed: data/sources.csv: ") || !strings.Contains(out, "FAILED: ") {
+		t.Errorf("verify of a changed bundle under LANG=en_US:\n%s", out)
+	}
+}

@@ -259,9 +259,31 @@ func (t *leaderBuckets) grow() {
 type hasher struct {
 	k    int
 	seed uint64
+	// probes[i*probeDepth+a-1] is the bin attempt a (1…probeDepth) of the densification looks
+	// at for an empty bin i: the sequence depends only on i and a, so it is computed once.
+	probes []int32
 }
 
-func newHasher(p *Params) hasher { return hasher{k: p.Bands * p.Rows, seed: mix64(p.Seed ^ 0x6f7068)} }
+// probeDepth is how many densification attempts per bin the hasher keeps; longer sequences (rare:
+// a text with very few shingles) are computed as they are needed.
+const probeDepth = 32
+
+func newHasher(p *Params) hasher {
+	h := hasher{k: p.Bands * p.Rows, seed: mix64(p.Seed ^ 0x6f7068)}
+	h.probes = make([]int32, h.k*probeDepth)
+	for i := 0; i < h.k; i++ {
+		for a := uint64(1); a <= probeDepth; a++ {
+			h.probes[i*probeDepth+int(a)-1] = int32(h.probe(i, a))
+		}
+	}
+	return h
+}
+
+// probe is the bin attempt a of the densification looks at for an empty bin i.
+func (h *hasher) probe(i int, a uint64) uint64 {
+	j, _ := bits.Mul64(mix64(h.seed^uint64(i)<<32^a), uint64(h.k))
+	return j
+}
 
 // signature writes the MinHash signature of the shingle hashes into sig (len K).
 func (h *hasher) signature(sig []uint32, hs []uint64) {
@@ -294,11 +316,18 @@ func (h *hasher) signature(sig []uint32, hs []uint64) {
 			continue
 		}
 		// probe bins with a hash sequence of (i, attempt) until a filled one is found
-		for a := uint64(1); ; a++ {
-			j, _ := bits.Mul64(mix64(h.seed^uint64(i)<<32^a), k)
+		found := false
+		for _, j := range h.probes[i*probeDepth : (i+1)*probeDepth] {
 			if v := sig[j]; v != empty && v>>31 == 0 {
 				sig[i] = v | 1<<31
+				found = true
 				break
+			}
+		}
+		for a := uint64(probeDepth + 1); !found; a++ {
+			if v := sig[h.probe(i, a)]; v != empty && v>>31 == 0 {
+				sig[i] = v | 1<<31
+				found = true
 			}
 		}
 	}

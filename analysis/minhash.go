@@ -183,22 +183,28 @@ type scratch struct {
 }
 
 // leaderBuckets maps a (band, band key) pair to at most two leaders, in the order they were
-// added: an open-addressing table that grows, reused from one component to the next.
+// added: an open-addressing table that grows, reused from one component to the next. A slot holds
+// the key and its leaders together, so a probe touches one cache line.
 type leaderBuckets struct {
-	keys []uint64   // uint64(band+1)<<32 | key; 0: empty slot
-	ls   [][2]int32 // leader positions + 1; 0: none
-	n    int
-	mask uint64
+	slots []bucketSlot
+	n     int
+	mask  uint64
+	grows int // times the table grew: slot positions found before are stale
+}
+
+type bucketSlot struct {
+	key uint64   // uint64(band+1)<<32 | key; 0: empty slot
+	ls  [2]int32 // leader positions + 1; 0: none
 }
 
 // reset empties the table, sized for about n keys.
 func (t *leaderBuckets) reset(n int) {
 	size := 1 << bits.Len(uint(2*n+16))
-	if cap(t.keys) < size {
-		t.keys, t.ls = make([]uint64, size), make([][2]int32, size)
+	if cap(t.slots) < size {
+		t.slots = make([]bucketSlot, size)
 	}
-	t.keys, t.ls = t.keys[:size], t.ls[:size]
-	clear(t.keys)
+	t.slots = t.slots[:size]
+	clear(t.slots)
 	t.mask, t.n = uint64(size-1), 0
 }
 
@@ -207,48 +213,56 @@ func bucketKey(b int, k uint32) uint64 { return uint64(b+1)<<32 | uint64(k) }
 // slot returns the slot of key: where it is, or the empty slot where it would go.
 func (t *leaderBuckets) slot(key uint64) uint64 {
 	i := mix64(key) & t.mask
-	for t.keys[i] != 0 && t.keys[i] != key {
+	for t.slots[i].key != 0 && t.slots[i].key != key {
 		i = (i + 1) & t.mask
 	}
 	return i
 }
 
-// get returns the leaders under key (positions + 1, 0 for none).
-func (t *leaderBuckets) get(key uint64) [2]int32 {
+// get returns the leaders under key (positions + 1, 0 for none) and the slot of key.
+func (t *leaderBuckets) get(key uint64) ([2]int32, uint64) {
 	i := t.slot(key)
-	if t.keys[i] == 0 {
-		return [2]int32{}
+	if t.slots[i].key == 0 {
+		return [2]int32{}, i
 	}
-	return t.ls[i]
+	return t.slots[i].ls, i
 }
 
 // add records leader li under key unless the key already has two leaders or has li.
-func (t *leaderBuckets) add(key uint64, li int32) {
-	i := t.slot(key)
-	if t.keys[i] == 0 {
-		if 2*(t.n+1) > len(t.keys) {
+func (t *leaderBuckets) add(key uint64, li int32) { t.addAt(t.slot(key), key, li) }
+
+// addAt is add with i the slot get returned for key, perhaps stale: since then other keys may
+// have filled it (it is then looked up again), but no key was removed.
+func (t *leaderBuckets) addAt(i, key uint64, li int32) {
+	if k := t.slots[i].key; k != 0 && k != key {
+		i = t.slot(key)
+	}
+	s := &t.slots[i]
+	if s.key == 0 {
+		if 2*(t.n+1) > len(t.slots) {
 			t.grow()
 			i = t.slot(key)
+			s = &t.slots[i]
 		}
-		t.keys[i], t.ls[i] = key, [2]int32{li + 1, 0}
+		s.key, s.ls = key, [2]int32{li + 1, 0}
 		t.n++
 		return
 	}
-	if l := &t.ls[i]; l[1] == 0 && l[0] != li+1 {
+	if l := &s.ls; l[1] == 0 && l[0] != li+1 {
 		l[1] = li + 1
 	}
 }
 
 func (t *leaderBuckets) grow() {
-	keys, ls := t.keys, t.ls
-	size := 2 * len(keys)
-	t.keys, t.ls, t.mask = make([]uint64, size), make([][2]int32, size), uint64(size-1)
-	for i, k := range keys {
-		if k != 0 {
-			j := t.slot(k)
-			t.keys[j], t.ls[j] = k, ls[i]
+	old := t.slots
+	size := 2 * len(old)
+	t.slots, t.mask = make([]bucketSlot, size), uint64(size-1)
+	for _, s := range old {
+		if s.key != 0 {
+			t.slots[t.slot(s.key)] = s
 		}
 	}
+	t.grows++
 }
 
 // hasher computes one-permutation MinHash signatures (Li, Owen and Zhang 2012) with optimal
@@ -626,6 +640,8 @@ func leaderGroups(ctx context.Context, ids []int32, texts []string, weight []int
 		cand  []int32
 		tried []int32 // per leader: last stamp that tried it
 		stamp int32
+		slots []uint64 // slot of each band key of the last text, as byKey.get found it
+		grows int      // byKey.grows then
 	}
 	// best finds the most similar leader passing the threshold among the heaviest leaders and
 	// those reachable through the text's buckets; f.sc.set and f.sc.seen hold the text's shingles.
@@ -644,8 +660,11 @@ func leaderGroups(ctx context.Context, ids []int32, texts []string, weight []int
 		for li := 0; li < min(heaviest, len(leaders)); li++ {
 			try(int32(li))
 		}
+		f.slots, f.grows = f.slots[:0], byKey.grows
 		for b, k := range keys[int(id)*p.Bands : int(id+1)*p.Bands] {
-			if l := byKey.get(bucketKey(b, k)); l[0] != 0 {
+			l, at := byKey.get(bucketKey(b, k))
+			f.slots = append(f.slots, at)
+			if l[0] != 0 {
 				try(l[0] - 1)
 				if l[1] != 0 {
 					try(l[1] - 1)
@@ -684,7 +703,11 @@ func leaderGroups(ctx context.Context, ids []int32, texts []string, weight []int
 		// a bucket points at the leaders of the texts first seen in it: a text that shares no
 		// bucket with its leader still finds it through a sibling
 		for b, k := range keys[int(id)*p.Bands : int(id+1)*p.Bands] {
-			byKey.add(bucketKey(b, k), li)
+			if byKey.grows == f.grows {
+				byKey.addAt(f.slots[b], bucketKey(b, k), li)
+			} else {
+				byKey.add(bucketKey(b, k), li)
+			}
 		}
 	}
 	// Second pass: a text that joined a leader before a closer one existed (texts come heaviest

@@ -604,6 +604,16 @@ func nearGroups(ctx context.Context, texts []string, weight []int32, eligible []
 	return groups, sim, nil
 }
 
+// finder holds one goroutine's candidate list and marks (leaderGroups).
+type finder struct {
+	sc    *scratch
+	cand  []int32
+	tried []int32 // per leader: last stamp that tried it
+	stamp int32
+	slots []uint64 // slot of each band key of the last text, as byKey.get found it
+	grows int      // byKey.grows then
+}
+
 // leaderGroups splits one component: heaviest texts first, each joins the most similar leader
 // whose exact Jaccard passes the threshold, or becomes a leader itself. A text is compared with
 // the component's heaviest leaders and with the leaders that share an LSH bucket with it (at most
@@ -634,18 +644,9 @@ func leaderGroups(ctx context.Context, ids []int32, texts []string, weight []int
 	byKey.reset(4 * len(order))
 	assign := make([]int32, len(order)) // leader of each text, by position
 	simAt := make([]float64, len(order))
-	// finder holds one goroutine's candidate list and marks.
-	type finder struct {
-		sc    *scratch
-		cand  []int32
-		tried []int32 // per leader: last stamp that tried it
-		stamp int32
-		slots []uint64 // slot of each band key of the last text, as byKey.get found it
-		grows int      // byKey.grows then
-	}
-	// best finds the most similar leader passing the threshold among the heaviest leaders and
-	// those reachable through the text's buckets; f.sc.set and f.sc.seen hold the text's shingles.
-	best := func(f *finder, id int32) (int, float64) {
+	// gather lists in f.cand the leaders text id is compared with: the heaviest leaders and those
+	// reachable through the text's buckets, at most MaxLeaders.
+	gather := func(f *finder, id int32) {
 		f.stamp++
 		f.cand = f.cand[:0]
 		for len(f.tried) < len(leaders) {
@@ -671,32 +672,46 @@ func leaderGroups(ctx context.Context, ids []int32, texts []string, weight []int
 				}
 			}
 		}
+	}
+	// value compares text id (its distinct shingles set, also as the hash set seen) with leader
+	// li: the exact Jaccard similarity when it passes the threshold, else −1 (also when the
+	// MinHash estimate rules it out, skipping the exact check, and when li is the text itself).
+	value := func(li, id int32, set []uint32, seen *hashSet) float64 {
+		l := &leaders[li]
+		if l.id == id {
+			return -1
+		}
+		ls := sets[l.lo:l.hi]
+		t := p.threshold(min(len(ls), len(set)))
+		if !atLeast(l.id, id, t-2*p.EstimateSlack) {
+			return -1
+		}
+		if j := jaccard(seen, ls); j >= t {
+			return j
+		}
+		return -1
+	}
+	// best finds the most similar leader passing the threshold among the gathered ones, the
+	// first on ties; f.sc.set and f.sc.seen hold the text's shingles.
+	best := func(f *finder, id int32) (int, float64) {
+		gather(f, id)
 		bi, bj := -1, 0.0
 		for _, li := range f.cand {
-			l := &leaders[li]
-			if l.id == id {
-				continue
-			}
-			set := sets[l.lo:l.hi]
-			t := p.threshold(min(len(set), len(f.sc.set)))
-			if !atLeast(l.id, id, t-2*p.EstimateSlack) {
-				continue // the MinHash estimate rules it out: skip the exact check
-			}
-			if j := jaccard(&f.sc.seen, set); j >= t && j > bj {
-				bi, bj = int(li), j
+			if v := value(li, id, f.sc.set, &f.sc.seen); v >= 0 && v > bj {
+				bi, bj = int(li), v
 			}
 		}
 		return bi, bj
 	}
 	f := &finder{sc: sc}
-	for pos, id := range order {
-		sc.set = shingleSet(sc.set, sc, texts[id], p) // also fills sc.seen
-		bi, bj := best(f, id)
+	// place makes text id (at pos, distinct shingles set) join leader bi with similarity bj, or
+	// become a leader when bi < 0; f holds the slots gather found for its band keys.
+	place := func(pos int, id int32, set []uint32, bi int, bj float64) {
 		li := int32(bi)
 		if bi < 0 {
 			li, bj = int32(len(leaders)), 1
 			lo := int32(len(sets))
-			sets = append(sets, sc.set...)
+			sets = append(sets, set...)
 			leaders = append(leaders, leader{id: id, lo: lo, hi: int32(len(sets))})
 		}
 		assign[pos], simAt[pos] = li, bj
@@ -709,6 +724,15 @@ func leaderGroups(ctx context.Context, ids []int32, texts []string, weight []int
 				byKey.add(bucketKey(b, k), li)
 			}
 		}
+	}
+	if len(order) < speculateFrom || p.workers() < 2 {
+		for pos, id := range order {
+			sc.set = shingleSet(sc.set, sc, texts[id], p) // also fills sc.seen
+			bi, bj := best(f, id)
+			place(pos, id, sc.set, bi, bj)
+		}
+	} else if !speculate(ctx, order, texts, gather, value, place, f, sc, p) {
+		return nil // cancelled
 	}
 	// Second pass: a text that joined a leader before a closer one existed (texts come heaviest
 	// first) moves to the most similar leader. Leaders stay where they are. Each text is handled
@@ -747,6 +771,86 @@ func leaderGroups(ctx context.Context, ids []int32, texts []string, weight []int
 		out = append(out, l.group)
 	}
 	return out
+}
+
+// speculateFrom is the smallest component whose first pass runs speculatively on all workers
+// (a variable for tests).
+var speculateFrom = 4096
+
+// speculate runs the first pass of leaderGroups over a large component, whose texts must be
+// placed one after the other (each may become a leader the next ones join), on all workers: texts
+// come in batches; for every text of a batch, the workers compute its shingle set and its value
+// for each leader it would be compared with if the batch started now, the costly part; then the
+// batch is placed in order exactly as the sequential pass would, gathering each text's leaders
+// again (the texts placed before it in the batch may have added some) and computing only the
+// values the workers could not foresee. A value depends only on the text and the leader, so the
+// result is the sequential one, whatever the number of workers. It reports false if cancelled.
+func speculate(ctx context.Context, order []int32, texts []string,
+	gather func(f *finder, id int32), value func(li, id int32, set []uint32, seen *hashSet) float64,
+	place func(pos int, id int32, set []uint32, bi int, bj float64), f *finder, sc *scratch, p *Params) bool {
+	const batch = 1024
+	type guess struct {
+		li int32
+		v  float64
+	}
+	sets := make([][]uint32, batch)
+	guesses := make([][]guess, batch)
+	finders := sync.Pool{New: func() any { return &finder{sc: new(scratch)} }}
+	var known []int32 // per leader: the stamp of the text whose guesses hold its value
+	var knownV []float64
+	stamp := int32(0)
+	for lo := 0; lo < len(order); lo += batch {
+		n := min(batch, len(order)-lo)
+		err := parallel(ctx, p.workers(), n, 64, func(x, y int) {
+			g := finders.Get().(*finder)
+			for k := x; k < y; k++ {
+				id := order[lo+k]
+				sets[k] = shingleSet(sets[k][:0], g.sc, texts[id], p) // also fills g.sc.seen
+				gather(g, id)
+				gs := guesses[k][:0]
+				for _, li := range g.cand {
+					gs = append(gs, guess{li, value(li, id, sets[k], &g.sc.seen)})
+				}
+				guesses[k] = gs
+			}
+			finders.Put(g)
+		})
+		if err != nil {
+			return false
+		}
+		for k := 0; k < n; k++ {
+			pos, id, set := lo+k, order[lo+k], sets[k]
+			stamp++
+			for _, g := range guesses[k] {
+				for len(known) <= int(g.li) {
+					known, knownV = append(known, 0), append(knownV, 0)
+				}
+				known[g.li], knownV[g.li] = stamp, g.v
+			}
+			gather(f, id)
+			bi, bj, seen := -1, 0.0, false
+			for _, li := range f.cand {
+				var v float64
+				if int(li) < len(known) && known[li] == stamp {
+					v = knownV[li]
+				} else { // a leader or a bucket the batch added: compare now
+					if !seen {
+						sc.seen.reset(len(set))
+						for _, h := range set {
+							sc.seen.add(h)
+						}
+						seen = true
+					}
+					v = value(li, id, set, &sc.seen)
+				}
+				if v >= 0 && v > bj {
+					bi, bj = int(li), v
+				}
+			}
+			place(pos, id, set, bi, bj)
+		}
+	}
+	return true
 }
 
 // parallel runs f over [0, n) split into contiguous chunks on up to workers goroutines. Each

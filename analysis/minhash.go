@@ -612,6 +612,7 @@ type finder struct {
 	stamp int32
 	slots []uint64 // slot of each band key of the last text, as byKey.get found it
 	grows int      // byKey.grows then
+	known []int32  // per leader: the stamp of the text the first pass compared with it (second pass)
 }
 
 // leaderGroups splits one component: heaviest texts first, each joins the most similar leader
@@ -704,6 +705,10 @@ func leaderGroups(ctx context.Context, ids []int32, texts []string, weight []int
 		return bi, bj
 	}
 	f := &finder{sc: sc}
+	// comparedWith[pos] lists the leaders the first pass compared the text at pos with, for
+	// the texts the second pass looks at again (in blocks of compared)
+	comparedWith := make([][]int32, len(order))
+	var compared []int32
 	// place makes text id (at pos, distinct shingles set) join leader bi with similarity bj, or
 	// become a leader when bi < 0; f holds the slots gather found for its band keys.
 	place := func(pos int, id int32, set []uint32, bi int, bj float64) {
@@ -715,6 +720,14 @@ func leaderGroups(ctx context.Context, ids []int32, texts []string, weight []int
 			leaders = append(leaders, leader{id: id, lo: lo, hi: int32(len(sets))})
 		}
 		assign[pos], simAt[pos] = li, bj
+		if bi >= 0 && bj < secondBelow { // the second pass looks at it again
+			if cap(compared)-len(compared) < len(f.cand) {
+				compared = make([]int32, 0, max(1<<14, len(f.cand)))
+			}
+			lo := len(compared)
+			compared = append(compared, f.cand...)
+			comparedWith[pos] = compared[lo:len(compared):len(compared)]
+		}
 		// a bucket points at the leaders of the texts first seen in it: a text that shares no
 		// bucket with its leader still finds it through a sibling
 		for b, k := range keys[int(id)*p.Bands : int(id+1)*p.Bands] {
@@ -737,14 +750,36 @@ func leaderGroups(ctx context.Context, ids []int32, texts []string, weight []int
 	// Second pass: a text that joined a leader before a closer one existed (texts come heaviest
 	// first) moves to the most similar leader. Leaders stay where they are. Each text is handled
 	// on its own, so a large component uses every worker.
+	// The leaders the first pass compared a text with need no second look: none scored more than
+	// the leader it joined (its similarity, the best score), and only a leader scoring more can
+	// take it. So only the leaders reachable now that it was not compared with are compared.
 	second := func(f *finder, lo, hi int) {
+		for len(f.known) < len(leaders) {
+			f.known = append(f.known, 0)
+		}
 		for pos := lo; pos < hi; pos++ {
 			id := order[pos]
-			if leaders[assign[pos]].id == id || simAt[pos] >= 0.9 {
+			if leaders[assign[pos]].id == id || simAt[pos] >= secondBelow {
 				continue
 			}
-			f.sc.set = shingleSet(f.sc.set, f.sc, texts[id], p)
-			if bi, bj := best(f, id); bi >= 0 && bj > simAt[pos] {
+			gather(f, id) // a new stamp
+			for _, li := range comparedWith[pos] {
+				f.known[li] = f.stamp
+			}
+			bi, bj, set := -1, 0.0, false
+			for _, li := range f.cand {
+				if f.known[li] == f.stamp {
+					continue
+				}
+				if !set {
+					f.sc.set = shingleSet(f.sc.set, f.sc, texts[id], p)
+					set = true
+				}
+				if v := value(li, id, f.sc.set, &f.sc.seen); v >= 0 && v > bj {
+					bi, bj = int(li), v
+				}
+			}
+			if bi >= 0 && bj > simAt[pos] {
 				assign[pos], simAt[pos] = int32(bi), bj
 			}
 		}
@@ -752,8 +787,11 @@ func leaderGroups(ctx context.Context, ids []int32, texts []string, weight []int
 	if len(order) < 4096 {
 		second(f, 0, len(order))
 	} else {
+		finders := sync.Pool{New: func() any { return &finder{sc: &scratch{}} }} // one per worker, not per chunk
 		_ = parallel(ctx, p.workers(), len(order), 1024, func(lo, hi int) {
-			second(&finder{sc: &scratch{}}, lo, hi)
+			g := finders.Get().(*finder)
+			second(g, lo, hi)
+			finders.Put(g)
 		})
 	}
 	sc.leaderSets = sets
@@ -772,6 +810,10 @@ func leaderGroups(ctx context.Context, ids []int32, texts []string, weight []int
 	}
 	return out
 }
+
+// secondBelow is the similarity to its leader below which a text is looked at again by the
+// second pass of leaderGroups.
+const secondBelow = 0.9
 
 // speculateFrom is the smallest component whose first pass runs speculatively on all workers
 // (a variable for tests).

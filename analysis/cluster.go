@@ -261,15 +261,22 @@ func wordDiffHashed(a []string, ha []uint64, b []string, hb []uint64, sc *diffSc
 	return out
 }
 
-// appendFields appends the words of s as strings.Fields splits them.
+// appendFields appends the words of s as strings.Fields splits them. Only ASCII spaces and runes
+// led by 0xC2, 0xE1, 0xE2 or 0xE3 can be white space (U+0085, U+00A0, U+1680, U+2000–U+205F,
+// U+3000); every other byte, which no rune spans from an earlier start, continues a word.
 func appendFields(dst []string, s string) []string {
 	start := -1
 	for i := 0; i < len(s); {
-		r, sz := rune(s[i]), 1
-		if r >= utf8.RuneSelf {
+		c, sz, space := s[i], 1, false
+		switch {
+		case c == ' ' || '\t' <= c && c <= '\r':
+			space = true
+		case c == 0xC2 || c == 0xE1 || c == 0xE2 || c == 0xE3:
+			var r rune
 			r, sz = utf8.DecodeRuneInString(s[i:])
+			space = unicode.IsSpace(r)
 		}
-		if unicode.IsSpace(r) {
+		if space {
 			if start >= 0 {
 				dst = append(dst, s[start:i])
 				start = -1

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func TestWordDiff(t *testing.T) {
@@ -160,6 +161,14 @@ func TestAppendFields(t *testing.T) {
 		got, want := appendFields(nil, s), strings.Fields(s)
 		if !slices.Equal(got, want) {
 			t.Errorf("appendFields(%q) = %q, want %q", s, got, want)
+		}
+	}
+	// every rune between two words, and invalid bytes around it
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		for _, s := range []string{"a" + string(r) + "b", "\xe2" + string(r) + "\xc2 x"} {
+			if got, want := appendFields(nil, s), strings.Fields(s); !slices.Equal(got, want) {
+				t.Fatalf("appendFields(%q) = %q, want %q", s, got, want)
+			}
 		}
 	}
 }

@@ -753,6 +753,10 @@ func leaderGroups(ctx context.Context, ids []int32, texts []string, weight []int
 	// The leaders the first pass compared a text with need no second look: none scored more than
 	// the leader it joined (its similarity, the best score), and only a leader scoring more can
 	// take it. So only the leaders reachable now that it was not compared with are compared.
+	lowest := p.Thresholds[0].Jaccard
+	for _, t := range p.Thresholds {
+		lowest = min(lowest, t.Jaccard)
+	}
 	second := func(f *finder, lo, hi int) {
 		for len(f.known) < len(leaders) {
 			f.known = append(f.known, 0)
@@ -769,6 +773,11 @@ func leaderGroups(ctx context.Context, ids []int32, texts []string, weight []int
 			bi, bj, set := -1, 0.0, false
 			for _, li := range f.cand {
 				if f.known[li] == f.stamp {
+					continue
+				}
+				// the MinHash estimate rules a leader out at the lowest threshold without the
+				// text's shingle set (needed for its own threshold): it rules it out at any
+				if l := &leaders[li]; l.id == id || !atLeast(l.id, id, lowest-2*p.EstimateSlack) {
 					continue
 				}
 				if !set {

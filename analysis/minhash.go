@@ -738,14 +738,10 @@ func leaderGroups(ctx context.Context, ids []int32, texts []string, weight []int
 			}
 		}
 	}
-	if len(order) < speculateFrom || p.workers() < 2 {
-		for pos, id := range order {
-			sc.set = shingleSet(sc.set, sc, texts[id], p) // also fills sc.seen
-			bi, bj := best(f, id)
-			place(pos, id, sc.set, bi, bj)
-		}
-	} else if !speculate(ctx, order, texts, gather, value, place, f, sc, p) {
-		return nil // cancelled
+	for pos, id := range order {
+		sc.set = shingleSet(sc.set, sc, texts[id], p) // also fills sc.seen
+		bi, bj := best(f, id)
+		place(pos, id, sc.set, bi, bj)
 	}
 	// Second pass: a text that joined a leader before a closer one existed (texts come heaviest
 	// first) moves to the most similar leader. Leaders stay where they are. Each text is handled
@@ -823,86 +819,6 @@ func leaderGroups(ctx context.Context, ids []int32, texts []string, weight []int
 // secondBelow is the similarity to its leader below which a text is looked at again by the
 // second pass of leaderGroups.
 const secondBelow = 0.9
-
-// speculateFrom is the smallest component whose first pass runs speculatively on all workers
-// (a variable for tests).
-var speculateFrom = 4096
-
-// speculate runs the first pass of leaderGroups over a large component, whose texts must be
-// placed one after the other (each may become a leader the next ones join), on all workers: texts
-// come in batches; for every text of a batch, the workers compute its shingle set and its value
-// for each leader it would be compared with if the batch started now, the costly part; then the
-// batch is placed in order exactly as the sequential pass would, gathering each text's leaders
-// again (the texts placed before it in the batch may have added some) and computing only the
-// values the workers could not foresee. A value depends only on the text and the leader, so the
-// result is the sequential one, whatever the number of workers. It reports false if cancelled.
-func speculate(ctx context.Context, order []int32, texts []string,
-	gather func(f *finder, id int32), value func(li, id int32, set []uint32, seen *hashSet) float64,
-	place func(pos int, id int32, set []uint32, bi int, bj float64), f *finder, sc *scratch, p *Params) bool {
-	const batch = 1024
-	type guess struct {
-		li int32
-		v  float64
-	}
-	sets := make([][]uint32, batch)
-	guesses := make([][]guess, batch)
-	finders := sync.Pool{New: func() any { return &finder{sc: new(scratch)} }}
-	var known []int32 // per leader: the stamp of the text whose guesses hold its value
-	var knownV []float64
-	stamp := int32(0)
-	for lo := 0; lo < len(order); lo += batch {
-		n := min(batch, len(order)-lo)
-		err := parallel(ctx, p.workers(), n, 64, func(x, y int) {
-			g := finders.Get().(*finder)
-			for k := x; k < y; k++ {
-				id := order[lo+k]
-				sets[k] = shingleSet(sets[k][:0], g.sc, texts[id], p) // also fills g.sc.seen
-				gather(g, id)
-				gs := guesses[k][:0]
-				for _, li := range g.cand {
-					gs = append(gs, guess{li, value(li, id, sets[k], &g.sc.seen)})
-				}
-				guesses[k] = gs
-			}
-			finders.Put(g)
-		})
-		if err != nil {
-			return false
-		}
-		for k := 0; k < n; k++ {
-			pos, id, set := lo+k, order[lo+k], sets[k]
-			stamp++
-			for _, g := range guesses[k] {
-				for len(known) <= int(g.li) {
-					known, knownV = append(known, 0), append(knownV, 0)
-				}
-				known[g.li], knownV[g.li] = stamp, g.v
-			}
-			gather(f, id)
-			bi, bj, seen := -1, 0.0, false
-			for _, li := range f.cand {
-				var v float64
-				if int(li) < len(known) && known[li] == stamp {
-					v = knownV[li]
-				} else { // a leader or a bucket the batch added: compare now
-					if !seen {
-						sc.seen.reset(len(set))
-						for _, h := range set {
-							sc.seen.add(h)
-						}
-						seen = true
-					}
-					v = value(li, id, set, &sc.seen)
-				}
-				if v >= 0 && v > bj {
-					bi, bj = int(li), v
-				}
-			}
-			place(pos, id, set, bi, bj)
-		}
-	}
-	return true
-}
 
 // parallel runs f over [0, n) split into contiguous chunks on up to workers goroutines. Each
 // index is handled by exactly one call, so results written by index do not depend on scheduling.

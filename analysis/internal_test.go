@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 )
 
 func TestWordDiff(t *testing.T) {
@@ -169,6 +170,33 @@ func TestAppendFields(t *testing.T) {
 			if got, want := appendFields(nil, s), strings.Fields(s); !slices.Equal(got, want) {
 				t.Fatalf("appendFields(%q) = %q, want %q", s, got, want)
 			}
+		}
+	}
+}
+
+func TestInformative(t *testing.T) {
+	slow := func(t string) int { // every rune decoded
+		n := 0
+		for i := 0; i < len(t); {
+			if t[i] == '<' && (hasAt(t, i, MaskURL) || hasAt(t, i, MaskMention) || hasAt(t, i, MaskNumber)) {
+				for i < len(t) && t[i] != '>' {
+					i++
+				}
+				i++
+				continue
+			}
+			r, sz := utf8.DecodeRuneInString(t[i:])
+			if unicode.IsLetter(r) || unicode.IsDigit(r) || isEmoji(r) {
+				n++
+			}
+			i += sz
+		}
+		return n
+	}
+	for r := rune(0); r <= unicode.MaxRune; r += 1 + r/64 {
+		s := "a" + string(r) + " <url> 7" + string(r) + "<user>\xff"
+		if got, want := informative(s), slow(s); got != want {
+			t.Fatalf("informative(%q) = %d, want %d", s, got, want)
 		}
 	}
 }

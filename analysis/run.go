@@ -476,6 +476,13 @@ func informative(t string) int {
 			i++
 			continue
 		}
+		if c := t[i]; c < utf8.RuneSelf {
+			if asciiWord[c] { // an ASCII letter or digit
+				n++
+			}
+			i++
+			continue
+		}
 		r, sz := utf8.DecodeRuneInString(t[i:])
 		if unicode.IsLetter(r) || unicode.IsDigit(r) || isEmoji(r) {
 			n++

@@ -4,7 +4,6 @@ import (
 	"math"
 	"slices"
 	"sort"
-	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -127,18 +126,46 @@ func (a *run) diffVariants(clusters []Cluster) error {
 		}
 	}
 	return parallel(a.ctx, a.p.workers(), len(jobs), 256, func(lo, hi int) {
-		var buf []int32
+		var sc diffScratch
 		var lead, words []string
+		var leadH []uint64
 		leadOf := -1
 		for _, j := range jobs[lo:hi] {
 			c := &clusters[j.c]
 			if leadOf != j.c {
-				lead, leadOf = strings.Fields(c.Variants[0].Text), j.c
+				lead, leadOf = appendFields(lead[:0], c.Variants[0].Text), j.c
+				leadH = appendWordHashes(leadH[:0], lead)
 			}
 			words = appendFields(words[:0], c.Variants[j.v].Text)
-			c.Variants[j.v].Diff = wordDiff(lead, words, &buf)
+			sc.hb = appendWordHashes(sc.hb[:0], words)
+			c.Variants[j.v].Diff = wordDiffHashed(lead, leadH, words, sc.hb, &sc)
 		}
 	})
+}
+
+// diffScratch holds the buffers wordDiff reuses from one call to the next.
+type diffScratch struct {
+	lcs    []int32
+	ha, hb []uint64
+	text   []byte
+	ends   []int32
+}
+
+// wordHash is a cheap hash of a word: equal words have equal hashes, so two words whose hashes
+// differ are different and only equal hashes need a string comparison.
+func wordHash(w string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(w); i++ {
+		h = (h ^ uint64(w[i])) * 1099511628211
+	}
+	return h
+}
+
+func appendWordHashes(dst []uint64, words []string) []uint64 {
+	for _, w := range words {
+		dst = append(dst, wordHash(w))
+	}
+	return dst
 }
 
 // concentrated reports whether at least ShortShare of the members fall within ShortWindow.
@@ -154,15 +181,26 @@ func concentrated(msgs []Message, members []int, p *Params) bool {
 // wordDiff lists the words removed from a ("-w") and added in b ("+w"), in order, from a longest
 // common subsequence of the two word lists.
 func wordDiff(a, b []string, buf *[]int32) []string {
+	sc := diffScratch{lcs: *buf}
+	sc.ha = appendWordHashes(nil, a)
+	sc.hb = appendWordHashes(nil, b)
+	out := wordDiffHashed(a, sc.ha, b, sc.hb, &sc)
+	*buf = sc.lcs
+	return out
+}
+
+// wordDiffHashed is wordDiff with the word hashes of a (ha) and b (hb) given.
+func wordDiffHashed(a []string, ha []uint64, b []string, hb []uint64, sc *diffScratch) []string {
 	pre := 0
-	for pre < len(a) && pre < len(b) && a[pre] == b[pre] {
+	for pre < len(a) && pre < len(b) && ha[pre] == hb[pre] && a[pre] == b[pre] {
 		pre++
 	}
 	suf := 0
-	for suf < len(a)-pre && suf < len(b)-pre && a[len(a)-1-suf] == b[len(b)-1-suf] {
+	for suf < len(a)-pre && suf < len(b)-pre && ha[len(a)-1-suf] == hb[len(b)-1-suf] && a[len(a)-1-suf] == b[len(b)-1-suf] {
 		suf++
 	}
 	a, b = a[pre:len(a)-suf], b[pre:len(b)-suf]
+	ha, hb = ha[pre:len(ha)-suf], hb[pre:len(hb)-suf]
 	if len(a)*len(b) > 1<<16 { // too long to align: show both sides whole
 		var out []string
 		for _, w := range a {
@@ -175,60 +213,70 @@ func wordDiff(a, b []string, buf *[]int32) []string {
 	}
 	// lcs[i][j] = LCS length of a[i:], b[j:]
 	w := len(b) + 1
-	if need := (len(a) + 1) * w; cap(*buf) < need {
-		*buf = make([]int32, need)
+	if need := (len(a) + 1) * w; cap(sc.lcs) < need {
+		sc.lcs = make([]int32, need)
 	}
-	lcs := (*buf)[:(len(a)+1)*w]
-	clear(lcs)
+	lcs := sc.lcs[:(len(a)+1)*w]
+	clear(lcs[len(a)*w:]) // the last row and the last column are 0; the rest is written below
 	for i := len(a) - 1; i >= 0; i-- {
+		row, next := lcs[i*w:i*w+w], lcs[(i+1)*w:(i+1)*w+w]
+		row[len(b)] = 0
+		h, x := ha[i], a[i]
 		for j := len(b) - 1; j >= 0; j-- {
-			if a[i] == b[j] {
-				lcs[i*w+j] = lcs[(i+1)*w+j+1] + 1
+			if hb[j] == h && b[j] == x {
+				row[j] = next[j+1] + 1
 			} else {
-				lcs[i*w+j] = max(lcs[(i+1)*w+j], lcs[i*w+j+1])
+				row[j] = max(next[j], row[j+1])
 			}
 		}
 	}
 	// the marked words are written back to back into one string, then sliced
-	var text []byte
-	var ends []int
+	text, ends := sc.text[:0], sc.ends[:0]
 	i, j := 0, 0
 	for i < len(a) || j < len(b) {
 		switch {
-		case i < len(a) && j < len(b) && a[i] == b[j]:
+		case i < len(a) && j < len(b) && ha[i] == hb[j] && a[i] == b[j]:
 			i++
 			j++
 		case i < len(a) && (j == len(b) || lcs[(i+1)*w+j] >= lcs[i*w+j+1]):
 			text = append(append(text, '-'), a[i]...)
-			ends = append(ends, len(text))
+			ends = append(ends, int32(len(text)))
 			i++
 		default:
 			text = append(append(text, '+'), b[j]...)
-			ends = append(ends, len(text))
+			ends = append(ends, int32(len(text)))
 			j++
 		}
 	}
+	sc.text, sc.ends = text, ends
 	if len(ends) == 0 {
 		return nil
 	}
 	all := string(text)
 	out := make([]string, len(ends))
-	start := 0
+	start := int32(0)
 	for k, e := range ends {
 		out[k], start = all[start:e], e
 	}
 	return out
 }
 
-// appendFields appends the words of s as strings.Fields splits them.
+// appendFields appends the words of s as strings.Fields splits them. Only ASCII spaces and runes
+// led by 0xC2, 0xE1, 0xE2 or 0xE3 can be white space (U+0085, U+00A0, U+1680, U+2000–U+205F,
+// U+3000); every other byte, which no rune spans from an earlier start, continues a word.
 func appendFields(dst []string, s string) []string {
 	start := -1
 	for i := 0; i < len(s); {
-		r, sz := rune(s[i]), 1
-		if r >= utf8.RuneSelf {
+		c, sz, space := s[i], 1, false
+		switch {
+		case c == ' ' || '\t' <= c && c <= '\r':
+			space = true
+		case c == 0xC2 || c == 0xE1 || c == 0xE2 || c == 0xE3:
+			var r rune
 			r, sz = utf8.DecodeRuneInString(s[i:])
+			space = unicode.IsSpace(r)
 		}
-		if unicode.IsSpace(r) {
+		if space {
 			if start >= 0 {
 				dst = append(dst, s[start:i])
 				start = -1

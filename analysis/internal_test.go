@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 )
 
 func TestWordDiff(t *testing.T) {
@@ -160,6 +162,41 @@ func TestAppendFields(t *testing.T) {
 		got, want := appendFields(nil, s), strings.Fields(s)
 		if !slices.Equal(got, want) {
 			t.Errorf("appendFields(%q) = %q, want %q", s, got, want)
+		}
+	}
+	// every rune between two words, and invalid bytes around it
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		for _, s := range []string{"a" + string(r) + "b", "\xe2" + string(r) + "\xc2 x"} {
+			if got, want := appendFields(nil, s), strings.Fields(s); !slices.Equal(got, want) {
+				t.Fatalf("appendFields(%q) = %q, want %q", s, got, want)
+			}
+		}
+	}
+}
+
+func TestInformative(t *testing.T) {
+	slow := func(t string) int { // every rune decoded
+		n := 0
+		for i := 0; i < len(t); {
+			if t[i] == '<' && (hasAt(t, i, MaskURL) || hasAt(t, i, MaskMention) || hasAt(t, i, MaskNumber)) {
+				for i < len(t) && t[i] != '>' {
+					i++
+				}
+				i++
+				continue
+			}
+			r, sz := utf8.DecodeRuneInString(t[i:])
+			if unicode.IsLetter(r) || unicode.IsDigit(r) || isEmoji(r) {
+				n++
+			}
+			i += sz
+		}
+		return n
+	}
+	for r := rune(0); r <= unicode.MaxRune; r += 1 + r/64 {
+		s := "a" + string(r) + " <url> 7" + string(r) + "<user>\xff"
+		if got, want := informative(s), slow(s); got != want {
+			t.Fatalf("informative(%q) = %d, want %d", s, got, want)
 		}
 	}
 }

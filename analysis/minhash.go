@@ -183,22 +183,28 @@ type scratch struct {
 }
 
 // leaderBuckets maps a (band, band key) pair to at most two leaders, in the order they were
-// added: an open-addressing table that grows, reused from one component to the next.
+// added: an open-addressing table that grows, reused from one component to the next. A slot holds
+// the key and its leaders together, so a probe touches one cache line.
 type leaderBuckets struct {
-	keys []uint64   // uint64(band+1)<<32 | key; 0: empty slot
-	ls   [][2]int32 // leader positions + 1; 0: none
-	n    int
-	mask uint64
+	slots []bucketSlot
+	n     int
+	mask  uint64
+	grows int // times the table grew: slot positions found before are stale
+}
+
+type bucketSlot struct {
+	key uint64   // uint64(band+1)<<32 | key; 0: empty slot
+	ls  [2]int32 // leader positions + 1; 0: none
 }
 
 // reset empties the table, sized for about n keys.
 func (t *leaderBuckets) reset(n int) {
 	size := 1 << bits.Len(uint(2*n+16))
-	if cap(t.keys) < size {
-		t.keys, t.ls = make([]uint64, size), make([][2]int32, size)
+	if cap(t.slots) < size {
+		t.slots = make([]bucketSlot, size)
 	}
-	t.keys, t.ls = t.keys[:size], t.ls[:size]
-	clear(t.keys)
+	t.slots = t.slots[:size]
+	clear(t.slots)
 	t.mask, t.n = uint64(size-1), 0
 }
 
@@ -207,48 +213,56 @@ func bucketKey(b int, k uint32) uint64 { return uint64(b+1)<<32 | uint64(k) }
 // slot returns the slot of key: where it is, or the empty slot where it would go.
 func (t *leaderBuckets) slot(key uint64) uint64 {
 	i := mix64(key) & t.mask
-	for t.keys[i] != 0 && t.keys[i] != key {
+	for t.slots[i].key != 0 && t.slots[i].key != key {
 		i = (i + 1) & t.mask
 	}
 	return i
 }
 
-// get returns the leaders under key (positions + 1, 0 for none).
-func (t *leaderBuckets) get(key uint64) [2]int32 {
+// get returns the leaders under key (positions + 1, 0 for none) and the slot of key.
+func (t *leaderBuckets) get(key uint64) ([2]int32, uint64) {
 	i := t.slot(key)
-	if t.keys[i] == 0 {
-		return [2]int32{}
+	if t.slots[i].key == 0 {
+		return [2]int32{}, i
 	}
-	return t.ls[i]
+	return t.slots[i].ls, i
 }
 
 // add records leader li under key unless the key already has two leaders or has li.
-func (t *leaderBuckets) add(key uint64, li int32) {
-	i := t.slot(key)
-	if t.keys[i] == 0 {
-		if 2*(t.n+1) > len(t.keys) {
+func (t *leaderBuckets) add(key uint64, li int32) { t.addAt(t.slot(key), key, li) }
+
+// addAt is add with i the slot get returned for key, perhaps stale: since then other keys may
+// have filled it (it is then looked up again), but no key was removed.
+func (t *leaderBuckets) addAt(i, key uint64, li int32) {
+	if k := t.slots[i].key; k != 0 && k != key {
+		i = t.slot(key)
+	}
+	s := &t.slots[i]
+	if s.key == 0 {
+		if 2*(t.n+1) > len(t.slots) {
 			t.grow()
 			i = t.slot(key)
+			s = &t.slots[i]
 		}
-		t.keys[i], t.ls[i] = key, [2]int32{li + 1, 0}
+		s.key, s.ls = key, [2]int32{li + 1, 0}
 		t.n++
 		return
 	}
-	if l := &t.ls[i]; l[1] == 0 && l[0] != li+1 {
+	if l := &s.ls; l[1] == 0 && l[0] != li+1 {
 		l[1] = li + 1
 	}
 }
 
 func (t *leaderBuckets) grow() {
-	keys, ls := t.keys, t.ls
-	size := 2 * len(keys)
-	t.keys, t.ls, t.mask = make([]uint64, size), make([][2]int32, size), uint64(size-1)
-	for i, k := range keys {
-		if k != 0 {
-			j := t.slot(k)
-			t.keys[j], t.ls[j] = k, ls[i]
+	old := t.slots
+	size := 2 * len(old)
+	t.slots, t.mask = make([]bucketSlot, size), uint64(size-1)
+	for _, s := range old {
+		if s.key != 0 {
+			t.slots[t.slot(s.key)] = s
 		}
 	}
+	t.grows++
 }
 
 // hasher computes one-permutation MinHash signatures (Li, Owen and Zhang 2012) with optimal
@@ -259,9 +273,31 @@ func (t *leaderBuckets) grow() {
 type hasher struct {
 	k    int
 	seed uint64
+	// probes[i*probeDepth+a-1] is the bin attempt a (1…probeDepth) of the densification looks
+	// at for an empty bin i: the sequence depends only on i and a, so it is computed once.
+	probes []int32
 }
 
-func newHasher(p *Params) hasher { return hasher{k: p.Bands * p.Rows, seed: mix64(p.Seed ^ 0x6f7068)} }
+// probeDepth is how many densification attempts per bin the hasher keeps; longer sequences (rare:
+// a text with very few shingles) are computed as they are needed.
+const probeDepth = 32
+
+func newHasher(p *Params) hasher {
+	h := hasher{k: p.Bands * p.Rows, seed: mix64(p.Seed ^ 0x6f7068)}
+	h.probes = make([]int32, h.k*probeDepth)
+	for i := 0; i < h.k; i++ {
+		for a := uint64(1); a <= probeDepth; a++ {
+			h.probes[i*probeDepth+int(a)-1] = int32(h.probe(i, a))
+		}
+	}
+	return h
+}
+
+// probe is the bin attempt a of the densification looks at for an empty bin i.
+func (h *hasher) probe(i int, a uint64) uint64 {
+	j, _ := bits.Mul64(mix64(h.seed^uint64(i)<<32^a), uint64(h.k))
+	return j
+}
 
 // signature writes the MinHash signature of the shingle hashes into sig (len K).
 func (h *hasher) signature(sig []uint32, hs []uint64) {
@@ -294,11 +330,18 @@ func (h *hasher) signature(sig []uint32, hs []uint64) {
 			continue
 		}
 		// probe bins with a hash sequence of (i, attempt) until a filled one is found
-		for a := uint64(1); ; a++ {
-			j, _ := bits.Mul64(mix64(h.seed^uint64(i)<<32^a), k)
+		found := false
+		for _, j := range h.probes[i*probeDepth : (i+1)*probeDepth] {
 			if v := sig[j]; v != empty && v>>31 == 0 {
 				sig[i] = v | 1<<31
+				found = true
 				break
+			}
+		}
+		for a := uint64(probeDepth + 1); !found; a++ {
+			if v := sig[h.probe(i, a)]; v != empty && v>>31 == 0 {
+				sig[i] = v | 1<<31
+				found = true
 			}
 		}
 	}
@@ -561,6 +604,17 @@ func nearGroups(ctx context.Context, texts []string, weight []int32, eligible []
 	return groups, sim, nil
 }
 
+// finder holds one goroutine's candidate list and marks (leaderGroups).
+type finder struct {
+	sc    *scratch
+	cand  []int32
+	tried []int32 // per leader: last stamp that tried it
+	stamp int32
+	slots []uint64 // slot of each band key of the last text, as byKey.get found it
+	grows int      // byKey.grows then
+	known []int32  // per leader: the stamp of the text the first pass compared with it (second pass)
+}
+
 // leaderGroups splits one component: heaviest texts first, each joins the most similar leader
 // whose exact Jaccard passes the threshold, or becomes a leader itself. A text is compared with
 // the component's heaviest leaders and with the leaders that share an LSH bucket with it (at most
@@ -591,16 +645,9 @@ func leaderGroups(ctx context.Context, ids []int32, texts []string, weight []int
 	byKey.reset(4 * len(order))
 	assign := make([]int32, len(order)) // leader of each text, by position
 	simAt := make([]float64, len(order))
-	// finder holds one goroutine's candidate list and marks.
-	type finder struct {
-		sc    *scratch
-		cand  []int32
-		tried []int32 // per leader: last stamp that tried it
-		stamp int32
-	}
-	// best finds the most similar leader passing the threshold among the heaviest leaders and
-	// those reachable through the text's buckets; f.sc.set and f.sc.seen hold the text's shingles.
-	best := func(f *finder, id int32) (int, float64) {
+	// gather lists in f.cand the leaders text id is compared with: the heaviest leaders and those
+	// reachable through the text's buckets, at most MaxLeaders.
+	gather := func(f *finder, id int32) {
 		f.stamp++
 		f.cand = f.cand[:0]
 		for len(f.tried) < len(leaders) {
@@ -615,60 +662,129 @@ func leaderGroups(ctx context.Context, ids []int32, texts []string, weight []int
 		for li := 0; li < min(heaviest, len(leaders)); li++ {
 			try(int32(li))
 		}
+		f.slots, f.grows = f.slots[:0], byKey.grows
 		for b, k := range keys[int(id)*p.Bands : int(id+1)*p.Bands] {
-			if l := byKey.get(bucketKey(b, k)); l[0] != 0 {
+			l, at := byKey.get(bucketKey(b, k))
+			f.slots = append(f.slots, at)
+			if l[0] != 0 {
 				try(l[0] - 1)
 				if l[1] != 0 {
 					try(l[1] - 1)
 				}
 			}
 		}
+	}
+	// value compares text id (its distinct shingles set, also as the hash set seen) with leader
+	// li: the exact Jaccard similarity when it passes the threshold, else −1 (also when the
+	// MinHash estimate rules it out, skipping the exact check, and when li is the text itself).
+	value := func(li, id int32, set []uint32, seen *hashSet) float64 {
+		l := &leaders[li]
+		if l.id == id {
+			return -1
+		}
+		ls := sets[l.lo:l.hi]
+		t := p.threshold(min(len(ls), len(set)))
+		if !atLeast(l.id, id, t-2*p.EstimateSlack) {
+			return -1
+		}
+		if j := jaccard(seen, ls); j >= t {
+			return j
+		}
+		return -1
+	}
+	// best finds the most similar leader passing the threshold among the gathered ones, the
+	// first on ties; f.sc.set and f.sc.seen hold the text's shingles.
+	best := func(f *finder, id int32) (int, float64) {
+		gather(f, id)
 		bi, bj := -1, 0.0
 		for _, li := range f.cand {
-			l := &leaders[li]
-			if l.id == id {
-				continue
-			}
-			set := sets[l.lo:l.hi]
-			t := p.threshold(min(len(set), len(f.sc.set)))
-			if !atLeast(l.id, id, t-2*p.EstimateSlack) {
-				continue // the MinHash estimate rules it out: skip the exact check
-			}
-			if j := jaccard(&f.sc.seen, set); j >= t && j > bj {
-				bi, bj = int(li), j
+			if v := value(li, id, f.sc.set, &f.sc.seen); v >= 0 && v > bj {
+				bi, bj = int(li), v
 			}
 		}
 		return bi, bj
 	}
 	f := &finder{sc: sc}
-	for pos, id := range order {
-		sc.set = shingleSet(sc.set, sc, texts[id], p) // also fills sc.seen
-		bi, bj := best(f, id)
+	// comparedWith[pos] lists the leaders the first pass compared the text at pos with, for
+	// the texts the second pass looks at again (in blocks of compared)
+	comparedWith := make([][]int32, len(order))
+	var compared []int32
+	// place makes text id (at pos, distinct shingles set) join leader bi with similarity bj, or
+	// become a leader when bi < 0; f holds the slots gather found for its band keys.
+	place := func(pos int, id int32, set []uint32, bi int, bj float64) {
 		li := int32(bi)
 		if bi < 0 {
 			li, bj = int32(len(leaders)), 1
 			lo := int32(len(sets))
-			sets = append(sets, sc.set...)
+			sets = append(sets, set...)
 			leaders = append(leaders, leader{id: id, lo: lo, hi: int32(len(sets))})
 		}
 		assign[pos], simAt[pos] = li, bj
+		if bi >= 0 && bj < secondBelow { // the second pass looks at it again
+			if cap(compared)-len(compared) < len(f.cand) {
+				compared = make([]int32, 0, max(1<<14, len(f.cand)))
+			}
+			lo := len(compared)
+			compared = append(compared, f.cand...)
+			comparedWith[pos] = compared[lo:len(compared):len(compared)]
+		}
 		// a bucket points at the leaders of the texts first seen in it: a text that shares no
 		// bucket with its leader still finds it through a sibling
 		for b, k := range keys[int(id)*p.Bands : int(id+1)*p.Bands] {
-			byKey.add(bucketKey(b, k), li)
+			if byKey.grows == f.grows {
+				byKey.addAt(f.slots[b], bucketKey(b, k), li)
+			} else {
+				byKey.add(bucketKey(b, k), li)
+			}
 		}
+	}
+	for pos, id := range order {
+		sc.set = shingleSet(sc.set, sc, texts[id], p) // also fills sc.seen
+		bi, bj := best(f, id)
+		place(pos, id, sc.set, bi, bj)
 	}
 	// Second pass: a text that joined a leader before a closer one existed (texts come heaviest
 	// first) moves to the most similar leader. Leaders stay where they are. Each text is handled
 	// on its own, so a large component uses every worker.
+	// The leaders the first pass compared a text with need no second look: none scored more than
+	// the leader it joined (its similarity, the best score), and only a leader scoring more can
+	// take it. So only the leaders reachable now that it was not compared with are compared.
+	lowest := p.Thresholds[0].Jaccard
+	for _, t := range p.Thresholds {
+		lowest = min(lowest, t.Jaccard)
+	}
 	second := func(f *finder, lo, hi int) {
+		for len(f.known) < len(leaders) {
+			f.known = append(f.known, 0)
+		}
 		for pos := lo; pos < hi; pos++ {
 			id := order[pos]
-			if leaders[assign[pos]].id == id || simAt[pos] >= 0.9 {
+			if leaders[assign[pos]].id == id || simAt[pos] >= secondBelow {
 				continue
 			}
-			f.sc.set = shingleSet(f.sc.set, f.sc, texts[id], p)
-			if bi, bj := best(f, id); bi >= 0 && bj > simAt[pos] {
+			gather(f, id) // a new stamp
+			for _, li := range comparedWith[pos] {
+				f.known[li] = f.stamp
+			}
+			bi, bj, set := -1, 0.0, false
+			for _, li := range f.cand {
+				if f.known[li] == f.stamp {
+					continue
+				}
+				// the MinHash estimate rules a leader out at the lowest threshold without the
+				// text's shingle set (needed for its own threshold): it rules it out at any
+				if l := &leaders[li]; l.id == id || !atLeast(l.id, id, lowest-2*p.EstimateSlack) {
+					continue
+				}
+				if !set {
+					f.sc.set = shingleSet(f.sc.set, f.sc, texts[id], p)
+					set = true
+				}
+				if v := value(li, id, f.sc.set, &f.sc.seen); v >= 0 && v > bj {
+					bi, bj = int(li), v
+				}
+			}
+			if bi >= 0 && bj > simAt[pos] {
 				assign[pos], simAt[pos] = int32(bi), bj
 			}
 		}
@@ -676,8 +792,11 @@ func leaderGroups(ctx context.Context, ids []int32, texts []string, weight []int
 	if len(order) < 4096 {
 		second(f, 0, len(order))
 	} else {
+		finders := sync.Pool{New: func() any { return &finder{sc: &scratch{}} }} // one per worker, not per chunk
 		_ = parallel(ctx, p.workers(), len(order), 1024, func(lo, hi int) {
-			second(&finder{sc: &scratch{}}, lo, hi)
+			g := finders.Get().(*finder)
+			second(g, lo, hi)
+			finders.Put(g)
 		})
 	}
 	sc.leaderSets = sets
@@ -696,6 +815,10 @@ func leaderGroups(ctx context.Context, ids []int32, texts []string, weight []int
 	}
 	return out
 }
+
+// secondBelow is the similarity to its leader below which a text is looked at again by the
+// second pass of leaderGroups.
+const secondBelow = 0.9
 
 // parallel runs f over [0, n) split into contiguous chunks on up to workers goroutines. Each
 // index is handled by exactly one call, so results written by index do not depend on scheduling.

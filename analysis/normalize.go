@@ -420,6 +420,14 @@ func (n *normalizer) writeWord(w []byte) {
 	if len(n.out) > 0 {
 		n.out = append(n.out, ' ')
 	}
+	run := false // some letter three times in a row
+	for k := 2; k < len(w) && !run; k++ {
+		run = w[k] == w[k-1] && w[k] == w[k-2]
+	}
+	if !run { // the common case: the word as it is
+		n.out = append(n.out, w...)
+		return
+	}
 	for k := 0; k < len(w); {
 		m := k + 1
 		for m < len(w) && w[m] == w[k] {

@@ -237,14 +237,19 @@ func (a *run) normalise() error {
 		lo, hi int
 		arenas [block / chunk][]byte   // normalised texts of each chunk, back to back
 		ends   []int32                 // end of each message's text in its chunk's arena
+		hashes []uint64                // hash of each message's text
 		sigs   [block / chunk][]signal // signals of each chunk, back to back
 		sigEnd []int32                 // end of each message's signals in its chunk's list
 	}
 	bufs := [2]*blockBuf{}
 	for i := range bufs {
-		bufs[i] = &blockBuf{ends: make([]int32, block), sigEnd: make([]int32, block)}
+		bufs[i] = &blockBuf{ends: make([]int32, block), sigEnd: make([]int32, block), hashes: make([]uint64, block)}
 	}
-	index := make(map[string]int32, n/4)
+	// Distinct texts are numbered through an open-addressing table of (hash, id) slots filled
+	// in input order; the hashes are computed by the workers, the strings compared only when
+	// the hashes agree. The seed decides only where a text is looked for, never its id.
+	seed := maphash.MakeSeed()
+	idx := textIndex{slots: make([]uint64, 1<<bits.Len(uint(n/2+16)))}
 	var texts textArena
 	merge := func(bb *blockBuf) {
 		for i := 0; i < bb.hi-bb.lo; i++ {
@@ -260,13 +265,12 @@ func (a *run) normalise() error {
 				a.msgText[bb.lo+i] = -1
 				continue
 			}
-			id, ok := index[string(t)]
-			if !ok {
+			id := idx.find(a.texts, t, bb.hashes[i])
+			if id < 0 {
 				id = int32(len(a.texts))
-				s := texts.add(t)
-				index[s] = id
-				a.texts = append(a.texts, s)
+				a.texts = append(a.texts, texts.add(t))
 				a.weight = append(a.weight, 0)
+				idx.insert(bb.hashes[i], id)
 			}
 			a.weight[id]++
 			a.msgText[bb.lo+i] = id
@@ -292,6 +296,7 @@ func (a *run) normalise() error {
 				if !m.Outgoing && !m.Skip {
 					nz.run(m.Text, detail)
 					arena = append(arena, nz.out...)
+					bb.hashes[i] = maphash.Bytes(seed, nz.out)
 					if detail {
 						sigs = appendSignals(sigs, int32(lo+i), &nz.sig, m.Media)
 						sg := &nz.sig // copied out: keep the slices for the next message
@@ -314,6 +319,53 @@ func (a *run) normalise() error {
 	}
 	merging.Wait()
 	return a.ctx.Err()
+}
+
+// textIndex finds distinct texts by hash: a slot holds the high 32 bits of a text's hash, which
+// also choose where it is looked for, and its id + 1 (0: empty). It stays at most half full.
+type textIndex struct {
+	slots []uint64
+	n     int
+}
+
+// find returns the id of text t of hash h among texts, −1 when it has none.
+func (x *textIndex) find(texts []string, t []byte, h uint64) int32 {
+	mask := uint64(len(x.slots) - 1)
+	for i := h >> 32 & mask; ; i = (i + 1) & mask {
+		v := x.slots[i]
+		if v == 0 {
+			return -1
+		}
+		if v>>32 == h>>32 {
+			if id := int32(uint32(v)) - 1; texts[id] == string(t) {
+				return id
+			}
+		}
+	}
+}
+
+// insert records id under hash h (the text must not be there yet).
+func (x *textIndex) insert(h uint64, id int32) {
+	if 2*(x.n+1) > len(x.slots) {
+		old := x.slots
+		x.slots, x.n = make([]uint64, 2*len(old)), 0
+		for _, v := range old {
+			if v != 0 {
+				x.put(v)
+			}
+		}
+	}
+	x.put(h>>32<<32 | uint64(uint32(id+1)))
+}
+
+func (x *textIndex) put(v uint64) {
+	mask := uint64(len(x.slots) - 1)
+	i := v >> 32 & mask
+	for x.slots[i] != 0 {
+		i = (i + 1) & mask
+	}
+	x.slots[i] = v
+	x.n++
 }
 
 // appendSignals appends the URLs, mentions, hashtags and numbers found in message m, then its
@@ -420,6 +472,13 @@ func informative(t string) int {
 		if t[i] == '<' && (hasAt(t, i, MaskURL) || hasAt(t, i, MaskMention) || hasAt(t, i, MaskNumber)) {
 			for i < len(t) && t[i] != '>' {
 				i++
+			}
+			i++
+			continue
+		}
+		if c := t[i]; c < utf8.RuneSelf {
+			if asciiWord[c] { // an ASCII letter or digit
+				n++
 			}
 			i++
 			continue

@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"cmp"
 	"slices"
 	"sort"
 	"strconv"
@@ -101,36 +100,24 @@ func isPhone(s string) bool {
 // numberPatterns counts phone-number senders in runs of at least 3 consecutive numbers, and
 // lists the blocks of numbers sharing all but the last three digits held by at least 3 senders.
 func numberPatterns(senders []string) (int, []NumberBlock) {
-	var nums []string
+	// A phone number (isPhone: 6 to 15 digits) is a key: its digit count above bit 50, its value
+	// (below 10^15 < 2^50) under it. Keys sort as (digits, value); two numbers are consecutive
+	// when their keys are; two numbers share their prefix (all but the last three digits) when
+	// they have as many digits and the same value / 1000.
+	const vbits = 50
+	var keys []uint64
 	for _, s := range senders {
 		if isPhone(s) {
-			nums = append(nums, strings.TrimPrefix(s, "+"))
+			n := strings.TrimPrefix(s, "+")
+			v, _ := strconv.ParseUint(n, 10, 64)
+			keys = append(keys, uint64(len(n))<<vbits|v)
 		}
 	}
-	type num struct {
-		n   int // digits
-		v   uint64
-		pre string // all but the last three digits, "" when too short
-	}
-	ns := make([]num, len(nums))
-	for i, n := range nums {
-		ns[i].n = len(n)
-		ns[i].v, _ = strconv.ParseUint(n, 10, 64)
-		if len(n) > 6 {
-			ns[i].pre = n[:len(n)-3]
-		}
-	}
-	sorted := slices.Clone(ns) // equal elements are alike: an unstable sort gives the same runs
-	slices.SortFunc(sorted, func(a, b num) int {
-		if a.n != b.n {
-			return a.n - b.n
-		}
-		return cmp.Compare(a.v, b.v)
-	})
+	slices.Sort(keys)
 	seq := 0
-	for i := 0; i < len(sorted); {
+	for i := 0; i < len(keys); {
 		j := i
-		for j+1 < len(sorted) && sorted[j].n == sorted[j+1].n && sorted[j+1].v == sorted[j].v+1 {
+		for j+1 < len(keys) && keys[j+1] == keys[j]+1 {
 			j++
 		}
 		if j-i+1 >= 3 {
@@ -138,16 +125,26 @@ func numberPatterns(senders []string) (int, []NumberBlock) {
 		}
 		i = j + 1
 	}
-	// blocks: runs of equal prefixes once sorted by prefix
-	slices.SortFunc(ns, func(a, b num) int { return strings.Compare(a.pre, b.pre) })
+	// blocks: runs of equal prefixes, consecutive in key order
 	var out []NumberBlock
-	for i := 0; i < len(ns); {
+	pre := func(k uint64) (int, uint64) { return int(k >> vbits), (k & (1<<vbits - 1)) / 1000 }
+	for i := 0; i < len(keys); {
+		n, p := pre(keys[i])
 		j := i + 1
-		for j < len(ns) && ns[j].pre == ns[i].pre {
+		for j < len(keys) {
+			if n2, p2 := pre(keys[j]); n2 != n || p2 != p {
+				break
+			}
 			j++
 		}
-		if ns[i].pre != "" && j-i >= 3 {
-			out = append(out, NumberBlock{Prefix: "+" + ns[i].pre, Senders: j - i})
+		if n > 6 && j-i >= 3 {
+			digits := strconv.AppendUint(nil, p, 10)
+			b := make([]byte, 0, n-3+1)
+			b = append(b, '+')
+			for k := len(digits); k < n-3; k++ {
+				b = append(b, '0')
+			}
+			out = append(out, NumberBlock{Prefix: string(append(b, digits...)), Senders: j - i})
 		}
 		i = j
 	}

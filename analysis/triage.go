@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io/fs"
+	"math/bits"
 	"slices"
 	"strings"
 	"sync"
@@ -34,13 +35,55 @@ type Flag struct {
 type Lexicon struct {
 	first    map[string][]phrase // by first word
 	wildcard [256][]phrase       // phrases whose first word ends in *, by its first byte
+	// byHash is first as an open-addressing table keyed by the first word's wordHash, rebuilt by
+	// Parse: a lookup hashes each word of a text once and compares strings only when the hashes
+	// agree.
+	byHash []firstSlot
+	mask   uint64
+}
+
+type firstSlot struct {
+	hash    uint64
+	word    string
+	phrases []phrase // nil: empty slot
 }
 
 type phrase struct {
 	category string
 	words    []string
-	prefix   []bool // words[i] matches any word starting with it
+	hashes   []uint64 // wordHash of each word
+	prefix   []bool   // words[i] matches any word starting with it
 	text     string
+}
+
+// index rebuilds byHash from first.
+func (l *Lexicon) index() {
+	size := 1 << bits.Len(uint(2*len(l.first)+8))
+	l.byHash, l.mask = make([]firstSlot, size), uint64(size-1)
+	for w, phs := range l.first {
+		h := wordHash(w)
+		i := h & l.mask
+		for l.byHash[i].phrases != nil {
+			i = (i + 1) & l.mask
+		}
+		l.byHash[i] = firstSlot{hash: h, word: w, phrases: phs}
+	}
+}
+
+// lookup returns the phrases whose first word is w, of hash h.
+func (l *Lexicon) lookup(w string, h uint64) []phrase {
+	if len(l.byHash) == 0 {
+		return nil
+	}
+	for i := h & l.mask; ; i = (i + 1) & l.mask {
+		s := &l.byHash[i]
+		if s.phrases == nil {
+			return nil
+		}
+		if s.hash == h && s.word == w {
+			return s.phrases
+		}
+	}
 }
 
 // Parse reads one lexicon file (format in assets/lexicons/README.md) into l.
@@ -80,54 +123,75 @@ func (l *Lexicon) Parse(name string, text string) error {
 		if len(ph.words) == 0 {
 			continue
 		}
+		ph.hashes = appendWordHashes(nil, ph.words)
 		if ph.prefix[0] {
 			l.wildcard[ph.words[0][0]] = append(l.wildcard[ph.words[0][0]], ph)
 		} else {
 			l.first[ph.words[0]] = append(l.first[ph.words[0]], ph)
 		}
 	}
+	l.index()
 	return sc.Err()
 }
 
 // Match returns, per category, the phrases found in a normalised text.
 func (l *Lexicon) Match(normalised string) map[string][]string {
-	var buf [64]string
-	return l.match(normalised, buf[:0])
+	var m matcher
+	return l.match(normalised, &m)
 }
 
-// match is Match splitting words into buf.
-func (l *Lexicon) match(normalised string, buf []string) map[string][]string {
-	words := buf[:0]
+// matcher holds the buffers of match, reused from one text to the next.
+type matcher struct {
+	words  []string
+	starts []int32 // byte offset of each word in the text
+	hashes []uint64
+}
+
+// match is Match splitting words into m's buffers.
+func (l *Lexicon) match(normalised string, m *matcher) map[string][]string {
+	words, starts, hashes := m.words[:0], m.starts[:0], m.hashes[:0]
 	for start, i := 0, 0; i <= len(normalised); i++ {
 		if i == len(normalised) || normalised[i] == ' ' {
 			if i > start {
-				words = append(words, normalised[start:i])
+				w := normalised[start:i]
+				words, starts, hashes = append(words, w), append(starts, int32(start)), append(hashes, wordHash(w))
 			}
 			start = i + 1
 		}
 	}
+	m.words, m.starts, m.hashes = words, starts, hashes
 	var out map[string][]string
 	add := func(ph *phrase, at int) {
 		if out == nil {
 			out = map[string][]string{}
 		}
 		m := words[at] // a substring of the text: no copy for a one-word phrase
-		if len(ph.words) > 1 {
-			m = strings.Join(words[at:at+len(ph.words)], " ")
+		if n := len(ph.words); n > 1 {
+			lo, hi := int(starts[at]), int(starts[at+n-1])+len(words[at+n-1])
+			joined := n - 1 // length of the words joined by single spaces
+			for _, w := range words[at : at+n] {
+				joined += len(w)
+			}
+			if joined == hi-lo { // single spaces between them: the text is their join
+				m = normalised[lo:hi]
+			} else {
+				m = strings.Join(words[at:at+n], " ")
+			}
 		}
 		if !slices.Contains(out[ph.category], m) {
 			out[ph.category] = append(out[ph.category], m)
 		}
 	}
 	for i := range words {
-		for k := range l.first[words[i]] {
-			if ph := &l.first[words[i]][k]; ph.matchAt(words, i) {
+		first := l.lookup(words[i], hashes[i])
+		for k := range first {
+			if ph := &first[k]; ph.matchAt(words, hashes, i, 1) {
 				add(ph, i)
 			}
 		}
 		wild := l.wildcard[words[i][0]]
 		for k := range wild {
-			if ph := &wild[k]; ph.matchAt(words, i) {
+			if ph := &wild[k]; ph.matchAt(words, hashes, i, 0) {
 				add(ph, i)
 			}
 		}
@@ -135,16 +199,19 @@ func (l *Lexicon) match(normalised string, buf []string) map[string][]string {
 	return out
 }
 
-func (ph *phrase) matchAt(words []string, i int) bool {
+// matchAt reports whether the phrase matches words from i on, its first from words known to
+// match.
+func (ph *phrase) matchAt(words []string, hashes []uint64, i, from int) bool {
 	if i+len(ph.words) > len(words) {
 		return false
 	}
-	for k, w := range ph.words {
+	for k := from; k < len(ph.words); k++ {
+		w := ph.words[k]
 		if ph.prefix[k] {
 			if !strings.HasPrefix(words[i+k], w) {
 				return false
 			}
-		} else if words[i+k] != w {
+		} else if hashes[i+k] != ph.hashes[k] || words[i+k] != w {
 			return false
 		}
 	}
@@ -196,9 +263,9 @@ func (a *run) triage(res *Result, clusters []Cluster) error {
 	byText := make([]map[string][]string, len(a.texts))
 	cats := make([][]string, len(a.texts)) // categories of each text, sorted
 	err = parallel(a.ctx, a.p.workers(), len(a.texts), 1024, func(lo, hi int) {
-		buf := make([]string, 0, 64)
+		var m matcher
 		for i := lo; i < hi; i++ {
-			if byText[i] = l.match(a.texts[i], buf); len(byText[i]) > 0 {
+			if byText[i] = l.match(a.texts[i], &m); len(byText[i]) > 0 {
 				cats[i] = sortedKeys(byText[i])
 			}
 		}

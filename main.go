@@ -26,9 +26,9 @@ import (
 const appID = "fr.raidtrace.app"
 
 func main() {
-	cli.LimitMemory()
 	args := os.Args[1:]
 	if len(args) > 0 && cli.IsCommand(args[0]) {
+		cli.LimitMemory(cli.MemoryLimit)
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 		code := cli.Run(ctx, args, &cli.Env{})
 		stop()
@@ -45,6 +45,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "raidtrace: unknown argument %q (try raidtrace help)\n", args[0])
 		os.Exit(cli.ExitUsage)
 	}
+	cli.LimitMemory(cli.WindowMemoryLimit)
 	if err := gui.LoadTranslations(); err != nil {
 		fmt.Fprintln(os.Stderr, "raidtrace: translations:", err)
 	}

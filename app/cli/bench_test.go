@@ -34,7 +34,7 @@ func BenchmarkEndToEnd(b *testing.B) {
 		}
 		n = v
 	}
-	cli.LimitMemory() // as main does
+	cli.LimitMemory(cli.MemoryLimit) // as main does
 	dir := b.TempDir()
 	xmlPath := filepath.Join(dir, "raid.xml")
 	if err := writeBackup(xmlPath, n); err != nil {

@@ -225,15 +225,18 @@ func TestLimitMemory(t *testing.T) {
 	defer debug.SetMemoryLimit(old)
 	t.Setenv("GOMEMLIMIT", "")
 	os.Unsetenv("GOMEMLIMIT")
-	if got := cli.LimitMemory(); got != cli.MemoryLimit {
+	if got := cli.LimitMemory(cli.MemoryLimit); got != cli.MemoryLimit {
 		t.Errorf("LimitMemory() = %d, want %d", got, cli.MemoryLimit)
 	}
 	if got := debug.SetMemoryLimit(-1); got != cli.MemoryLimit {
 		t.Errorf("limit in force = %d, want %d", got, cli.MemoryLimit)
 	}
+	if got := cli.LimitMemory(cli.WindowMemoryLimit); got != cli.WindowMemoryLimit || debug.SetMemoryLimit(-1) != cli.WindowMemoryLimit {
+		t.Errorf("window: LimitMemory() = %d, want %d", got, cli.WindowMemoryLimit)
+	}
 	debug.SetMemoryLimit(3 << 30) // as the runtime does for GOMEMLIMIT=3GiB
 	t.Setenv("GOMEMLIMIT", "3GiB")
-	if got := cli.LimitMemory(); got != 3<<30 {
+	if got := cli.LimitMemory(cli.MemoryLimit); got != 3<<30 {
 		t.Errorf("with GOMEMLIMIT=3GiB: LimitMemory() = %d, want %d", got, int64(3<<30))
 	}
 }

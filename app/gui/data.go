@@ -121,6 +121,41 @@ func loadCaseData(ctx context.Context, c caseHandle) (*caseData, error) {
 	return d, nil
 }
 
+// reanalysed returns what d becomes after an analysis: the messages as d holds them (rows,
+// texts, senders: an analysis does not change them, and reading a million again would double the
+// memory while both are held), with the case's info, sources, latest analysis and decisions read
+// again and everything derived from them rebuilt. ok is false when the case's messages changed
+// since d was read (an import meanwhile): then the case must be read whole.
+func (d *caseData) reanalysed(ctx context.Context, c caseHandle) (nd *caseData, ok bool, err error) {
+	n, err := c.CountMessages(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	if n != len(d.msgs) { // messages are only ever added
+		return nil, false, nil
+	}
+	nd = &caseData{loc: d.loc, msgs: d.msgs, in: d.in, rawTime: d.rawTime, search: d.search, arena: d.arena}
+	if nd.info, err = c.Info(ctx); err != nil {
+		return nil, false, err
+	}
+	if nd.sources, err = c.Sources(ctx); err != nil {
+		return nil, false, err
+	}
+	switch an, err := c.LatestAnalysisBrief(ctx); {
+	case errors.Is(err, casefile.ErrNotFound):
+	case err != nil:
+		return nil, false, err
+	default:
+		nd.an = an
+	}
+	decs, err := c.Decisions(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	nd.build(decs)
+	return nd, true, nil
+}
+
 // grow makes room for n more messages.
 func (d *caseData) grow(n int) {
 	d.msgs = slices.Grow(d.msgs, n)

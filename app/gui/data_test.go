@@ -1,9 +1,11 @@
 package gui
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
+	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
@@ -19,6 +21,7 @@ import (
 	"raidtrace/app/casefile"
 	"raidtrace/assets"
 	"raidtrace/importers"
+	"raidtrace/importers/detect"
 )
 
 var t0 = time.Date(2026, 3, 14, 13, 0, 0, 0, time.UTC)
@@ -318,3 +321,65 @@ func TestSearchNarrows(t *testing.T) {
 }
 
 func head(r []int32) []int32 { return r[:min(len(r), 8)] }
+
+// TestReanalysed checks that the data after an analysis, built on the messages already held, is
+// what reading the case whole gives, that it shares those messages, and that it is refused when
+// the case gained messages meanwhile.
+func TestReanalysed(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	c, err := casefile.OpenDemo(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	d, err := loadCaseData(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := analysis.DefaultParams()
+	p.MinSenders = 100 // fewer raids than the demo's own analysis: the data must change
+	if _, err := c.Analyze(ctx, p, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, ok, err := d.reanalysed(ctx, c)
+	if err != nil || !ok {
+		t.Fatalf("reanalysed: ok %v, %v", ok, err)
+	}
+	want, err := loadCaseData(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.clusters) == len(d.clusters) {
+		t.Fatalf("%d raids before and after: the new analysis changed nothing to check", len(d.clusters))
+	}
+	if &got.msgs[0] != &d.msgs[0] || &got.in[0] != &d.in[0] {
+		t.Error("the messages were read again instead of shared")
+	}
+	for _, c := range []struct {
+		name      string
+		got, want any
+	}{
+		{"clusters", got.clusters, want.clusters},
+		{"members", got.members, want.members},
+		{"clusterOf", got.clusterOf, want.clusterOf},
+		{"senders", got.senders, want.senders},
+		{"flagMsg", got.flagMsg, want.flagMsg},
+		{"figures", got.figs, want.figs},
+		{"notAnalysed", got.notAnalysed, want.notAnalysed},
+		{"decisions", got.decisions, want.decisions},
+		{"analysis run", got.an.Run, want.an.Run},
+	} {
+		if !reflect.DeepEqual(c.got, c.want) {
+			t.Errorf("%s after the analysis differ from reading the case whole", c.name)
+		}
+	}
+	fixture, _ := filepath.Abs("testdata/sms-small.xml")
+	f, _ := detect.ByID("smsbackup")
+	if _, err := c.Import(ctx, fixture, f, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := got.reanalysed(ctx, c); ok || err != nil {
+		t.Errorf("after an import: reanalysed ok %v, %v; want it refused so that the case is read whole", ok, err)
+	}
+}

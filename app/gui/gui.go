@@ -363,7 +363,13 @@ func (u *UI) runCaseJob(path string, get func(ctx context.Context) (caseHandle, 
 }
 
 // reload reads the case again after it changed (import, analysis), then refreshes the screens.
-func (u *UI) reload(then func()) {
+func (u *UI) reload(then func()) { u.reloadWith(false, then) }
+
+// reloadAnalysis is reload after an analysis: the messages already held are kept
+// (caseData.reanalysed), unless they changed meanwhile.
+func (u *UI) reloadAnalysis(then func()) { u.reloadWith(true, then) }
+
+func (u *UI) reloadWith(analysed bool, then func()) {
 	c := u.c
 	if c == nil {
 		return
@@ -372,7 +378,15 @@ func (u *UI) reload(then func()) {
 		u.status.SetText(lang.L("Reading the case…"))
 	}
 	var d *caseData
+	old := u.d
 	u.jobs.run(context.Background(), func(ctx context.Context) error {
+		if analysed && old != nil {
+			nd, ok, err := old.reanalysed(ctx, c)
+			if err != nil || ok {
+				d = nd
+				return err
+			}
+		}
 		var err error
 		d, err = loadCaseData(ctx, c)
 		return err
@@ -542,7 +556,7 @@ func (u *UI) analyze() {
 			u.showError(err)
 			return
 		}
-		u.reload(func() {
+		u.reloadAnalysis(func() {
 			if len(u.d.clusters) > 0 {
 				u.tabs.SelectIndex(2)
 			}

@@ -328,7 +328,7 @@ func (s *raidsScreen) reviewText() string {
 	mem := s.d.members[s.selected]
 	confirmed, rejected := s.counts(mem)
 	return lang.L("Review: {{.C}} confirmed, {{.R}} rejected, {{.O}} open. The machine suggests; the reviewer decides. Every decision goes into the custody log.",
-		map[string]any{"C": confirmed, "R": rejected, "O": len(mem) - confirmed - rejected})
+		map[string]any{"C": itoa(confirmed), "R": itoa(rejected), "O": itoa(len(mem) - confirmed - rejected)})
 }
 
 func (s *raidsScreen) counts(mem []int) (confirmed, rejected int) {
@@ -420,7 +420,7 @@ func (s *raidsScreen) askConfirmAll() {
 	c := s.d.clusters[s.selected]
 	ref := raidRef(c.ID)
 	msg := lang.L("Confirm the {{.N}} open members of raid {{.Raid}} as members of this raid? Each gets its own decision in the custody log, noted as confirmed together. Members you rejected stay rejected.",
-		map[string]any{"N": len(open), "Raid": ref})
+		map[string]any{"N": itoa(len(open)), "Raid": ref})
 	dialog.ShowConfirm(lang.L("Confirm all open members"), msg, func(yes bool) {
 		if yes {
 			s.confirmOpen(c.ID, open)

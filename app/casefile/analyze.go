@@ -6,8 +6,10 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"time"
 
 	"raidtrace/analysis"
@@ -69,11 +71,55 @@ func (c *impl) analyze(ctx context.Context, p analysis.Params, progress analysis
 	if err != nil {
 		return nil, fmt.Errorf("analyze: %w", err)
 	}
+	return c.analyzeInputs(ctx, msgs, ids, p, progress, true)
+}
+
+// ErrRowsChanged is returned by [Case.AnalyzeRows] when the rows it was given are not the
+// case's messages (some were imported since they were read).
+var ErrRowsChanged = errors.New("the case's messages changed since they were read")
+
+// analyzeRows is analyze over inputs the caller read with eachRow: ids must be the case's
+// message ids in eachRow's order. Stored messages never change, so the inputs are then exactly
+// what analysisInputs would read.
+func (c *impl) analyzeRows(ctx context.Context, msgs []analysis.Message, ids []int64, p analysis.Params, progress analysis.Progress) (*Analysis, error) {
+	if len(msgs) != len(ids) {
+		return nil, fmt.Errorf("analyze: %d inputs for %d message ids", len(msgs), len(ids))
+	}
+	rows, err := c.r.QueryContext(ctx, "SELECT m.id FROM messages m"+messageOrder)
+	if err != nil {
+		return nil, fmt.Errorf("analyze: %w", sqlErr(err))
+	}
+	k := 0
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("analyze: %w", sqlErr(err))
+		}
+		if k >= len(ids) || ids[k] != id {
+			rows.Close()
+			return nil, fmt.Errorf("analyze: %w", ErrRowsChanged)
+		}
+		k++
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("analyze: %w", sqlErr(err))
+	}
+	if k != len(ids) {
+		return nil, fmt.Errorf("analyze: %w", ErrRowsChanged)
+	}
+	return c.analyzeInputs(ctx, msgs, slices.Clone(ids), p, progress, false)
+}
+
+// analyzeInputs analyses msgs (ids[i] is msgs[i]'s message id), stores and logs the result.
+// owned says msgs are analyzeInputs' own, to drop as soon as the result is computed.
+func (c *impl) analyzeInputs(ctx context.Context, msgs []analysis.Message, ids []int64, p analysis.Params, progress analysis.Progress, owned bool) (*Analysis, error) {
 	res, err := analysis.Analyze(ctx, msgs, p, progress)
 	if err != nil {
 		return nil, fmt.Errorf("analyze: %w", err)
 	}
-	if len(msgs) >= 100000 {
+	if owned && len(msgs) >= 100000 {
 		// the input (all texts and senders) is garbage now except what the result points into:
 		// collect it before the result's JSON is built, so that the JSON reuses its memory
 		// instead of growing the heap past it

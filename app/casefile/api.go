@@ -175,6 +175,15 @@ func (c *Case) Analyze(ctx context.Context, p analysis.Params, progress analysis
 	return c.analyze(ctx, p, progress)
 }
 
+// AnalyzeRows is Analyze over the analysis inputs the caller already holds, read with EachRow:
+// in[i] is the Input of the i-th row, ids[i] its ID (the window keeps them, and reading a million
+// again would double the memory). The case checks that ids are still all its messages, in
+// EachRow's order, and returns ErrRowsChanged if not; stored messages never change, so the
+// result is then exactly Analyze's. in is only read.
+func (c *Case) AnalyzeRows(ctx context.Context, in []analysis.Message, ids []int64, p analysis.Params, progress analysis.Progress) (*Analysis, error) {
+	return c.analyzeRows(ctx, in, ids, p, progress)
+}
+
 // LatestAnalysis returns the stored analysis, or ErrNotFound if none was run.
 func (c *Case) LatestAnalysis(ctx context.Context) (*Analysis, error) {
 	return c.latestAnalysis(ctx, false)

@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -1296,6 +1297,51 @@ func TestEncodeResult(t *testing.T) {
 		want, _ := json.Marshal(tc.res)
 		if got.String() != string(want) {
 			t.Errorf("%s: got\n%s\nwant\n%s", tc.name, got.String(), want)
+		}
+	}
+}
+
+// TestAnalyzeRows checks that analysing the rows a caller holds gives Analyze's result, and that
+// rows read before an import are refused.
+func TestAnalyzeRows(t *testing.T) {
+	ctx := context.Background()
+	c, err := OpenDemo(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var in []analysis.Message
+	var ids []int64
+	if err := c.EachRow(ctx, func(r Row) error {
+		in, ids = append(in, r.Input), append(ids, r.ID)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	p := analysis.DefaultParams()
+	want, err := c.Analyze(ctx, p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.AnalyzeRows(ctx, in, ids, p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ResultSHA256() != want.ResultSHA256() || !reflect.DeepEqual(got.MessageIDs, want.MessageIDs) {
+		t.Error("AnalyzeRows result differs from Analyze's")
+	}
+	if got.Run == want.Run {
+		t.Error("AnalyzeRows stored no new run")
+	}
+	for name, bad := range map[string][]int64{
+		"one missing":  ids[:len(ids)-1],
+		"out of order": append([]int64{ids[1], ids[0]}, ids[2:]...),
+		"one too many": append(slices.Clone(ids), ids[len(ids)-1]+1000),
+	} {
+		msgs := make([]analysis.Message, len(bad))
+		copy(msgs, in)
+		if _, err := c.AnalyzeRows(ctx, msgs, bad, p, nil); !errors.Is(err, ErrRowsChanged) {
+			t.Errorf("%s: %v, want ErrRowsChanged", name, err)
 		}
 	}
 }

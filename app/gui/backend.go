@@ -22,6 +22,7 @@ type caseHandle interface {
 	CountMessages(ctx context.Context) (int, error)
 	EachRow(ctx context.Context, fn func(casefile.Row) error) error
 	Analyze(ctx context.Context, p analysis.Params, progress analysis.Progress) (*casefile.Analysis, error)
+	AnalyzeRows(ctx context.Context, in []analysis.Message, ids []int64, p analysis.Params, progress analysis.Progress) (*casefile.Analysis, error)
 	LatestAnalysisBrief(ctx context.Context) (*casefile.Analysis, error)
 	Decide(ctx context.Context, d casefile.Decision) error
 	Decisions(ctx context.Context) ([]casefile.Decision, error)

@@ -543,7 +543,23 @@ func (u *UI) analyze() {
 		u.jobLabel.SetText(lang.L("Analysing…") + " " + name)
 		u.jobProg.SetValue(frac)
 	})
+	// the messages the window holds are the analysis input: the case checks they are still all
+	// of them, else reads them itself
+	d := u.d
+	var ids []int64
+	if d != nil {
+		ids = make([]int64, len(d.msgs))
+		for i := range d.msgs {
+			ids[i] = d.msgs[i].ID
+		}
+	}
 	u.jobs.run(ctx, func(ctx context.Context) error {
+		if d != nil {
+			_, err := c.AnalyzeRows(ctx, d.in, ids, analysis.DefaultParams(), analysis.Progress(progress))
+			if !errors.Is(err, casefile.ErrRowsChanged) {
+				return err
+			}
+		}
 		_, err := c.Analyze(ctx, analysis.DefaultParams(), analysis.Progress(progress))
 		return err
 	}, func(err error) {

@@ -296,8 +296,16 @@ type pausingAnalysis struct {
 	resume  chan struct{}
 }
 
+func (p *pausingAnalysis) AnalyzeRows(ctx context.Context, in []analysis.Message, ids []int64, params analysis.Params, progress analysis.Progress) (*casefile.Analysis, error) {
+	return p.caseHandle.AnalyzeRows(ctx, in, ids, params, p.pause(progress))
+}
+
 func (p *pausingAnalysis) Analyze(ctx context.Context, params analysis.Params, progress analysis.Progress) (*casefile.Analysis, error) {
-	return p.caseHandle.Analyze(ctx, params, func(stage string, frac float64) {
+	return p.caseHandle.Analyze(ctx, params, p.pause(progress))
+}
+
+func (p *pausingAnalysis) pause(progress analysis.Progress) analysis.Progress {
+	return func(stage string, frac float64) {
 		p.once.Do(func() {
 			close(p.started)
 			select {
@@ -306,7 +314,7 @@ func (p *pausingAnalysis) Analyze(ctx context.Context, params analysis.Params, p
 			}
 		})
 		progress(stage, frac)
-	})
+	}
 }
 
 // TestCancelAnalysis cancels a running analysis from the job bar: the case keeps its previous

@@ -119,11 +119,16 @@ func search(d *caseData, f msgFilter, pattern string, idx []int32) rowSet {
 		go func() {
 			defer wg.Done()
 			part := prefilter(d, idx[lo:hi], pattern)
-			ms := fuzzy.FindFromNoSort(pattern, candidates{d, part})
-			rs := rowSet{rows: make([]int32, len(ms)), hl: make([][]int, len(ms))}
-			sc := make([]int, len(ms))
-			for k, m := range ms {
-				rs.rows[k], rs.hl[k], sc[k] = part[m.Index], m.MatchedIndexes, m.Score
+			// every candidate left matches, but for a rare non-ASCII fold: size for all of them,
+			// and score in chunks so that fuzzy's own list of matches stays small
+			rs := rowSet{rows: make([]int32, 0, len(part)), hl: make([][]int, 0, len(part))}
+			sc := make([]int, 0, len(part))
+			const chunk = 4096
+			for c := 0; c < len(part); c += chunk {
+				sub := part[c:min(c+chunk, len(part))]
+				for _, m := range fuzzy.FindFromNoSort(pattern, candidates{d, sub}) {
+					rs.rows, rs.hl, sc = append(rs.rows, sub[m.Index]), append(rs.hl, m.MatchedIndexes), append(sc, m.Score)
+				}
 			}
 			found[p], scores[p] = rs, sc
 		}()

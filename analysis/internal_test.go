@@ -174,6 +174,9 @@ func TestAppendFields(t *testing.T) {
 	}
 }
 
+// TestInformative checks informative's ASCII fast path against a reference that decodes every
+// rune (the code before the fast path, kept here as the oracle), on runes across the whole range,
+// masks and invalid bytes.
 func TestInformative(t *testing.T) {
 	slow := func(t string) int { // every rune decoded
 		n := 0

@@ -58,14 +58,20 @@ func (t *tr) F(key string, args ...any) string { return fmt.Sprintf(t.T(key), ar
 // N formats a count: digits grouped by three from 10 000 on, with a narrow no-break space in
 // French ("12 345") and a comma in English ("12,345").
 func (t *tr) N(n int) string {
+	sep := ","
+	if t.Lang == "fr" {
+		sep = "\u202f"
+	}
+	return GroupDigits(n, sep)
+}
+
+// GroupDigits writes the count n with sep between groups of three digits from 10 000 on
+// ("12,345", but "2132"), the rule of the reports, which the window follows too.
+func GroupDigits(n int, sep string) string {
 	s := strconv.Itoa(n)
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
 	if len(s) > 4 {
-		sep := ","
-		if t.Lang == "fr" {
-			sep = "\u202f"
-		}
 		var b strings.Builder
 		for i, c := range s {
 			if i > 0 && (len(s)-i)%3 == 0 {

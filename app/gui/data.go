@@ -84,17 +84,8 @@ type decisionKey struct {
 
 // loadCaseData reads everything the screens show from c.
 func loadCaseData(ctx context.Context, c caseHandle) (*caseData, error) {
-	info, err := c.Info(ctx)
-	if err != nil {
-		return nil, err
-	}
-	d := &caseData{info: info, loc: time.UTC}
-	if info.TimeZone != "" {
-		if l, err := time.LoadLocation(info.TimeZone); err == nil {
-			d.loc = l
-		}
-	}
-	if d.sources, err = c.Sources(ctx); err != nil {
+	d := &caseData{}
+	if err := d.readHead(ctx, c); err != nil {
 		return nil, err
 	}
 	n, err := c.CountMessages(ctx)
@@ -105,27 +96,17 @@ func loadCaseData(ctx context.Context, c caseHandle) (*caseData, error) {
 	if err := c.EachRow(ctx, func(r casefile.Row) error { d.add(r); return nil }); err != nil {
 		return nil, err
 	}
-	an, err := c.LatestAnalysisBrief(ctx)
-	switch {
-	case errors.Is(err, casefile.ErrNotFound):
-	case err != nil:
-		return nil, err
-	default:
-		d.an = an
-	}
-	decs, err := c.Decisions(ctx)
-	if err != nil {
+	if err := d.readAnalysis(ctx, c); err != nil {
 		return nil, err
 	}
-	d.build(decs)
 	return d, nil
 }
 
 // reanalysed returns what d becomes after an analysis: the messages as d holds them (rows,
 // texts, senders: an analysis does not change them, and reading a million again would double the
-// memory while both are held), with the case's info, sources, latest analysis and decisions read
-// again and everything derived from them rebuilt. ok is false when the case's messages changed
-// since d was read (an import meanwhile): then the case must be read whole.
+// memory while both are held), with the rest read again from c as loadCaseData reads it. ok is
+// false when the case's messages changed since d was read (an import meanwhile): then the case
+// must be read whole.
 func (d *caseData) reanalysed(ctx context.Context, c caseHandle) (nd *caseData, ok bool, err error) {
 	n, err := c.CountMessages(ctx)
 	if err != nil {
@@ -134,26 +115,47 @@ func (d *caseData) reanalysed(ctx context.Context, c caseHandle) (nd *caseData, 
 	if n != len(d.msgs) { // messages are only ever added
 		return nil, false, nil
 	}
-	nd = &caseData{loc: d.loc, msgs: d.msgs, in: d.in, rawTime: d.rawTime, search: d.search, arena: d.arena}
-	if nd.info, err = c.Info(ctx); err != nil {
+	nd = &caseData{msgs: d.msgs, in: d.in, rawTime: d.rawTime, search: d.search, arena: d.arena}
+	if err := nd.readHead(ctx, c); err != nil {
 		return nil, false, err
 	}
-	if nd.sources, err = c.Sources(ctx); err != nil {
+	if err := nd.readAnalysis(ctx, c); err != nil {
 		return nil, false, err
 	}
-	switch an, err := c.LatestAnalysisBrief(ctx); {
+	return nd, true, nil
+}
+
+// readHead reads the case's info (and its time zone) and sources.
+func (d *caseData) readHead(ctx context.Context, c caseHandle) (err error) {
+	if d.info, err = c.Info(ctx); err != nil {
+		return err
+	}
+	d.loc = time.UTC
+	if d.info.TimeZone != "" {
+		if l, err := time.LoadLocation(d.info.TimeZone); err == nil {
+			d.loc = l
+		}
+	}
+	d.sources, err = c.Sources(ctx)
+	return err
+}
+
+// readAnalysis reads the latest analysis and the decisions, then builds what the screens index.
+func (d *caseData) readAnalysis(ctx context.Context, c caseHandle) error {
+	an, err := c.LatestAnalysisBrief(ctx)
+	switch {
 	case errors.Is(err, casefile.ErrNotFound):
 	case err != nil:
-		return nil, false, err
+		return err
 	default:
-		nd.an = an
+		d.an = an
 	}
 	decs, err := c.Decisions(ctx)
 	if err != nil {
-		return nil, false, err
+		return err
 	}
-	nd.build(decs)
-	return nd, true, nil
+	d.build(decs)
+	return nil
 }
 
 // grow makes room for n more messages.

@@ -498,11 +498,11 @@ func (u *UI) refreshStatus() {
 func (u *UI) statusText() string {
 	d := u.d
 	s := lang.L("{{.Messages}} messages · source files: {{.Sources}}", map[string]any{
-		"Messages": itoa(len(d.msgs)), "Sources": len(d.sources)})
+		"Messages": countText(len(d.msgs)), "Sources": len(d.sources)})
 	switch {
 	case d.an != nil && d.notAnalysed > 0:
 		// Said before the rest: the raids and figures on screen do not count these messages.
-		s = lang.N("analysis out of date: {{.N}} messages imported since; press Analyse", d.notAnalysed, map[string]any{"N": itoa(d.notAnalysed)}) + " · " + s
+		s = lang.N("analysis out of date: {{.N}} messages imported since; press Analyse", d.notAnalysed, map[string]any{"N": countText(d.notAnalysed)}) + " · " + s
 	case d.an != nil:
 		s += " · " + lang.L("analysed {{.At}}", map[string]any{"At": d.an.At.In(d.loc).Format("2006-01-02 15:04")})
 	case len(d.msgs) > 0:

@@ -236,8 +236,8 @@ func TestLanguageSwitch(t *testing.T) {
 	for _, c := range []struct {
 		n    int
 		want string
-	}{{0, "0"}, {999, "999"}, {1000, "1\u00a0000"}, {1000000, "1\u00a0000\u00a0000"}, {-12345, "-12\u00a0345"}} {
-		if got := itoa(c.n); got != c.want {
+	}{{0, "0"}, {999, "999"}, {2132, "2132"}, {10000, "10\u202f000"}, {1000000, "1\u202f000\u202f000"}, {-12345, "-12\u202f345"}} {
+		if got := countText(c.n); got != c.want {
 			t.Errorf("French count %d: %q, want %q", c.n, got, c.want)
 		}
 	}
@@ -249,7 +249,7 @@ func TestLanguageSwitch(t *testing.T) {
 	if got, want := u.start.createBtn.Text, "Create case…"; got != want {
 		t.Errorf("create button after switching back: %q, want %q", got, want)
 	}
-	if got, want := itoa(606804), "606,804"; got != want {
+	if got, want := countText(606804), "606,804"; got != want {
 		t.Errorf("English count: %q, want %q", got, want)
 	}
 }

@@ -541,7 +541,7 @@ func (s *messagesScreen) show(v rowSet) {
 }
 
 func (s *messagesScreen) showCount() {
-	text := lang.L("{{.N}} of {{.Total}} messages", map[string]any{"N": itoa(len(s.view.rows)), "Total": itoa(len(s.d.msgs))})
+	text := lang.L("{{.N}} of {{.Total}} messages", map[string]any{"N": countText(len(s.view.rows)), "Total": countText(len(s.d.msgs))})
 	if n := utf8.RuneCountInString(strings.TrimSpace(s.search.Text)); n > 0 && n < minSearch {
 		text += " · " + lang.L("type at least two characters to search")
 	}

@@ -2,7 +2,6 @@ package gui
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"raidtrace/analysis"
+	"raidtrace/app/evidence"
 )
 
 // overviewScreen shows the key figures and the timeline of all messages.
@@ -54,11 +54,11 @@ func newOverviewScreen(u *UI, d *caseData) *overviewScreen {
 	if d.info.UnitCost > 0 {
 		damage = money(s.figs.damage, cur)
 		// The figures themselves, short enough for a fifth of a small screen.
-		damageSub = lang.L("{{.N}} × {{.Cost}} per message", map[string]any{"N": itoa(s.figs.raidMessages), "Cost": money(d.info.UnitCost, cur)})
+		damageSub = lang.L("{{.N}} × {{.Cost}} per message", map[string]any{"N": countText(s.figs.raidMessages), "Cost": money(d.info.UnitCost, cur)})
 	}
 	peak := "—"
 	if s.figs.peak > 0 {
-		peak = lang.L("{{.N}} per minute", map[string]any{"N": itoa(s.figs.peak)})
+		peak = lang.L("{{.N}} per minute", map[string]any{"N": countText(s.figs.peak)})
 	}
 	card := func(key, title, value, sub string) fyne.CanvasObject {
 		v := widget.NewLabelWithStyle(value, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -81,9 +81,9 @@ func newOverviewScreen(u *UI, d *caseData) *overviewScreen {
 		peakAt = s.figs.peakAt.In(d.loc).Format("2006-01-02 15:04")
 	}
 	grid := container.NewGridWithColumns(5,
-		card("messages", lang.L("Messages"), itoa(s.figs.messages), ""),
-		card("senders", lang.L("Senders"), itoa(s.figs.senders), ""),
-		card("raids", lang.L("Raids"), itoa(s.figs.raids), lang.L("{{.N}} messages in raids", map[string]any{"N": itoa(s.figs.raidMessages)})),
+		card("messages", lang.L("Messages"), countText(s.figs.messages), ""),
+		card("senders", lang.L("Senders"), countText(s.figs.senders), ""),
+		card("raids", lang.L("Raids"), countText(s.figs.raids), lang.L("{{.N}} messages in raids", map[string]any{"N": countText(s.figs.raidMessages)})),
 		card("peak", lang.L("Peak rate"), peak, peakAt),
 		card("damage", lang.L("Damage estimate"), damage, damageSub),
 	)
@@ -117,24 +117,9 @@ func newOverviewScreen(u *UI, d *caseData) *overviewScreen {
 	return s
 }
 
-// itoa writes a count with the language's thousands separator: "1,000,000", "1 000 000".
-func itoa(n int) string {
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	sep := lang.X("thousands.separator", ",")
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteString(sep)
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
+// countText writes a count as the reports do (evidence.GroupDigits) with the language's
+// thousands separator: "1,000,000", "1 000 000".
+func countText(n int) string { return evidence.GroupDigits(n, lang.X("thousands.separator", ",")) }
 
 // topRaids links to the pages of the largest raids.
 func (s *overviewScreen) topRaids() fyne.CanvasObject {
@@ -144,7 +129,7 @@ func (s *overviewScreen) topRaids() fyne.CanvasObject {
 			break
 		}
 		k := k
-		b := widget.NewButton(lang.L("#{{.ID}} · {{.Size}} messages", map[string]any{"ID": c.ID, "Size": itoa(c.Size)}), func() {
+		b := widget.NewButton(lang.L("#{{.ID}} · {{.Size}} messages", map[string]any{"ID": c.ID, "Size": countText(c.Size)}), func() {
 			s.u.tabs.SelectIndex(2)
 			s.u.raids.list.Select(k)
 		})

@@ -66,7 +66,7 @@ func newRaidsScreen(u *UI, d *caseData) *raidsScreen {
 			c := d.clusters[i]
 			box := o.(*fyne.Container)
 			box.Objects[0].(*widget.Label).SetText(lang.L("#{{.ID}} · {{.Size}} messages · {{.Senders}} senders", map[string]any{
-				"ID": c.ID, "Size": itoa(c.Size), "Senders": itoa(c.Senders)}))
+				"ID": c.ID, "Size": countText(c.Size), "Senders": countText(c.Senders)}))
 			box.Objects[1].(*widget.Label).SetText(s.when(c) + " · " + s.shown(c.Template))
 		})
 	s.list.OnSelected = func(i widget.ListItemID) { s.show(i) }
@@ -127,11 +127,11 @@ func (s *raidsScreen) show(k int) {
 	title.Truncation = fyne.TextTruncateEllipsis
 	dur := c.End.Sub(c.Start).Round(time.Minute)
 	facts := widget.NewLabel(lang.L("{{.Size}} messages from {{.Senders}} senders, {{.When}} ({{.Minutes}} min)", map[string]any{
-		"Size": itoa(c.Size), "Senders": itoa(c.Senders), "When": s.when(c), "Minutes": int(dur.Minutes())}))
+		"Size": countText(c.Size), "Senders": countText(c.Senders), "When": s.when(c), "Minutes": int(dur.Minutes())}))
 	facts.Wrapping = fyne.TextWrapWord
 	if c.PeakPerMinute > 0 {
 		facts.SetText(facts.Text + " · " + lang.N("Busiest minute: {{.N}} messages. Bursts against the normal rate: {{.B}}.", c.PeakPerMinute, map[string]any{
-			"N": itoa(c.PeakPerMinute), "B": len(c.Bursts)}))
+			"N": countText(c.PeakPerMinute), "B": len(c.Bursts)}))
 	}
 
 	s.templateShown = s.u.reveal
@@ -278,9 +278,9 @@ func (s *raidsScreen) show(k int) {
 			box.Refresh()
 		})
 	lower := container.NewAppTabs(
-		container.NewTabItem(lang.L("Members ({{.N}})", map[string]any{"N": itoa(len(mem))}),
+		container.NewTabItem(lang.L("Members ({{.N}})", map[string]any{"N": countText(len(mem))}),
 			container.NewBorder(container.NewBorder(nil, nil, nil, s.confirmAll, review), nil, nil, nil, s.members)),
-		container.NewTabItem(lang.L("Triage suggestions ({{.N}})", map[string]any{"N": itoa(len(s.flagged))}), s.flagList),
+		container.NewTabItem(lang.L("Triage suggestions ({{.N}})", map[string]any{"N": countText(len(s.flagged))}), s.flagList),
 		container.NewTabItem(lang.L("Timeline"), container.NewPadded(tl)),
 	)
 	s.timeline, s.lower = tl, lower
@@ -328,7 +328,7 @@ func (s *raidsScreen) reviewText() string {
 	mem := s.d.members[s.selected]
 	confirmed, rejected := s.counts(mem)
 	return lang.L("Review: {{.C}} confirmed, {{.R}} rejected, {{.O}} open. The machine suggests; the reviewer decides. Every decision goes into the custody log.",
-		map[string]any{"C": itoa(confirmed), "R": itoa(rejected), "O": itoa(len(mem) - confirmed - rejected)})
+		map[string]any{"C": countText(confirmed), "R": countText(rejected), "O": countText(len(mem) - confirmed - rejected)})
 }
 
 func (s *raidsScreen) counts(mem []int) (confirmed, rejected int) {
@@ -420,7 +420,7 @@ func (s *raidsScreen) askConfirmAll() {
 	c := s.d.clusters[s.selected]
 	ref := raidRef(c.ID)
 	msg := lang.L("Confirm the {{.N}} open members of raid {{.Raid}} as members of this raid? Each gets its own decision in the custody log, noted as confirmed together. Members you rejected stay rejected.",
-		map[string]any{"N": itoa(len(open)), "Raid": ref})
+		map[string]any{"N": countText(len(open)), "Raid": ref})
 	dialog.ShowConfirm(lang.L("Confirm all open members"), msg, func(yes bool) {
 		if yes {
 			s.confirmOpen(c.ID, open)

@@ -118,10 +118,10 @@ func (s *sendersScreen) show(k int) {
 				joined = append(joined, lang.L("Raid #{{.ID}}: the time of this sender's first message is unknown.", map[string]any{"ID": e.Cluster}))
 			case e.SeenBefore == 0:
 				joined = append(joined, lang.L("Raid #{{.ID}}: this sender's first message was the first of the raid's {{.Size}} messages.", map[string]any{
-					"ID": e.Cluster, "Size": itoa(c.Size)}))
+					"ID": e.Cluster, "Size": countText(c.Size)}))
 			default:
 				joined = append(joined, lang.L("Raid #{{.ID}}: when this sender's first message arrived, {{.Before}} of the raid's {{.Size}} messages had already arrived, from {{.Senders}} other senders.", map[string]any{
-					"ID": e.Cluster, "Before": itoa(e.SeenBefore), "Size": itoa(c.Size), "Senders": itoa(e.SendersBefore)}))
+					"ID": e.Cluster, "Before": countText(e.SeenBefore), "Size": countText(c.Size), "Senders": countText(e.SendersBefore)}))
 			}
 		}
 		if len(dos.Names) > 0 {

@@ -251,7 +251,7 @@ func (r *timelineRenderer) Layout(size fyne.Size) {
 
 	r.peak.Text = ""
 	if peak > 0 {
-		r.peak.Text = lang.L("max {{.N}}", map[string]any{"N": itoa(peak)})
+		r.peak.Text = lang.L("max {{.N}}", map[string]any{"N": countText(peak)})
 	}
 	r.peak.Resize(r.peak.MinSize())
 	r.peak.Move(fyne.NewPos(2, 0))

@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -1274,6 +1275,18 @@ func TestResultStoredCompressed(t *testing.T) {
 	}
 	if _, err := c.LatestAnalysis(ctx); err == nil || !strings.Contains(err.Error(), "decompressing") {
 		t.Errorf("cut compressed result: error %v, want one about decompressing", err)
+	}
+	// a trailer claiming 4 GB is an error too, without a buffer of that size
+	forged := append([]byte(nil), stored...)
+	copy(forged[len(forged)-4:], []byte{0xff, 0xff, 0xff, 0xff})
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	if _, err := resultJSON(forged); err == nil || !strings.Contains(err.Error(), "decompressing") {
+		t.Errorf("forged size: error %v, want one about decompressing", err)
+	}
+	runtime.ReadMemStats(&after)
+	if grown := after.TotalAlloc - before.TotalAlloc; grown > 64<<20 {
+		t.Errorf("forged size: %d MB allocated for a %d-byte result", grown>>20, len(forged))
 	}
 }
 

@@ -96,10 +96,12 @@ func resultJSON(b []byte) ([]byte, error) {
 		return nil, fmt.Errorf("decompressing: %w", err)
 	}
 	zr.Multistream(false)
-	// gzip's trailer gives the size (mod 2³²): read into a buffer of that size at once
+	// gzip's trailer gives the size (mod 2³²): read into a buffer of that size at once, unless a
+	// damaged or crafted trailer claims more than JSON this size can hold (results compress about
+	// sevenfold; the buffer grows past the guess if it must)
 	var out []byte
 	if len(b) >= 18 {
-		out = make([]byte, 0, binary.LittleEndian.Uint32(b[len(b)-4:]))
+		out = make([]byte, 0, min(int(binary.LittleEndian.Uint32(b[len(b)-4:])), 64*len(b)))
 	}
 	w := bytes.NewBuffer(out)
 	if _, err := io.Copy(w, zr); err != nil {

@@ -178,18 +178,9 @@ func concentrated(msgs []Message, members []int, p *Params) bool {
 	return float64(n) >= p.ShortShare*float64(len(members))
 }
 
-// wordDiff lists the words removed from a ("-w") and added in b ("+w"), in order, from a longest
-// common subsequence of the two word lists.
-func wordDiff(a, b []string, buf *[]int32) []string {
-	sc := diffScratch{lcs: *buf}
-	sc.ha = appendWordHashes(nil, a)
-	sc.hb = appendWordHashes(nil, b)
-	out := wordDiffHashed(a, sc.ha, b, sc.hb, &sc)
-	*buf = sc.lcs
-	return out
-}
-
-// wordDiffHashed is wordDiff with the word hashes of a (ha) and b (hb) given.
+// wordDiffHashed lists the words removed from a ("-w") and added in b ("+w"), in order, from a
+// longest common subsequence of the two word lists; ha and hb are their words' hashes
+// (appendWordHashes), sc the buffers reused from one call to the next.
 func wordDiffHashed(a []string, ha []uint64, b []string, hb []uint64, sc *diffScratch) []string {
 	pre := 0
 	for pre < len(a) && pre < len(b) && ha[pre] == hb[pre] && a[pre] == b[pre] {

@@ -6,18 +6,21 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 
 	"raidtrace/analysis"
 	"raidtrace/analysis/corpus"
 )
 
-// TestResultHashes prints the SHA-256 of the JSON encoding of the full Result of Analyze, and of
-// the Groups output, on fixed generated corpora: a change meant to be a pure optimisation must
-// leave every hash unchanged. It runs only when RAIDTRACE_HASH is set (it takes a while).
+// TestResultHashes compares the SHA-256 of the JSON encoding of the full Result of Analyze, and of
+// the Groups output, on fixed generated corpora, with one and with several workers, against
+// testdata/result-hashes.golden: a change meant to be a pure optimisation must leave every hash
+// unchanged (-update rewrites the file for a change meant to alter results). It runs only when
+// RAIDTRACE_HASH is set (it takes a while).
 func TestResultHashes(t *testing.T) {
 	if os.Getenv("RAIDTRACE_HASH") == "" {
-		t.Skip("set RAIDTRACE_HASH=1 to print the result hashes")
+		t.Skip("set RAIDTRACE_HASH=1 to check the result hashes")
 	}
 	cases := []struct {
 		name string
@@ -35,6 +38,7 @@ func TestResultHashes(t *testing.T) {
 		}
 		return fmt.Sprintf("%x", sha256.Sum256(b))
 	}
+	var got strings.Builder
 	for _, c := range cases {
 		msgs := corpus.Generate(c.cfg).Messages
 		for _, workers := range []int{0, 1} {
@@ -48,7 +52,20 @@ func TestResultHashes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			t.Logf("%-10s workers=%d analyze=%s groups=%s", c.name, workers, sum(res), sum(groups))
+			fmt.Fprintf(&got, "%-10s workers=%d analyze=%s groups=%s\n", c.name, workers, sum(res), sum(groups))
 		}
+	}
+	const golden = "testdata/result-hashes.golden"
+	if *update {
+		if err := os.WriteFile(golden, []byte(got.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.String() != string(want) {
+		t.Errorf("result hashes changed:\n got\n%s\nwant\n%s", got.String(), want)
 	}
 }

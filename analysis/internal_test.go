@@ -203,3 +203,11 @@ func TestInformative(t *testing.T) {
 		}
 	}
 }
+
+// wordDiff is wordDiffHashed on two word lists, hashing them first.
+func wordDiff(a, b []string, buf *[]int32) []string {
+	sc := diffScratch{lcs: *buf}
+	out := wordDiffHashed(a, appendWordHashes(nil, a), b, appendWordHashes(nil, b), &sc)
+	*buf = sc.lcs
+	return out
+}

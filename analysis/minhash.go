@@ -642,7 +642,7 @@ func leaderGroups(ctx context.Context, ids []int32, texts []string, weight []int
 	// next component reuses instead of one per leader
 	sets := sc.leaderSets[:0]
 	byKey := &sc.buckets // (band, band key) → leaders
-	byKey.reset(4 * len(order))
+	byKey.reset(len(order)) // it grows if it must: most components need about one key per text
 	assign := make([]int32, len(order)) // leader of each text, by position
 	simAt := make([]float64, len(order))
 	// gather lists in f.cand the leaders text id is compared with: the heaviest leaders and those

@@ -1,6 +1,7 @@
 package casefile
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -8,8 +9,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"runtime"
+	"runtime/debug"
 	"slices"
+	"strconv"
 	"time"
 
 	"raidtrace/analysis"
@@ -119,12 +121,13 @@ func (c *impl) analyzeInputs(ctx context.Context, msgs []analysis.Message, ids [
 	if err != nil {
 		return nil, fmt.Errorf("analyze: %w", err)
 	}
-	if owned && len(msgs) >= 100000 {
-		// the input (all texts and senders) is garbage now except what the result points into:
-		// collect it before the result's JSON is built, so that the JSON reuses its memory
-		// instead of growing the heap past it
+	if len(msgs) >= 100000 {
+		// The analysis's working memory is garbage now, and when msgs are ours so is the input
+		// (all texts and senders) except what the result points into. Collect it and give it
+		// back to the system before the result is encoded and stored: SQLite's memory for the
+		// write is not Go's heap, and would otherwise come on top of the analysis's peak.
 		msgs = nil
-		runtime.GC()
+		debug.FreeOSMemory()
 	}
 	msgs = nil
 	// compressed and encoded a cluster at a time: the JSON is never held whole
@@ -139,7 +142,19 @@ func (c *impl) analyzeInputs(ctx context.Context, msgs []analysis.Message, ids [
 	idsJSON, _ := json.Marshal(ids)
 	at := time.UnixMilli(time.Now().UnixMilli()).UTC()
 
-	tx, err := c.w.BeginTx(ctx, nil)
+	// The run is written with a small page cache: the writer's large one is for imports, and
+	// filled with this run's rows (hundreds of thousands of members, the result's overflow
+	// pages) it would add its size to the command's peak memory; the pages spill to the WAL.
+	conn, err := c.w.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("analyze: %w", writeErr(err))
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "PRAGMA cache_size = "+analysisCacheSize); err != nil {
+		return nil, fmt.Errorf("analyze: %w", writeErr(err))
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = "+writerCacheSize)
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("analyze: %w", writeErr(err))
 	}
@@ -157,24 +172,10 @@ func (c *impl) analyzeInputs(ctx context.Context, msgs []analysis.Message, ids [
 	if _, err := tx.ExecContext(ctx, "DELETE FROM cluster_members WHERE run < ?", run); err != nil {
 		return nil, fmt.Errorf("analyze: %w", writeErr(err))
 	}
-	stmt, err := tx.PrepareContext(ctx, "INSERT OR IGNORE INTO cluster_members (run, cluster_id, message_id) VALUES (?, ?, ?)")
+	members, err := insertMembers(ctx, tx, run, res.Clusters, ids)
 	if err != nil {
-		return nil, fmt.Errorf("analyze: %w", writeErr(err))
+		return nil, err
 	}
-	defer stmt.Close()
-	members := 0
-	for _, cl := range res.Clusters {
-		for _, i := range cl.Members {
-			if i < 0 || i >= len(ids) {
-				return nil, fmt.Errorf("analyze: cluster %d has member %d outside the %d messages", cl.ID, i, len(ids))
-			}
-			if _, err := stmt.ExecContext(ctx, run, cl.ID, ids[i]); err != nil {
-				return nil, fmt.Errorf("analyze: %w", writeErr(err))
-			}
-			members++
-		}
-	}
-	stmt.Close()
 	in, err := readInfo(ctx, tx)
 	if err != nil {
 		return nil, fmt.Errorf("analyze: %w", err)
@@ -195,6 +196,63 @@ func (c *impl) analyzeInputs(ctx context.Context, msgs []analysis.Message, ids [
 		return nil, fmt.Errorf("analyze: %w", writeErr(err))
 	}
 	return &Analysis{Run: run, At: at, Result: res, MessageIDs: ids}, nil
+}
+
+// membersPerInsert is how many cluster_members rows one INSERT statement writes.
+var membersPerInsert = 1 << 16 // a variable for the tests
+
+// insertMembers stores the memberships of run's clusters (ids maps member indexes to message
+// ids) and returns how many there are. The rows go to SQLite membersPerInsert at a time as one
+// JSON array each: one statement per row costs more time and garbage in the driver than the
+// rows cost in SQLite.
+func insertMembers(ctx context.Context, tx *sql.Tx, run int64, clusters []analysis.Cluster, ids []int64) (int, error) {
+	// in message id order: each row's foreign key looks its message up, and the lookups (and
+	// the primary key's inserts) then walk the tables in order instead of at random
+	type member struct{ msg, cluster int64 }
+	n := 0
+	for _, cl := range clusters {
+		n += len(cl.Members)
+	}
+	rows := make([]member, 0, n)
+	for _, cl := range clusters {
+		for _, i := range cl.Members {
+			if i < 0 || i >= len(ids) {
+				return 0, fmt.Errorf("analyze: cluster %d has member %d outside the %d messages", cl.ID, i, len(ids))
+			}
+			rows = append(rows, member{ids[i], int64(cl.ID)})
+		}
+	}
+	slices.SortFunc(rows, func(a, b member) int {
+		if a.msg != b.msg {
+			return cmp.Compare(a.msg, b.msg)
+		}
+		return cmp.Compare(a.cluster, b.cluster)
+	})
+	stmt, err := tx.PrepareContext(ctx, "INSERT OR IGNORE INTO cluster_members (run, cluster_id, message_id) "+
+		"SELECT ?, value ->> 1, value ->> 0 FROM json_each(?)")
+	if err != nil {
+		return 0, fmt.Errorf("analyze: %w", writeErr(err))
+	}
+	defer stmt.Close()
+	var buf []byte
+	for lo := 0; lo < len(rows); lo += membersPerInsert {
+		buf = append(buf[:0], '[')
+		for k, r := range rows[lo:min(lo+membersPerInsert, len(rows))] {
+			if k > 0 {
+				buf = append(buf, ',')
+			}
+			buf = append(buf, '[')
+			buf = strconv.AppendInt(buf, r.msg, 10)
+			buf = append(buf, ',')
+			buf = strconv.AppendInt(buf, r.cluster, 10)
+			buf = append(buf, ']')
+		}
+		buf = append(buf, ']')
+		if _, err := stmt.ExecContext(ctx, run, string(buf)); err != nil {
+			return 0, fmt.Errorf("analyze: %w", writeErr(err))
+		}
+	}
+	return len(rows), nil
 }
 
 func (c *impl) latestAnalysis(ctx context.Context, brief bool) (*Analysis, error) {
@@ -286,3 +344,4 @@ func (a *Analysis) ClusterMessageIDs(id int) []int64 {
 	}
 	return nil
 }
+

@@ -45,8 +45,15 @@ const applicationID = 0x52445443
 // statement journal and indexes in memory; journal_size_limit shrinks the WAL after the
 // checkpoint that follows a big import. The read pool never writes (query_only).
 const (
-	dsnWrite = "?mode=rw&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(67108864)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-131072)&_txlock=immediate"
+	dsnWrite = "?mode=rw&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(67108864)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_pragma=temp_store(MEMORY)&_pragma=cache_size(" + writerCacheSize + ")&_txlock=immediate"
 	dsnRead  = "?mode=rw&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=query_only(1)"
+)
+
+// writerCacheSize is the writer's page cache (negative: KiB), analysisCacheSize the one it uses
+// while it stores an analysis.
+const (
+	writerCacheSize   = "-131072"
+	analysisCacheSize = "-49152"
 )
 
 //go:embed migrations/*.sql

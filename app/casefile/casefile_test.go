@@ -1292,6 +1292,11 @@ func TestResultStoredCompressed(t *testing.T) {
 
 // TestEncodeResult compares the streamed encoding with json.Marshal, HTML characters included.
 func TestEncodeResult(t *testing.T) {
+	// encodeResult writes the flags at the end of the object
+	rt := reflect.TypeFor[analysis.Result]()
+	if last := rt.Field(rt.NumField() - 1); last.Name != "Flags" {
+		t.Fatalf("the last field of analysis.Result is %s: encodeResult writes Flags last", last.Name)
+	}
 	cl := analysis.Cluster{ID: 1, Template: `<b>"raid" & co</b>`, Members: []int{0, 1}}
 	for _, tc := range []struct {
 		name string
@@ -1302,6 +1307,8 @@ func TestEncodeResult(t *testing.T) {
 		{"no clusters", &analysis.Result{Clusters: []analysis.Cluster{}}},
 		{"one", &analysis.Result{Clusters: []analysis.Cluster{cl}, Flags: []analysis.Flag{{Message: 1, Category: "<insult>"}}}},
 		{"three", &analysis.Result{Clusters: []analysis.Cluster{cl, cl, {ID: 3}}, Messages: 9}},
+		{"flags, empty list", &analysis.Result{Clusters: []analysis.Cluster{cl}, Flags: []analysis.Flag{}, Network: []analysis.Edge{{Weight: 2}}}},
+		{"flags", &analysis.Result{Clusters: []analysis.Cluster{}, Flags: []analysis.Flag{{Message: 1}, {Message: 2, Category: "threat"}}, Network: []analysis.Edge{{Weight: 2}}}},
 	} {
 		var got bytes.Buffer
 		if err := encodeResult(&got, tc.res); err != nil {
@@ -1356,5 +1363,47 @@ func TestAnalyzeRows(t *testing.T) {
 		if _, err := c.AnalyzeRows(ctx, msgs, bad, p, nil); !errors.Is(err, ErrRowsChanged) {
 			t.Errorf("%s: %v, want ErrRowsChanged", name, err)
 		}
+	}
+}
+
+// TestInsertMembersChunked checks that memberships written in many statements are exactly the
+// result's: every (cluster, message) pair once, none other.
+func TestInsertMembersChunked(t *testing.T) {
+	for _, per := range []int{1, 7, 1 << 16} {
+		old := membersPerInsert
+		membersPerInsert = per
+		ctx := context.Background()
+		c, err := OpenDemo(ctx, t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := c.Analyze(ctx, analysis.DefaultParams(), nil)
+		membersPerInsert = old
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]bool{}
+		for _, cl := range a.Result.Clusters {
+			for _, id := range a.ClusterMessageIDs(cl.ID) {
+				want[fmt.Sprint(cl.ID, "/", id)] = true
+			}
+		}
+		rows, err := c.impl.r.QueryContext(ctx, "SELECT cluster_id, message_id FROM cluster_members WHERE run = ?", a.Run)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		for rows.Next() {
+			var cl, id int64
+			if err := rows.Scan(&cl, &id); err != nil {
+				t.Fatal(err)
+			}
+			got[fmt.Sprint(cl, "/", id)] = true
+		}
+		rows.Close()
+		if len(want) < 10 || fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%d per statement: got %d memberships, want %d", per, len(got), len(want))
+		}
+		c.Close()
 	}
 }

@@ -28,8 +28,11 @@ func encodeResult(w io.Writer, res *analysis.Result) error {
 		_, err = w.Write(b)
 		return err
 	}
+	// The clusters and the flags (the two lists that grow with the case) are left out of
+	// the rest and written one element at a time in their places: the clusters' is marked by
+	// their null, the flags' is the end, as Flags is the last field and omitted when empty.
 	rest := *res
-	rest.Clusters = nil
+	rest.Clusters, rest.Flags = nil, nil
 	b, err := json.Marshal(&rest)
 	if err != nil {
 		return err
@@ -37,24 +40,41 @@ func encodeResult(w io.Writer, res *analysis.Result) error {
 	// quotes inside JSON strings are escaped: this key/value pair can only be the field itself
 	const slot = `"clusters":null`
 	head, tail, ok := bytes.Cut(b, []byte(slot))
-	if !ok {
+	if !ok || !bytes.HasSuffix(tail, []byte("}")) {
 		return errors.New("encoding the result: no clusters field")
 	}
 	bw := &errWriter{w: w}
+	// one buffer for every element: an Encoder writes what Marshal returns, then a newline
+	var eb bytes.Buffer
+	enc := json.NewEncoder(&eb)
+	list := func(n int, elem func(i int) any) error {
+		for i := range n {
+			eb.Reset()
+			if err := enc.Encode(elem(i)); err != nil {
+				return err
+			}
+			if i > 0 {
+				bw.write([]byte(","))
+			}
+			bw.write(bytes.TrimSuffix(eb.Bytes(), []byte("\n")))
+		}
+		return nil
+	}
 	bw.write(head)
 	bw.write([]byte(`"clusters":[`))
-	for i := range res.Clusters {
-		cb, err := json.Marshal(&res.Clusters[i])
-		if err != nil {
-			return err
-		}
-		if i > 0 {
-			bw.write([]byte(","))
-		}
-		bw.write(cb)
+	if err := list(len(res.Clusters), func(i int) any { return &res.Clusters[i] }); err != nil {
+		return err
 	}
 	bw.write([]byte("]"))
-	bw.write(tail)
+	bw.write(tail[:len(tail)-1])
+	if len(res.Flags) > 0 {
+		bw.write([]byte(`,"flags":[`))
+		if err := list(len(res.Flags), func(i int) any { return &res.Flags[i] }); err != nil {
+			return err
+		}
+		bw.write([]byte("]"))
+	}
+	bw.write([]byte("}"))
 	return bw.err
 }
 

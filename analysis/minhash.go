@@ -435,8 +435,10 @@ func newDSU(n int) dsu {
 }
 
 // nearGroups groups the distinct texts. texts[i] is normalised, weight[i] its message count,
-// eligible[i] whether it may join others at all. It returns the groups as lists of distinct ids,
-// leader first, and for each distinct id its Jaccard similarity to its group's leader.
+// eligible[i] whether it may join others at all. It returns the groups that may be clusters
+// (an eligible leader, at least p.MinSize messages) as lists of distinct ids, leader first, in
+// order of their components' smallest id, and for each distinct id its Jaccard similarity to
+// its group's leader.
 func nearGroups(ctx context.Context, texts []string, weight []int32, eligible []bool, p *Params) ([][]int32, []float32, error) {
 	n := len(texts)
 	k := p.Bands * p.Rows
@@ -569,37 +571,62 @@ func nearGroups(ctx context.Context, texts []string, weight []int32, eligible []
 	}
 	fill, root = nil, nil
 	sim := make([]float32, n)
-	parts := make([][][]int32, len(roots))
-	// Components of more than one text, largest first, so that a large component does not start
-	// last while the other workers are idle; each result goes to its component's place.
-	var sched []int32
+	// Components of more than one text (multi, in order), scheduled largest first so that a
+	// large component does not start last while the other workers are idle; each result goes
+	// to its component's place. A single text is its own group: no list is built for it.
+	var multi []int32 // positions in roots
 	for c, r := range roots {
 		if count[r+1]-count[r] > 1 {
-			sched = append(sched, int32(c))
+			multi = append(multi, int32(c))
 		} else {
 			sim[r] = 1
-			parts[c] = [][]int32{flat[count[r]:count[r+1]]}
 		}
 	}
+	parts := make([][][]int32, len(multi))
+	sched := make([]int32, len(multi)) // positions in multi
+	for k := range sched {
+		sched[k] = int32(k)
+	}
 	slices.SortStableFunc(sched, func(a, b int32) int {
-		ra, rb := roots[a], roots[b]
+		ra, rb := roots[multi[a]], roots[multi[b]]
 		return int((count[rb+1] - count[rb]) - (count[ra+1] - count[ra]))
 	})
 	scratches := sync.Pool{New: func() any { return new(scratch) }}
 	err = parallel(ctx, p.workers(), len(sched), 1, func(lo, hi int) {
 		sc := scratches.Get().(*scratch)
-		for _, c := range sched[lo:hi] {
-			r := roots[c]
-			parts[c] = leaderGroups(ctx, flat[count[r]:count[r+1]], texts, weight, keys, sim, atLeast, sc, p)
+		for _, k := range sched[lo:hi] {
+			r := roots[multi[k]]
+			parts[k] = leaderGroups(ctx, flat[count[r]:count[r+1]], texts, weight, keys, sim, atLeast, sc, p)
 		}
 		scratches.Put(sc)
 	})
 	if err != nil {
 		return nil, nil, err
 	}
+	// only the groups that can be clusters: an eligible leader and at least MinSize messages
+	keep := func(g []int32) bool {
+		if !eligible[g[0]] {
+			return false
+		}
+		size := 0
+		for _, id := range g {
+			size += int(weight[id])
+		}
+		return size >= p.MinSize
+	}
 	var groups [][]int32
-	for _, ps := range parts {
-		groups = append(groups, ps...)
+	next := 0 // the next multi-text component
+	for c, r := range roots {
+		if next < len(multi) && multi[next] == int32(c) {
+			for _, g := range parts[next] {
+				if keep(g) {
+					groups = append(groups, g)
+				}
+			}
+			next++
+		} else if g := flat[count[r]:count[r+1]]; keep(g) {
+			groups = append(groups, g)
+		}
 	}
 	return groups, sim, nil
 }

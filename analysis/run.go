@@ -101,19 +101,7 @@ func (a *run) do() (*Result, error) {
 		}
 	}
 	a.internSenders()
-	var cand [][]int32 // groups big enough to describe
-	for _, g := range groups {
-		if !eligible[g[0]] {
-			continue
-		}
-		size := 0
-		for _, id := range g {
-			size += int(a.weight[id])
-		}
-		if size >= a.p.MinSize {
-			cand = append(cand, g)
-		}
-	}
+	cand := groups // the groups big enough to describe
 	described := make([]Cluster, len(cand))
 	kept := make([]bool, len(cand))
 	marks := sync.Pool{New: func() any { return &stamps{mark: make([]int32, len(a.senders))} }} // one per worker, not per chunk

@@ -20,22 +20,30 @@ const streamMin = 64
 // whole, which gives the same bytes.
 func writeJSONStreamed(w io.Writer, v any) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	s := &jsonStream{w: bw}
-	s.enc = json.NewEncoder(&s.one)
-	s.enc.SetEscapeHTML(false)
-	s.value(reflect.ValueOf(v), "")
-	if s.err != nil {
-		return s.err
+	if err := streamJSON(bw, v, "  ", false); err != nil {
+		return err
 	}
 	bw.WriteByte('\n')
 	return bw.Flush()
 }
 
+// streamJSON writes v to w as json.MarshalIndent(v, "", indent) does (with escapeHTML: as
+// json.Encoder does after SetEscapeHTML(escapeHTML)), in the same way as writeJSONStreamed, with
+// no newline at the end. The caller flushes w.
+func streamJSON(w *bufio.Writer, v any, indent string, escapeHTML bool) error {
+	s := &jsonStream{w: w, indent: indent}
+	s.enc = json.NewEncoder(&s.one)
+	s.enc.SetEscapeHTML(escapeHTML)
+	s.value(reflect.ValueOf(v), "")
+	return s.err
+}
+
 type jsonStream struct {
-	w   *bufio.Writer
-	one bytes.Buffer
-	enc *json.Encoder // into one
-	err error
+	w      *bufio.Writer
+	indent string
+	one    bytes.Buffer
+	enc    *json.Encoder // into one
+	err    error
 }
 
 var (
@@ -80,7 +88,7 @@ func (s *jsonStream) value(v reflect.Value, prefix string) {
 // encode writes v whole through encoding/json.
 func (s *jsonStream) encode(v reflect.Value, prefix string) {
 	s.one.Reset()
-	s.enc.SetIndent(prefix, "  ")
+	s.enc.SetIndent(prefix, s.indent)
 	var x any
 	if v.IsValid() {
 		x = v.Interface()
@@ -103,7 +111,7 @@ func (s *jsonStream) object(fields []jsonField, prefix string) {
 		s.w.WriteString("{}")
 		return
 	}
-	in := prefix + "  "
+	in := prefix + s.indent
 	s.w.WriteString("{")
 	for i, f := range fields {
 		if i > 0 {
@@ -119,7 +127,7 @@ func (s *jsonStream) object(fields []jsonField, prefix string) {
 
 // array writes a slice element by element.
 func (s *jsonStream) array(v reflect.Value, prefix string) {
-	in := prefix + "  "
+	in := prefix + s.indent
 	s.w.WriteString("[")
 	for i := range v.Len() {
 		if i > 0 {
@@ -212,4 +220,22 @@ func emptyJSON(v reflect.Value) bool {
 		return v.IsZero()
 	}
 	return false
+}
+
+// holdBack passes everything written to w except the last n bytes, which it keeps in held.
+type holdBack struct {
+	w    io.Writer
+	n    int
+	held []byte
+}
+
+func (h *holdBack) Write(p []byte) (int, error) {
+	h.held = append(h.held, p...)
+	if over := len(h.held) - h.n; over > 0 {
+		if _, err := h.w.Write(h.held[:over]); err != nil {
+			return 0, err
+		}
+		h.held = append(h.held[:0], h.held[over:]...)
+	}
+	return len(p), nil
 }

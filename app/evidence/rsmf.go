@@ -3,7 +3,6 @@ package evidence
 import (
 	"archive/zip"
 	"bufio"
-	"bytes"
 	"compress/flate"
 	"crypto/sha256"
 	"encoding/base64"
@@ -324,16 +323,22 @@ func (m *Model) writeRSMFManifest(w io.Writer) (events, untimed int, err error) 
 	if err != nil {
 		return 0, 0, err
 	}
-	head, err := json.MarshalIndent(man, "", " ")
-	if err != nil {
+	// as json.MarshalIndent(man, "", " ") writes it (a million participants and conversations
+	// would be held several times over), its empty events list at the end held back: the events
+	// are written in its place
+	bw := bufio.NewWriterSize(w, 64<<10)
+	const tail = "[]\n}"
+	hold := &holdBack{w: bw, n: len(tail)}
+	hw := bufio.NewWriterSize(hold, 64<<10)
+	if err := streamJSON(hw, man, " ", true); err != nil {
 		return 0, 0, err
 	}
-	const tail = "[]\n}"
-	if !bytes.HasSuffix(head, []byte(tail)) {
+	if err := hw.Flush(); err != nil {
+		return 0, 0, err
+	}
+	if string(hold.held) != tail {
 		return 0, 0, fmt.Errorf("rsmf manifest: unexpected layout")
 	}
-	bw := bufio.NewWriterSize(w, 64<<10)
-	bw.Write(head[:len(head)-len(tail)])
 	bw.WriteString("[")
 	n := 0
 	if pre := m.rsmfEvents; pre != nil {

@@ -72,7 +72,7 @@ func Export(ctx context.Context, c *casefile.Case, dir string, opt Options, prog
 	}
 	now := opt.Now().UTC()
 	progress("read", 0)
-	m, err := BuildModel(ctx, c, BuildOptions{Now: now, Agent: opt.Agent, Redact: opt.Redact, Signer: opt.Key})
+	m, err := BuildModel(ctx, c, BuildOptions{Now: now, Agent: opt.Agent, Redact: opt.Redact, Signer: opt.Key, late: true})
 	if err != nil {
 		return "", fmt.Errorf("export: %w", err)
 	}
@@ -394,10 +394,15 @@ func writeBag(ctx context.Context, m *Model, open originalOpener, root string, o
 		{"data/README.txt", m.WriteReadme},
 	}
 	progress("tables", 0)
-	// result.json first, while the full analysis it reads is all that the pass over the
-	// messages below would add to memory
+	// result.json first, while the full analysis it reads is all the export holds: Export's
+	// model reads the messages only then
 	if err := writeGen(w, "data/analysis/result.json", result); err != nil {
 		return nil, err
+	}
+	if m.load != nil { // the messages, which the rest needs, were left for now
+		if err := m.load(); err != nil {
+			return nil, err
+		}
 	}
 	if err := m.writeMessageFiles(w); err != nil {
 		return nil, err

@@ -55,6 +55,8 @@ type Model struct {
 	// fullAnalysis reads Analysis again with what BuildModel left out of it (the clusters'
 	// variants), redacted like it; nil: Analysis is whole
 	fullAnalysis func() (*casefile.Analysis, error)
+	// load reads the messages and derives the model, when BuildModel left that for later
+	load func() error
 }
 
 // msgLite is what the derivations and reports need of one message; the other fields are read
@@ -244,6 +246,9 @@ type BuildOptions struct {
 	Agent  string
 	Redact bool
 	Signer *Signer
+	// late leaves the messages (and what is derived from them) to Model.load: Export writes
+	// result.json, which needs the full analysis but none of them, before they are read
+	late bool
 }
 
 // BuildModel reads everything the bundle needs from c. It only reads the case. It keeps a
@@ -263,19 +268,7 @@ func BuildModel(ctx context.Context, c *casefile.Case, opt BuildOptions) (*Model
 	if opt.Redact {
 		key = pseudonymKey(m.Info.ID, opt.Signer)
 		m.redactKey = key
-	}
-	if n, err := c.CountMessages(ctx); err == nil {
-		m.msgs = make([]msgLite, 0, n)
-	}
-	err = c.EachMessage(ctx, func(msg casefile.Message) error {
-		if key != nil {
-			redactMessage(key, &msg)
-		}
-		m.msgs = append(m.msgs, liteOf(&msg))
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read messages: %w", err)
+		m.Redacted = true // already: what is written before load must know
 	}
 	m.stream = func(fn func(casefile.Message) error) error { return c.EachMessage(ctx, fn) }
 	// without the clusters' variants (most of a big result): only result.json needs them, and
@@ -309,10 +302,32 @@ func BuildModel(ctx context.Context, c *casefile.Case, opt BuildOptions) (*Model
 	if opt.Signer != nil {
 		m.Fingerprint = opt.Signer.Fingerprint()
 	}
-	if opt.Redact {
-		m.Redact(key)
+	m.load = func() error {
+		m.load = nil
+		if n, err := c.CountMessages(ctx); err == nil {
+			m.msgs = make([]msgLite, 0, n)
+		}
+		err := c.EachMessage(ctx, func(msg casefile.Message) error {
+			if key != nil {
+				redactMessage(key, &msg)
+			}
+			m.msgs = append(m.msgs, liteOf(&msg))
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("read messages: %w", err)
+		}
+		if opt.Redact {
+			m.Redact(key)
+		}
+		m.Derive()
+		return nil
 	}
-	m.Derive()
+	if !opt.late {
+		if err := m.load(); err != nil {
+			return nil, err
+		}
+	}
 	return m, nil
 }
 

@@ -557,3 +557,53 @@ func TestRaidMessages(t *testing.T) {
 		t.Errorf("RaidMessages = %d, want 128", got)
 	}
 }
+
+// TestEvasionsOneByOne checks each evasion raiders use to dodge filters on its own: ten senders
+// send a threat as written, ten others the same threat with that one evasion, and the twenty
+// must form one cluster.
+func TestEvasionsOneByOne(t *testing.T) {
+	base := "t'es qu'une grosse salope tu vas crever on sait où tu habites"
+	for _, tc := range []struct{ name, text string }{
+		{"letters spaced out", "t ' e s  q u ' u n e  g r o s s e  s a l o p e  t u  v a s  c r e v e r  o n  s a i t  o ù  t u  h a b i t e s"},
+		{"letters dotted", "t.e.s q.u.u.n.e g.r.o.s.s.e s.a.l.o.p.e tu vas c.r.e.v.e.r on sait où tu habites"},
+		{"letters dashed", "t-es qu-une g-r-o-s-s-e s-a-l-o-p-e tu vas crever on sait où tu habites"},
+		{"fullwidth", "ｔ'ｅｓ ｑｕ'ｕｎｅ ｇｒｏｓｓｅ ｓａｌｏｐｅ ｔｕ ｖａｓ ｃｒｅｖｅｒ ｏｎ ｓａｉｔ ｏù ｔｕ ｈａｂｉｔｅｓ"},
+		{"mathematical bold", "𝐭'𝐞𝐬 𝐪𝐮'𝐮𝐧𝐞 𝐠𝐫𝐨𝐬𝐬𝐞 𝐬𝐚𝐥𝐨𝐩𝐞 𝐭𝐮 𝐯𝐚𝐬 𝐜𝐫𝐞𝐯𝐞𝐫 𝐨𝐧 𝐬𝐚𝐢𝐭 𝐨ù 𝐭𝐮 𝐡𝐚𝐛𝐢𝐭𝐞𝐬"},
+		{"circled letters", "ⓣ'ⓔⓢ ⓠⓤ'ⓤⓝⓔ ⓖⓡⓞⓢⓢⓔ ⓢⓐⓛⓞⓟⓔ tu vas crever on sait où tu habites"},
+		{"Cyrillic look-alikes", "t'еs qu'unе grоssе sаlоpе tu vаs crеvеr оn sаit où tu hаbitеs"},
+		{"leetspeak", "t'3s qu'un3 gr0ss3 s4l0p3 tu v4s cr3v3r 0n s41t où tu h4b1t3s"},
+		{"zero-width and soft hyphens", "t'es qu'une gro\u200bsse sal\u200dope tu vas cre\u00adver on sait où tu habites"},
+		{"capitals and shouting", "T'ES QU'UNE GROSSE SALOPE TU VAS CREVER ON SAIT OÙ TU HABITES !!!"},
+		{"masked letters", "t'es qu'une grosse s*l*pe tu vas cr*ver on sait où tu habites"},
+		{"typos", "tes qune grose salope tu va crever on sais ou tu habite"},
+		{"doubled letters", "tt'ees quu'unee grossee salopee tu vas crever on sait où tu habites"},
+		{"random suffix", "t'es qu'une grosse salope tu vas crever on sait où tu habites xk29fq"},
+		{"hashtags first", "#raid #cible t'es qu'une grosse salope tu vas crever on sait où tu habites"},
+		{"mention first", "@victime t'es qu'une grosse salope tu vas crever on sait où tu habites"},
+		{"emoji", "t'es qu'une grosse salope 🤡🤡 tu vas crever 💀 on sait où tu habites 🏠"},
+		{"words added", "t'es vraiment qu'une grosse salope et tu vas crever on sait très bien où tu habites"},
+		{"clauses reordered", "on sait où tu habites, tu vas crever, t'es qu'une grosse salope"},
+		{"underscores", "t_es qu_une grosse_salope tu_vas_crever on_sait_où_tu_habites"},
+	} {
+		t0 := time.Date(2026, 3, 1, 20, 0, 0, 0, time.UTC)
+		var msgs []analysis.Message
+		for i := range 20 {
+			text := base
+			if i%2 == 1 {
+				text = tc.text
+			}
+			msgs = append(msgs, analysis.Message{Time: t0.Add(time.Duration(i) * 30 * time.Second), Sender: fmt.Sprint("+3361234", 1000+i), Text: text, Channel: "sms"})
+		}
+		g, err := analysis.Groups(context.Background(), msgs, analysis.DefaultParams())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(g) != 1 || len(g[0]) != 20 {
+			sizes := []int{}
+			for _, x := range g {
+				sizes = append(sizes, len(x))
+			}
+			t.Errorf("%s: got clusters of %v messages, want one of 20 (%q → %q)", tc.name, sizes, tc.text, analysis.Normalize(tc.text))
+		}
+	}
+}

@@ -668,8 +668,8 @@ func leaderGroups(ctx context.Context, ids []int32, texts []string, weight []int
 	// the leaders' shingle sets back to back, in the scratch's buffer: one allocation that the
 	// next component reuses instead of one per leader
 	sets := sc.leaderSets[:0]
-	byKey := &sc.buckets // (band, band key) → leaders
-	byKey.reset(len(order)) // it grows if it must: most components need about one key per text
+	byKey := &sc.buckets                // (band, band key) → leaders
+	byKey.reset(len(order))             // it grows if it must: most components need about one key per text
 	assign := make([]int32, len(order)) // leader of each text, by position
 	simAt := make([]float64, len(order))
 	// gather lists in f.cand the leaders text id is compared with: the heaviest leaders and those

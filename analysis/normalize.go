@@ -31,7 +31,8 @@ type Normalized struct {
 // Normalize returns the comparison form of a text. The verbatim text is never replaced by it; it
 // only decides which messages look alike and what the lexicons match.
 //
-// In order: every character is folded on its own (compatibility decomposition as in NFKC, case
+// In order: letters spaced out to dodge filters are joined ("s a l o p e", "c.r.e.v.e.r",
+// "t u  v a s" → "tu vas"; see joinSpaced); every character is folded on its own (compatibility decomposition as in NFKC, case
 // folding, accents removed, Cyrillic and Greek look-alike letters mapped to Latin, zero-width and
 // bidi controls removed); URLs, @mentions and numbers become [MaskURL], [MaskMention] and
 // [MaskNumber] (consecutive numbers become one); leetspeak inside words is read as letters when
@@ -75,6 +76,10 @@ type normalizer struct {
 	emojiN  int
 	word    []byte // letters of the current word (textFast)
 	slow    bool   // tests: never take the fast path
+	// joinSpaced's scratch, and the single-letter words in a row written (the most so far)
+	spaced              []byte
+	spacedToks          []spacedToken
+	singles, maxSingles int
 }
 
 func (n *normalizer) run(s string, detail bool) {
@@ -82,6 +87,36 @@ func (n *normalizer) run(s string, detail bool) {
 	n.detail = detail
 	n.out = n.out[:0]
 	n.lastNum, n.emojiN, n.numBuf = false, 0, n.numBuf[:0]
+	n.singles, n.maxSingles = 0, 0
+	sig := n.sig // what the signals held before this text
+	n.fold(s)
+	// spaced-out letters leave three single-letter words in a row: only then is the text read
+	// again with them joined (see joinSpaced), which most texts never need
+	if n.maxSingles >= 3 {
+		if j, buf, toks, ok := joinSpaced(n.spaced, n.spacedToks, s); ok {
+			n.spaced, n.spacedToks = buf, toks
+			n.out = n.out[:0]
+			n.lastNum, n.emojiN, n.numBuf = false, 0, n.numBuf[:0]
+			n.sig.URLs, n.sig.Mentions = n.sig.URLs[:len(sig.URLs)], n.sig.Mentions[:len(sig.Mentions)]
+			n.sig.Hashtags, n.sig.Numbers = n.sig.Hashtags[:len(sig.Hashtags)], n.sig.Numbers[:len(sig.Numbers)]
+			n.fold(j)
+		}
+		n.out = joinSingles(n.out)
+	}
+}
+
+// noteWord counts the single-letter words in a row, the word just written starting at start.
+func (n *normalizer) noteWord(start int) {
+	if len(n.out)-start == 1 && 'a' <= n.out[start] && n.out[start] <= 'z' {
+		n.singles++
+		n.maxSingles = max(n.maxSingles, n.singles)
+	} else {
+		n.singles = 0
+	}
+}
+
+// fold writes the comparison form of s into n.out, but for joinSingles.
+func (n *normalizer) fold(s string) {
 	if !n.slow && n.messageFast(s) {
 		return
 	}
@@ -137,7 +172,9 @@ func (n *normalizer) write(w string) {
 	if len(n.out) > 0 {
 		n.out = append(n.out, ' ')
 	}
+	start := len(n.out)
 	n.out = append(n.out, w...)
+	n.noteWord(start)
 }
 
 func (n *normalizer) writeRunes(first rune, rs []rune) {
@@ -147,12 +184,14 @@ func (n *normalizer) writeRunes(first rune, rs []rune) {
 	if len(n.out) > 0 {
 		n.out = append(n.out, ' ')
 	}
+	start := len(n.out)
 	if first >= 0 {
 		n.out = utf8.AppendRune(n.out, first)
 	}
 	for _, r := range rs {
 		n.out = utf8.AppendRune(n.out, r)
 	}
+	n.noteWord(start)
 }
 
 func (n *normalizer) flushNumber() {
@@ -420,12 +459,14 @@ func (n *normalizer) writeWord(w []byte) {
 	if len(n.out) > 0 {
 		n.out = append(n.out, ' ')
 	}
+	start := len(n.out)
 	run := false // some letter three times in a row
 	for k := 2; k < len(w) && !run; k++ {
 		run = w[k] == w[k-1] && w[k] == w[k-2]
 	}
 	if !run { // the common case: the word as it is
 		n.out = append(n.out, w...)
+		n.noteWord(start)
 		return
 	}
 	for k := 0; k < len(w); {
@@ -440,6 +481,7 @@ func (n *normalizer) writeWord(w []byte) {
 		}
 		k = m
 	}
+	n.noteWord(start)
 }
 
 // fastClass marks the runes textFast handles: every rune of their folded form is a letter a–z

@@ -38,6 +38,20 @@ func TestNormalize(t *testing.T) {
 		{"<url> <user> <num>", "<url> <user> <num>"},
 		{"100$", "<num>"},
 		{"A$AP", "asap"},
+		// spaced-out letters
+		{"t u  v a s  c r e v e r", "tu vas crever"},
+		{"t ' e s  u n e  s a l o p e", "t es une salope"},
+		{"c.r.e.v.e.r", "crever"},
+		{"sale p-u-t-e !", "sale pute"},
+		{"(s*a*l*o*p*e)", "salope"},
+		{"ｓ ａ ｌ ｏ ｐ ｅ", "salope"},
+		{"S A L O P E tu vas voir", "salope tu vas voir"},
+		// single letters of ordinary text stay
+		{"il y a à manger", "il y a a manger"},
+		{"J. R. R. Tolkien", "j r r tolkien"},
+		{"a-t-il vu", "a t il vu"},
+		{"U.S", "u s"},
+		{"p. 3", "p <num>"},
 	}
 	for _, tt := range tests {
 		if got := Normalize(tt.in); got != tt.want {
@@ -57,6 +71,18 @@ func TestNormalizeDetail(t *testing.T) {
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("NormalizeDetail = %+v, want %+v", got, want)
+	}
+	// a spaced-out text is read twice: its signals must be there once
+	got = NormalizeDetail("@Alice s a l o p e https://ex.com #honte 06 12 34 56 78")
+	want = Normalized{
+		Text:     "<user> salope <url> #honte <num>",
+		URLs:     []string{"https://ex.com"},
+		Mentions: []string{"alice"},
+		Hashtags: []string{"honte"},
+		Numbers:  []string{"0612345678"},
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("NormalizeDetail (spaced out) = %+v, want %+v", got, want)
 	}
 }
 

@@ -109,7 +109,16 @@ func (l *Lexicon) Parse(name string, text string) error {
 		}
 		var ph phrase
 		ph.category, ph.text = cat, s
+		whole := !strings.Contains(s, "*")
+		if whole {
+			// the phrase as a message would be read (spaced-out letters and all)
+			ph.words = strings.Fields(Normalize(s))
+			ph.prefix = make([]bool, len(ph.words))
+		}
 		for _, w := range strings.Fields(s) {
+			if whole {
+				break
+			}
 			star := strings.HasSuffix(w, "*")
 			ws := strings.Fields(Normalize(strings.TrimSuffix(w, "*")))
 			for i, x := range ws {

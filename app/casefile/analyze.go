@@ -344,4 +344,3 @@ func (a *Analysis) ClusterMessageIDs(id int) []int64 {
 	}
 	return nil
 }
-

@@ -31,7 +31,7 @@ import (
 )
 
 // Version names the analysis method; it is recorded with every result.
-const Version = "raidtrace-analysis/0.2"
+const Version = "raidtrace-analysis/0.3"
 
 // Message is the analysis view of one stored message. Index positions in the input slice are the
 // message's identity inside a [Result].

@@ -578,7 +578,7 @@ func (n *normalizer) endPiece() {
 			for i, r := range p {
 				if r < 128 && leet[r] != 0 {
 					changed = true
-					if (r == '@' || r == '$') && !(i > 0 && i < len(p)-1 && letterOrLeet(p[i-1]) && letterOrLeet(p[i+1])) {
+					if (r == '@' || r == '$') && !(i > 0 && i < len(p)-1 && letterOrLeet(p[i-1]) && letterOrLeet(p[i+1])) && !dollarS(p, i) {
 						continue
 					}
 					r = leet[r]
@@ -586,10 +586,14 @@ func (n *normalizer) endPiece() {
 				w = append(w, r)
 			}
 		} else {
-			for _, r := range p {
-				if r != '@' && r != '$' {
+			for i, r := range p {
+				switch {
+				case dollarS(p, i):
+					w = append(w, 's')
+					changed = true
+				case r != '@' && r != '$':
 					w = append(w, r)
-				} else {
+				default:
 					changed = true
 				}
 			}
@@ -602,6 +606,11 @@ func (n *normalizer) endPiece() {
 	if len(p) > 0 {
 		n.writeRunes(-1, p)
 	}
+}
+
+// dollarS reports whether p[i] is a "$" that starts a word of letters ("$alope"): an s.
+func dollarS(p []rune, i int) bool {
+	return p[i] == '$' && i == 0 && len(p) > 1 && letterOrLeet(p[1])
 }
 
 // leetWord decides whether the digits of a piece holding letters are leetspeak: every digit must
@@ -732,6 +741,24 @@ var letterFolds = map[rune]string{
 	'ß': "ss", 'ẞ': "ss", 'œ': "oe", 'Œ': "oe", 'æ': "ae", 'Æ': "ae", 'ø': "o", 'Ø': "o", 'đ': "d",
 	'Đ': "d", 'ł': "l", 'Ł': "l", 'ħ': "h", 'Ħ': "h", 'ı': "i", 'ŀ': "l", 'Ŀ': "l", 'þ': "th",
 	'Þ': "th", 'ð': "d", 'Ð': "d", 'ƒ': "f", 'ſ': "s",
+	// small capitals, as "fancy text" generators write them
+	'ᴀ': "a", 'ʙ': "b", 'ᴄ': "c", 'ᴅ': "d", 'ᴇ': "e", 'ꜰ': "f", 'ɢ': "g", 'ʜ': "h", 'ɪ': "i", 'ᴊ': "j",
+	'ᴋ': "k", 'ʟ': "l", 'ᴍ': "m", 'ɴ': "n", 'ᴏ': "o", 'ᴘ': "p", 'ꞯ': "q", 'ʀ': "r", 'ꜱ': "s", 'ᴛ': "t",
+	'ᴜ': "u", 'ᴠ': "v", 'ᴡ': "w", 'ʏ': "y", 'ᴢ': "z",
+	// Latin letters that look like others
+	'ɑ': "a", 'ɡ': "g", 'ɩ': "i",
+}
+
+// enclosedLetter maps the squared, negative squared, negative circled and parenthesised Latin
+// capitals (U+1F110…1F189, drawn as emoji: "🅂🄰🄻🄾🄿🄴", "🆂🅰🅻🅾🅿🅴") to the letter they show.
+// Regional indicators (🇫🇷) stay emoji: pairs of them are flags.
+func enclosedLetter(r rune) (rune, bool) {
+	for _, base := range [...]rune{0x1F110, 0x1F130, 0x1F150, 0x1F170} {
+		if base <= r && r < base+26 {
+			return 'a' + r - base, true
+		}
+	}
+	return 0, false
 }
 
 // isInvisible reports runes removed without separating words: zero-width, bidi controls,
@@ -765,6 +792,9 @@ func isEmoji(r rune) bool {
 func foldSlow(r rune) []rune {
 	if isInvisible(r) || r == utf8.RuneError || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r) || unicode.Is(unicode.Cc, r) {
 		return nil
+	}
+	if l, ok := enclosedLetter(r); ok {
+		return []rune{l}
 	}
 	if isEmoji(r) {
 		return []rune{r}

@@ -38,6 +38,13 @@ func TestNormalize(t *testing.T) {
 		{"<url> <user> <num>", "<url> <user> <num>"},
 		{"100$", "<num>"},
 		{"A$AP", "asap"},
+		{"ꜱᴀʟᴏᴘᴇ ᴛᴜ ᴠᴀꜱ ᴄʀᴇᴠᴇʀ", "salope tu vas crever"}, // small capitals
+		{"🅂🄰🄻🄾🄿🄴 🆂🅰🅻🅾🅿🅴", "salope salope"},               // squared letters
+		{"ⓢⓐⓛⓞⓟⓔ", "salope"},                             // circled letters
+		{"🇫🇷🇫🇷 allez", "🇫 🇷 🇫 🇷 allez"},                  // flags stay
+		{"$alope", "salope"},
+		{"$4l0p3", "salope"},
+		{"$100", "<num>"},
 		// spaced-out letters
 		{"t u  v a s  c r e v e r", "tu vas crever"},
 		{"t ' e s  u n e  s a l o p e", "t es une salope"},

@@ -439,7 +439,7 @@ func newDSU(n int) dsu {
 // (an eligible leader, at least p.MinSize messages) as lists of distinct ids, leader first, in
 // order of their components' smallest id, and for each distinct id its Jaccard similarity to
 // its group's leader.
-func nearGroups(ctx context.Context, texts []string, weight []int32, eligible []bool, p *Params) ([][]int32, []float32, error) {
+func nearGroups(ctx context.Context, texts []string, weight []int32, eligible []bool, p *Params, collect func()) ([][]int32, []float32, error) {
 	n := len(texts)
 	k := p.Bands * p.Rows
 	h := newHasher(p)
@@ -479,7 +479,11 @@ func nearGroups(ctx context.Context, texts []string, weight []int32, eligible []
 	// atLeast reports whether the MinHash estimate of the Jaccard similarity of a and b reaches
 	// t, stopping as soon as the answer is known.
 	pad := sw*8 - k
+	var six []int32 // where a text's signature is in sigs once they are compacted (nil: at its id)
 	atLeast := func(a, b int32, t float64) bool {
+		if six != nil {
+			a, b = six[a], six[b]
+		}
 		sa, sb := sigs[int(a)*sw:int(a+1)*sw], sigs[int(b)*sw:int(b+1)*sw]
 		need := int(math.Ceil(t*float64(k)-1e-9)) + pad // the padding bytes always agree
 		eq, left := 0, sw*8
@@ -564,12 +568,35 @@ func nearGroups(ctx context.Context, texts []string, weight []int32, eligible []
 	}
 	flat := make([]int32, n)
 	fill := slices.Clone(count[:n])
+	cix := make([]int32, n) // position in the compact arrays below, −1: a text alone
+	multiTexts := 0
 	for i := int32(0); int(i) < n; i++ {
 		r := root[i]
 		flat[fill[r]] = i
 		fill[r]++
+		if count[r+1]-count[r] > 1 {
+			cix[i] = int32(multiTexts)
+			multiTexts++
+		} else {
+			cix[i] = -1
+		}
 	}
 	fill, root = nil, nil
+	// Only the texts of components of several texts are compared from here on: their signatures
+	// and band keys move to arrays of their own (in id order) and the full ones are let go
+	// (on a hashtag campaign most texts are alone: most of both arrays).
+	{
+		sigs2 := make([]uint64, multiTexts*sw)
+		keys2 := make([]uint32, multiTexts*p.Bands)
+		for i, c := range cix {
+			if c >= 0 {
+				copy(sigs2[int(c)*sw:int(c+1)*sw], sigs[i*sw:(i+1)*sw])
+				copy(keys2[int(c)*p.Bands:int(c+1)*p.Bands], keys[i*p.Bands:(i+1)*p.Bands])
+			}
+		}
+		sigs, keys, six, nsh = sigs2, keys2, cix, nil
+		collect()
+	}
 	sim := make([]float32, n)
 	// Components of more than one text (multi, in order), scheduled largest first so that a
 	// large component does not start last while the other workers are idle; each result goes
@@ -596,7 +623,7 @@ func nearGroups(ctx context.Context, texts []string, weight []int32, eligible []
 		sc := scratches.Get().(*scratch)
 		for _, k := range sched[lo:hi] {
 			r := roots[multi[k]]
-			parts[k] = leaderGroups(ctx, flat[count[r]:count[r+1]], texts, weight, keys, sim, atLeast, sc, p)
+			parts[k] = leaderGroups(ctx, flat[count[r]:count[r+1]], texts, weight, keys, cix, sim, atLeast, sc, p)
 		}
 		scratches.Put(sc)
 	})
@@ -645,8 +672,9 @@ type finder struct {
 // leaderGroups splits one component: heaviest texts first, each joins the most similar leader
 // whose exact Jaccard passes the threshold, or becomes a leader itself. A text is compared with
 // the component's heaviest leaders and with the leaders that share an LSH bucket with it (at most
-// MaxLeaders in all), so a component that chains many different texts stays linear.
-func leaderGroups(ctx context.Context, ids []int32, texts []string, weight []int32, keys []uint32, sim []float32, atLeast func(a, b int32, t float64) bool, sc *scratch, p *Params) [][]int32 {
+// MaxLeaders in all), so a component that chains many different texts stays linear. The band
+// keys of text id are keys[kix[id]*p.Bands:][:p.Bands].
+func leaderGroups(ctx context.Context, ids []int32, texts []string, weight []int32, keys []uint32, kix []int32, sim []float32, atLeast func(a, b int32, t float64) bool, sc *scratch, p *Params) [][]int32 {
 	if len(ids) == 1 {
 		sim[ids[0]] = 1
 		return [][]int32{ids}
@@ -690,7 +718,7 @@ func leaderGroups(ctx context.Context, ids []int32, texts []string, weight []int
 			try(int32(li))
 		}
 		f.slots, f.grows = f.slots[:0], byKey.grows
-		for b, k := range keys[int(id)*p.Bands : int(id+1)*p.Bands] {
+		for b, k := range keys[int(kix[id])*p.Bands : int(kix[id]+1)*p.Bands] {
 			l, at := byKey.get(bucketKey(b, k))
 			f.slots = append(f.slots, at)
 			if l[0] != 0 {
@@ -757,7 +785,7 @@ func leaderGroups(ctx context.Context, ids []int32, texts []string, weight []int
 		}
 		// a bucket points at the leaders of the texts first seen in it: a text that shares no
 		// bucket with its leader still finds it through a sibling
-		for b, k := range keys[int(id)*p.Bands : int(id+1)*p.Bands] {
+		for b, k := range keys[int(kix[id])*p.Bands : int(kix[id]+1)*p.Bands] {
 			if byKey.grows == f.grows {
 				byKey.addAt(f.slots[b], bucketKey(b, k), li)
 			} else {

@@ -80,7 +80,7 @@ func (a *run) do() (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	groups, sim, err := nearGroups(a.ctx, a.texts, a.weight, eligible, a.p)
+	groups, sim, err := nearGroups(a.ctx, a.texts, a.weight, eligible, a.p, a.collect)
 	if err != nil {
 		return nil, err
 	}

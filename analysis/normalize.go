@@ -32,8 +32,9 @@ type Normalized struct {
 // only decides which messages look alike and what the lexicons match.
 //
 // In order: letters spaced out to dodge filters are joined ("s a l o p e", "c.r.e.v.e.r",
-// "t u  v a s" → "tu vas"; see joinSpaced); every character is folded on its own (compatibility decomposition as in NFKC, case
-// folding, accents removed, Cyrillic and Greek look-alike letters mapped to Latin, zero-width and
+// "t u  v a s" → "tu vas"; see joinSpaced); every character is folded on its own
+// (compatibility decomposition as in NFKC, case folding, accents removed, small capitals and
+// enclosed letters read as letters, Cyrillic and Greek look-alike letters mapped to Latin, zero-width and
 // bidi controls removed); URLs, @mentions and numbers become [MaskURL], [MaskMention] and
 // [MaskNumber] (consecutive numbers become one); leetspeak inside words is read as letters when
 // every digit of the word can be a letter ("s4l0pe" → "salope", "7'es" → "t es"), while numbers
@@ -460,14 +461,18 @@ func (n *normalizer) writeWord(w []byte) {
 		n.out = append(n.out, ' ')
 	}
 	start := len(n.out)
+	n.out = appendCollapsed(n.out, w)
+	n.noteWord(start)
+}
+
+// appendCollapsed appends the letters w to dst, a letter three times or more in a row once.
+func appendCollapsed(dst, w []byte) []byte {
 	run := false // some letter three times in a row
 	for k := 2; k < len(w) && !run; k++ {
 		run = w[k] == w[k-1] && w[k] == w[k-2]
 	}
 	if !run { // the common case: the word as it is
-		n.out = append(n.out, w...)
-		n.noteWord(start)
-		return
+		return append(dst, w...)
 	}
 	for k := 0; k < len(w); {
 		m := k + 1
@@ -475,13 +480,13 @@ func (n *normalizer) writeWord(w []byte) {
 			m++
 		}
 		if m-k >= 3 {
-			n.out = append(n.out, w[k])
+			dst = append(dst, w[k])
 		} else {
-			n.out = append(n.out, w[k:m]...)
+			dst = append(dst, w[k:m]...)
 		}
 		k = m
 	}
-	n.noteWord(start)
+	return dst
 }
 
 // fastClass marks the runes textFast handles: every rune of their folded form is a letter a–z

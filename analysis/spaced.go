@@ -61,22 +61,11 @@ func joinSingles(out []byte) []byte {
 			}
 			if n >= spacedRun {
 				// written over the run itself, which is longer (letters and spaces)
-				for k := i; k < i+2*n; {
-					c, m := out[k], k+2
-					for m < i+2*n && out[m] == c {
-						m += 2
-					}
-					if reps := (m - k) / 2; reps >= 3 {
-						out[w] = c
-						w++
-					} else {
-						for ; reps > 0; reps-- {
-							out[w] = c
-							w++
-						}
-					}
-					k = m
+				var letters []byte
+				for k := i; k < i+2*n; k += 2 {
+					letters = append(letters, out[k])
 				}
+				w = len(appendCollapsed(out[:w], letters))
 				i += 2*n - 1 // at the space after the run, or past the end
 				continue
 			}
@@ -100,44 +89,29 @@ type spacedToken struct {
 func joinSpaced(dst []byte, toks []spacedToken, s string) (string, []byte, []spacedToken, bool) {
 	toks = toks[:0]
 	start, spaces := -1, 0
+	token := func(hi int) {
+		toks = append(toks, spacedToken{lo: start, hi: hi, single: singleLetter(s[start:hi]),
+			gap1: len(toks) > 0 && spaces == 1})
+	}
 	for i, r := range s {
-		if isSpace(r) {
+		switch {
+		case isSpace(r):
 			if start >= 0 {
-				toks = append(toks, spacedToken{lo: start, hi: i})
-				start = -1
-				spaces = 0
+				token(i)
+				start, spaces = -1, 0
 			}
 			if r == ' ' {
 				spaces++
 			} else {
 				spaces += 2 // a tab or line break is a wide gap
 			}
-			continue
-		}
-		if start < 0 {
+		case start < 0:
 			start = i
-			if len(toks) > 0 && spaces == 1 {
-				toks = append(toks, spacedToken{lo: -1}) // marks a one-space gap before the next
-			}
 		}
 	}
 	if start >= 0 {
-		toks = append(toks, spacedToken{lo: start, hi: len(s)})
+		token(len(s))
 	}
-	// fold the gap markers into the tokens
-	k := 0
-	gap := false
-	for _, t := range toks {
-		if t.lo < 0 {
-			gap = true
-			continue
-		}
-		t.gap1, gap = gap, false
-		t.single = singleLetter(s[t.lo:t.hi])
-		toks[k] = t
-		k++
-	}
-	toks = toks[:k]
 	// a spaced-out message: spacedRun single letters in a row, one space apart
 	spacedOut, run := false, 0
 	for i, t := range toks {

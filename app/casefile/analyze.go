@@ -73,7 +73,7 @@ func (c *impl) analyze(ctx context.Context, p analysis.Params, progress analysis
 	if err != nil {
 		return nil, fmt.Errorf("analyze: %w", err)
 	}
-	return c.analyzeInputs(ctx, msgs, ids, p, progress, true)
+	return c.analyzeInputs(ctx, msgs, ids, p, progress)
 }
 
 // ErrRowsChanged is returned by [Case.AnalyzeRows] when the rows it was given are not the
@@ -111,25 +111,24 @@ func (c *impl) analyzeRows(ctx context.Context, msgs []analysis.Message, ids []i
 	if k != len(ids) {
 		return nil, fmt.Errorf("analyze: %w", ErrRowsChanged)
 	}
-	return c.analyzeInputs(ctx, msgs, slices.Clone(ids), p, progress, false)
+	return c.analyzeInputs(ctx, msgs, slices.Clone(ids), p, progress)
 }
 
 // analyzeInputs analyses msgs (ids[i] is msgs[i]'s message id), stores and logs the result.
-// owned says msgs are analyzeInputs' own, to drop as soon as the result is computed.
-func (c *impl) analyzeInputs(ctx context.Context, msgs []analysis.Message, ids []int64, p analysis.Params, progress analysis.Progress, owned bool) (*Analysis, error) {
+func (c *impl) analyzeInputs(ctx context.Context, msgs []analysis.Message, ids []int64, p analysis.Params, progress analysis.Progress) (*Analysis, error) {
 	res, err := analysis.Analyze(ctx, msgs, p, progress)
 	if err != nil {
 		return nil, fmt.Errorf("analyze: %w", err)
 	}
-	if len(msgs) >= 100000 {
-		// The analysis's working memory is garbage now, and when msgs are ours so is the input
-		// (all texts and senders) except what the result points into. Collect it and give it
-		// back to the system before the result is encoded and stored: SQLite's memory for the
-		// write is not Go's heap, and would otherwise come on top of the analysis's peak.
-		msgs = nil
+	// The analysis's working memory is garbage now, and unless the caller keeps msgs so is the
+	// input (all texts and senders) except what the result points into. It is collected and
+	// given back to the system before the result is encoded and stored: SQLite's memory for the
+	// write is not Go's heap, and would otherwise come on top of the analysis's peak.
+	big := len(msgs) >= 100000
+	msgs = nil
+	if big {
 		debug.FreeOSMemory()
 	}
-	msgs = nil
 	// compressed and encoded a cluster at a time: the JSON is never held whole
 	resGz, sum, err := compressResult(res)
 	if err != nil {

@@ -378,18 +378,24 @@ func writeBag(ctx context.Context, m *Model, open originalOpener, root string, o
 		}
 		return writeResultJSON(wr, a)
 	}
-	gens := []gen{
+	// the tables that need only the model come before the pass over the full messages, so that
+	// what only they need (the per-sender rows, the analysis' per-message lists) is let go of
+	// before that pass and the reports, the peak of an export's memory
+	before := []gen{
 		{"data/clusters.csv", m.WriteClustersCSV},
 		{"data/senders.csv", m.WriteSendersCSV},
 		{"data/sources.csv", m.WriteSourcesCSV},
 		{"data/analysis/parameters.json", params},
-		{"data/analysis/method.txt", m.WriteMethod},
 		{"data/analysis/timeline.csv", m.WriteTimelineCSV},
 		{"data/analysis/timeline-raids.csv", m.WriteRaidTimelineCSV},
 		{"data/analysis/key-figures.csv", m.WriteKeyFiguresCSV},
 		{"data/analysis/raid-windows.csv", m.WriteRaidWindowsCSV},
 		{"data/analysis/joined.csv", m.WriteJoinedCSV},
 		{fileCustody, m.WriteCustodyJSONL},
+	}
+	// these need what the pass gathers (the attachments' counts, the RSMF head and events)
+	after := []gen{
+		{"data/analysis/method.txt", m.WriteMethod},
 		{"data/rsmf/raidtrace.rsmf", m.WriteRSMF},
 		{"data/README.txt", m.WriteReadme},
 	}
@@ -404,6 +410,25 @@ func writeBag(ctx context.Context, m *Model, open originalOpener, root string, o
 			return nil, err
 		}
 	}
+	total := float64(len(before) + len(after) + 1)
+	writeGens := func(gens []gen, done int) error {
+		for i, g := range gens {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			progress("tables", float64(done+i)/total)
+			if err := writeGen(w, g.path, g.fn); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := writeGens(before, 0); err != nil {
+		return nil, err
+	}
+	if m.once {
+		m.releaseTables()
+	}
 	if err := m.writeMessageFiles(w); err != nil {
 		return nil, err
 	}
@@ -414,18 +439,8 @@ func writeBag(ctx context.Context, m *Model, open originalOpener, root string, o
 		}
 	}
 	m.att.finish()
-	for i, g := range gens {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		progress("tables", float64(i)/float64(len(gens)))
-		if err := writeGen(w, g.path, g.fn); err != nil {
-			return nil, err
-		}
-	}
-
-	if m.once {
-		m.releaseTables()
+	if err := writeGens(after, len(before)+1); err != nil {
+		return nil, err
 	}
 
 	// the evidence list: every payload file so far, relative to data/, in sha256sum format
@@ -651,8 +666,8 @@ func writeResultJSON(w io.Writer, a *casefile.Analysis) error {
 }
 
 // releaseTables lets go of what only the data tables need (the per-sender rows, the analysis'
-// per-message lists) before the reports, the peak of an export's memory. The model cannot write
-// the tables again afterwards.
+// per-message lists) before the pass over the full messages and the reports, the peak of an
+// export's memory. The model cannot write those tables again afterwards.
 func (m *Model) releaseTables() {
 	m.Senders = nil
 	if a := m.Analysis; a != nil {

@@ -127,8 +127,8 @@ func TestPDFTablesCapped(t *testing.T) {
 	if err != nil || len(rows) != 1+j0 {
 		t.Fatalf("joined.csv: %d rows, %v; want a header and %d rows", len(rows), err, j0)
 	}
-	if got := strings.Join(rows[1], ","); !strings.HasPrefix(got, "1,1,") || !strings.Contains(got, m.Raids[0].Joined[0].Exhibit) {
-		t.Errorf("joined.csv first row %q: want raid 1, order 1, exhibit %s", got, m.Raids[0].Joined[0].Exhibit)
+	if got := strings.Join(rows[1], ","); !strings.HasPrefix(got, "1,1,") || !strings.Contains(got, m.JoinedExhibit(&m.Raids[0].Joined[0])) {
+		t.Errorf("joined.csv first row %q: want raid 1, order 1, exhibit %s", got, m.JoinedExhibit(&m.Raids[0].Joined[0]))
 	}
 }
 

@@ -72,11 +72,7 @@ func (m *Model) WriteHTML(w io.Writer, t *tr) error {
 		case bVariants:
 			bw.WriteString("<table>\n<thead><tr>")
 			fmt.Fprintf(bw, "<th>%s</th><th>%s</th></tr></thead>\n<tbody>\n", e(t.T("col_count")), e(t.T("col_variant")))
-			for i, v := range b.Raid.Variants {
-				if i == maxVariants {
-					fmt.Fprintf(bw, "<tr><td></td><td>%s</td></tr>\n", e(t.F("more_variants", len(b.Raid.Variants)-maxVariants)))
-					break
-				}
+			for _, v := range b.Raid.Variants {
 				fmt.Fprintf(bw, "<tr><td>%d</td><td>", v.Count)
 				for _, s := range v.Diff {
 					if s.Changed {
@@ -86,6 +82,9 @@ func (m *Model) WriteHTML(w io.Writer, t *tr) error {
 					}
 				}
 				bw.WriteString("</td></tr>\n")
+			}
+			if more := b.Raid.VariantCount - len(b.Raid.Variants); more > 0 {
+				fmt.Fprintf(bw, "<tr><td></td><td>%s</td></tr>\n", e(t.F("more_variants", more)))
 			}
 			bw.WriteString("</tbody></table>\n")
 		case bPageBreak:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -44,6 +45,8 @@ type Model struct {
 	// intervals; empty without dated raids.
 	RaidTimeline Timeline
 	msgs         []msgLite                                   // one per message, ordered by time then ID (Derive)
+	parties      []importers.Party                           // the messages' distinct senders (msgLite.sender)
+	partyKeys    []string                                    // Key() of each of parties
 	byID         []int32                                     // positions in msgs, ordered by message ID
 	stream       func(fn func(casefile.Message) error) error // the case's messages, in its order; nil: Messages
 	redactKey    []byte                                      // pseudonym key applied to streamed messages
@@ -60,29 +63,59 @@ type Model struct {
 }
 
 // msgLite is what the derivations and reports need of one message; the other fields are read
-// again from the case when messages.csv, messages.jsonl and the RSMF file are written.
+// again from the case when messages.csv, messages.jsonl and the RSMF file are written. A model
+// holds one per message (a million for a big case), hence the compact fields: the time in
+// milliseconds as the case stores it, the sender as a position in the model's table of parties.
 type msgLite struct {
-	ID        int64
-	Time      time.Time
-	Direction importers.Direction
-	Sender    importers.Party
-	Text      string
-	Cluster   int // in the latest analysis (Derive), 0 when in none
-	stored    int // the case's own cluster id, used when there is no analysis
+	ID       int64
+	ms       int64 // the time in Unix milliseconds; that of the zero time.Time when there is none
+	Text     string
+	Cluster  int32 // in the latest analysis (Derive), 0 when in none
+	stored   int32 // the case's own cluster id, used when there is no analysis
+	sender   int32 // position in Model.parties
+	outgoing bool  // sent by the case owner (importers.Outgoing)
 }
 
-func liteOf(msg *casefile.Message) msgLite {
-	return msgLite{ID: msg.ID, Time: msg.Time, Direction: msg.Direction, Sender: msg.Sender, Text: msg.Text,
-		stored: msg.ClusterID}
+// when is the message's time (UTC), the zero time when it has none.
+func (l *msgLite) when() time.Time { return time.UnixMilli(l.ms).UTC() }
+
+// partyTable numbers distinct parties while a model's messages are read.
+type partyTable map[importers.Party]int32
+
+// liteOf is msg's compact row, its sender numbered in pt (and added to m.parties when new).
+func (m *Model) liteOf(msg *casefile.Message, pt partyTable) msgLite {
+	k, ok := pt[msg.Sender]
+	if !ok {
+		k = int32(len(m.parties))
+		pt[msg.Sender] = k
+		m.parties = append(m.parties, msg.Sender)
+		m.partyKeys = append(m.partyKeys, msg.Sender.Key())
+	}
+	return msgLite{ID: msg.ID, ms: msg.Time.UnixMilli(), Text: msg.Text, stored: int32(msg.ClusterID),
+		sender: k, outgoing: msg.Direction == importers.Outgoing}
 }
+
+// senderOf is the sender of a model's message.
+func (m *Model) senderOf(l *msgLite) *importers.Party { return &m.parties[l.sender] }
+
+// senderKey is the key of a model's message's sender (importers.Party.Key).
+func (m *Model) senderKey(l *msgLite) string { return m.partyKeys[l.sender] }
 
 // find returns the message with this id, nil when the model has none.
 func (m *Model) find(id int64) *msgLite {
-	i := sort.Search(len(m.byID), func(i int) bool { return m.msgs[m.byID[i]].ID >= id })
-	if i < len(m.byID) && m.msgs[m.byID[i]].ID == id {
-		return &m.msgs[m.byID[i]]
+	if i := m.findPos(id); i >= 0 {
+		return &m.msgs[i]
 	}
 	return nil
+}
+
+// findPos returns the position in m.msgs of the message with this id, -1 when the model has none.
+func (m *Model) findPos(id int64) int32 {
+	i := sort.Search(len(m.byID), func(i int) bool { return m.msgs[m.byID[i]].ID >= id })
+	if i < len(m.byID) && m.msgs[m.byID[i]].ID == id {
+		return m.byID[i]
+	}
+	return -1
 }
 
 // errStreamDone stops a pass over the case's messages early.
@@ -136,8 +169,8 @@ func (m *Model) eachFull(fn func(msg *casefile.Message, l *msgLite) error) error
 }
 
 func lessLite(a, b *msgLite) bool {
-	if !a.Time.Equal(b.Time) {
-		return a.Time.Before(b.Time)
+	if a.ms != b.ms {
+		return a.ms < b.ms
 	}
 	return a.ID < b.ID
 }
@@ -175,9 +208,10 @@ type Raid struct {
 	Start, End    time.Time
 	PeakPerMinute int
 	Score         float64
-	Variants      []Variant
-	Joined        []Joined // one row per sender, in order of their first message in the raid
-	Exhibits      []string // every member, in time order
+	Variants      []Variant // the most frequent wordings, at most maxVariants (the ones the reports show)
+	VariantCount  int       // distinct wordings in all
+	Joined        []Joined  // one row per sender, in order of their first message in the raid
+	members       []int32   // every member, in time order: positions in Model.msgs
 	Window        analysis.RaidWindow
 	Bursts        int  // bursts against the channel's normal rate, from the analysis
 	InBurst       bool // a raid in the key figures' sense (analysis.Result.Raid)
@@ -211,15 +245,31 @@ type Span struct {
 }
 
 // Joined describes one sender's entry into a raid: when and how many messages of the raid had
-// already been sent by then.
+// already been sent by then. The sender, exhibit and time are those of the sender's first
+// message in the raid: [Model.JoinedSender], [Model.JoinedExhibit], [Model.JoinedTime].
 type Joined struct {
-	Sender   string
-	Exhibit  string // first message of this sender in the raid
-	Time     time.Time
+	msg      int32 // the sender's first message in the raid: position in Model.msgs
+	OneShot  bool
 	Before   int // raid messages sent strictly before this one
 	Messages int // messages of this raid by this sender
-	OneShot  bool
-	key      string
+}
+
+// JoinedSender is how the sender of j is shown.
+func (m *Model) JoinedSender(j *Joined) string { return senderLabel(*m.senderOf(&m.msgs[j.msg])) }
+
+// JoinedExhibit is the exhibit id of the sender's first message in the raid.
+func (m *Model) JoinedExhibit(j *Joined) string { return exhibitOf(m.msgs[j.msg].ID) }
+
+// JoinedTime is the time of the sender's first message in the raid.
+func (m *Model) JoinedTime(j *Joined) time.Time { return m.msgs[j.msg].when() }
+
+// RaidExhibits is the exhibit id of every member of r, in time order.
+func (m *Model) RaidExhibits(r *Raid) []string {
+	out := make([]string, len(r.members))
+	for i, pos := range r.members {
+		out[i] = exhibitOf(m.msgs[pos].ID)
+	}
+	return out
 }
 
 // SenderRow is one line of the identifiers annex.
@@ -307,13 +357,16 @@ func BuildModel(ctx context.Context, c *casefile.Case, opt BuildOptions) (*Model
 		if n, err := c.CountMessages(ctx); err == nil {
 			m.msgs = make([]msgLite, 0, n)
 		}
+		m.parties, m.partyKeys = nil, nil
+		pt := partyTable{}
 		err := c.EachMessage(ctx, func(msg casefile.Message) error {
 			if key != nil {
 				redactMessage(key, &msg)
 			}
-			m.msgs = append(m.msgs, liteOf(&msg))
+			m.msgs = append(m.msgs, m.liteOf(&msg, pt))
 			return nil
 		})
+		pt = nil
 		if err != nil {
 			return fmt.Errorf("read messages: %w", err)
 		}
@@ -357,8 +410,10 @@ func (m *Model) Derive() {
 			return a.ID < b.ID
 		})
 		m.msgs = make([]msgLite, len(m.Messages))
+		m.parties, m.partyKeys = nil, nil
+		pt := partyTable{}
 		for i := range m.Messages {
-			m.msgs[i] = liteOf(&m.Messages[i])
+			m.msgs[i] = m.liteOf(&m.Messages[i], pt)
 		}
 	} else {
 		sort.SliceStable(m.msgs, func(i, j int) bool { return lessLite(&m.msgs[i], &m.msgs[j]) })
@@ -389,7 +444,7 @@ func (m *Model) Derive() {
 			for _, idx := range cl.Members {
 				if idx >= 0 && idx < len(m.Analysis.MessageIDs) {
 					if l := m.find(m.Analysis.MessageIDs[idx]); l != nil {
-						l.Cluster = cl.ID
+						l.Cluster = int32(cl.ID)
 					}
 				}
 			}
@@ -406,18 +461,19 @@ func (m *Model) Derive() {
 	f := Figures{Messages: len(m.msgs), UnitCost: m.Info.UnitCost, Currency: m.Info.Currency}
 	for i := range m.msgs {
 		msg := &m.msgs[i]
-		if !msg.Time.IsZero() {
-			if f.First.IsZero() || msg.Time.Before(f.First) {
-				f.First = msg.Time
+		t := msg.when()
+		if !t.IsZero() {
+			if f.First.IsZero() || t.Before(f.First) {
+				f.First = t
 			}
-			if msg.Time.After(f.Last) {
-				f.Last = msg.Time
+			if t.After(f.Last) {
+				f.Last = t
 			}
 		}
-		if msg.Direction != importers.Outgoing {
+		if !msg.outgoing {
 			f.Incoming++
 		}
-		k := msg.Sender.Key()
+		k := m.senderKey(msg)
 		if k == "" {
 			continue
 		}
@@ -425,23 +481,23 @@ func (m *Model) Derive() {
 		if !ok {
 			j = int32(len(m.Senders))
 			perSender[k] = j
-			m.Senders = append(m.Senders, SenderRow{Key: k, Party: msg.Sender})
+			m.Senders = append(m.Senders, SenderRow{Key: k, Party: *m.senderOf(msg)})
 		}
 		s := &m.Senders[j]
-		mergeParty(&s.Party, msg.Sender)
+		mergeParty(&s.Party, *m.senderOf(msg))
 		s.Messages++
-		if msg.Direction != importers.Outgoing {
+		if !msg.outgoing {
 			s.incoming = true
 		}
-		if !msg.Time.IsZero() {
-			if s.First.IsZero() || msg.Time.Before(s.First) {
-				s.First = msg.Time
+		if !t.IsZero() {
+			if s.First.IsZero() || t.Before(s.First) {
+				s.First = t
 			}
-			if msg.Time.After(s.Last) {
-				s.Last = msg.Time
+			if t.After(s.Last) {
+				s.Last = t
 			}
 		}
-		if cl := msg.Cluster; cl != 0 && !containsInt(s.Clusters, cl) {
+		if cl := int(msg.Cluster); cl != 0 && !containsInt(s.Clusters, cl) {
 			s.Clusters = append(s.Clusters, cl)
 		}
 	}
@@ -461,62 +517,59 @@ func (m *Model) Derive() {
 	for _, cl := range clusters {
 		r := Raid{ID: cl.ID, Template: cl.Template, Size: cl.Size, Senders: cl.Senders,
 			Start: cl.Start, End: cl.End, Score: cl.Score}
-		var members []*msgLite
+		var members []int32     // positions in m.msgs
 		seen := map[int64]int{} // message id -> the analysis' SeenBefore, when it gives it
 		for k, idx := range cl.Members {
 			if idx < 0 || idx >= len(m.Analysis.MessageIDs) {
 				continue
 			}
-			if msg := m.find(m.Analysis.MessageIDs[idx]); msg != nil {
-				members = append(members, msg)
+			id := m.Analysis.MessageIDs[idx]
+			if pos := m.findPos(id); pos >= 0 {
+				members = append(members, pos)
 				if len(cl.SeenBefore) == len(cl.Members) {
-					seen[msg.ID] = cl.SeenBefore[k]
+					seen[id] = cl.SeenBefore[k]
 				}
 			}
 		}
 		r.Window = cl.Window
 		r.Bursts = len(cl.Bursts)
 		r.CoSignals = m.raidCoSignals(cl.Members)
-		sort.SliceStable(members, func(i, j int) bool {
-			if !members[i].Time.Equal(members[j].Time) {
-				return members[i].Time.Before(members[j].Time)
-			}
-			return members[i].ID < members[j].ID
-		})
+		slices.Sort(members) // m.msgs is in time order
+		r.members = members
 		var times []time.Time
 		variants := map[string]int{}
 		var vorder []string
 		joined := map[string]int{}
-		for i, msg := range members {
-			r.Exhibits = append(r.Exhibits, exhibitOf(msg.ID))
-			if !msg.Time.IsZero() {
-				times = append(times, msg.Time)
+		for i, pos := range members {
+			msg := &m.msgs[pos]
+			t := msg.when()
+			if !t.IsZero() {
+				times = append(times, t)
 				raidMsgs = append(raidMsgs, msg)
 			}
 			if _, ok := variants[msg.Text]; !ok {
 				vorder = append(vorder, msg.Text)
 			}
 			variants[msg.Text]++
-			k := msg.Sender.Key()
+			k := m.senderKey(msg)
 			raidSenders[k] = true
 			if j, ok := joined[k]; ok {
 				r.Joined[j].Messages++
 				continue
 			}
 			before := i
-			for before > 0 && members[before-1].Time.Equal(msg.Time) && !msg.Time.IsZero() {
+			for before > 0 && m.msgs[members[before-1]].ms == msg.ms && !t.IsZero() {
 				before-- // same instant: not "already sent"
 			}
 			if b, ok := seen[msg.ID]; ok {
 				before = b // the analysis' own count (−1: time unknown)
 			}
 			joined[k] = len(r.Joined)
-			r.Joined = append(r.Joined, Joined{key: k, Sender: senderLabel(msg.Sender), Exhibit: exhibitOf(msg.ID),
-				Time: msg.Time, Before: before, Messages: 1})
+			r.Joined = append(r.Joined, Joined{msg: pos, Before: before, Messages: 1})
 		}
 		for i := range r.Joined {
 			j := &r.Joined[i]
-			if s := m.sender(j.key); j.Messages == 1 && s != nil && s.Messages == 1 {
+			if s := m.sender(m.senderKey(&m.msgs[j.msg])); j.Messages == 1 && s != nil && s.Messages == 1 {
 				j.OneShot = true
 				r.OneShot++
 			}
@@ -529,12 +582,10 @@ func (m *Model) Derive() {
 			r.OneShot = cl.OneShot
 		}
 		sort.SliceStable(vorder, func(i, j int) bool { return variants[vorder[i]] > variants[vorder[j]] })
-		for k, v := range vorder {
-			var diff []Span
-			if k < maxVariants { // the ones the report shows; a 1M-message case has a million more
-				diff = wordDiff(r.Template, v)
-			}
-			r.Variants = append(r.Variants, Variant{Text: v, Count: variants[v], Diff: diff})
+		r.VariantCount = len(vorder)
+		// only the ones the reports show: a 1M-message case has a million more
+		for _, v := range vorder[:min(len(vorder), maxVariants)] {
+			r.Variants = append(r.Variants, Variant{Text: v, Count: variants[v], Diff: wordDiff(r.Template, v)})
 		}
 		if r.Size == 0 {
 			r.Size = len(members)
@@ -551,13 +602,13 @@ func (m *Model) Derive() {
 	sort.Slice(raidMsgs, func(i, j int) bool { return lessLite(raidMsgs[i], raidMsgs[j]) })
 	raidTimes := make([]time.Time, len(raidMsgs))
 	for i, msg := range raidMsgs {
-		raidTimes[i] = msg.Time
+		raidTimes[i] = msg.when()
 	}
 	var first, last int
 	f.PeakPerMinute, first, last = peakWindow(raidTimes)
 	if f.PeakPerMinute > 0 {
 		a, b := raidMsgs[first], raidMsgs[last]
-		f.Peak = PeakWindow{Start: a.Time, End: b.Time, FirstExhibit: exhibitOf(a.ID), LastExhibit: exhibitOf(b.ID)}
+		f.Peak = PeakWindow{Start: a.when(), End: b.when(), FirstExhibit: exhibitOf(a.ID), LastExhibit: exhibitOf(b.ID)}
 	}
 	f.Damage = analysis.Damage(f.RaidMessages, f.UnitCost)
 	m.Figures = f
@@ -671,10 +722,11 @@ func (m *Model) countTimeline(first, last time.Time, most int) Timeline {
 	t := Timeline{Start: start, Width: w, All: make([]int, n), InRaid: make([]int, n)}
 	for i := range m.msgs {
 		msg := &m.msgs[i]
-		if msg.Time.IsZero() || msg.Direction == importers.Outgoing {
+		at := msg.when()
+		if at.IsZero() || msg.outgoing {
 			continue
 		}
-		i := int(msg.Time.Sub(start) / w)
+		i := int(at.Sub(start) / w)
 		if i < 0 || i >= n {
 			continue
 		}
@@ -821,8 +873,8 @@ func (m *Model) raidCoSignals(members []int) []RaidCoSignal {
 				continue
 			}
 			rc.InRaid++
-			senders[msg.Sender.Key()] = true
-			if first == nil || msg.Time.Before(first.Time) || (msg.Time.Equal(first.Time) && msg.ID < first.ID) {
+			senders[m.senderKey(msg)] = true
+			if first == nil || lessLite(msg, first) {
 				first = msg
 			}
 		}

@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
+	"html"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -72,7 +74,7 @@ func TestDeriveRaid(t *testing.T) {
 		t.Fatalf("raids %d", len(m.Raids))
 	}
 	r := m.Raids[0]
-	if len(r.Joined) != 2 || r.Joined[0].Before != 0 || r.Joined[1].Before != 1 || r.Joined[1].Exhibit != "M000002" {
+	if len(r.Joined) != 2 || r.Joined[0].Before != 0 || r.Joined[1].Before != 1 || m.JoinedExhibit(&r.Joined[1]) != "M000002" {
 		t.Errorf("joined %+v", r.Joined)
 	}
 	if r.OneShot != 2 || r.PeakPerMinute != 2 {
@@ -329,6 +331,60 @@ func TestResultJSONMapsExhibits(t *testing.T) {
 	for _, i := range v.Result.Clusters[0].Members {
 		if !bytes.Contains(csv, []byte(v.ExhibitIDs[i]+",")) {
 			t.Errorf("exhibit %s of cluster 1 not in messages.csv", v.ExhibitIDs[i])
+		}
+	}
+}
+
+// TestVariantsKept: a raid keeps only the wordings the reports show (the most frequent
+// maxVariants) and the number of all of them, which the reports give for the rest.
+func TestVariantsKept(t *testing.T) {
+	const n = maxVariants + 5
+	t0 := time.Date(2024, 5, 1, 20, 0, 0, 0, time.UTC)
+	var msgs []casefile.Message
+	var members []int
+	for v := range n {
+		copies := 1
+		if v == n-1 {
+			copies = 3 // the last wording is the most frequent
+		}
+		for range copies {
+			id := int64(len(msgs) + 1)
+			members = append(members, len(msgs))
+			msgs = append(msgs, casefile.Message{ID: id, SourceID: 1, Hash: fmt.Sprint(id), Record: importers.Record{
+				Time: t0.Add(time.Duration(id) * time.Second), Direction: importers.Incoming, Platform: "sms",
+				Sender: importers.Party{E164: fmt.Sprintf("+3361234%04d", id)}, Text: fmt.Sprintf("dégage numéro %d", v)}})
+		}
+	}
+	ids := make([]int64, len(msgs))
+	for i := range msgs {
+		ids[i] = msgs[i].ID
+	}
+	res := &analysis.Result{Params: analysis.DefaultParams(), Clusters: []analysis.Cluster{{ID: 1, Members: members,
+		Template: "dégage numéro 0", Size: len(members), Senders: len(members), Start: t0, End: t0.Add(time.Hour)}}}
+	m := &Model{Info: casefile.Info{ID: "case-1"}, Generated: testNow, Messages: msgs,
+		Analysis: &casefile.Analysis{Run: 1, At: testNow, Result: res, MessageIDs: ids}}
+	m.Derive()
+	r := m.Raids[0]
+	if len(r.Variants) != maxVariants || r.VariantCount != n {
+		t.Fatalf("got %d variants of %d, want %d of %d", len(r.Variants), r.VariantCount, maxVariants, n)
+	}
+	if got, want := r.Variants[0], fmt.Sprintf("dégage numéro %d", n-1); got.Text != want || got.Count != 3 {
+		t.Errorf("first variant %q ×%d, want %q ×3", got.Text, got.Count, want)
+	}
+	for _, lang := range []string{"en", "fr"} {
+		tr, err := loadStrings(lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := m.WriteHTML(&b, tr); err != nil {
+			t.Fatal(err)
+		}
+		if want := html.EscapeString(tr.F("more_variants", n-maxVariants)); !strings.Contains(b.String(), want) {
+			t.Errorf("%s report: no %q", lang, want)
+		}
+		if want := html.EscapeString(tr.F("variants_explained", tr.N(n))); !strings.Contains(b.String(), want) {
+			t.Errorf("%s report: no %q", lang, want)
 		}
 	}
 }

@@ -491,11 +491,7 @@ func (p *pdfDoc) drawRow(cells [][]string, ws []float64, lh, h float64, kv, fill
 func (p *pdfDoc) variants(r *Raid) {
 	f := p.f
 	f.SetFont("DejaVu", "", 9)
-	for i, v := range r.Variants {
-		if i == maxVariants {
-			f.MultiCell(0, 4.5, pdfText(p.t.F("more_variants", len(r.Variants)-maxVariants)), "", "L", false)
-			break
-		}
+	for _, v := range r.Variants {
 		if f.GetY() > p.h-pdfMargin-15 {
 			f.AddPage()
 		}
@@ -519,6 +515,9 @@ func (p *pdfDoc) variants(r *Raid) {
 		}
 		f.SetTextColor(0, 0, 0)
 		f.Ln(6)
+	}
+	if more := r.VariantCount - len(r.Variants); more > 0 {
+		f.MultiCell(0, 4.5, pdfText(p.t.F("more_variants", more)), "", "L", false)
 	}
 	f.Ln(2)
 }

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"raidtrace/analysis"
-	"raidtrace/importers"
 )
 
 // The report is built once as a list of blocks, then rendered to HTML and to PDF, so both
@@ -169,8 +168,8 @@ func (m *Model) document(t *tr, annexMax int) []block {
 			{t.T("bursts"), t.N(r.Bursts)},
 			{t.T("score"), t.Dec(r.Score, 2)},
 		}})
-		if len(r.Variants) > 1 || (len(r.Variants) == 1 && r.Variants[0].Text != r.Template) {
-			p(t.F("variants_explained", t.N(len(r.Variants))))
+		if r.VariantCount > 1 || (len(r.Variants) == 1 && r.Variants[0].Text != r.Template) {
+			p(t.F("variants_explained", t.N(r.VariantCount)))
 			d = append(d, block{Kind: bVariants, Raid: r})
 		}
 		p(t.T("joined_explained"))
@@ -185,7 +184,7 @@ func (m *Model) document(t *tr, annexMax int) []block {
 			if j.Before < 0 {
 				before = "—"
 			}
-			return []string{strconv.Itoa(k + 1), j.Sender, j.Exhibit, m.fmtT(j.Time), before, t.N(j.Messages), os}
+			return []string{strconv.Itoa(k + 1), m.JoinedSender(j), m.JoinedExhibit(j), m.fmtT(m.JoinedTime(j)), before, t.N(j.Messages), os}
 		}
 		nj := len(r.Joined)
 		if annexMax > 0 {
@@ -221,7 +220,7 @@ func (m *Model) document(t *tr, annexMax int) []block {
 		return func(k int) []string {
 			msg := &m.msgs[list[k]]
 			// the column head says UTC; without the suffix the time fits on one line
-			return []string{exhibitOf(msg.ID), strings.TrimSuffix(m.fmtT(msg.Time), " UTC"), senderLabel(msg.Sender), msg.Text,
+			return []string{exhibitOf(msg.ID), strings.TrimSuffix(m.fmtT(msg.when()), " UTC"), senderLabel(*m.senderOf(msg)), msg.Text,
 				orDash(m.triageLabel(t, msg.ID)), orDash(m.flagDecisionsLabel(t, msg.ID))}
 		}
 	}
@@ -315,11 +314,11 @@ func (m *Model) document(t *tr, annexMax int) []block {
 	arow := func(i int) []string {
 		msg := &annex[i]
 		// the column head says UTC; without the suffix the time fits on one line
-		who := senderLabel(msg.Sender)
-		if who == "" && msg.Direction == importers.Outgoing {
+		who := senderLabel(*m.senderOf(msg))
+		if who == "" && msg.outgoing {
 			who = outgoing
 		}
-		return []string{exhibitOf(msg.ID), strings.TrimSuffix(m.fmtT(msg.Time), " UTC"), who, msg.Text, clusterText(msg.Cluster)}
+		return []string{exhibitOf(msg.ID), strings.TrimSuffix(m.fmtT(msg.when()), " UTC"), who, msg.Text, clusterText(msg.Cluster)}
 	}
 	d = append(d, block{Kind: bTable, Head: []string{t.T("col_exhibit"), t.T("col_time"), t.T("col_sender"), t.T("col_text"), t.T("col_raid")},
 		NRows: len(annex), Row: arow, Widths: []float64{10, 23, 15, 46, 6}})
@@ -414,10 +413,11 @@ func (m *Model) triageSummary(t *tr) block {
 	for i := range m.msgs {
 		msg := &m.msgs[i]
 		for _, c := range m.Suggestions[msg.ID] {
-			if perRaid[msg.Cluster] == nil {
-				perRaid[msg.Cluster] = map[string]int{}
+			cl := int(msg.Cluster)
+			if perRaid[cl] == nil {
+				perRaid[cl] = map[string]int{}
 			}
-			perRaid[msg.Cluster][c]++
+			perRaid[cl][c]++
 			seen[c] = true
 		}
 	}
@@ -443,7 +443,7 @@ func (m *Model) triageSummary(t *tr) block {
 	}
 	size := map[int]int{}
 	for i := range m.msgs {
-		size[m.msgs[i].Cluster]++
+		size[int(m.msgs[i].Cluster)]++
 	}
 	total := make([]int, len(cats))
 	row := func(label string, cl int) []string {

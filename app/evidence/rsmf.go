@@ -296,7 +296,7 @@ func rsmfConversationOf(msg *casefile.Message) (from string, to []string, cid, t
 
 // rsmfEvent is the message event of one message, carrying its exhibit id, direction, source
 // hash, location, cluster and attachments as custom fields.
-func rsmfEventOf(msg *casefile.Message, cluster int) rsmfEvent {
+func rsmfEventOf(msg *casefile.Message, cluster int32) rsmfEvent {
 	from, _, cid, _ := rsmfConversationOf(msg)
 	ev := rsmfEvent{ID: exhibitOf(msg.ID), Type: "message", Participant: from, Conversation: cid,
 		Body: msg.Text, Timestamp: fmtTime(msg.Time)}
@@ -404,15 +404,15 @@ func (m *Model) WriteRSMF(w io.Writer) error {
 	}
 	var begin, end time.Time
 	for i := range m.msgs {
-		msg := &m.msgs[i]
-		if msg.Time.IsZero() {
+		t := m.msgs[i].when()
+		if t.IsZero() {
 			continue
 		}
-		if begin.IsZero() || msg.Time.Before(begin) {
-			begin = msg.Time
+		if begin.IsZero() || t.Before(begin) {
+			begin = t
 		}
-		if msg.Time.After(end) {
-			end = msg.Time
+		if t.After(end) {
+			end = t
 		}
 	}
 	boundary := "raidtrace-" + hex.EncodeToString(zsum.Sum(nil))[:24]
@@ -440,7 +440,7 @@ func (m *Model) WriteRSMF(w io.Writer) error {
 	text := newBase64Lines(b)
 	for i := range m.msgs {
 		msg := &m.msgs[i]
-		fmt.Fprintf(text, "%s  %s  %s: %s\n", exhibitOf(msg.ID), fmtTime(msg.Time), senderLabel(msg.Sender), msg.Text)
+		fmt.Fprintf(text, "%s  %s  %s: %s\n", exhibitOf(msg.ID), fmtTime(msg.when()), senderLabel(*m.senderOf(msg)), msg.Text)
 	}
 	text.Close()
 	fmt.Fprintf(b, "--%s\r\nContent-Type: application/zip\r\nContent-Disposition: attachment; filename=\"rsmf.zip\"\r\nContent-Transfer-Encoding: base64\r\n\r\n", boundary)

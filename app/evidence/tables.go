@@ -70,11 +70,11 @@ func attachmentsText(as []importers.Attachment) string {
 	return strings.Join(s, "; ")
 }
 
-func clusterText(id int) string {
+func clusterText(id int32) string {
 	if id == 0 {
 		return ""
 	}
-	return strconv.Itoa(id)
+	return strconv.Itoa(int(id))
 }
 
 // WriteMessagesCSV writes every message, one row each, with the header [MessageColumns]. Texts
@@ -155,7 +155,7 @@ func (t *messageTables) add(msg *casefile.Message, l *msgLite) error {
 			Location: msg.Location, TimeUTC: fmtTime(msg.Time), RawTime: msg.RawTime, TimeZone: msg.TimeZone,
 			Sender: msg.Sender, Recipients: msg.Recipients, Direction: string(msg.Direction),
 			Platform: msg.Platform, PlatformID: msg.PlatformID, Conversation: msg.Conversation, Kind: msg.Kind,
-			Text: msg.Text, Attachments: msg.Attachments, Extra: msg.Extra, ClusterID: l.Cluster,
+			Text: msg.Text, Attachments: msg.Attachments, Extra: msg.Extra, ClusterID: int(l.Cluster),
 			Triage: m.Suggestions[msg.ID], Decision: dec, RecordHash: msg.Hash})
 	}
 	return nil
@@ -228,7 +228,7 @@ func (m *Model) WriteClustersCSV(w io.Writer) error {
 	for _, r := range m.Raids {
 		if err := cw.Write([]string{strconv.Itoa(r.ID), strconv.Itoa(r.Size), strconv.Itoa(r.Senders),
 			strconv.Itoa(r.OneShot), fmtTime(r.Start), fmtTime(r.End), strconv.Itoa(r.PeakPerMinute),
-			strconv.Itoa(r.Bursts), strconv.FormatBool(r.InBurst), strconv.FormatFloat(r.Score, 'f', 3, 64), r.Template, strings.Join(r.Exhibits, " ")}); err != nil {
+			strconv.Itoa(r.Bursts), strconv.FormatBool(r.InBurst), strconv.FormatFloat(r.Score, 'f', 3, 64), r.Template, strings.Join(m.RaidExhibits(&r), " ")}); err != nil {
 			return err
 		}
 	}
@@ -330,7 +330,7 @@ func (m *Model) WriteJoinedCSV(w io.Writer) error {
 			if j.Before < 0 {
 				before = ""
 			}
-			cw.Write([]string{strconv.Itoa(r.ID), strconv.Itoa(k + 1), j.Sender, j.Exhibit, fmtTime(j.Time), before,
+			cw.Write([]string{strconv.Itoa(r.ID), strconv.Itoa(k + 1), m.JoinedSender(j), m.JoinedExhibit(j), fmtTime(m.JoinedTime(j)), before,
 				strconv.Itoa(j.Messages), strconv.FormatBool(j.OneShot)})
 		}
 	}

@@ -329,13 +329,14 @@ func BuildModel(ctx context.Context, c *casefile.Case, opt BuildOptions) (*Model
 		return nil, fmt.Errorf("read analysis: %w", err)
 	default:
 		m.Analysis = a
+		run := a.Run // not a: the model lets go of its lists before the reports (releaseTables)
 		m.fullAnalysis = func() (*casefile.Analysis, error) {
 			full, err := c.LatestAnalysis(ctx)
 			if err != nil {
 				return nil, fmt.Errorf("read analysis: %w", err)
 			}
-			if full.Run != a.Run {
-				return nil, fmt.Errorf("read analysis: run %d replaced by run %d during the export", a.Run, full.Run)
+			if full.Run != run {
+				return nil, fmt.Errorf("read analysis: run %d replaced by run %d during the export", run, full.Run)
 			}
 			if key != nil && full.Result != nil {
 				full.Result = redactResult(key, full.Result)
@@ -457,7 +458,7 @@ func (m *Model) Derive() {
 
 	// senders: one row each, built in place (a 1M-message case has hundreds of thousands)
 	perSender := map[string]int32{} // position in m.Senders, until they are sorted
-	m.Senders = m.Senders[:0]
+	m.Senders = make([]SenderRow, 0, len(m.parties)) // one per distinct key: at most one per party
 	f := Figures{Messages: len(m.msgs), UnitCost: m.Info.UnitCost, Currency: m.Info.Currency}
 	for i := range m.msgs {
 		msg := &m.msgs[i]

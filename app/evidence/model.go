@@ -457,7 +457,7 @@ func (m *Model) Derive() {
 	}
 
 	// senders: one row each, built in place (a 1M-message case has hundreds of thousands)
-	perSender := map[string]int32{} // position in m.Senders, until they are sorted
+	perSender := map[string]int32{}                  // position in m.Senders, until they are sorted
 	m.Senders = make([]SenderRow, 0, len(m.parties)) // one per distinct key: at most one per party
 	f := Figures{Messages: len(m.msgs), UnitCost: m.Info.UnitCost, Currency: m.Info.Currency}
 	for i := range m.msgs {

@@ -485,6 +485,7 @@ func parseLangs(s string) ([]string, error) {
 
 // export signs with the install's key and writes the bag into dir.
 func export(ctx context.Context, env *Env, c *casefile.Case, dir string, opt evidence.Options) (string, error) {
+	defer exportGC()()
 	cfg, err := env.configDir()
 	if err != nil {
 		return "", err

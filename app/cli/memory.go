@@ -29,3 +29,20 @@ func LimitMemory(limit int64) int64 {
 	debug.SetMemoryLimit(limit)
 	return limit
 }
+
+// ExportGCPercent is the collector's target (GOGC) while a bundle is exported. An export holds
+// a large model for its whole length (the compact rows of every message, the raids) and makes
+// a lot of short-lived garbage (the full messages as they are read, the PDF's pages), so with
+// the default 100 the heap grows to the soft limit and stays there: a 1M-message export peaked
+// at 1,077 MB resident in 68 s, at 767 MB in 70 s with 30 and 661 MB in 78 s with 12.
+const ExportGCPercent = 25
+
+// exportGC sets ExportGCPercent unless the GOGC environment variable sets a target of its own,
+// and returns what restores the previous one.
+func exportGC() (restore func()) {
+	if os.Getenv("GOGC") != "" {
+		return func() {}
+	}
+	old := debug.SetGCPercent(ExportGCPercent)
+	return func() { debug.SetGCPercent(old) }
+}

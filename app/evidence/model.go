@@ -82,6 +82,12 @@ func (l *msgLite) when() time.Time { return time.UnixMilli(l.ms).UTC() }
 // partyTable numbers distinct parties while a model's messages are read.
 type partyTable map[importers.Party]int32
 
+// newPartyTable empties the model's parties and returns the table that numbers them again.
+func (m *Model) newPartyTable() partyTable {
+	m.parties, m.partyKeys = nil, nil
+	return partyTable{}
+}
+
 // liteOf is msg's compact row, its sender numbered in pt (and added to m.parties when new).
 func (m *Model) liteOf(msg *casefile.Message, pt partyTable) msgLite {
 	k, ok := pt[msg.Sender]
@@ -358,8 +364,7 @@ func BuildModel(ctx context.Context, c *casefile.Case, opt BuildOptions) (*Model
 		if n, err := c.CountMessages(ctx); err == nil {
 			m.msgs = make([]msgLite, 0, n)
 		}
-		m.parties, m.partyKeys = nil, nil
-		pt := partyTable{}
+		pt := m.newPartyTable()
 		err := c.EachMessage(ctx, func(msg casefile.Message) error {
 			if key != nil {
 				redactMessage(key, &msg)
@@ -367,7 +372,7 @@ func BuildModel(ctx context.Context, c *casefile.Case, opt BuildOptions) (*Model
 			m.msgs = append(m.msgs, m.liteOf(&msg, pt))
 			return nil
 		})
-		pt = nil
+		pt = nil // not held through Derive below
 		if err != nil {
 			return fmt.Errorf("read messages: %w", err)
 		}
@@ -411,8 +416,7 @@ func (m *Model) Derive() {
 			return a.ID < b.ID
 		})
 		m.msgs = make([]msgLite, len(m.Messages))
-		m.parties, m.partyKeys = nil, nil
-		pt := partyTable{}
+		pt := m.newPartyTable()
 		for i := range m.Messages {
 			m.msgs[i] = m.liteOf(&m.Messages[i], pt)
 		}

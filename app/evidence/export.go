@@ -455,19 +455,34 @@ func writeBag(ctx context.Context, m *Model, open originalOpener, root string, o
 	}
 	m.RootHash = sha256Hex(list.Bytes())
 
-	// reports
+	// reports: the HTML ones, then the PDFs, whose contents are made for every language first:
+	// Export's model then lets go of its messages, which only those contents need, before fpdf
+	// holds a whole document's pages (the peak of an export's memory)
+	trs := make([]*tr, len(opt.Langs))
 	for i, lang := range opt.Langs {
-		progress("report", float64(i)/float64(len(opt.Langs)))
-		tr, err := loadStrings(lang)
+		progress("report", float64(i)/float64(2*len(opt.Langs)))
+		t, err := loadStrings(lang)
 		if err != nil {
 			return nil, err
 		}
-		if err := writeGen(w, "data/report/report."+lang+".html", func(wr io.Writer) error { return m.WriteHTML(wr, tr) }); err != nil {
+		trs[i] = t
+		if err := writeGen(w, "data/report/report."+lang+".html", func(wr io.Writer) error { return m.WriteHTML(wr, trs[i]) }); err != nil {
 			return nil, err
 		}
-		if err := writeGen(w, "data/report/report."+lang+".pdf", func(wr io.Writer) error { return m.WritePDF(wr, tr) }); err != nil {
+	}
+	docs := make([][]block, len(opt.Langs))
+	for i := range opt.Langs {
+		docs[i] = m.pdfBlocks(trs[i])
+	}
+	if m.once {
+		m.releaseMessages()
+	}
+	for i, lang := range opt.Langs {
+		progress("report", float64(len(opt.Langs)+i)/float64(2*len(opt.Langs)))
+		if err := writeGen(w, "data/report/report."+lang+".pdf", func(wr io.Writer) error { return m.renderPDF(wr, trs[i], docs[i]) }); err != nil {
 			return nil, err
 		}
+		docs[i] = nil
 	}
 
 	// tag files
@@ -669,7 +684,6 @@ func writeResultJSON(w io.Writer, a *casefile.Analysis) error {
 // per-message lists) before the pass over the full messages and the reports, the peak of an
 // export's memory. The model cannot write those tables again afterwards.
 func (m *Model) releaseTables() {
-	m.Senders = nil
 	if a := m.Analysis; a != nil {
 		slim := &casefile.Analysis{Run: a.Run, At: a.At}
 		if a.Result != nil {
@@ -677,6 +691,16 @@ func (m *Model) releaseTables() {
 				Distinct: a.Result.Distinct, Clustered: a.Result.Clustered}
 		}
 		m.Analysis = slim
+	}
+}
+
+// releaseMessages lets go of the messages and what is derived from them message by message,
+// once the last of the bag's files that read them is made (the PDFs' contents): the model keeps
+// its figures, timelines, custody log and each raid's variants.
+func (m *Model) releaseMessages() {
+	m.msgs, m.byID, m.parties, m.partyKeys, m.Messages, m.Suggestions = nil, nil, nil, nil, nil, nil
+	for i := range m.Raids {
+		m.Raids[i].Joined, m.Raids[i].members = nil, nil
 	}
 }
 
@@ -695,12 +719,12 @@ func (m *Model) writeMessageFiles(w *bagWriter) error {
 	}
 	t, err := m.newMessageTables(ch, jh)
 	if err == nil {
-		head := newRSMFHead()
+		head := newRSMFHead(m)
 		var events *rsmfEvents
 		if events, err = newRSMFEvents(m.scratch); err == nil {
 			m.att = attachmentCount{}
 			t.also = func(msg *casefile.Message, l *msgLite) error {
-				head.add(msg)
+				head.add(msg, l)
 				m.att.add(msg)
 				return events.add(events.fw, msg, l)
 			}

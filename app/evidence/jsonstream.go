@@ -221,21 +221,3 @@ func emptyJSON(v reflect.Value) bool {
 	}
 	return false
 }
-
-// holdBack passes everything written to w except the last n bytes, which it keeps in held.
-type holdBack struct {
-	w    io.Writer
-	n    int
-	held []byte
-}
-
-func (h *holdBack) Write(p []byte) (int, error) {
-	h.held = append(h.held, p...)
-	if over := len(h.held) - h.n; over > 0 {
-		if _, err := h.w.Write(h.held[:over]); err != nil {
-			return 0, err
-		}
-		h.held = append(h.held[:0], h.held[over:]...)
-	}
-	return len(p), nil
-}

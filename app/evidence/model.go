@@ -1,6 +1,7 @@
 package evidence
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -38,7 +39,6 @@ type Model struct {
 
 	// Derived by Derive.
 	Raids    []Raid
-	Senders  []SenderRow
 	Figures  Figures
 	Timeline Timeline
 	// RaidTimeline is the raid period (first raid start to last raid end, with margins) in finer
@@ -47,6 +47,8 @@ type Model struct {
 	msgs         []msgLite                                   // one per message, ordered by time then ID (Derive)
 	parties      []importers.Party                           // the messages' distinct senders (msgLite.sender)
 	partyKeys    []string                                    // Key() of each of parties
+	partySender  []int32                                     // per party, the number of its key (-1: none), in key order (Derive)
+	senderParty  []int32                                     // per key number, its first party: the distinct senders
 	byID         []int32                                     // positions in msgs, ordered by message ID
 	stream       func(fn func(casefile.Message) error) error // the case's messages, in its order; nil: Messages
 	redactKey    []byte                                      // pseudonym key applied to streamed messages
@@ -278,16 +280,6 @@ func (m *Model) RaidExhibits(r *Raid) []string {
 	return out
 }
 
-// SenderRow is one line of the identifiers annex.
-type SenderRow struct {
-	Key         string
-	Party       importers.Party
-	Messages    int
-	First, Last time.Time
-	Clusters    []int
-	incoming    bool // sent at least one message the case owner received
-}
-
 // Timeline is the message count over time, the data behind the report's chart.
 type Timeline struct {
 	Start  time.Time
@@ -460,9 +452,11 @@ func (m *Model) Derive() {
 		}
 	}
 
-	// senders: one row each, built in place (a 1M-message case has hundreds of thousands)
-	perSender := map[string]int32{}                  // position in m.Senders, until they are sorted
-	m.Senders = make([]SenderRow, 0, len(m.parties)) // one per distinct key: at most one per party
+	// senders: the distinct keys, numbered in key order (a 1M-message case has hundreds of
+	// thousands); senders.csv makes their rows as it writes them
+	m.numberSenders()
+	counts := make([]int32, len(m.senderParty))  // messages per sender
+	incoming := make([]bool, len(m.senderParty)) // sent at least one message the case owner received
 	f := Figures{Messages: len(m.msgs), UnitCost: m.Info.UnitCost, Currency: m.Info.Currency}
 	for i := range m.msgs {
 		msg := &m.msgs[i]
@@ -478,46 +472,27 @@ func (m *Model) Derive() {
 		if !msg.outgoing {
 			f.Incoming++
 		}
-		k := m.senderKey(msg)
-		if k == "" {
-			continue
-		}
-		j, ok := perSender[k]
-		if !ok {
-			j = int32(len(m.Senders))
-			perSender[k] = j
-			m.Senders = append(m.Senders, SenderRow{Key: k, Party: *m.senderOf(msg)})
-		}
-		s := &m.Senders[j]
-		mergeParty(&s.Party, *m.senderOf(msg))
-		s.Messages++
-		if !msg.outgoing {
-			s.incoming = true
-		}
-		if !t.IsZero() {
-			if s.First.IsZero() || t.Before(s.First) {
-				s.First = t
+		if s := m.partySender[msg.sender]; s >= 0 {
+			counts[s]++
+			if !msg.outgoing {
+				incoming[s] = true
 			}
-			if t.After(s.Last) {
-				s.Last = t
-			}
-		}
-		if cl := int(msg.Cluster); cl != 0 && !containsInt(s.Clusters, cl) {
-			s.Clusters = append(s.Clusters, cl)
 		}
 	}
-	perSender = nil
-	sort.Slice(m.Senders, func(i, j int) bool { return m.Senders[i].Key < m.Senders[j].Key })
-	for i := range m.Senders {
-		sort.Ints(m.Senders[i].Clusters)
-		if m.Senders[i].incoming {
+	for _, in := range incoming {
+		if in {
 			f.Senders++
 		}
 	}
+	incoming = nil
 
 	// raids
 	m.Raids = m.Raids[:0]
-	raidSenders := map[string]bool{}
+	inRaid := make([]bool, len(m.senderParty)) // the sender has a message in a raid
+	// a raid's joined senders, by sender number: the position in r.Joined of the one that is
+	// there when joinedIn is the raid's number (+1); noKey is the one for messages without
+	joinedAt := make([]int32, len(m.senderParty))
+	joinedIn := make([]int32, len(m.senderParty))
 	var raidMsgs []*msgLite // dated raid messages, for the peak
 	for _, cl := range clusters {
 		r := Raid{ID: cl.ID, Template: cl.Template, Size: cl.Size, Senders: cl.Senders,
@@ -544,7 +519,7 @@ func (m *Model) Derive() {
 		var times []time.Time
 		variants := map[string]int{}
 		var vorder []string
-		joined := map[string]int{}
+		noKey := -1
 		for i, pos := range members {
 			msg := &m.msgs[pos]
 			t := msg.when()
@@ -556,9 +531,17 @@ func (m *Model) Derive() {
 				vorder = append(vorder, msg.Text)
 			}
 			variants[msg.Text]++
-			k := m.senderKey(msg)
-			raidSenders[k] = true
-			if j, ok := joined[k]; ok {
+			s := m.partySender[msg.sender]
+			j := noKey
+			if s >= 0 {
+				inRaid[s] = true
+				if joinedIn[s] == int32(len(m.Raids)+1) {
+					j = int(joinedAt[s])
+				} else {
+					j = -1
+				}
+			}
+			if j >= 0 {
 				r.Joined[j].Messages++
 				continue
 			}
@@ -569,12 +552,16 @@ func (m *Model) Derive() {
 			if b, ok := seen[msg.ID]; ok {
 				before = b // the analysis' own count (−1: time unknown)
 			}
-			joined[k] = len(r.Joined)
+			if s >= 0 {
+				joinedAt[s], joinedIn[s] = int32(len(r.Joined)), int32(len(m.Raids)+1)
+			} else {
+				noKey = len(r.Joined)
+			}
 			r.Joined = append(r.Joined, Joined{msg: pos, Before: before, Messages: 1})
 		}
 		for i := range r.Joined {
 			j := &r.Joined[i]
-			if s := m.sender(m.senderKey(&m.msgs[j.msg])); j.Messages == 1 && s != nil && s.Messages == 1 {
+			if s := m.partySender[m.msgs[j.msg].sender]; j.Messages == 1 && s >= 0 && counts[s] == 1 {
 				j.OneShot = true
 				r.OneShot++
 			}
@@ -602,8 +589,11 @@ func (m *Model) Derive() {
 			f.RaidMessages += len(members)
 		}
 	}
-	delete(raidSenders, "")
-	f.RaidSenders = len(raidSenders)
+	for _, in := range inRaid {
+		if in {
+			f.RaidSenders++
+		}
+	}
 	sort.Slice(raidMsgs, func(i, j int) bool { return lessLite(raidMsgs[i], raidMsgs[j]) })
 	raidTimes := make([]time.Time, len(raidMsgs))
 	for i, msg := range raidMsgs {
@@ -621,14 +611,37 @@ func (m *Model) Derive() {
 	m.RaidTimeline = m.buildRaidTimeline()
 }
 
-// sender is the row of the sender with this key, nil when there is none (Derive sorts them).
-func (m *Model) sender(key string) *SenderRow {
-	i := sort.Search(len(m.Senders), func(i int) bool { return m.Senders[i].Key >= key })
-	if i < len(m.Senders) && m.Senders[i].Key == key {
-		return &m.Senders[i]
+// numberSenders numbers the messages' distinct sender keys in key order: partySender gives
+// each party's number (-1 for a party without a key), senderParty each number's first party.
+func (m *Model) numberSenders() {
+	ord := make([]int32, len(m.parties))
+	for i := range ord {
+		ord[i] = int32(i)
 	}
-	return nil
+	slices.SortFunc(ord, func(a, b int32) int {
+		if c := strings.Compare(m.partyKeys[a], m.partyKeys[b]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	m.partySender = make([]int32, len(m.parties))
+	senders := ord[:0] // in place: it is never ahead of the party read
+	for _, p := range ord {
+		k := m.partyKeys[p]
+		switch {
+		case k == "":
+			m.partySender[p] = -1
+			continue
+		case len(senders) == 0 || m.partyKeys[senders[len(senders)-1]] != k:
+			senders = append(senders, p)
+		}
+		m.partySender[p] = int32(len(senders) - 1)
+	}
+	m.senderParty = senders
 }
+
+// senderKeyOf is the key of sender number s.
+func (m *Model) senderKeyOf(s int32) string { return m.partyKeys[m.senderParty[s]] }
 
 func mergeParty(dst *importers.Party, src importers.Party) {
 	if dst.Raw == "" {

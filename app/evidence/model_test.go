@@ -388,3 +388,75 @@ func TestVariantsKept(t *testing.T) {
 		}
 	}
 }
+
+// TestDeriveSenders checks the per-sender derivations on senders that write several times, in
+// several raids, under two spellings of one number, or without any identifier.
+func TestDeriveSenders(t *testing.T) {
+	t0 := time.Date(2024, 5, 1, 20, 0, 0, 0, time.UTC)
+	a1 := importers.Party{Raw: "06 11 11 11 11", E164: "+33611111111"}
+	a2 := importers.Party{Raw: "+33 6 11 11 11 11", E164: "+33611111111", Name: "A"}
+	b := importers.Party{Handle: "Bee"}
+	c := importers.Party{Raw: "06 33 33 33 33", E164: "+33633333333"}
+	e := importers.Party{Raw: "me", E164: "+33600000000"}
+	in, out := importers.Incoming, importers.Outgoing
+	msgs := []struct {
+		from importers.Party
+		dir  importers.Direction
+	}{
+		{a1, in}, {b, in}, {a2, in}, {c, in}, // raid 1 (positions 0-3)
+		{b, in}, {importers.Party{}, in}, {importers.Party{}, in}, // raid 2 (4-6)
+		{a2, in}, {e, out}, // in no raid
+	}
+	m := &Model{Info: casefile.Info{ID: "case-senders"}, Generated: testNow, Agent: "raidtrace/test"}
+	var ids []int64
+	for i, s := range msgs {
+		m.Messages = append(m.Messages, casefile.Message{ID: int64(i + 1), SourceID: 1, Hash: fmt.Sprint("h", i),
+			Record: importers.Record{Location: fmt.Sprint("line ", i+1), Platform: "sms", Time: t0.Add(time.Duration(i) * time.Minute),
+				Sender: s.from, Direction: s.dir, Text: fmt.Sprint("message ", i)}})
+		ids = append(ids, int64(i+1))
+	}
+	res := &analysis.Result{Params: analysis.DefaultParams(), Clusters: []analysis.Cluster{
+		{ID: 1, Members: []int{0, 1, 2, 3}, Template: "message", Size: 4, Senders: 3, Start: t0, End: t0.Add(3 * time.Minute)},
+		{ID: 2, Members: []int{4, 5, 6}, Template: "message", Size: 3, Senders: 2, Start: t0.Add(4 * time.Minute), End: t0.Add(6 * time.Minute)}}}
+	m.Analysis = &casefile.Analysis{Run: 1, At: testNow, Result: res, MessageIDs: ids}
+	m.Derive()
+
+	type joined struct {
+		sender  string
+		msgs    int
+		oneShot bool
+	}
+	for _, tt := range []struct {
+		raid    int
+		want    []joined
+		oneShot int
+	}{
+		{0, []joined{{"06 11 11 11 11", 2, false}, {"@Bee", 1, false}, {"06 33 33 33 33", 1, true}}, 1},
+		{1, []joined{{"@Bee", 1, false}, {"", 2, false}}, 0},
+	} {
+		r := &m.Raids[tt.raid]
+		var got []joined
+		for i := range r.Joined {
+			got = append(got, joined{m.JoinedSender(&r.Joined[i]), r.Joined[i].Messages, r.Joined[i].OneShot})
+		}
+		if fmt.Sprint(got) != fmt.Sprint(tt.want) || r.OneShot != tt.oneShot {
+			t.Errorf("raid %d: joined %v, one-shot %d; want %v, %d", r.ID, got, r.OneShot, tt.want, tt.oneShot)
+		}
+	}
+	if f := m.Figures; f.Senders != 3 || f.RaidSenders != 3 || f.Incoming != 8 {
+		t.Errorf("figures: %d senders, %d in raids, %d incoming; want 3, 3, 8", f.Senders, f.RaidSenders, f.Incoming)
+	}
+	var csvOut bytes.Buffer
+	if err := m.WriteSendersCSV(&csvOut); err != nil {
+		t.Fatal(err)
+	}
+	want := `sender,e164,handle,account_id,name,raw,messages,first_utc,last_utc,clusters
++33600000000,+33600000000,,,,me,1,2024-05-01T20:08:00.000Z,2024-05-01T20:08:00.000Z,
++33611111111,+33611111111,,,A,06 11 11 11 11,3,2024-05-01T20:00:00.000Z,2024-05-01T20:07:00.000Z,1
++33633333333,+33633333333,,,,06 33 33 33 33,1,2024-05-01T20:03:00.000Z,2024-05-01T20:03:00.000Z,1
+bee,,Bee,,,,2,2024-05-01T20:01:00.000Z,2024-05-01T20:04:00.000Z,1 2
+`
+	if got := strings.ReplaceAll(csvOut.String(), "\r\n", "\n"); got != want {
+		t.Errorf("senders.csv:\n%s\nwant:\n%s", got, want)
+	}
+}

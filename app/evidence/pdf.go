@@ -240,13 +240,32 @@ func fontCoverage() func(rune) bool {
 type pdfDoc struct {
 	f    *fpdf.Fpdf
 	t    *tr
-	m    *Model
 	w, h float64 // page size
 }
 
 // WritePDF renders the report as a PDF with embedded DejaVu fonts, bookmarks, page numbers and
 // searchable text. The output depends only on the model (dates come from m.Generated).
 func (m *Model) WritePDF(w io.Writer, t *tr) error {
+	return m.renderPDF(w, t, m.pdfBlocks(t))
+}
+
+// pdfBlocks is the PDF's content in language t, its tables made row by row: unlike
+// [Model.document]'s, the blocks no longer read the model's messages.
+func (m *Model) pdfBlocks(t *tr) []block {
+	doc := m.document(t, pdfAnnexLimit)
+	for i := range doc {
+		b := &doc[i]
+		for j := range b.NRows {
+			b.Rows = append(b.Rows, b.Row(j))
+		}
+		b.NRows, b.Row = 0, nil
+	}
+	return doc
+}
+
+// renderPDF renders the PDF of doc, blocks from [Model.pdfBlocks]; of the model, it reads only
+// the case id, the agent and the time of generation.
+func (m *Model) renderPDF(w io.Writer, t *tr, doc []block) error {
 	f := fpdf.New("P", "mm", "A4", "")
 	rep := assets.Sub("report")
 	for _, fn := range []struct{ style, file string }{{"", "fonts/DejaVuSans.ttf"}, {"B", "fonts/DejaVuSans-Bold.ttf"}} {
@@ -278,7 +297,7 @@ func (m *Model) WritePDF(w io.Writer, t *tr) error {
 	f.SetMargins(pdfMargin, pdfMargin, pdfMargin)
 	f.SetAutoPageBreak(true, pdfMargin+5)
 	f.AliasNbPages("{nb}")
-	p := &pdfDoc{f: f, t: t, m: m}
+	p := &pdfDoc{f: f, t: t}
 	p.w, p.h = f.GetPageSize()
 	f.SetFooterFunc(func() {
 		f.SetY(-12)
@@ -289,7 +308,7 @@ func (m *Model) WritePDF(w io.Writer, t *tr) error {
 	})
 	f.AddPage()
 	first := true
-	for _, b := range m.document(t, pdfAnnexLimit) {
+	for _, b := range doc {
 		if f.Err() {
 			break
 		}

@@ -11,7 +11,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"raidtrace/app/casefile"
@@ -101,99 +103,351 @@ type rsmfManifest struct {
 // conversation per source conversation id (or, when the source gives none, per platform and
 // sender: a direct conversation with the case owner). [rsmfEventOf] gives the events. It uses
 // the participants and conversations gathered while messages.csv was written, when there are.
+// The export writes them one at a time instead ([rsmfHead.writeHead]).
 func (m *Model) rsmfManifestOf() (rsmfManifest, int, error) {
+	h, err := m.rsmfHeadOf()
+	if err != nil {
+		return rsmfManifest{}, 0, err
+	}
+	man := rsmfManifest{Version: "1.0.0", Participants: []rsmfParticipant{}, Conversations: []rsmfConversation{},
+		Events: []rsmfEvent{}}
+	h.sortParticipants()
+	for _, r := range h.parts {
+		man.Participants = append(man.Participants, h.participant(r))
+	}
+	for i := range h.convs {
+		man.Conversations = append(man.Conversations, h.conversation(i))
+	}
+	return man, h.untimed, nil
+}
+
+// rsmfHeadOf is the head gathered while messages.csv was written, or one gathered now.
+func (m *Model) rsmfHeadOf() (*rsmfHead, error) {
 	if h := m.rsmfPre; h != nil {
 		m.rsmfPre = nil
-		return h.manifest(), h.untimed, nil
+		return h, nil
 	}
-	h := newRSMFHead()
-	err := m.eachFull(func(msg *casefile.Message, _ *msgLite) error {
-		h.add(msg)
+	h := newRSMFHead(m)
+	err := m.eachFull(func(msg *casefile.Message, l *msgLite) error {
+		h.add(msg, l)
 		return nil
 	})
-	return h.manifest(), h.untimed, err
+	return h, err
 }
 
-// rsmfHead gathers the participants and conversations of the RSMF manifest, message by message.
-// untimed counts the messages left out for want of a time.
+// rsmfHead gathers the participants and conversations of the RSMF manifest, message by message,
+// in a compact form, as a big case has about as many of both as it has senders: a participant
+// is a position in the model's table of parties whenever a party there has its key (the strings
+// are the model's, not copies), a conversation a few numbers. A key is known by its id: the
+// model's number of that sender (>= 0, see [Model.numberSenders]), or -(i+1) for otherKeys[i],
+// a key no model party has (a recipient, a stand-in). untimed counts the messages left out for
+// want of a time.
 type rsmfHead struct {
-	man     rsmfManifest
-	parts   map[string]bool
-	convs   map[string]int32 // position in man.Conversations, which is in order of first message
-	untimed int
+	m         *Model
+	seen      []bool // by key id >= 0: a participant has that key
+	other     map[string]int32
+	otherKeys []string
+	parts     []int32 // the participants: >= 0 a position in m.parties, < 0 -(i+1) for extra[i]
+	extra     []rsmfParticipant
+	convs     []rsmfConv         // in order of first message
+	byID      map[string]int32   // the source's conversation ids: position in convs
+	direct    map[[2]int32]int32 // platform (position in platforms) and key id: position in convs
+	platforms []string
+	platID    map[string]int32
+	members   []rsmfMember // the conversations' participants, as lists
+	to        []int32      // scratch: the recipients of a message
+	untimed   int
 }
 
-func newRSMFHead() *rsmfHead {
-	return &rsmfHead{man: rsmfManifest{Version: "1.0.0"}, parts: map[string]bool{}, convs: map[string]int32{}}
+// rsmfConv is a conversation: the source's id, or for a direct conversation (id "") the
+// platform and the party the case owner talks with (its id is platform + ":" + their key).
+type rsmfConv struct {
+	id          string
+	platform    int32 // position in rsmfHead.platforms, of its first message
+	who         int32 // key id
+	first, last int32 // its participants, in rsmfHead.members; -1: none
 }
 
-func (h *rsmfHead) addPart(p importers.Party) {
-	if k := p.Key(); k != "" && !h.parts[k] {
-		h.parts[k] = true
-		h.man.Participants = append(h.man.Participants, rsmfParticipant{ID: k, Display: senderLabel(p),
+type rsmfMember struct{ key, next int32 }
+
+// newRSMFHead starts the head of a derived model's manifest.
+func newRSMFHead(m *Model) *rsmfHead {
+	return &rsmfHead{m: m, seen: make([]bool, len(m.senderParty)), other: map[string]int32{}, byID: map[string]int32{},
+		direct: map[[2]int32]int32{}, platID: map[string]int32{}}
+}
+
+// keyID is the id of key k, and whether it has one.
+func (h *rsmfHead) keyID(k string) (int32, bool) {
+	m := h.m
+	i := sort.Search(len(m.senderParty), func(i int) bool { return m.senderKeyOf(int32(i)) >= k })
+	if i < len(m.senderParty) && m.senderKeyOf(int32(i)) == k {
+		return int32(i), true
+	}
+	id, ok := h.other[k]
+	return id, ok
+}
+
+// key is the key of a key id.
+func (h *rsmfHead) key(id int32) string {
+	if id >= 0 {
+		return h.m.senderKeyOf(id)
+	}
+	return h.otherKeys[-id-1]
+}
+
+// claim returns the id of key k (not ""), and whether no participant had it before.
+func (h *rsmfHead) claim(k string) (int32, bool) {
+	id, ok := h.keyID(k)
+	switch {
+	case !ok:
+		h.otherKeys = append(h.otherKeys, k)
+		id = -int32(len(h.otherKeys))
+		h.other[k] = id
+		return id, true
+	case id >= 0 && !h.seen[id]:
+		h.seen[id] = true
+		return id, true
+	}
+	return id, false
+}
+
+// party adds the participant of a party with a key, unless one has that key already, and
+// returns the key's id.
+func (h *rsmfHead) party(p *importers.Party) int32 {
+	id, isNew := h.claim(p.Key())
+	if isNew {
+		h.extra = append(h.extra, rsmfParticipant{ID: h.key(id), Display: senderLabel(*p),
 			Custom: rsmfCustoms("account_id", p.ID)})
+		h.parts = append(h.parts, -int32(len(h.extra)))
 	}
+	return id
 }
 
-func (h *rsmfHead) addStand(id, display string) {
-	if !h.parts[id] {
-		h.parts[id] = true
-		h.man.Participants = append(h.man.Participants, rsmfParticipant{ID: id, Display: display})
+// stand adds a participant that stands for a party a message does not name, and returns its id.
+func (h *rsmfHead) stand(id, display string) int32 {
+	k, isNew := h.claim(id)
+	if isNew {
+		h.extra = append(h.extra, rsmfParticipant{ID: id, Display: display})
+		h.parts = append(h.parts, -int32(len(h.extra)))
 	}
+	return k
 }
 
-func (h *rsmfHead) add(msg *casefile.Message) {
+// add gathers the participants and conversation of msg, whose model row is l.
+func (h *rsmfHead) add(msg *casefile.Message, l *msgLite) {
 	if msg.Time.IsZero() {
 		h.untimed++
 		return
 	}
-	h.addPart(msg.Sender)
-	for _, r := range msg.Recipients {
-		h.addPart(r)
+	m := h.m
+	// the sender (rsmfConversationOf says the same with strings)
+	from, named := int32(0), true
+	switch {
+	case int(l.sender) < len(m.partySender) && m.partySender[l.sender] >= 0 && m.parties[l.sender] == msg.Sender:
+		from = m.partySender[l.sender]
+		if !h.seen[from] {
+			h.seen[from] = true
+			h.parts = append(h.parts, l.sender)
+		}
+	case msg.Sender.Key() != "":
+		from = h.party(&msg.Sender)
+	default:
+		named = false
 	}
-	from, to, cid, typ := rsmfConversationOf(msg)
-	switch from {
-	case rsmfOwner:
-		h.addStand(rsmfOwner, rsmfOwnerDisplay)
-	case rsmfUnknown:
-		h.addStand(rsmfUnknown, "Unknown sender")
-	}
-	k, ok := h.convs[cid]
-	if !ok {
-		k = int32(len(h.man.Conversations))
-		h.convs[cid] = k
-		h.man.Conversations = append(h.man.Conversations, rsmfConversation{ID: cid, Display: cid,
-			Platform: rsmfPlatform(msg.Platform), Type: typ, Participants: make([]string, 0, 1+max(len(to), 1))})
-	}
-	c := &h.man.Conversations[k]
-	join := func(p string) {
-		if !containsStr(c.Participants, p) {
-			c.Participants = append(c.Participants, p)
+	h.to = h.to[:0]
+	for i := range msg.Recipients {
+		if msg.Recipients[i].Key() == "" {
+			continue
+		}
+		if id := h.party(&msg.Recipients[i]); !named || id != from {
+			h.to = append(h.to, id)
 		}
 	}
-	join(from)
-	for _, p := range to {
-		join(p)
+	if !named {
+		if msg.Direction == importers.Outgoing {
+			from = h.stand(rsmfOwner, rsmfOwnerDisplay)
+		} else {
+			from = h.stand(rsmfUnknown, "Unknown sender")
+		}
+		// a recipient with the stand-in's key is not one (as with a named sender)
+		h.to = slices.DeleteFunc(h.to, func(id int32) bool { return id == from })
 	}
-	if len(to) == 0 && from != rsmfOwner {
+	var c int32
+	if msg.Conversation != "" {
+		c = h.sourceConv(msg.Conversation, msg.Platform)
+	} else {
+		other := from
+		if msg.Direction == importers.Outgoing && len(h.to) > 0 {
+			other = h.to[0]
+		}
+		c = h.directConv(msg.Platform, other)
+	}
+	h.join(c, from)
+	for _, id := range h.to {
+		h.join(c, id)
+	}
+	if len(h.to) == 0 {
 		// an incoming message that names no recipient was received by the case owner
-		h.addStand(rsmfOwner, rsmfOwnerDisplay)
-		join(rsmfOwner)
+		if o := h.stand(rsmfOwner, rsmfOwnerDisplay); o != from {
+			h.join(c, o)
+		}
 	}
 }
 
-// manifest is the manifest so far, participants sorted, with no events.
-func (h *rsmfHead) manifest() rsmfManifest {
-	man := h.man
-	sort.Slice(man.Participants, func(i, j int) bool { return man.Participants[i].ID < man.Participants[j].ID })
-	if man.Participants == nil {
-		man.Participants = []rsmfParticipant{}
+// platform is the position of a platform name in h.platforms.
+func (h *rsmfHead) platform(p string) int32 {
+	i, ok := h.platID[p]
+	if !ok {
+		i = int32(len(h.platforms))
+		h.platID[p] = i
+		h.platforms = append(h.platforms, p)
 	}
-	if man.Conversations == nil {
-		man.Conversations = []rsmfConversation{}
+	return i
+}
+
+// newConv adds a conversation and returns its position.
+func (h *rsmfHead) newConv(c rsmfConv) int32 {
+	c.first, c.last = -1, -1
+	h.convs = append(h.convs, c)
+	return int32(len(h.convs) - 1)
+}
+
+// sourceConv is the position of the conversation with the source's id cid, added when new. A
+// direct conversation whose id (platform:key) is cid is that conversation: ids name one each.
+func (h *rsmfHead) sourceConv(cid, platform string) int32 {
+	if c, ok := h.byID[cid]; ok {
+		return c
 	}
-	man.Events = []rsmfEvent{}
-	return man
+	for i := range len(cid) {
+		if cid[i] != ':' {
+			continue
+		}
+		if p, ok := h.platID[cid[:i]]; ok {
+			if id, ok := h.keyID(cid[i+1:]); ok {
+				if c, ok := h.direct[[2]int32{p, id}]; ok {
+					h.byID[cid] = c
+					return c
+				}
+			}
+		}
+	}
+	c := h.newConv(rsmfConv{id: cid, platform: h.platform(platform)})
+	h.byID[cid] = c
+	return c
+}
+
+// directConv is the position of the direct conversation on a platform with the party whose key
+// id is who, added when new.
+func (h *rsmfHead) directConv(platform string, who int32) int32 {
+	p := h.platform(platform)
+	k := [2]int32{p, who}
+	if c, ok := h.direct[k]; ok {
+		return c
+	}
+	c := int32(-1)
+	if len(h.byID) > 0 {
+		// a source conversation may have the id this one would have
+		if s, ok := h.byID[platform+":"+h.key(who)]; ok {
+			c = s
+		}
+	}
+	if c < 0 {
+		c = h.newConv(rsmfConv{platform: p, who: who})
+	}
+	h.direct[k] = c
+	return c
+}
+
+// join makes the party with key id k a participant of conversation c, unless it is one.
+func (h *rsmfHead) join(c, k int32) {
+	cv := &h.convs[c]
+	for i := cv.first; i >= 0; i = h.members[i].next {
+		if h.members[i].key == k {
+			return
+		}
+	}
+	h.members = append(h.members, rsmfMember{key: k, next: -1})
+	n := int32(len(h.members) - 1)
+	if cv.last >= 0 {
+		h.members[cv.last].next = n
+	} else {
+		cv.first = n
+	}
+	cv.last = n
+}
+
+// participantKey is the id (key) of a participant in h.parts.
+func (h *rsmfHead) participantKey(r int32) string {
+	if r < 0 {
+		return h.extra[-r-1].ID
+	}
+	return h.m.partyKeys[r]
+}
+
+// sortParticipants orders h.parts by id, as the manifest lists them.
+func (h *rsmfHead) sortParticipants() {
+	slices.SortFunc(h.parts, func(a, b int32) int { return strings.Compare(h.participantKey(a), h.participantKey(b)) })
+}
+
+// participant is the manifest entry of a participant in h.parts.
+func (h *rsmfHead) participant(r int32) rsmfParticipant {
+	if r < 0 {
+		return h.extra[-r-1]
+	}
+	p := &h.m.parties[r]
+	return rsmfParticipant{ID: h.m.partyKeys[r], Display: senderLabel(*p), Custom: rsmfCustoms("account_id", p.ID)}
+}
+
+// conversation is the manifest entry of h.convs[i].
+func (h *rsmfHead) conversation(i int) rsmfConversation {
+	c := &h.convs[i]
+	id, typ := c.id, "channel"
+	if id == "" {
+		id, typ = h.platforms[c.platform]+":"+h.key(c.who), "direct"
+	}
+	out := rsmfConversation{ID: id, Display: id, Platform: rsmfPlatform(h.platforms[c.platform]), Type: typ,
+		Participants: []string{}}
+	for j := c.first; j >= 0; j = h.members[j].next {
+		out.Participants = append(out.Participants, h.key(h.members[j].key))
+	}
+	return out
+}
+
+// writeHead writes the manifest as json.MarshalIndent(manifest, "", " ") would, up to its
+// events: from the opening brace to `"events": `, a participant or conversation at a time.
+func (h *rsmfHead) writeHead(bw *bufio.Writer) error {
+	bw.WriteString("{\n \"version\": \"1.0.0\",\n \"participants\": ")
+	h.sortParticipants()
+	err := writeJSONList(bw, len(h.parts), func(i int) any { return h.participant(h.parts[i]) })
+	if err == nil {
+		bw.WriteString(",\n \"conversations\": ")
+		err = writeJSONList(bw, len(h.convs), func(i int) any { return h.conversation(i) })
+	}
+	bw.WriteString(",\n \"events\": ")
+	return err
+}
+
+// writeJSONList writes a list of n items, a member of a top-level object, as
+// json.MarshalIndent(v, "", " ") does.
+func writeJSONList(bw *bufio.Writer, n int, item func(i int) any) error {
+	if n == 0 {
+		bw.WriteString("[]")
+		return nil
+	}
+	bw.WriteString("[")
+	for i := range n {
+		js, err := json.MarshalIndent(item(i), "  ", " ")
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			bw.WriteString(",")
+		}
+		bw.WriteString("\n  ")
+		bw.Write(js)
+	}
+	bw.WriteString("\n ]")
+	return nil
 }
 
 // rsmfEvents holds the manifest's events as written between its "[" and "]", compressed in a
@@ -319,26 +573,17 @@ func rsmfEventOf(msg *casefile.Message, cluster int32) rsmfEvent {
 // one event at a time, and returns the number of events and of messages left out for want of
 // a time.
 func (m *Model) writeRSMFManifest(w io.Writer) (events, untimed int, err error) {
-	man, untimed, err := m.rsmfManifestOf()
+	h, err := m.rsmfHeadOf()
 	if err != nil {
 		return 0, 0, err
 	}
-	// as json.MarshalIndent(man, "", " ") writes it (a million participants and conversations
-	// would be held several times over), its empty events list at the end held back: the events
-	// are written in its place
+	// the events are written one at a time too: a million participants, conversations and
+	// events would be held several times over
 	bw := bufio.NewWriterSize(w, 64<<10)
-	const tail = "[]\n}"
-	hold := &holdBack{w: bw, n: len(tail)}
-	hw := bufio.NewWriterSize(hold, 64<<10)
-	if err := streamJSON(hw, man, " ", true); err != nil {
+	if err := h.writeHead(bw); err != nil {
 		return 0, 0, err
 	}
-	if err := hw.Flush(); err != nil {
-		return 0, 0, err
-	}
-	if string(hold.held) != tail {
-		return 0, 0, fmt.Errorf("rsmf manifest: unexpected layout")
-	}
+	untimed = h.untimed
 	bw.WriteString("[")
 	n := 0
 	if pre := m.rsmfEvents; pre != nil {

@@ -273,7 +273,7 @@ func TestJSONStreamedLikeWriteJSON(t *testing.T) {
 		if got.String() != want.String() {
 			t.Errorf("%s: got\n%s\nwant\n%s", tc.name, got.String(), want.String())
 		}
-		// as the RSMF manifest is written: json.MarshalIndent's one-space form, HTML escaped
+		// json.MarshalIndent's one-space form, HTML escaped
 		var one bytes.Buffer
 		bw := bufio.NewWriter(&one)
 		if err := streamJSON(bw, tc.v, " ", true); err != nil {
@@ -282,30 +282,6 @@ func TestJSONStreamedLikeWriteJSON(t *testing.T) {
 		bw.Flush()
 		if wantOne, _ := json.MarshalIndent(tc.v, "", " "); one.String() != string(wantOne) {
 			t.Errorf("%s, one space: got\n%s\nwant\n%s", tc.name, one.String(), wantOne)
-		}
-	}
-}
-
-// TestHoldBack checks that holdBack passes all but the last bytes, however the writes split.
-func TestHoldBack(t *testing.T) {
-	for _, tc := range []struct {
-		writes []string
-		n      int
-		out    string
-		held   string
-	}{
-		{[]string{"abc", "defg"}, 4, "abc", "defg"},
-		{[]string{"a", "b", "c", "d", "e"}, 2, "abc", "de"},
-		{[]string{"ab"}, 4, "", "ab"},
-		{[]string{"", "abcdef", ""}, 0, "abcdef", ""},
-	} {
-		var out bytes.Buffer
-		h := &holdBack{w: &out, n: tc.n}
-		for _, w := range tc.writes {
-			h.Write([]byte(w))
-		}
-		if out.String() != tc.out || string(h.held) != tc.held {
-			t.Errorf("%q, hold %d: got %q held %q, want %q held %q", tc.writes, tc.n, out.String(), h.held, tc.out, tc.held)
 		}
 	}
 }

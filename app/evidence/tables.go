@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -239,19 +241,64 @@ func (m *Model) WriteClustersCSV(w io.Writer) error {
 // WriteSendersCSV writes the identifiers annex: every sender identifier with counts and times,
 // row by row (a 1M-message case has hundreds of thousands of senders).
 func (m *Model) WriteSendersCSV(w io.Writer) error {
+	// each sender's messages in the model's order, by a counting sort on the sender numbers
+	n := len(m.senderParty)
+	start := make([]int32, n+1)
+	for i := range m.msgs {
+		if s := m.partySender[m.msgs[i].sender]; s >= 0 {
+			start[s+1]++
+		}
+	}
+	for s := range n {
+		start[s+1] += start[s]
+	}
+	pos := make([]int32, start[n])
+	next := slices.Clone(start[:n])
+	for i := range m.msgs {
+		if s := m.partySender[m.msgs[i].sender]; s >= 0 {
+			pos[next[s]] = int32(i)
+			next[s]++
+		}
+	}
+	next = nil
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"sender", "e164", "handle", "account_id", "name", "raw", "messages", "first_utc", "last_utc", "clusters"})
 	var cl []byte
-	for _, s := range m.Senders {
+	var clusters []int
+	for s := range n {
+		// the first message's party, completed by the others' (one key, several spellings)
+		var party importers.Party
+		var first, last time.Time
+		clusters = clusters[:0]
+		for k, p := range pos[start[s]:start[s+1]] {
+			l := &m.msgs[p]
+			if k == 0 {
+				party = *m.senderOf(l)
+			} else {
+				mergeParty(&party, *m.senderOf(l))
+			}
+			if t := l.when(); !t.IsZero() {
+				if first.IsZero() || t.Before(first) {
+					first = t
+				}
+				if t.After(last) {
+					last = t
+				}
+			}
+			if c := int(l.Cluster); c != 0 && !containsInt(clusters, c) {
+				clusters = append(clusters, c)
+			}
+		}
+		sort.Ints(clusters)
 		cl = cl[:0]
-		for i, c := range s.Clusters {
+		for i, c := range clusters {
 			if i > 0 {
 				cl = append(cl, ' ')
 			}
 			cl = strconv.AppendInt(cl, int64(c), 10)
 		}
-		if err := cw.Write([]string{s.Key, s.Party.E164, s.Party.Handle, s.Party.ID, s.Party.Name, s.Party.Raw,
-			strconv.Itoa(s.Messages), fmtTime(s.First), fmtTime(s.Last), string(cl)}); err != nil {
+		if err := cw.Write([]string{m.senderKeyOf(int32(s)), party.E164, party.Handle, party.ID, party.Name, party.Raw,
+			strconv.Itoa(int(start[s+1] - start[s])), fmtTime(first), fmtTime(last), string(cl)}); err != nil {
 			return err
 		}
 	}

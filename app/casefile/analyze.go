@@ -277,39 +277,17 @@ func (c *impl) latestAnalysis(ctx context.Context, brief bool) (*Analysis, error
 		return nil, fmt.Errorf("latest analysis: %w", sqlErr(err))
 	}
 	a.At = time.UnixMilli(at).UTC()
-	if res, err = resultJSON(res); err != nil {
-		return nil, fmt.Errorf("latest analysis %d: result: %w", a.Run, err)
+	r, err := resultReader(res)
+	if err == nil {
+		a.Result, err = decodeResult(r, brief)
 	}
-	if brief {
-		r := briefResult{Result: &analysis.Result{}}
-		if err := json.Unmarshal(res, &r); err != nil {
-			return nil, fmt.Errorf("latest analysis %d: result: %w", a.Run, err)
-		}
-		a.Result = r.Result
-		a.Result.Clusters = make([]analysis.Cluster, len(r.Clusters))
-		for i := range r.Clusters {
-			a.Result.Clusters[i] = r.Clusters[i].Cluster
-		}
-	} else if err := json.Unmarshal(res, &a.Result); err != nil {
+	if err != nil {
 		return nil, fmt.Errorf("latest analysis %d: result: %w", a.Run, err)
 	}
 	if err := json.Unmarshal([]byte(ids), &a.MessageIDs); err != nil {
 		return nil, fmt.Errorf("latest analysis %d: message ids: %w", a.Run, err)
 	}
 	return &a, nil
-}
-
-// briefResult decodes a stored result without the clusters' variants and the members' variant
-// indexes (see
-// [Case.LatestAnalysisBrief]): the outer Variants field hides the embedded one from
-// encoding/json, and skipped discards its value.
-type briefResult struct {
-	*analysis.Result
-	Clusters []struct {
-		analysis.Cluster
-		Variants      skipped `json:"variants"`
-		MemberVariant skipped `json:"member_variant"`
-	} `json:"clusters"`
 }
 
 // skipped is a JSON value that is read past and dropped.

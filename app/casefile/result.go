@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"raidtrace/analysis"
 )
@@ -105,30 +105,119 @@ func compressResult(res *analysis.Result) ([]byte, [sha256.Size]byte, error) {
 	return out.Bytes(), sum, nil
 }
 
-// resultJSON returns the stored result's JSON: b itself when it is plain JSON (cases written
-// before results were compressed), else b decompressed.
-func resultJSON(b []byte) ([]byte, error) {
+// resultReader reads the stored result's JSON: b itself when it is plain JSON (cases written
+// before results were compressed), else b decompressed as it is read. A damaged compressed
+// result is an error from Read that says "decompressing".
+func resultReader(b []byte) (io.Reader, error) {
 	if len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b { // JSON never starts with gzip's magic
-		return b, nil
+		return bytes.NewReader(b), nil
 	}
 	zr, err := gzip.NewReader(bytes.NewReader(b))
 	if err != nil {
 		return nil, fmt.Errorf("decompressing: %w", err)
 	}
 	zr.Multistream(false)
-	// gzip's trailer gives the size (mod 2³²): read into a buffer of that size at once, unless a
-	// damaged or crafted trailer claims more than JSON this size can hold (results compress about
-	// sevenfold; the buffer grows past the guess if it must)
-	var out []byte
-	if len(b) >= 18 {
-		out = make([]byte, 0, min(int(binary.LittleEndian.Uint32(b[len(b)-4:])), 64*len(b)))
+	return decompressing{zr}, nil
+}
+
+type decompressing struct{ r io.Reader }
+
+func (d decompressing) Read(p []byte) (int, error) {
+	n, err := d.r.Read(p)
+	if err != nil && err != io.EOF {
+		err = fmt.Errorf("decompressing: %w", err)
 	}
-	w := bytes.NewBuffer(out)
-	if _, err := io.Copy(w, zr); err != nil {
-		return nil, fmt.Errorf("decompressing: %w", err)
+	return n, err
+}
+
+// decodeResult decodes a stored result as json.Unmarshal would, but a top-level member at a
+// time and the clusters one at a time, so that the JSON text (140 MB for a million messages)
+// is never held whole. brief leaves out the clusters' variants (see [briefResult]). It reads r
+// to its end: a compressed result's checksum is checked.
+func decodeResult(r io.Reader, brief bool) (*analysis.Result, error) {
+	dec := json.NewDecoder(r)
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
 	}
-	if err := zr.Close(); err != nil {
-		return nil, fmt.Errorf("decompressing: %w", err)
+	if tok == nil { // null
+		return nil, endOfResult(dec)
 	}
-	return w.Bytes(), nil
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		return nil, fmt.Errorf("the result is not a JSON object (it starts with %v)", tok)
+	}
+	res := &analysis.Result{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		key, _ := tok.(string)
+		if strings.EqualFold(key, "clusters") {
+			if res.Clusters, err = decodeClusters(dec, brief); err != nil {
+				return nil, fmt.Errorf("clusters: %w", err)
+			}
+			continue
+		}
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, err
+		}
+		// the one member as an object of its own, into the same result
+		k, _ := json.Marshal(key)
+		one := make([]byte, 0, len(k)+len(raw)+3)
+		one = append(append(append(append(one, '{'), k...), ':'), raw...)
+		if err := json.Unmarshal(append(one, '}'), res); err != nil {
+			return nil, fmt.Errorf("%s: %w", key, err)
+		}
+	}
+	if _, err := dec.Token(); err != nil { // the closing brace
+		return nil, err
+	}
+	return res, endOfResult(dec)
+}
+
+// decodeClusters decodes the clusters list, one cluster at a time.
+func decodeClusters(dec *json.Decoder, brief bool) ([]analysis.Cluster, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	if tok == nil {
+		return nil, nil
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '[' {
+		return nil, fmt.Errorf("not a list (it starts with %v)", tok)
+	}
+	list := []analysis.Cluster{}
+	for dec.More() {
+		var one struct {
+			analysis.Cluster
+			Variants      skipped `json:"variants"`
+			MemberVariant skipped `json:"member_variant"`
+		}
+		var err error
+		if brief {
+			err = dec.Decode(&one)
+		} else {
+			err = dec.Decode(&one.Cluster)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("cluster %d: %w", len(list), err)
+		}
+		list = append(list, one.Cluster)
+	}
+	_, err = dec.Token() // the closing bracket
+	return list, err
+}
+
+// endOfResult reads past what follows the result, which may only be white space.
+func endOfResult(dec *json.Decoder) error {
+	if tok, err := dec.Token(); err != io.EOF {
+		if err != nil {
+			return err
+		}
+		return fmt.Errorf("data after the result (%v)", tok)
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package evidence
 import (
 	"cmp"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
@@ -45,7 +46,7 @@ type Model struct {
 	// intervals; empty without dated raids.
 	RaidTimeline Timeline
 	msgs         []msgLite                                   // one per message, ordered by time then ID (Derive)
-	parties      []importers.Party                           // the messages' distinct senders (msgLite.sender)
+	parties      []string                                    // the messages' distinct senders (msgLite.sender), packed (packParty)
 	partyKeys    []string                                    // Key() of each of parties
 	partySender  []int32                                     // per party, the number of its key (-1: none), in key order (Derive)
 	senderParty  []int32                                     // per key number, its first party: the distinct senders
@@ -82,29 +83,72 @@ type msgLite struct {
 func (l *msgLite) when() time.Time { return time.UnixMilli(l.ms).UTC() }
 
 // partyTable numbers distinct parties while a model's messages are read.
-type partyTable map[importers.Party]int32
+type partyTable struct {
+	ids map[string]int32 // by packed party
+	buf []byte
+}
 
 // newPartyTable empties the model's parties and returns the table that numbers them again.
-func (m *Model) newPartyTable() partyTable {
+func (m *Model) newPartyTable() *partyTable {
 	m.parties, m.partyKeys = nil, nil
-	return partyTable{}
+	return &partyTable{ids: map[string]int32{}}
 }
 
 // liteOf is msg's compact row, its sender numbered in pt (and added to m.parties when new).
-func (m *Model) liteOf(msg *casefile.Message, pt partyTable) msgLite {
-	k, ok := pt[msg.Sender]
+func (m *Model) liteOf(msg *casefile.Message, pt *partyTable) msgLite {
+	pt.buf = packParty(pt.buf[:0], &msg.Sender)
+	k, ok := pt.ids[string(pt.buf)]
 	if !ok {
+		s := string(pt.buf)
 		k = int32(len(m.parties))
-		pt[msg.Sender] = k
-		m.parties = append(m.parties, msg.Sender)
-		m.partyKeys = append(m.partyKeys, msg.Sender.Key())
+		pt.ids[s] = k
+		m.parties = append(m.parties, s)
+		m.partyKeys = append(m.partyKeys, unpackParty(s).Key()) // a substring of s, unless a handle is lower-cased
 	}
 	return msgLite{ID: msg.ID, ms: msg.Time.UnixMilli(), Text: msg.Text, stored: int32(msg.ClusterID),
 		sender: k, outgoing: msg.Direction == importers.Outgoing}
 }
 
+// packParty appends p to b in one string's worth of bytes: the lengths of Raw, E164, Handle and
+// Name as uvarints, then the five fields one after the other. A model holds one per distinct
+// sender (hundreds of thousands in a big case): one string each, not five and a struct.
+func packParty(b []byte, p *importers.Party) []byte {
+	for _, f := range [...]string{p.Raw, p.E164, p.Handle, p.Name} {
+		b = binary.AppendUvarint(b, uint64(len(f)))
+	}
+	for _, f := range [...]string{p.Raw, p.E164, p.Handle, p.Name, p.ID} {
+		b = append(b, f...)
+	}
+	return b
+}
+
+// unpackParty is the party packParty packed into s; its fields are substrings of s.
+func unpackParty(s string) importers.Party {
+	var n [4]int
+	i := 0
+	for k := range n {
+		shift := uint(0)
+		for {
+			c := s[i]
+			i++
+			n[k] |= int(c&0x7f) << shift
+			if c < 0x80 {
+				break
+			}
+			shift += 7
+		}
+	}
+	f := s[i:]
+	var p importers.Party
+	p.Raw, f = f[:n[0]], f[n[0]:]
+	p.E164, f = f[:n[1]], f[n[1]:]
+	p.Handle, f = f[:n[2]], f[n[2]:]
+	p.Name, p.ID = f[:n[3]], f[n[3]:]
+	return p
+}
+
 // senderOf is the sender of a model's message.
-func (m *Model) senderOf(l *msgLite) *importers.Party { return &m.parties[l.sender] }
+func (m *Model) senderOf(l *msgLite) importers.Party { return unpackParty(m.parties[l.sender]) }
 
 // senderKey is the key of a model's message's sender (importers.Party.Key).
 func (m *Model) senderKey(l *msgLite) string { return m.partyKeys[l.sender] }
@@ -263,7 +307,7 @@ type Joined struct {
 }
 
 // JoinedSender is how the sender of j is shown.
-func (m *Model) JoinedSender(j *Joined) string { return senderLabel(*m.senderOf(&m.msgs[j.msg])) }
+func (m *Model) JoinedSender(j *Joined) string { return senderLabel(m.senderOf(&m.msgs[j.msg])) }
 
 // JoinedExhibit is the exhibit id of the sender's first message in the raid.
 func (m *Model) JoinedExhibit(j *Joined) string { return exhibitOf(m.msgs[j.msg].ID) }

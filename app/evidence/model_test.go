@@ -460,3 +460,32 @@ bee,,Bee,,,,2,2024-05-01T20:01:00.000Z,2024-05-01T20:04:00.000Z,1 2
 		t.Errorf("senders.csv:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// TestPackParty: a party packed into one string comes back field for field, whatever the
+// fields' lengths and bytes, and its key shares the packed string's bytes.
+func TestPackParty(t *testing.T) {
+	long := strings.Repeat("é", 200) // lengths of several uvarint bytes
+	for _, p := range []importers.Party{
+		{},
+		{Raw: "06 12 34 56 01", E164: "+33612345601"},
+		{Handle: "Troll", ID: "123", Name: "Troll 🎭"},
+		{Raw: long, E164: "", Handle: long + "x", Name: "\x00\xff", ID: long},
+		{ID: "42"},
+	} {
+		s := string(packParty(nil, &p))
+		if got := unpackParty(s); got != p {
+			t.Errorf("%+v: unpacked as %+v", p, got)
+		}
+	}
+	m := &Model{}
+	pt := m.newPartyTable()
+	a := casefile.Message{Record: importers.Record{Sender: importers.Party{Raw: "06 12", E164: "+33612"}}}
+	b := casefile.Message{Record: importers.Record{Sender: importers.Party{Raw: "06 12", E164: "+33612", Name: "A"}}}
+	la, lb, la2 := m.liteOf(&a, pt), m.liteOf(&b, pt), m.liteOf(&a, pt)
+	if la.sender != la2.sender || la.sender == lb.sender || len(m.parties) != 2 {
+		t.Errorf("party numbers %d, %d, %d (%d parties): want one per distinct party", la.sender, lb.sender, la2.sender, len(m.parties))
+	}
+	if got := m.senderOf(&lb); got != b.Sender || m.senderKey(&lb) != "+33612" {
+		t.Errorf("sender %+v, key %q", got, m.senderKey(&lb))
+	}
+}

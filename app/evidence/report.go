@@ -220,7 +220,7 @@ func (m *Model) document(t *tr, annexMax int) []block {
 		return func(k int) []string {
 			msg := &m.msgs[list[k]]
 			// the column head says UTC; without the suffix the time fits on one line
-			return []string{exhibitOf(msg.ID), strings.TrimSuffix(m.fmtT(msg.when()), " UTC"), senderLabel(*m.senderOf(msg)), msg.Text,
+			return []string{exhibitOf(msg.ID), strings.TrimSuffix(m.fmtT(msg.when()), " UTC"), senderLabel(m.senderOf(msg)), msg.Text,
 				orDash(m.triageLabel(t, msg.ID)), orDash(m.flagDecisionsLabel(t, msg.ID))}
 		}
 	}
@@ -314,7 +314,7 @@ func (m *Model) document(t *tr, annexMax int) []block {
 	arow := func(i int) []string {
 		msg := &annex[i]
 		// the column head says UTC; without the suffix the time fits on one line
-		who := senderLabel(*m.senderOf(msg))
+		who := senderLabel(m.senderOf(msg))
 		if who == "" && msg.outgoing {
 			who = outgoing
 		}

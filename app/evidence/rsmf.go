@@ -243,7 +243,7 @@ func (h *rsmfHead) add(msg *casefile.Message, l *msgLite) {
 	// the sender (rsmfConversationOf says the same with strings)
 	from, named := int32(0), true
 	switch {
-	case int(l.sender) < len(m.partySender) && m.partySender[l.sender] >= 0 && m.parties[l.sender] == msg.Sender:
+	case int(l.sender) < len(m.partySender) && m.partySender[l.sender] >= 0 && m.senderOf(l) == msg.Sender:
 		from = m.partySender[l.sender]
 		if !h.seen[from] {
 			h.seen[from] = true
@@ -394,8 +394,8 @@ func (h *rsmfHead) participant(r int32) rsmfParticipant {
 	if r < 0 {
 		return h.extra[-r-1]
 	}
-	p := &h.m.parties[r]
-	return rsmfParticipant{ID: h.m.partyKeys[r], Display: senderLabel(*p), Custom: rsmfCustoms("account_id", p.ID)}
+	p := unpackParty(h.m.parties[r])
+	return rsmfParticipant{ID: h.m.partyKeys[r], Display: senderLabel(p), Custom: rsmfCustoms("account_id", p.ID)}
 }
 
 // conversation is the manifest entry of h.convs[i].
@@ -685,7 +685,7 @@ func (m *Model) WriteRSMF(w io.Writer) error {
 	text := newBase64Lines(b)
 	for i := range m.msgs {
 		msg := &m.msgs[i]
-		fmt.Fprintf(text, "%s  %s  %s: %s\n", exhibitOf(msg.ID), fmtTime(msg.when()), senderLabel(*m.senderOf(msg)), msg.Text)
+		fmt.Fprintf(text, "%s  %s  %s: %s\n", exhibitOf(msg.ID), fmtTime(msg.when()), senderLabel(m.senderOf(msg)), msg.Text)
 	}
 	text.Close()
 	fmt.Fprintf(b, "--%s\r\nContent-Type: application/zip\r\nContent-Disposition: attachment; filename=\"rsmf.zip\"\r\nContent-Transfer-Encoding: base64\r\n\r\n", boundary)

@@ -273,9 +273,9 @@ func (m *Model) WriteSendersCSV(w io.Writer) error {
 		for k, p := range pos[start[s]:start[s+1]] {
 			l := &m.msgs[p]
 			if k == 0 {
-				party = *m.senderOf(l)
+				party = m.senderOf(l)
 			} else {
-				mergeParty(&party, *m.senderOf(l))
+				mergeParty(&party, m.senderOf(l))
 			}
 			if t := l.when(); !t.IsZero() {
 				if first.IsZero() || t.Before(first) {

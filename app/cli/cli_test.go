@@ -26,7 +26,14 @@ import (
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"raidtrace": func() { os.Exit(cli.Run(context.Background(), os.Args[1:], &cli.Env{})) },
+		"raidtrace": func() {
+			cli.LimitMemory(cli.MemoryLimit) // as main does
+			code := cli.Run(context.Background(), os.Args[1:], &cli.Env{})
+			if f := os.Getenv("RAIDTRACE_BENCH_PEAK_FILE"); f != "" {
+				writePeakRSS(f) // for BenchmarkEndToEnd
+			}
+			os.Exit(code)
+		},
 	})
 }
 

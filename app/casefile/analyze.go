@@ -254,7 +254,7 @@ func insertMembers(ctx context.Context, tx *sql.Tx, run int64, clusters []analys
 	return len(rows), nil
 }
 
-func (c *impl) latestAnalysis(ctx context.Context, brief bool) (*Analysis, error) {
+func (c *impl) latestAnalysis(ctx context.Context, mode clusterMode) (*Analysis, error) {
 	// The result is read as a blob into sql.RawBytes: the driver's copy is decoded in place,
 	// rather than a string and then a []byte copy of it (each hundreds of MB on a million
 	// messages).
@@ -279,7 +279,7 @@ func (c *impl) latestAnalysis(ctx context.Context, brief bool) (*Analysis, error
 	a.At = time.UnixMilli(at).UTC()
 	r, err := resultReader(res)
 	if err == nil {
-		a.Result, err = decodeResult(r, brief)
+		a.Result, _, err = decodeResult(r, mode)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("latest analysis %d: result: %w", a.Run, err)
@@ -288,6 +288,35 @@ func (c *impl) latestAnalysis(ctx context.Context, brief bool) (*Analysis, error
 		return nil, fmt.Errorf("latest analysis %d: message ids: %w", a.Run, err)
 	}
 	return &a, nil
+}
+
+// analysisClusters reads the clusters of stored analysis run again, giving them to fn one at a
+// time (see [Case.LatestAnalysisStream]).
+func (c *impl) analysisClusters(ctx context.Context, run int64, fn func(*analysis.Cluster) error) (bool, error) {
+	rows, err := c.r.QueryContext(ctx, "SELECT CAST(result AS BLOB) FROM analysis_runs WHERE id = ?", run)
+	if err != nil {
+		return false, fmt.Errorf("analysis %d: %w", run, sqlErr(err))
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return false, fmt.Errorf("analysis %d: %w", run, sqlErr(err))
+		}
+		return false, fmt.Errorf("analysis %d: %w", run, ErrNotFound)
+	}
+	var res sql.RawBytes
+	if err := rows.Scan(&res); err != nil {
+		return false, fmt.Errorf("analysis %d: %w", run, sqlErr(err))
+	}
+	r, err := resultReader(res)
+	var null bool
+	if err == nil {
+		_, null, err = decodeResult(r, clusterMode{each: fn})
+	}
+	if err != nil {
+		return false, fmt.Errorf("analysis %d: result: %w", run, err)
+	}
+	return null, nil
 }
 
 // skipped is a JSON value that is read past and dropped.

@@ -186,7 +186,7 @@ func (c *Case) AnalyzeRows(ctx context.Context, in []analysis.Message, ids []int
 
 // LatestAnalysis returns the stored analysis, or ErrNotFound if none was run.
 func (c *Case) LatestAnalysis(ctx context.Context) (*Analysis, error) {
-	return c.latestAnalysis(ctx, false)
+	return c.latestAnalysis(ctx, clusterMode{})
 }
 
 // LatestAnalysisBrief is [Case.LatestAnalysis] without the clusters' Variants (each distinct
@@ -194,7 +194,20 @@ func (c *Case) LatestAnalysis(ctx context.Context) (*Analysis, error) {
 // of the stored result: for views that show the template and compute a member's differences
 // themselves. Everything else is as LatestAnalysis returns it.
 func (c *Case) LatestAnalysisBrief(ctx context.Context) (*Analysis, error) {
-	return c.latestAnalysis(ctx, true)
+	return c.latestAnalysis(ctx, clusterMode{brief: true})
+}
+
+// LatestAnalysisStream is [Case.LatestAnalysis] without the clusters (Result.Clusters is nil),
+// and clusters, which reads that run's result again and gives its clusters to fn one at a time,
+// in order: for writers that stream them, as they are most of a big result (a 1M-message one
+// is 140 MB of JSON). clusters reports whether the stored list is null (fn is not called); an
+// error from fn stops it and is returned, wrapped.
+func (c *Case) LatestAnalysisStream(ctx context.Context) (a *Analysis, clusters func(fn func(*analysis.Cluster) error) (null bool, err error), err error) {
+	if a, err = c.latestAnalysis(ctx, clusterMode{skip: true}); err != nil {
+		return nil, nil, err
+	}
+	run := a.Run
+	return a, func(fn func(*analysis.Cluster) error) (bool, error) { return c.analysisClusters(ctx, run, fn) }, nil
 }
 
 // Decide records a reviewer decision (and logs it); Decisions lists them in order.

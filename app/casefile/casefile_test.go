@@ -1287,7 +1287,7 @@ func TestResultStoredCompressed(t *testing.T) {
 	runtime.ReadMemStats(&before)
 	zr, err = resultReader(forged)
 	if err == nil {
-		_, err = decodeResult(zr, false)
+		_, _, err = decodeResult(zr, clusterMode{})
 	}
 	if err == nil || !strings.Contains(err.Error(), "decompressing") {
 		t.Errorf("forged size: error %v, want one about decompressing", err)

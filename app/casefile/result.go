@@ -130,85 +130,112 @@ func (d decompressing) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// clusterMode says what decodeResult does with the clusters: keeps them whole, keeps them
+// without their variants (brief, see [Case.LatestAnalysisBrief]), gives each to each without
+// keeping any, or reads past them (skip).
+type clusterMode struct {
+	brief, skip bool
+	each        func(*analysis.Cluster) error
+}
+
 // decodeResult decodes a stored result as json.Unmarshal would, but a top-level member at a
 // time and the clusters one at a time, so that the JSON text (140 MB for a million messages)
-// is never held whole. brief leaves out the clusters' variants (see [briefResult]). It reads r
-// to its end: a compressed result's checksum is checked.
-func decodeResult(r io.Reader, brief bool) (*analysis.Result, error) {
+// is never held whole; what it does with the clusters is mode's (Result.Clusters is nil unless
+// they are kept). null reports a result without a clusters list (none, or JSON null). Unless
+// they are kept, a second clusters list is an error (those of the first are given already),
+// and skipped clusters are only checked to be JSON. It reads r to its end: a compressed
+// result's checksum is checked.
+func decodeResult(r io.Reader, mode clusterMode) (res *analysis.Result, null bool, err error) {
 	dec := json.NewDecoder(r)
 	tok, err := dec.Token()
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if tok == nil { // null
-		return nil, endOfResult(dec)
+		return nil, false, endOfResult(dec)
 	}
 	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return nil, fmt.Errorf("the result is not a JSON object (it starts with %v)", tok)
+		return nil, false, fmt.Errorf("the result is not a JSON object (it starts with %v)", tok)
 	}
-	res := &analysis.Result{}
+	res = &analysis.Result{}
+	null, seen := true, false
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		key, _ := tok.(string)
 		if strings.EqualFold(key, "clusters") {
-			if res.Clusters, err = decodeClusters(dec, brief); err != nil {
-				return nil, fmt.Errorf("clusters: %w", err)
+			if seen && (mode.skip || mode.each != nil) {
+				return nil, false, fmt.Errorf("clusters listed twice")
+			}
+			seen = true
+			if res.Clusters, null, err = decodeClusters(dec, mode); err != nil {
+				return nil, false, fmt.Errorf("clusters: %w", err)
 			}
 			continue
 		}
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		// the one member as an object of its own, into the same result
 		k, _ := json.Marshal(key)
 		one := make([]byte, 0, len(k)+len(raw)+3)
 		one = append(append(append(append(one, '{'), k...), ':'), raw...)
 		if err := json.Unmarshal(append(one, '}'), res); err != nil {
-			return nil, fmt.Errorf("%s: %w", key, err)
+			return nil, false, fmt.Errorf("%s: %w", key, err)
 		}
 	}
 	if _, err := dec.Token(); err != nil { // the closing brace
-		return nil, err
+		return nil, false, err
 	}
-	return res, endOfResult(dec)
+	return res, null, endOfResult(dec)
 }
 
-// decodeClusters decodes the clusters list, one cluster at a time.
-func decodeClusters(dec *json.Decoder, brief bool) ([]analysis.Cluster, error) {
+// decodeClusters decodes the clusters list one cluster at a time, as mode says.
+func decodeClusters(dec *json.Decoder, mode clusterMode) (list []analysis.Cluster, null bool, err error) {
 	tok, err := dec.Token()
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if tok == nil {
-		return nil, nil
+		return nil, true, nil
 	}
 	if d, ok := tok.(json.Delim); !ok || d != '[' {
-		return nil, fmt.Errorf("not a list (it starts with %v)", tok)
+		return nil, false, fmt.Errorf("not a list (it starts with %v)", tok)
 	}
-	list := []analysis.Cluster{}
-	for dec.More() {
+	keep := !mode.skip && mode.each == nil
+	if keep {
+		list = []analysis.Cluster{}
+	}
+	for i := 0; dec.More(); i++ {
 		var one struct {
 			analysis.Cluster
 			Variants      skipped `json:"variants"`
 			MemberVariant skipped `json:"member_variant"`
 		}
 		var err error
-		if brief {
+		switch {
+		case mode.skip:
+			err = dec.Decode(&skipped{})
+		case mode.brief:
 			err = dec.Decode(&one)
-		} else {
+		default:
 			err = dec.Decode(&one.Cluster)
 		}
-		if err != nil {
-			return nil, fmt.Errorf("cluster %d: %w", len(list), err)
+		if err == nil && mode.each != nil {
+			err = mode.each(&one.Cluster)
 		}
-		list = append(list, one.Cluster)
+		if err != nil {
+			return nil, false, fmt.Errorf("cluster %d: %w", i, err)
+		}
+		if keep {
+			list = append(list, one.Cluster)
+		}
 	}
 	_, err = dec.Token() // the closing bracket
-	return list, err
+	return list, false, err
 }
 
 // endOfResult reads past what follows the result, which may only be white space.

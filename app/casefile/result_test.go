@@ -33,25 +33,64 @@ var decodeResultCases = []string{
 	``,
 }
 
-// wantResult is json.Unmarshal's reading of js; brief drops the clusters' variants.
+// wantResult is json.Unmarshal's reading of js; brief reads past the clusters' variants (and
+// does not check them) as LatestAnalysisBrief does.
 func wantResult(js []byte, brief bool) (*analysis.Result, error) {
+	if brief {
+		var ref *struct {
+			analysis.Result
+			Clusters []struct {
+				analysis.Cluster
+				Variants      skipped `json:"variants"`
+				MemberVariant skipped `json:"member_variant"`
+			} `json:"clusters"`
+		}
+		if err := json.Unmarshal(js, &ref); err != nil || ref == nil {
+			return nil, err
+		}
+		res := ref.Result
+		if ref.Clusters != nil {
+			res.Clusters = make([]analysis.Cluster, len(ref.Clusters))
+			for i, c := range ref.Clusters {
+				res.Clusters[i] = c.Cluster
+			}
+		}
+		return &res, nil
+	}
 	var res *analysis.Result
 	if err := json.Unmarshal(js, &res); err != nil {
 		return nil, err
-	}
-	if brief && res != nil {
-		for i := range res.Clusters {
-			res.Clusters[i].Variants, res.Clusters[i].MemberVariant = nil, nil
-		}
 	}
 	return res, nil
 }
 
 func checkDecodeResult(t *testing.T, js []byte) {
 	t.Helper()
+	// skipped, or given one at a time, the clusters are the same ones
+	want, wantErr := wantResult(js, false)
+	var each []analysis.Cluster
+	got, null, err := decodeResult(bytes.NewReader(js), clusterMode{each: func(c *analysis.Cluster) error {
+		each = append(each, *c)
+		return nil
+	}})
+	skel, _, skipErr := decodeResult(bytes.NewReader(js), clusterMode{skip: true})
+	twice := err != nil && strings.Contains(err.Error(), "clusters listed twice") // refused, not merged
+	if !twice && ((err != nil) != (wantErr != nil) || (wantErr == nil && skipErr != nil)) {
+		t.Fatalf("%q: error %v (skipping: %v), json.Unmarshal's %v", js, err, skipErr, wantErr)
+	}
+	if err == nil && want != nil {
+		if got.Clusters != nil || skel.Clusters != nil || null != (want.Clusters == nil) || len(each) != len(want.Clusters) ||
+			(len(each) > 0 && !reflect.DeepEqual(each, want.Clusters)) {
+			t.Fatalf("%q: clusters one at a time %+v (null %v), want %+v", js, each, null, want.Clusters)
+		}
+		got.Clusters, skel.Clusters = want.Clusters, want.Clusters
+		if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(skel, want) {
+			t.Fatalf("%q: without the clusters:\n got %+v\nskip %+v\nwant %+v", js, got, skel, want)
+		}
+	}
 	for _, brief := range []bool{false, true} {
 		want, wantErr := wantResult(js, brief)
-		got, err := decodeResult(bytes.NewReader(js), brief)
+		got, _, err := decodeResult(bytes.NewReader(js), clusterMode{brief: brief})
 		if (err != nil) != (wantErr != nil) {
 			t.Fatalf("%q (brief %v): error %v, json.Unmarshal's %v", js, brief, err, wantErr)
 		}
@@ -77,13 +116,13 @@ func TestDecodeResult(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, err := decodeResult(r, false); err != nil || got.Messages != 3 || len(got.Clusters[0].Variants) != 1 {
+	if got, _, err := decodeResult(r, clusterMode{}); err != nil || got.Messages != 3 || len(got.Clusters[0].Variants) != 1 {
 		t.Errorf("compressed: %+v, %v", got, err)
 	}
 	bad := bytes.Clone(z.Bytes())
 	bad[len(bad)-8] ^= 0xff // the CRC-32
 	if r, err = resultReader(bad); err == nil {
-		_, err = decodeResult(r, false)
+		_, _, err = decodeResult(r, clusterMode{})
 	}
 	if err == nil || !strings.Contains(err.Error(), "decompressing") {
 		t.Errorf("bad checksum: error %v, want one about decompressing", err)

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"time"
@@ -369,14 +370,14 @@ func writeBag(ctx context.Context, m *Model, open originalOpener, root string, o
 		return writeJSON(wr, p)
 	}
 	result := func(wr io.Writer) error {
-		a := m.Analysis
-		if m.fullAnalysis != nil {
-			var err error
-			if a, err = m.fullAnalysis(); err != nil {
-				return err
-			}
+		if m.fullAnalysis == nil {
+			return writeResultJSON(wr, m.Analysis, nil)
 		}
-		return writeResultJSON(wr, a)
+		a, clusters, err := m.fullAnalysis()
+		if err != nil {
+			return err
+		}
+		return writeResultJSON(wr, a, clusters)
 	}
 	// the tables that need only the model come before the pass over the full messages, so that
 	// what only they need (the per-sender rows, the analysis' per-message lists) is let go of
@@ -662,22 +663,42 @@ func (m *Model) bagInfo(now time.Time, oxum, head string) BagInfo {
 	return bi
 }
 
+// clusterStream gives an analysis' clusters one at a time, in order, and reports whether its
+// list is null (see [casefile.Case.LatestAnalysisStream]).
+type clusterStream func(fn func(*analysis.Cluster) error) (null bool, err error)
+
+// exhibitID is a message's id written as its exhibit id.
+type exhibitID int64
+
+func (id exhibitID) MarshalText() ([]byte, error) { return []byte(exhibitOf(int64(id))), nil }
+
 // writeResultJSON writes data/analysis/result.json: the analysis with the exhibit id of each
 // input message, as writeJSON would, but field by field and element by element (clusters, flags,
-// message ids…) so that the whole indented text is never held in memory.
-func writeResultJSON(w io.Writer, a *casefile.Analysis) error {
+// message ids…) so that the whole indented text is never held in memory. With clusters, a's
+// result has none (nil) and the list written is the one clusters gives, a cluster at a time.
+func writeResultJSON(w io.Writer, a *casefile.Analysis, clusters clusterStream) error {
 	if a == nil {
 		return writeJSON(w, nil)
 	}
-	ex := make([]string, len(a.MessageIDs))
+	ex := make([]exhibitID, len(a.MessageIDs))
 	for i, id := range a.MessageIDs {
-		ex[i] = exhibitOf(id)
+		ex[i] = exhibitID(id)
 	}
 	type withExhibits struct {
 		*casefile.Analysis
-		ExhibitIDs []string `json:"exhibit_ids"`
+		ExhibitIDs []exhibitID `json:"exhibit_ids"`
 	}
-	return writeJSONStreamed(w, withExhibits{a, ex})
+	if clusters == nil || a.Result == nil {
+		return writeJSONStreamed(w, withExhibits{a, ex})
+	}
+	if a.Result.Clusters != nil {
+		return fmt.Errorf("write result: clusters both held and streamed")
+	}
+	list := jsonList{owner: reflect.TypeFor[analysis.Result](), name: "clusters",
+		each: func(fn func(any) error) (bool, error) {
+			return clusters(func(c *analysis.Cluster) error { return fn(c) })
+		}}
+	return writeJSONStreamed(w, withExhibits{a, ex}, list)
 }
 
 // releaseTables lets go of what only the data tables need (the per-sender rows, the analysis'

@@ -17,10 +17,11 @@ const streamMin = 64
 // unescaped, a newline at the end) without ever holding the whole text: structs are written
 // field by field and long slices element by element, each piece through encoding/json. Types it
 // cannot follow field by field (a custom marshaller, ",string", clashing names) are encoded
-// whole, which gives the same bytes.
-func writeJSONStreamed(w io.Writer, v any) error {
+// whole, which gives the same bytes. Each of lists stands for a field of v's (at any depth)
+// whose elements are not held but given one at a time (see [jsonList]).
+func writeJSONStreamed(w io.Writer, v any, lists ...jsonList) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	if err := streamJSON(bw, v, "  ", false); err != nil {
+	if err := streamJSON(bw, v, "  ", false, lists...); err != nil {
 		return err
 	}
 	bw.WriteByte('\n')
@@ -30,8 +31,8 @@ func writeJSONStreamed(w io.Writer, v any) error {
 // streamJSON writes v to w as json.MarshalIndent(v, "", indent) does (with escapeHTML: as
 // json.Encoder does after SetEscapeHTML(escapeHTML)), in the same way as writeJSONStreamed, with
 // no newline at the end. The caller flushes w.
-func streamJSON(w *bufio.Writer, v any, indent string, escapeHTML bool) error {
-	s := &jsonStream{w: w, indent: indent}
+func streamJSON(w *bufio.Writer, v any, indent string, escapeHTML bool, lists ...jsonList) error {
+	s := &jsonStream{w: w, indent: indent, lists: lists}
 	s.enc = json.NewEncoder(&s.one)
 	s.enc.SetEscapeHTML(escapeHTML)
 	s.value(reflect.ValueOf(v), "")
@@ -43,7 +44,19 @@ type jsonStream struct {
 	indent string
 	one    bytes.Buffer
 	enc    *json.Encoder // into one
+	lists  []jsonList
 	err    error
+}
+
+// jsonList is a list field written from a function that gives its elements one at a time, in
+// place of the field's own value (which should be nil): for lists too big to hold, such as a
+// big result's clusters. It is written as the field's slice would be: null when each reports a
+// null list, [] when it gives no element.
+type jsonList struct {
+	owner reflect.Type // the struct type that declares the field
+	name  string       // the field's JSON name
+	// each calls fn for each element in order, stops at fn's first error and returns it
+	each func(fn func(elem any) error) (null bool, err error)
 }
 
 var (
@@ -101,8 +114,9 @@ func (s *jsonStream) encode(v reflect.Value, prefix string) {
 }
 
 type jsonField struct {
-	name string
-	v    reflect.Value
+	name  string
+	v     reflect.Value
+	owner reflect.Type // the struct type that declares it
 }
 
 // object writes the fields as a JSON object.
@@ -120,7 +134,11 @@ func (s *jsonStream) object(fields []jsonField, prefix string) {
 		s.w.WriteString("\n" + in)
 		s.encode(reflect.ValueOf(f.name), in)
 		s.w.WriteString(": ")
-		s.value(f.v, in)
+		if l := s.list(f); l != nil {
+			s.streamed(l, in)
+		} else {
+			s.value(f.v, in)
+		}
 	}
 	s.w.WriteString("\n" + prefix + "}")
 }
@@ -140,6 +158,44 @@ func (s *jsonStream) array(v reflect.Value, prefix string) {
 		}
 	}
 	s.w.WriteString("\n" + prefix + "]")
+}
+
+// list is the jsonList that stands for field f, or nil.
+func (s *jsonStream) list(f jsonField) *jsonList {
+	for i := range s.lists {
+		if l := &s.lists[i]; l.owner == f.owner && l.name == f.name {
+			return l
+		}
+	}
+	return nil
+}
+
+// streamed writes l's elements as array writes a slice's.
+func (s *jsonStream) streamed(l *jsonList, prefix string) {
+	in := prefix + s.indent
+	n := 0
+	null, err := l.each(func(elem any) error {
+		if n == 0 {
+			s.w.WriteString("[")
+		} else {
+			s.w.WriteString(",")
+		}
+		n++
+		s.w.WriteString("\n" + in)
+		s.encode(reflect.ValueOf(elem), in)
+		return s.err
+	})
+	switch {
+	case s.err != nil:
+	case err != nil:
+		s.err = err
+	case n > 0:
+		s.w.WriteString("\n" + prefix + "]")
+	case null:
+		s.w.WriteString("null")
+	default:
+		s.w.WriteString("[]")
+	}
 }
 
 // jsonFields lists the fields encoding/json writes for struct v, in its order, or ok false when
@@ -199,7 +255,7 @@ func jsonFields(v reflect.Value) (fields []jsonField, ok bool) {
 			if strings.Contains(opts, "omitempty") && emptyJSON(fv) {
 				continue
 			}
-			fields = append(fields, jsonField{name, fv})
+			fields = append(fields, jsonField{name, fv, t})
 		}
 		return true
 	}

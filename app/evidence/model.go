@@ -58,9 +58,10 @@ type Model struct {
 	once         bool                                        // Export's model: writeBag may release what only the tables need
 	att          attachmentCount                             // the messages' attachments, counted by writeBag's pass
 	scratch      string                                      // folder for temporary files ("": the system's)
-	// fullAnalysis reads Analysis again with what BuildModel left out of it (the clusters'
-	// variants), redacted like it; nil: Analysis is whole
-	fullAnalysis func() (*casefile.Analysis, error)
+	// fullAnalysis reads Analysis again, without its clusters, and gives them (with their
+	// variants, which BuildModel left out) one at a time, redacted like it; nil: Analysis is
+	// whole
+	fullAnalysis func() (*casefile.Analysis, clusterStream, error)
 	// load reads the messages and derives the model, when BuildModel left that for later
 	load func() error
 }
@@ -364,7 +365,7 @@ func BuildModel(ctx context.Context, c *casefile.Case, opt BuildOptions) (*Model
 	}
 	m.stream = func(fn func(casefile.Message) error) error { return c.EachMessage(ctx, fn) }
 	// without the clusters' variants (most of a big result): only result.json needs them, and
-	// it reads the full analysis again when it is written (fullAnalysis)
+	// it reads the clusters again, one at a time, when it is written (fullAnalysis)
 	switch a, err := c.LatestAnalysisBrief(ctx); {
 	case errors.Is(err, casefile.ErrNotFound):
 	case err != nil:
@@ -372,18 +373,25 @@ func BuildModel(ctx context.Context, c *casefile.Case, opt BuildOptions) (*Model
 	default:
 		m.Analysis = a
 		run := a.Run // not a: the model lets go of its lists before the reports (releaseTables)
-		m.fullAnalysis = func() (*casefile.Analysis, error) {
-			full, err := c.LatestAnalysis(ctx)
+		m.fullAnalysis = func() (*casefile.Analysis, clusterStream, error) {
+			full, clusters, err := c.LatestAnalysisStream(ctx)
 			if err != nil {
-				return nil, fmt.Errorf("read analysis: %w", err)
+				return nil, nil, fmt.Errorf("read analysis: %w", err)
 			}
 			if full.Run != run {
-				return nil, fmt.Errorf("read analysis: run %d replaced by run %d during the export", run, full.Run)
+				return nil, nil, fmt.Errorf("read analysis: run %d replaced by run %d during the export", run, full.Run)
 			}
 			if key != nil && full.Result != nil {
 				full.Result = redactResult(key, full.Result)
+				plain := clusters
+				clusters = func(fn func(*analysis.Cluster) error) (bool, error) {
+					return plain(func(cl *analysis.Cluster) error {
+						redactCluster(key, cl)
+						return fn(cl)
+					})
+				}
 			}
-			return full, nil
+			return full, clusters, nil
 		}
 	}
 	if m.Decisions, err = c.Decisions(ctx); err != nil {

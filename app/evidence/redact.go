@@ -114,49 +114,13 @@ func (m *Model) Redact(key []byte) {
 // replaced: the slices it changes are copied, r itself is left as it is.
 func redactResult(key []byte, r *analysis.Result) *analysis.Result {
 	out := *r
-	masks := func(ss []string) []string {
-		if ss == nil {
-			return nil
-		}
-		o := make([]string, len(ss))
-		for i, s := range ss {
-			o[i] = MaskText(s)
-		}
-		return o
-	}
-	cadence := func(c analysis.Cadence) analysis.Cadence {
-		switch c.Scope {
-		case "sender":
-			c.Key = Pseudonym(key, c.Key)
-		case "channel":
-		default: // a cluster's template, or a scope added later: masked as a text
-			c.Key = MaskText(c.Key)
-		}
-		return c
-	}
 	out.Clusters = slices.Clone(r.Clusters)
 	for i := range out.Clusters {
-		c := &out.Clusters[i]
-		c.Template = MaskText(c.Template)
-		c.Normalised = MaskText(c.Normalised)
-		c.Variants = slices.Clone(c.Variants)
-		for j := range c.Variants {
-			v := &c.Variants[j]
-			v.Text, v.Example, v.Diff = MaskText(v.Text), MaskText(v.Example), masks(v.Diff)
-		}
-		c.NumberBlocks = slices.Clone(c.NumberBlocks)
-		for j := range c.NumberBlocks {
-			c.NumberBlocks[j].Prefix = keyedLabel(key, "B-", "block", c.NumberBlocks[j].Prefix)
-		}
-		c.NamePatterns = slices.Clone(c.NamePatterns)
-		for j := range c.NamePatterns {
-			c.NamePatterns[j].Pattern = keyedLabel(key, "N-", "pattern", c.NamePatterns[j].Pattern)
-		}
-		c.Cadence = cadence(c.Cadence)
+		redactCluster(key, &out.Clusters[i])
 	}
 	out.Cadence = slices.Clone(r.Cadence)
 	for i := range out.Cadence {
-		out.Cadence[i] = cadence(out.Cadence[i])
+		out.Cadence[i] = redactCadence(key, out.Cadence[i])
 	}
 	// co-signal values: handles become pseudonyms, URLs are masked like texts
 	out.CoSignals = slices.Clone(r.CoSignals)
@@ -181,9 +145,54 @@ func redactResult(key []byte, r *analysis.Result) *analysis.Result {
 	}
 	out.Flags = slices.Clone(r.Flags)
 	for i := range out.Flags {
-		out.Flags[i].Matched = masks(out.Flags[i].Matched)
+		out.Flags[i].Matched = maskTexts(out.Flags[i].Matched)
 	}
 	return &out
+}
+
+// redactCluster pseudonymises one cluster of a result as redactResult does, its lists copied
+// first (they may be shared with the result it comes from).
+func redactCluster(key []byte, c *analysis.Cluster) {
+	c.Template = MaskText(c.Template)
+	c.Normalised = MaskText(c.Normalised)
+	c.Variants = slices.Clone(c.Variants)
+	for j := range c.Variants {
+		v := &c.Variants[j]
+		v.Text, v.Example, v.Diff = MaskText(v.Text), MaskText(v.Example), maskTexts(v.Diff)
+	}
+	c.NumberBlocks = slices.Clone(c.NumberBlocks)
+	for j := range c.NumberBlocks {
+		c.NumberBlocks[j].Prefix = keyedLabel(key, "B-", "block", c.NumberBlocks[j].Prefix)
+	}
+	c.NamePatterns = slices.Clone(c.NamePatterns)
+	for j := range c.NamePatterns {
+		c.NamePatterns[j].Pattern = keyedLabel(key, "N-", "pattern", c.NamePatterns[j].Pattern)
+	}
+	c.Cadence = redactCadence(key, c.Cadence)
+}
+
+// redactCadence pseudonymises a sender's cadence and masks a text's.
+func redactCadence(key []byte, c analysis.Cadence) analysis.Cadence {
+	switch c.Scope {
+	case "sender":
+		c.Key = Pseudonym(key, c.Key)
+	case "channel":
+	default: // a cluster's template, or a scope added later: masked as a text
+		c.Key = MaskText(c.Key)
+	}
+	return c
+}
+
+// maskTexts masks each text (nil stays nil).
+func maskTexts(ss []string) []string {
+	if ss == nil {
+		return nil
+	}
+	o := make([]string, len(ss))
+	for i, s := range ss {
+		o[i] = MaskText(s)
+	}
+	return o
 }
 
 // custodyMasked is the value that stands for a masked custody detail.

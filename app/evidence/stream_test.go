@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -160,8 +161,23 @@ func TestResultJSONStreamed(t *testing.T) {
 		r := *a.Result
 		r.Clusters = tc.clusters
 		a.Result = &r
-		var got, want bytes.Buffer
-		if err := writeResultJSON(&got, &a); err != nil {
+		var got, streamed, want bytes.Buffer
+		if err := writeResultJSON(&got, &a, nil); err != nil {
+			t.Fatal(err)
+		}
+		// the same with the clusters given one at a time
+		skel, sr := a, r
+		sr.Clusters, skel.Result = nil, &sr
+		stream := func(fn func(*analysis.Cluster) error) (bool, error) {
+			for i := range tc.clusters {
+				c := tc.clusters[i]
+				if err := fn(&c); err != nil {
+					return false, err
+				}
+			}
+			return tc.clusters == nil, nil
+		}
+		if err := writeResultJSON(&streamed, &skel, stream); err != nil {
 			t.Fatal(err)
 		}
 		ex := []string{exhibitOf(1), exhibitOf(2), exhibitOf(3)}
@@ -171,6 +187,27 @@ func TestResultJSONStreamed(t *testing.T) {
 		if got.String() != want.String() {
 			t.Errorf("%s: got\n%s\nwant\n%s", tc.name, got.String(), want.String())
 		}
+		if streamed.String() != want.String() {
+			t.Errorf("%s: clusters streamed: got\n%s\nwant\n%s", tc.name, streamed.String(), want.String())
+		}
+	}
+	// an error while the clusters are read stops the writing and is returned
+	a := *m.Analysis
+	r := *a.Result
+	r.Clusters, a.Result = nil, &r
+	bad := errors.New("cluster 1: truncated")
+	err := writeResultJSON(io.Discard, &a, func(fn func(*analysis.Cluster) error) (bool, error) {
+		if err := fn(&m.Analysis.Result.Clusters[0]); err != nil {
+			return false, err
+		}
+		return false, bad
+	})
+	if !errors.Is(err, bad) {
+		t.Errorf("failing stream: error %v, want %v", err, bad)
+	}
+	// clusters both held and streamed are refused, not written twice
+	if err := writeResultJSON(io.Discard, m.Analysis, func(func(*analysis.Cluster) error) (bool, error) { return false, nil }); err == nil {
+		t.Errorf("clusters held and streamed: no error")
 	}
 }
 
@@ -282,6 +319,57 @@ func TestJSONStreamedLikeWriteJSON(t *testing.T) {
 		bw.Flush()
 		if wantOne, _ := json.MarshalIndent(tc.v, "", " "); one.String() != string(wantOne) {
 			t.Errorf("%s, one space: got\n%s\nwant\n%s", tc.name, one.String(), wantOne)
+		}
+	}
+}
+
+// TestResultJSONFromCase checks the result.json of exported bags, whose clusters are read from
+// the case one at a time (and redacted one at a time), against the stored analysis read whole
+// and written at once.
+func TestResultJSONFromCase(t *testing.T) {
+	c := newTestCase(t)
+	full, err := c.LatestAnalysis(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if full.Result == nil || len(full.Result.Clusters) == 0 {
+		t.Fatalf("test case: no clusters to stream")
+	}
+	info, err := c.Info(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer := testSigner(t)
+	for _, redact := range []bool{false, true} {
+		bag := exportTest(t, c, Options{Key: signer, Redact: redact})
+		got, err := os.ReadFile(filepath.Join(bag, "data", "analysis", "result.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := *full
+		if redact {
+			a.Result = redactResult(pseudonymKey(info.ID, signer), full.Result)
+		}
+		var want bytes.Buffer
+		if err := writeResultJSON(&want, &a, nil); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want.Bytes()) {
+			t.Errorf("redact=%v: result.json (%d bytes) differs from the analysis written whole (%d bytes)", redact, len(got), want.Len())
+		}
+		if redact { // the check is only worth something if redaction changes clusters
+			changed := 0
+			for i := range full.Result.Clusters {
+				c := full.Result.Clusters[i]
+				before, _ := json.Marshal(c)
+				redactCluster(pseudonymKey(info.ID, signer), &c)
+				if after, _ := json.Marshal(c); !bytes.Equal(before, after) {
+					changed++
+				}
+			}
+			if changed == 0 {
+				t.Errorf("redaction changes none of the test case's %d clusters", len(full.Result.Clusters))
+			}
 		}
 	}
 }

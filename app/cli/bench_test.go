@@ -19,7 +19,9 @@ import (
 // as from a shell (the test binary as the raidtrace command, see TestMain): import of an SMS
 // Backup & Restore file of RAIDTRACE_BENCH_E2E_N messages (default 100,000; 1000000 for the 1M
 // run), analyze, export (FR and EN reports), verify. It reports the seconds and the peak
-// resident memory (the process's maximum resident set) of each stage.
+// resident memory (the process's maximum resident set) of each stage. With
+// RAIDTRACE_BENCH_E2E_DIR it works in that folder and leaves its files there (the backup, the
+// case, the bundle), to run or profile a stage again by hand.
 //
 //	RAIDTRACE_BENCH_E2E_N=1000000 go test -tags ci -run '^$' -bench EndToEnd -benchtime 1x ./app/cli/
 func BenchmarkEndToEnd(b *testing.B) {
@@ -31,7 +33,12 @@ func BenchmarkEndToEnd(b *testing.B) {
 		}
 		n = v
 	}
-	dir := b.TempDir()
+	dir := os.Getenv("RAIDTRACE_BENCH_E2E_DIR")
+	if dir == "" {
+		dir = b.TempDir()
+	} else if err := os.MkdirAll(dir, 0o700); err != nil {
+		b.Fatal(err)
+	}
 	xmlPath := filepath.Join(dir, "raid.xml")
 	if err := writeBackup(xmlPath, n); err != nil {
 		b.Fatal(err)
@@ -41,6 +48,9 @@ func BenchmarkEndToEnd(b *testing.B) {
 	for i := range b.N {
 		cp := filepath.Join(dir, fmt.Sprintf("case%d.raidcase", i))
 		out := filepath.Join(dir, fmt.Sprintf("out%d", i))
+		for _, old := range []string{cp, cp + "-wal", cp + "-shm", out} { // a kept folder's last run
+			os.RemoveAll(old)
+		}
 		var bag strings.Builder
 		stages := []struct {
 			name string

@@ -719,7 +719,7 @@ func (m *Model) releaseTables() {
 // once the last of the bag's files that read them is made (the PDFs' contents): the model keeps
 // its figures, timelines, custody log and each raid's variants.
 func (m *Model) releaseMessages() {
-	m.msgs, m.byID, m.parties, m.partyKeys, m.Messages, m.Suggestions = nil, nil, nil, nil, nil, nil
+	m.msgs, m.byID, m.parties, m.partyKeys, m.Messages, m.Suggestions, m.sugg = nil, nil, nil, nil, nil, nil, nil
 	for i := range m.Raids {
 		m.Raids[i].Joined, m.Raids[i].members = nil, nil
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -30,8 +31,8 @@ type Model struct {
 	Analysis  *casefile.Analysis // nil when no analysis was run
 	Decisions []casefile.Decision
 	Custody   []casefile.CustodyEntry
-	// Suggestions holds the machine's triage suggestion per message id (category names), when
-	// the analysis provides them.
+	// Suggestions holds the machine's triage suggestions per message id (category names) of a
+	// hand-built model; one built from a case keeps its analysis' compactly (suggestionsOf).
 	Suggestions map[int64][]string
 
 	Redacted    bool
@@ -64,6 +65,8 @@ type Model struct {
 	fullAnalysis func() (*casefile.Analysis, clusterStream, error)
 	// load reads the messages and derives the model, when BuildModel left that for later
 	load func() error
+	// sugg is the analysis' suggestions (suggest), when Suggestions is nil
+	sugg *suggestionTable
 }
 
 // msgLite is what the derivations and reports need of one message; the other fields are read
@@ -372,6 +375,15 @@ func BuildModel(ctx context.Context, c *casefile.Case, opt BuildOptions) (*Model
 		return nil, fmt.Errorf("read analysis: %w", err)
 	default:
 		m.Analysis = a
+		if opt.late {
+			// Export's model: the flags (hundreds of thousands in a big case, each with the
+			// phrases it matched) are only the messages' suggestions to it, which are made now,
+			// before the messages are read; result.json reads its own
+			m.suggest()
+			if a.Result != nil {
+				a.Result.Flags = nil
+			}
+		}
 		run := a.Run // not a: the model lets go of its lists before the reports (releaseTables)
 		m.fullAnalysis = func() (*casefile.Analysis, clusterStream, error) {
 			full, clusters, err := c.LatestAnalysisStream(ctx)
@@ -434,6 +446,79 @@ func BuildModel(ctx context.Context, c *casefile.Case, opt BuildOptions) (*Model
 	return m, nil
 }
 
+// suggest gathers the analysis' triage suggestions (its flags) by message, unless the model has
+// them already (or Suggestions of its own).
+func (m *Model) suggest() {
+	if m.Suggestions != nil || m.sugg != nil || m.Analysis == nil || m.Analysis.Result == nil || len(m.Analysis.Result.Flags) == 0 {
+		return
+	}
+	by := map[int64][]string{}
+	for _, fl := range m.Analysis.Result.Flags {
+		if fl.Message >= 0 && fl.Message < len(m.Analysis.MessageIDs) {
+			id := m.Analysis.MessageIDs[fl.Message]
+			if !containsStr(by[id], fl.Category) {
+				by[id] = append(by[id], fl.Category)
+			}
+		}
+	}
+	m.sugg = newSuggestionTable(by)
+}
+
+// suggestionsOf is the triage suggestions of the message with this id (category names).
+func (m *Model) suggestionsOf(id int64) []string {
+	if m.Suggestions != nil {
+		return m.Suggestions[id]
+	}
+	return m.sugg.of(id)
+}
+
+// suggestionTable is the suggestions of a model's messages in a few bytes each: a big case's
+// analysis flags hundreds of thousands of messages, with a handful of distinct lists of
+// categories between them (as a map of lists they took 22 MB a million messages).
+type suggestionTable struct {
+	ids   []int64  // increasing
+	list  []uint16 // ids[i]'s suggestions: lists[list[i]]
+	lists [][]string
+	byID  map[int64][]string // instead, when there are more than 65,536 distinct lists
+}
+
+func newSuggestionTable(by map[int64][]string) *suggestionTable {
+	t := &suggestionTable{ids: make([]int64, 0, len(by))}
+	for id := range by {
+		t.ids = append(t.ids, id)
+	}
+	slices.Sort(t.ids)
+	t.list = make([]uint16, len(t.ids))
+	pos := map[string]uint16{}
+	for i, id := range t.ids {
+		k := strings.Join(by[id], "\x00")
+		p, ok := pos[k]
+		if !ok {
+			if len(t.lists) > math.MaxUint16 { // not a handful after all: no table
+				return &suggestionTable{byID: by}
+			}
+			p = uint16(len(t.lists))
+			pos[k] = p
+			t.lists = append(t.lists, by[id])
+		}
+		t.list[i] = p
+	}
+	return t
+}
+
+func (t *suggestionTable) of(id int64) []string {
+	if t == nil {
+		return nil
+	}
+	if t.byID != nil {
+		return t.byID[id]
+	}
+	if i, ok := slices.BinarySearch(t.ids, id); ok {
+		return t.lists[t.list[i]]
+	}
+	return nil
+}
+
 // exhibitOf returns the exhibit id of a message id.
 func exhibitOf(id int64) string { return casefile.ExhibitID(id) }
 
@@ -478,17 +563,7 @@ func (m *Model) Derive() {
 	var clusters []analysis.Cluster
 	if m.Analysis != nil && m.Analysis.Result != nil {
 		clusters = m.Analysis.Result.Clusters
-		if m.Suggestions == nil && len(m.Analysis.Result.Flags) > 0 {
-			m.Suggestions = map[int64][]string{}
-			for _, fl := range m.Analysis.Result.Flags {
-				if fl.Message >= 0 && fl.Message < len(m.Analysis.MessageIDs) {
-					id := m.Analysis.MessageIDs[fl.Message]
-					if !containsStr(m.Suggestions[id], fl.Category) {
-						m.Suggestions[id] = append(m.Suggestions[id], fl.Category)
-					}
-				}
-			}
-		}
+		m.suggest()
 		for _, cl := range clusters {
 			for _, idx := range cl.Members {
 				if idx >= 0 && idx < len(m.Analysis.MessageIDs) {
@@ -830,7 +905,7 @@ func (m *Model) decisionText(id int64) string {
 }
 
 // triageText is the machine's suggestion for a message.
-func (m *Model) triageText(id int64) string { return strings.Join(m.Suggestions[id], "; ") }
+func (m *Model) triageText(id int64) string { return strings.Join(m.suggestionsOf(id), "; ") }
 
 // wordDiff marks the words of v that differ from the template, keeping the spaces as they are.
 // The words are aligned in the analysis' normal form (longest common subsequence), so that one

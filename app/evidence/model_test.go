@@ -8,8 +8,11 @@ import (
 	"fmt"
 	"html"
 	"io/fs"
+	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -487,5 +490,50 @@ func TestPackParty(t *testing.T) {
 	}
 	if got := m.senderOf(&lb); got != b.Sender || m.senderKey(&lb) != "+33612" {
 		t.Errorf("sender %+v, key %q", got, m.senderKey(&lb))
+	}
+}
+
+// TestSuggestionTable checks the compact table against the map it is made from: every id's
+// list, in its order, nothing for the others; and a map with more distinct lists than the
+// table numbers is kept as it is.
+func TestSuggestionTable(t *testing.T) {
+	cats := []string{"insult", "death_threat", "doxxing_phone", "sexual_threat"}
+	r := rand.New(rand.NewPCG(3, 4))
+	by := map[int64][]string{}
+	for range 5000 {
+		id := r.Int64N(20000) - 100 // a few negative ids too
+		var l []string
+		for _, c := range cats {
+			if r.IntN(3) == 0 {
+				l = append(l, c)
+			}
+		}
+		if len(l) == 0 {
+			l = []string{cats[r.IntN(len(cats))]}
+		}
+		r.Shuffle(len(l), func(i, j int) { l[i], l[j] = l[j], l[i] })
+		by[id] = l
+	}
+	big := map[int64][]string{}
+	for i := range math.MaxUint16 + 10 {
+		big[int64(i)] = []string{fmt.Sprint("c", i)}
+	}
+	for _, tc := range []struct {
+		name string
+		by   map[int64][]string
+	}{{"random", by}, {"many lists", big}, {"none", map[int64][]string{}}} {
+		tab := newSuggestionTable(tc.by)
+		for id := int64(-200); id < 70000; id++ {
+			if got, want := tab.of(id), tc.by[id]; !slices.Equal(got, want) {
+				t.Fatalf("%s: id %d: got %q, want %q", tc.name, id, got, want)
+			}
+		}
+		if tc.name == "random" && len(tab.lists) > 64 {
+			t.Errorf("random: %d lists, want at most 64 (the orderings of 1 to 4 of 4 categories)", len(tab.lists))
+		}
+	}
+	var none *suggestionTable
+	if got := none.of(1); got != nil {
+		t.Errorf("nil table: %q", got)
 	}
 }

@@ -358,7 +358,7 @@ func (m *Model) triageClass(id int64) int {
 			class = classThreat
 		}
 	}
-	for _, c := range m.Suggestions[id] {
+	for _, c := range m.suggestionsOf(id) {
 		check(c)
 	}
 	for _, fv := range m.flagVerdicts(id) {
@@ -370,7 +370,7 @@ func (m *Model) triageClass(id int64) int {
 // triageLabel is the machine's suggestion for a message, in the report's language.
 func (m *Model) triageLabel(t *tr, id int64) string {
 	var parts []string
-	for _, c := range m.Suggestions[id] {
+	for _, c := range m.suggestionsOf(id) {
 		parts = append(parts, t.Category(c))
 	}
 	return strings.Join(parts, "; ")
@@ -412,7 +412,7 @@ func (m *Model) triageSummary(t *tr) block {
 	seen := map[string]bool{}
 	for i := range m.msgs {
 		msg := &m.msgs[i]
-		for _, c := range m.Suggestions[msg.ID] {
+		for _, c := range m.suggestionsOf(msg.ID) {
 			cl := int(msg.Cluster)
 			if perRaid[cl] == nil {
 				perRaid[cl] = map[string]int{}

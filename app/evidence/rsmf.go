@@ -149,14 +149,19 @@ type rsmfHead struct {
 	otherKeys []string
 	parts     []int32 // the participants: >= 0 a position in m.parties, < 0 -(i+1) for extra[i]
 	extra     []rsmfParticipant
-	convs     []rsmfConv         // in order of first message
-	byID      map[string]int32   // the source's conversation ids: position in convs
-	direct    map[[2]int32]int32 // platform (position in platforms) and key id: position in convs
-	platforms []string
-	platID    map[string]int32
-	members   []rsmfMember // the conversations' participants, as lists
-	to        []int32      // scratch: the recipients of a message
-	untimed   int
+	convs     []rsmfConv       // in order of first message
+	byID      map[string]int32 // the source's conversation ids: position in convs
+	// the direct conversations: by platform (position in platforms), then by key id, their
+	// position in convs plus one (0: none yet); a slice per platform rather than a map, as a
+	// big SMS case has one per sender (hundreds of thousands); those with a party that is no
+	// sender's (a negative key id) by platform and key id
+	direct      [][]int32
+	directOther map[[2]int32]int32
+	platforms   []string
+	platID      map[string]int32
+	members     []rsmfMember // the conversations' participants, as lists
+	to          []int32      // scratch: the recipients of a message
+	untimed     int
 }
 
 // rsmfConv is a conversation: the source's id, or for a direct conversation (id "") the
@@ -172,8 +177,9 @@ type rsmfMember struct{ key, next int32 }
 
 // newRSMFHead starts the head of a derived model's manifest.
 func newRSMFHead(m *Model) *rsmfHead {
+	// as many conversations as senders, in a direct case such as an SMS backup
 	return &rsmfHead{m: m, seen: make([]bool, len(m.senderParty)), other: map[string]int32{}, byID: map[string]int32{},
-		direct: map[[2]int32]int32{}, platID: map[string]int32{}}
+		platID: map[string]int32{}, convs: make([]rsmfConv, 0, len(m.senderParty))}
 }
 
 // keyID is the id of key k, and whether it has one.
@@ -324,7 +330,7 @@ func (h *rsmfHead) sourceConv(cid, platform string) int32 {
 		}
 		if p, ok := h.platID[cid[:i]]; ok {
 			if id, ok := h.keyID(cid[i+1:]); ok {
-				if c, ok := h.direct[[2]int32{p, id}]; ok {
+				if c, ok := h.directOf(p, id); ok {
 					h.byID[cid] = c
 					return c
 				}
@@ -340,8 +346,7 @@ func (h *rsmfHead) sourceConv(cid, platform string) int32 {
 // id is who, added when new.
 func (h *rsmfHead) directConv(platform string, who int32) int32 {
 	p := h.platform(platform)
-	k := [2]int32{p, who}
-	if c, ok := h.direct[k]; ok {
+	if c, ok := h.directOf(p, who); ok {
 		return c
 	}
 	c := int32(-1)
@@ -354,8 +359,37 @@ func (h *rsmfHead) directConv(platform string, who int32) int32 {
 	if c < 0 {
 		c = h.newConv(rsmfConv{platform: p, who: who})
 	}
-	h.direct[k] = c
+	if who < 0 {
+		if h.directOther == nil {
+			h.directOther = map[[2]int32]int32{}
+		}
+		h.directOther[[2]int32{p, who}] = c
+		return c
+	}
+	for len(h.direct) <= int(p) {
+		h.direct = append(h.direct, nil)
+	}
+	d := h.direct[p]
+	if int(who) >= len(d) {
+		n := max(int(who)+1, len(h.m.senderParty))
+		d = slices.Grow(d, n-len(d))[:n]
+		h.direct[p] = d
+	}
+	d[who] = c + 1
 	return c
+}
+
+// directOf is the position in convs of the direct conversation on platform p with the party
+// whose key id is who, if there is one.
+func (h *rsmfHead) directOf(p, who int32) (int32, bool) {
+	if who < 0 {
+		c, ok := h.directOther[[2]int32{p, who}]
+		return c, ok
+	}
+	if int(p) >= len(h.direct) || int(who) >= len(h.direct[p]) || h.direct[p][who] == 0 {
+		return 0, false
+	}
+	return h.direct[p][who] - 1, true
 }
 
 // join makes the party with key id k a participant of conversation c, unless it is one.

@@ -158,7 +158,7 @@ func (t *messageTables) add(msg *casefile.Message, l *msgLite) error {
 			Sender: msg.Sender, Recipients: msg.Recipients, Direction: string(msg.Direction),
 			Platform: msg.Platform, PlatformID: msg.PlatformID, Conversation: msg.Conversation, Kind: msg.Kind,
 			Text: msg.Text, Attachments: msg.Attachments, Extra: msg.Extra, ClusterID: int(l.Cluster),
-			Triage: m.Suggestions[msg.ID], Decision: dec, RecordHash: msg.Hash})
+			Triage: m.suggestionsOf(msg.ID), Decision: dec, RecordHash: msg.Hash})
 	}
 	return nil
 }

@@ -79,7 +79,8 @@ func resetPeakRSS() bool {
 	return os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil
 }
 
-// peakRSSMB is the process's peak resident set (VmHWM) in MB, 0 when unknown.
+// peakRSSMB is the process's peak resident set (VmHWM) in MB of 2^20 bytes (as the heap
+// figures subtracted from it, and every MB the benchmarks print), 0 when unknown.
 func peakRSSMB() float64 {
 	b, err := os.ReadFile("/proc/self/status")
 	if err != nil {
@@ -107,7 +108,7 @@ func BenchmarkAnalyze(b *testing.B) {
 	runtime.GC()
 	var before runtime.MemStats
 	runtime.ReadMemStats(&before)
-	inputMB := float64(before.HeapInuse) / 1e6 // the corpus itself, included in the peak RSS
+	inputMB := float64(before.HeapInuse) / (1 << 20) // the corpus itself, included in the peak RSS
 	if !resetPeakRSS() {
 		b.Log("cannot reset the peak RSS: MB_peak_rss includes building the corpus")
 	}
@@ -195,8 +196,8 @@ func benchGroups(b *testing.B, cfg corpus.Config) {
 	b.ReportMetric(float64(n)*float64(b.N)/cpu, "msgs/cpu-s")
 	b.ReportMetric(peakRSSMB(), "MB_peak_rss")
 	b.ReportMetric(peakRSSMB()*1e6/float64(n), "MB_peak_rss_per_1M")
-	b.ReportMetric((peakRSSMB()-float64(before.HeapInuse)/1e6)*1e6/float64(n), "MB_own_peak_per_1M")
-	b.ReportMetric(float64(before.HeapInuse)/1e6, "MB_input_heap")
+	b.ReportMetric((peakRSSMB()-float64(before.HeapInuse)/(1<<20))*1e6/float64(n), "MB_own_peak_per_1M")
+	b.ReportMetric(float64(before.HeapInuse)/(1<<20), "MB_input_heap")
 	b.ReportMetric(p, "precision")
 	b.ReportMetric(r, "recall")
 	b.ReportMetric(f, "F1")

@@ -33,8 +33,9 @@ func LimitMemory(limit int64) int64 {
 // ExportGCPercent is the collector's target (GOGC) while a bundle is exported. An export holds
 // a large model for its whole length (the compact rows of every message, the raids) and makes
 // a lot of short-lived garbage (the full messages as they are read, the PDF's pages), so with
-// the default 100 the heap grows to the soft limit and stays there: a 1M-message export peaked
-// at 1,077 MB resident in 68 s, at 767 MB in 70 s with 30 and 661 MB in 78 s with 12.
+// the default 100 the heap grows far past what is live: a 1M-message export peaked at 691 MiB
+// resident in 72 s, at 531 MiB in 70 s with 50, 436 MiB in 83 s with 25 and 398 MiB in 86 s
+// with 12 (evidence.Export under MemoryLimit, 2026-12-08).
 const ExportGCPercent = 25
 
 // exportGC sets ExportGCPercent unless the GOGC environment variable sets a target of its own,

@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -234,4 +235,62 @@ func BenchmarkNormalizeCorpus(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(c.Messages)), "ns/msg")
+}
+
+// BenchmarkAnalyzeLive runs the analysis as BenchmarkAnalyze does, collecting garbage every
+// 100 ms, and reports the highest live heap seen in each stage, less the input's (live-MB-<stage>,
+// the analysis's own), and the input's (live-MB-input): where its memory goes, stage by stage.
+// The collections slow it down: its time is not a throughput figure.
+func BenchmarkAnalyzeLive(b *testing.B) {
+	n := benchN(200000)
+	c := corpus.Generate(corpus.Config{Seed: 1, N: n})
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	var (
+		mu    sync.Mutex
+		stage = "start"
+		peak  = map[string]uint64{}
+	)
+	sample := func() {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		mu.Lock()
+		peak[stage] = max(peak[stage], ms.HeapAlloc)
+		mu.Unlock()
+	}
+	progress := func(s string, _ float64) {
+		sample() // the stage before this one, at its end
+		mu.Lock()
+		stage = s
+		mu.Unlock()
+	}
+	for b.Loop() {
+		done := make(chan struct{})
+		go func() {
+			t := time.NewTicker(100 * time.Millisecond)
+			defer t.Stop()
+			for {
+				select {
+				case <-done:
+					return
+				case <-t.C:
+					sample()
+				}
+			}
+		}()
+		_, err := analysis.Analyze(context.Background(), c.Messages, analysis.DefaultParams(), progress)
+		close(done)
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	in := float64(before.HeapAlloc) / (1 << 20)
+	b.ReportMetric(in, "live-MB-input")
+	for s, v := range peak {
+		if s != "start" && s != "done" {
+			b.ReportMetric(float64(v)/(1<<20)-in, "live-MB-"+s)
+		}
+	}
 }

@@ -141,10 +141,10 @@ type clusterMode struct {
 // decodeResult decodes a stored result as json.Unmarshal would, but a top-level member at a
 // time and the clusters one at a time, so that the JSON text (140 MB for a million messages)
 // is never held whole; what it does with the clusters is mode's (Result.Clusters is nil unless
-// they are kept). null reports a result without a clusters list (none, or JSON null). Unless
-// they are kept, a second clusters list is an error (those of the first are given already),
-// and skipped clusters are only checked to be JSON. It reads r to its end: a compressed
-// result's checksum is checked.
+// they are kept). null reports a result without a clusters list (none, or JSON null). A second
+// clusters list is an error, and skipped clusters are only checked to be JSON. With each, the
+// other members are only checked to be JSON too, and res is nil. It reads r to its end: a
+// compressed result's checksum is checked.
 func decodeResult(r io.Reader, mode clusterMode) (res *analysis.Result, null bool, err error) {
 	dec := json.NewDecoder(r)
 	tok, err := dec.Token()
@@ -166,12 +166,18 @@ func decodeResult(r io.Reader, mode clusterMode) (res *analysis.Result, null boo
 		}
 		key, _ := tok.(string)
 		if strings.EqualFold(key, "clusters") {
-			if seen && (mode.skip || mode.each != nil) {
+			if seen { // not a result Raidtrace wrote: refused rather than merged as encoding/json would
 				return nil, false, fmt.Errorf("clusters listed twice")
 			}
 			seen = true
 			if res.Clusters, null, err = decodeClusters(dec, mode); err != nil {
 				return nil, false, fmt.Errorf("clusters: %w", err)
+			}
+			continue
+		}
+		if mode.each != nil { // its reader has the rest already (LatestAnalysisStream)
+			if err := dec.Decode(&skipped{}); err != nil {
+				return nil, false, err
 			}
 			continue
 		}
@@ -189,6 +195,9 @@ func decodeResult(r io.Reader, mode clusterMode) (res *analysis.Result, null boo
 	}
 	if _, err := dec.Token(); err != nil { // the closing brace
 		return nil, false, err
+	}
+	if mode.each != nil {
+		res = nil
 	}
 	return res, null, endOfResult(dec)
 }

@@ -291,7 +291,7 @@ func (c *impl) latestAnalysis(ctx context.Context, mode clusterMode) (*Analysis,
 }
 
 // analysisClusters reads the clusters of stored analysis run again, giving them to fn one at a
-// time (see [Case.LatestAnalysisStream]).
+// time (see [Case.AnalysisClusters]).
 func (c *impl) analysisClusters(ctx context.Context, run int64, fn func(*analysis.Cluster) error) (bool, error) {
 	rows, err := c.r.QueryContext(ctx, "SELECT CAST(result AS BLOB) FROM analysis_runs WHERE id = ?", run)
 	if err != nil {

@@ -197,17 +197,13 @@ func (c *Case) LatestAnalysisBrief(ctx context.Context) (*Analysis, error) {
 	return c.latestAnalysis(ctx, clusterMode{brief: true})
 }
 
-// LatestAnalysisStream is [Case.LatestAnalysis] without the clusters (Result.Clusters is nil),
-// and clusters, which reads that run's result again and gives its clusters to fn one at a time,
-// in order: for writers that stream them, as they are most of a big result (a 1M-message one
-// is 140 MB of JSON). clusters reports whether the stored list is null (fn is not called); an
-// error from fn stops it and is returned, wrapped.
-func (c *Case) LatestAnalysisStream(ctx context.Context) (a *Analysis, clusters func(fn func(*analysis.Cluster) error) (null bool, err error), err error) {
-	if a, err = c.latestAnalysis(ctx, clusterMode{skip: true}); err != nil {
-		return nil, nil, err
-	}
-	run := a.Run
-	return a, func(fn func(*analysis.Cluster) error) (bool, error) { return c.analysisClusters(ctx, run, fn) }, nil
+// AnalysisClusters reads the clusters of the stored analysis run (its Analysis.Run) and gives
+// them to fn one at a time, in order, with their variants: for writers that stream them, as
+// they are most of a big result (a 1M-message one is 140 MB of JSON), after reading the rest
+// with [Case.LatestAnalysisBrief]. null reports that the stored list is null (fn is not
+// called); an error from fn stops it and is returned, wrapped.
+func (c *Case) AnalysisClusters(ctx context.Context, run int64, fn func(*analysis.Cluster) error) (null bool, err error) {
+	return c.analysisClusters(ctx, run, fn)
 }
 
 // Decide records a reviewer decision (and logs it); Decisions lists them in order.

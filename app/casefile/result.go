@@ -131,19 +131,19 @@ func (d decompressing) Read(p []byte) (int, error) {
 }
 
 // clusterMode says what decodeResult does with the clusters: keeps them whole, keeps them
-// without their variants (brief, see [Case.LatestAnalysisBrief]), gives each to each without
-// keeping any, or reads past them (skip).
+// without their variants (brief, see [Case.LatestAnalysisBrief]), or gives each to each
+// without keeping any (see [Case.AnalysisClusters]).
 type clusterMode struct {
-	brief, skip bool
-	each        func(*analysis.Cluster) error
+	brief bool
+	each  func(*analysis.Cluster) error
 }
 
 // decodeResult decodes a stored result as json.Unmarshal would, but a top-level member at a
 // time and the clusters one at a time, so that the JSON text (140 MB for a million messages)
 // is never held whole; what it does with the clusters is mode's (Result.Clusters is nil unless
 // they are kept). null reports a result without a clusters list (none, or JSON null). A second
-// clusters list is an error, and skipped clusters are only checked to be JSON. With each, the
-// other members are only checked to be JSON too, and res is nil. It reads r to its end: a
+// clusters list is an error. With each, the other members are only checked to be JSON, and
+// res is nil. It reads r to its end: a
 // compressed result's checksum is checked.
 func decodeResult(r io.Reader, mode clusterMode) (res *analysis.Result, null bool, err error) {
 	dec := json.NewDecoder(r)
@@ -175,7 +175,7 @@ func decodeResult(r io.Reader, mode clusterMode) (res *analysis.Result, null boo
 			}
 			continue
 		}
-		if mode.each != nil { // its reader has the rest already (LatestAnalysisStream)
+		if mode.each != nil { // its reader has the rest already (AnalysisClusters)
 			if err := dec.Decode(&skipped{}); err != nil {
 				return nil, false, err
 			}
@@ -214,7 +214,7 @@ func decodeClusters(dec *json.Decoder, mode clusterMode) (list []analysis.Cluste
 	if d, ok := tok.(json.Delim); !ok || d != '[' {
 		return nil, false, fmt.Errorf("not a list (it starts with %v)", tok)
 	}
-	keep := !mode.skip && mode.each == nil
+	keep := mode.each == nil
 	if keep {
 		list = []analysis.Cluster{}
 	}
@@ -225,12 +225,9 @@ func decodeClusters(dec *json.Decoder, mode clusterMode) (list []analysis.Cluste
 			MemberVariant skipped `json:"member_variant"`
 		}
 		var err error
-		switch {
-		case mode.skip:
-			err = dec.Decode(&skipped{})
-		case mode.brief:
+		if mode.brief {
 			err = dec.Decode(&one)
-		default:
+		} else {
 			err = dec.Decode(&one.Cluster)
 		}
 		if err == nil && mode.each != nil {

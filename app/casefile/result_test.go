@@ -91,7 +91,7 @@ func clusterLists(js []byte) int {
 func checkDecodeResult(t *testing.T, js []byte) {
 	t.Helper()
 	// a second clusters list is refused, whatever the mode; and only that is refused so
-	for _, mode := range []clusterMode{{}, {brief: true}, {skip: true}, {each: func(*analysis.Cluster) error { return nil }}} {
+	for _, mode := range []clusterMode{{}, {brief: true}, {each: func(*analysis.Cluster) error { return nil }}} {
 		_, _, err := decodeResult(bytes.NewReader(js), mode)
 		twice := err != nil && strings.Contains(err.Error(), "clusters listed twice")
 		if lists := clusterLists(js); (twice && lists < 2) || (err == nil && lists >= 2) {
@@ -123,26 +123,6 @@ func checkDecodeResult(t *testing.T, js []byte) {
 		}
 		if null != (ref != nil && want == nil) || len(each) != len(want) || (len(each) > 0 && !reflect.DeepEqual(each, want)) {
 			t.Fatalf("%q: clusters one at a time %+v (null %v), want %+v", js, each, null, want)
-		}
-	}
-	// skipped (only checked to be JSON), the clusters leave the rest as json.Unmarshal reads it
-	var skipRef *struct {
-		analysis.Result
-		Clusters []skipped `json:"clusters"`
-	}
-	wantErr := json.Unmarshal(js, &skipRef)
-	var want *analysis.Result
-	if skipRef != nil {
-		want = &skipRef.Result
-	}
-	skel, _, skipErr := decodeResult(bytes.NewReader(js), clusterMode{skip: true})
-	twice = skipErr != nil && strings.Contains(skipErr.Error(), "clusters listed twice")
-	if !twice && (skipErr != nil) != (wantErr != nil) {
-		t.Fatalf("%q: skipping the clusters: error %v, json.Unmarshal's %v", js, skipErr, wantErr)
-	}
-	if skipErr == nil && want != nil {
-		if !reflect.DeepEqual(skel, want) {
-			t.Fatalf("%q: without the clusters:\nskip %+v\nwant %+v", js, skel, want)
 		}
 	}
 	for _, brief := range []bool{false, true} {

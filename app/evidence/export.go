@@ -664,7 +664,7 @@ func (m *Model) bagInfo(now time.Time, oxum, head string) BagInfo {
 }
 
 // clusterStream gives an analysis' clusters one at a time, in order, and reports whether its
-// list is null (see [casefile.Case.LatestAnalysisStream]).
+// list is null (see [casefile.Case.AnalysisClusters]).
 type clusterStream func(fn func(*analysis.Cluster) error) (null bool, err error)
 
 // exhibitID is a message's id written as its exhibit id.

@@ -59,9 +59,9 @@ type Model struct {
 	once         bool                                        // Export's model: writeBag may release what only the tables need
 	att          attachmentCount                             // the messages' attachments, counted by writeBag's pass
 	scratch      string                                      // folder for temporary files ("": the system's)
-	// fullAnalysis reads Analysis again, without its clusters, and gives them (with their
-	// variants, which BuildModel left out) one at a time, redacted like it; nil: Analysis is
-	// whole
+	// fullAnalysis gives Analysis as BuildModel read it, without its clusters, and them (with
+	// their variants, which BuildModel left out) read again one at a time, both redacted like
+	// it; nil: Analysis is whole
 	fullAnalysis func() (*casefile.Analysis, clusterStream, error)
 	// load reads the messages and derives the model, when BuildModel left that for later
 	load func() error
@@ -375,35 +375,30 @@ func BuildModel(ctx context.Context, c *casefile.Case, opt BuildOptions) (*Model
 		return nil, fmt.Errorf("read analysis: %w", err)
 	default:
 		m.Analysis = a
-		if opt.late {
-			// Export's model: the flags (hundreds of thousands in a big case, each with the
-			// phrases it matched) are only the messages' suggestions to it, which are made now,
-			// before the messages are read; result.json reads its own
-			m.suggest()
-			if a.Result != nil {
-				a.Result.Flags = nil
-			}
-		}
-		run := a.Run // not a: the model lets go of its lists before the reports (releaseTables)
 		m.fullAnalysis = func() (*casefile.Analysis, clusterStream, error) {
-			full, clusters, err := c.LatestAnalysisStream(ctx)
-			if err != nil {
-				return nil, nil, fmt.Errorf("read analysis: %w", err)
-			}
-			if full.Run != run {
-				return nil, nil, fmt.Errorf("read analysis: run %d replaced by run %d during the export", run, full.Run)
-			}
-			if key != nil && full.Result != nil {
-				full.Result = redactResult(key, full.Result)
-				plain := clusters
-				clusters = func(fn func(*analysis.Cluster) error) (bool, error) {
-					return plain(func(cl *analysis.Cluster) error {
-						redactCluster(key, cl)
-						return fn(cl)
-					})
+			// a as read: the rest of the result is the brief one's, and not redacted yet
+			skel := *a
+			if a.Result != nil {
+				r := *a.Result
+				r.Clusters = nil
+				skel.Result = &r
+				if key != nil {
+					skel.Result = redactResult(key, &r)
 				}
 			}
-			return full, clusters, nil
+			clusters := func(fn func(*analysis.Cluster) error) (bool, error) {
+				null, err := c.AnalysisClusters(ctx, a.Run, func(cl *analysis.Cluster) error {
+					if key != nil {
+						redactCluster(key, cl)
+					}
+					return fn(cl)
+				})
+				if err != nil {
+					err = fmt.Errorf("read analysis: %w", err)
+				}
+				return null, err
+			}
+			return &skel, clusters, nil
 		}
 	}
 	if m.Decisions, err = c.Decisions(ctx); err != nil {
@@ -417,6 +412,17 @@ func BuildModel(ctx context.Context, c *casefile.Case, opt BuildOptions) (*Model
 	}
 	m.load = func() error {
 		m.load = nil
+		if opt.late {
+			// Export's model, whose result.json is written: the flags (hundreds of thousands in
+			// a big case, each with the phrases it matched) are now only the messages'
+			// suggestions, made before the messages are read, and the full analysis is not
+			// read again
+			m.fullAnalysis = nil
+			m.suggest()
+			if m.Analysis != nil && m.Analysis.Result != nil {
+				m.Analysis.Result.Flags = nil
+			}
+		}
 		if n, err := c.CountMessages(ctx); err == nil {
 			m.msgs = make([]msgLite, 0, n)
 		}

@@ -99,29 +99,10 @@ type rsmfManifest struct {
 	Events        []rsmfEvent        `json:"events"`
 }
 
-// rsmfManifestOf builds the manifest without its events: one participant per party, one
-// conversation per source conversation id (or, when the source gives none, per platform and
-// sender: a direct conversation with the case owner). [rsmfEventOf] gives the events. It uses
-// the participants and conversations gathered while messages.csv was written, when there are.
-// The export writes them one at a time instead ([rsmfHead.writeHead]).
-func (m *Model) rsmfManifestOf() (rsmfManifest, int, error) {
-	h, err := m.rsmfHeadOf()
-	if err != nil {
-		return rsmfManifest{}, 0, err
-	}
-	man := rsmfManifest{Version: "1.0.0", Participants: []rsmfParticipant{}, Conversations: []rsmfConversation{},
-		Events: []rsmfEvent{}}
-	h.sortParticipants()
-	for _, r := range h.parts {
-		man.Participants = append(man.Participants, h.participant(r))
-	}
-	for i := range h.convs {
-		man.Conversations = append(man.Conversations, h.conversation(i))
-	}
-	return man, h.untimed, nil
-}
-
-// rsmfHeadOf is the head gathered while messages.csv was written, or one gathered now.
+// rsmfHeadOf gathers the manifest's participants and conversations: one participant per party,
+// one conversation per source conversation id (or, when the source gives none, per platform and
+// sender: a direct conversation with the case owner); [rsmfEventOf] gives the events. It is the
+// head gathered while messages.csv was written, when there is one, else one gathered now.
 func (m *Model) rsmfHeadOf() (*rsmfHead, error) {
 	if h := m.rsmfPre; h != nil {
 		m.rsmfPre = nil

@@ -174,3 +174,22 @@ func TestRSMFHeadMatchesReference(t *testing.T) {
 		}
 	}
 }
+
+// rsmfManifestOf is the manifest without its events, held whole, as the export never holds it
+// (it writes the head a participant and a conversation at a time, [rsmfHead.writeHead]).
+func (m *Model) rsmfManifestOf() (rsmfManifest, int, error) {
+	h, err := m.rsmfHeadOf()
+	if err != nil {
+		return rsmfManifest{}, 0, err
+	}
+	man := rsmfManifest{Version: "1.0.0", Participants: []rsmfParticipant{}, Conversations: []rsmfConversation{},
+		Events: []rsmfEvent{}}
+	h.sortParticipants()
+	for _, r := range h.parts {
+		man.Participants = append(man.Participants, h.participant(r))
+	}
+	for i := range h.convs {
+		man.Conversations = append(man.Conversations, h.conversation(i))
+	}
+	return man, h.untimed, nil
+}

@@ -268,7 +268,8 @@ func BenchmarkAnalyzeLive(b *testing.B) {
 	}
 	for b.Loop() {
 		done := make(chan struct{})
-		go func() {
+		var sampler sync.WaitGroup
+		sampler.Go(func() {
 			t := time.NewTicker(100 * time.Millisecond)
 			defer t.Stop()
 			for {
@@ -279,9 +280,10 @@ func BenchmarkAnalyzeLive(b *testing.B) {
 					sample()
 				}
 			}
-		}()
+		})
 		_, err := analysis.Analyze(context.Background(), c.Messages, analysis.DefaultParams(), progress)
 		close(done)
+		sampler.Wait() // before peak is read
 		if err != nil {
 			b.Fatal(err)
 		}
